@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { ConfigError } from './core/errors.js';
+
+const booleanFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' }))
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: 'expected a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `expected at least ${min}` })
+        .max(max, { error: `expected at most ${max}` }),
+    );
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
+    error: 'expected a URL such as postgresql://user:password@host:5432/database',
+  });
+
+const blankIsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: string) =>
+  z.preprocess((v) => blankIsUnset(v) ?? fallback, schema);
+
+/**
+ * Every environment variable MoodScale reads, in one place. README's configuration table and
+ * .env.example list the same variables; test/config.test.ts keeps the three in step.
+ */
+export const envSchema = z.object({
+  NODE_ENV: withDefault(z.enum(['development', 'production', 'test']), 'development'),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+
+  DATABASE_URL: optional(postgresUrl),
+  DB_MAX_CONNECTIONS: withDefault(wholeNumber(1, 1000), '20'),
+  DB_IDLE_TIMEOUT: withDefault(wholeNumber(0, 86_400_000), '30000'),
+  DB_CONNECTION_TIMEOUT: withDefault(wholeNumber(0, 600_000), '5000'),
+  DB_STATEMENT_TIMEOUT: withDefault(wholeNumber(0, 3_600_000), '15000'),
+  DB_SLOW_QUERY_MS: withDefault(wholeNumber(0, 3_600_000), '200'),
+  DATA_DIR: withDefault(z.string(), './data'),
+
+  ENCRYPTION_KEY: optional(z.string()),
+  ENCRYPTION_OLD_KEYS: optional(z.string()),
+
+  BACKUP_ENABLED: withDefault(booleanFlag, 'false'),
+  BACKUP_RETENTION_DAYS: withDefault(wholeNumber(1, 3650), '30'),
+  BACKUP_DIR: withDefault(z.string(), './backups'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parsed configuration, grouped the way the composition root hands it out. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  database: {
+    url: string | undefined;
+    maxConnections: number;
+    idleTimeoutMs: number;
+    connectionTimeoutMs: number;
+    statementTimeoutMs: number;
+    slowQueryMs: number;
+    dataDir: string;
+  };
+  encryption: { key: string | undefined; oldKeys: string[] };
+  backup: { enabled: boolean; retentionDays: number; dir: string };
+}
+
+/** Parses the environment once; throws a ConfigError that names every bad variable and what it expects. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const given = source[name];
+      const shown =
+        given === undefined ? 'it is not set' : `got ${JSON.stringify(redactSecret(name, given))}`;
+      return `  ${name}: ${issue.message} (${shown})`;
+    });
+    throw new ConfigError(`MoodScale cannot start: the configuration is invalid.\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && env.DATABASE_URL && !env.ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'MoodScale cannot start: ENCRYPTION_KEY is required in production with DATABASE_URL.\n' +
+        '  ENCRYPTION_KEY: expected 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+    );
+  }
+  return {
+    env: env.NODE_ENV,
+    log: { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? defaultLogFormat(env.NODE_ENV)) === 'pretty' },
+    database: {
+      url: env.DATABASE_URL,
+      maxConnections: env.DB_MAX_CONNECTIONS,
+      idleTimeoutMs: env.DB_IDLE_TIMEOUT,
+      connectionTimeoutMs: env.DB_CONNECTION_TIMEOUT,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT,
+      slowQueryMs: env.DB_SLOW_QUERY_MS,
+      dataDir: env.DATA_DIR,
+    },
+    encryption: {
+      key: env.ENCRYPTION_KEY,
+      oldKeys: (env.ENCRYPTION_OLD_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    },
+    backup: { enabled: env.BACKUP_ENABLED, retentionDays: env.BACKUP_RETENTION_DAYS, dir: env.BACKUP_DIR },
+  };
+}
+
+function defaultLogFormat(nodeEnv: Env['NODE_ENV']): 'json' | 'pretty' {
+  return nodeEnv === 'development' ? 'pretty' : 'json';
+}
+
+function redactSecret(name: string, value: string): string {
+  if (/KEY|SECRET|TOKEN|PASSWORD/.test(name)) return '[hidden]';
+  if (name === 'DATABASE_URL') return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:[hidden]@');
+  return value;
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../core/logger.js';
+import type { Database } from './database.js';
+import { openPgliteDatabase } from './pglite.js';
+import { openPostgresDatabase } from './postgres.js';
+
+/** DATABASE_URL set: the PostgreSQL server; unset: the embedded PostgreSQL under DATA_DIR. */
+export async function openDatabase(config: Config['database'], logger: Logger): Promise<Database> {
+  if (config.url) {
+    logger.info({ host: safeHost(config.url) }, 'using PostgreSQL');
+    return openPostgresDatabase({ ...config, url: config.url }, logger);
+  }
+  logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite)');
+  return openPgliteDatabase({ dataDir: config.dataDir, slowQueryMs: config.slowQueryMs }, logger);
+}
+
+function safeHost(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return '(unparseable)';
+  }
+}

@@ -1,0 +1,63 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import type { Logger } from '../core/logger.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import type { Database, Db } from './database.js';
+import { migrationsFolder } from './migrations-folder.js';
+import { timeQueries } from './query-timing.js';
+import * as schema from './schema/index.js';
+
+export interface PgliteSettings {
+  /** A directory to persist in, or undefined for an in-memory database (tests). */
+  dataDir: string | undefined;
+  slowQueryMs: number;
+  /** A tarball from dumpDataDir() to start from; tests use a migrated template this way. */
+  loadDataDir?: Blob;
+}
+
+/** Opens the embedded PostgreSQL. A persisted directory is locked against a second process. */
+export async function openPgliteDatabase(settings: PgliteSettings, logger: Logger): Promise<Database> {
+  const log = logger.child({ component: 'db', driver: 'pglite' });
+  const lock: DataDirLock | undefined = settings.dataDir ? acquireDataDirLock(settings.dataDir) : undefined;
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(settings.dataDir ? { dataDir: `${settings.dataDir}/pglite` } : {}),
+      ...(settings.loadDataDir ? { loadDataDir: settings.loadDataDir } : {}),
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  timeQueries(client, 'query', log, settings);
+  const db = drizzle({ client, schema }) as unknown as Db;
+
+  return {
+    kind: 'pglite',
+    db,
+    async migrate() {
+      // One connection and a process lock: nothing else can migrate concurrently, so no advisory lock.
+      const started = performance.now();
+      await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
+      log.info({ durationMs: Math.round(performance.now() - started) }, 'database migrations are up to date');
+    },
+    async ping() {
+      await client.query('SELECT 1');
+    },
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async close() {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** A migrated in-memory database's data directory, to seed further databases from. */
+export async function dumpPglite(database: Database): Promise<Blob> {
+  const client = (database.db as unknown as { $client: PGlite }).$client;
+  return client.dumpDataDir('none');
+}

@@ -1,0 +1,71 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { Logger } from '../core/logger.js';
+import type { Database, Db } from './database.js';
+import { migrationsFolder } from './migrations-folder.js';
+import { timeQueries } from './query-timing.js';
+import * as schema from './schema/index.js';
+
+export interface PostgresSettings {
+  url: string;
+  maxConnections: number;
+  idleTimeoutMs: number;
+  connectionTimeoutMs: number;
+  statementTimeoutMs: number;
+  slowQueryMs: number;
+}
+
+/** Arbitrary but fixed: every MoodScale instance contends for this advisory lock while migrating. */
+export const MIGRATION_LOCK_KEY = 7_415_920_133;
+
+/** Opens a pooled connection to a PostgreSQL server. Nothing is contacted until the first query. */
+export function openPostgresDatabase(settings: PostgresSettings, logger: Logger): Database {
+  const log = logger.child({ component: 'db' });
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.maxConnections,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    connectionTimeoutMillis: settings.connectionTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs || undefined,
+    application_name: 'moodscale',
+  });
+  // Without a listener, an idle client dropped by the server (restart, failover) kills the process.
+  pool.on('error', (error) =>
+    log.warn({ err: error }, 'idle database connection lost; the pool will reconnect'),
+  );
+  pool.on('connect', (client) => timeQueries(client, 'query', log, settings));
+
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+
+  return {
+    kind: 'postgres',
+    db,
+    migrate: () => migrateWithLock(pool, log),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * drizzle's migrate() takes no lock, so instances starting together would race. A session-level
+ * advisory lock on one dedicated connection makes them take turns; the later ones find nothing to do.
+ */
+async function migrateWithLock(pool: pg.Pool, log: Logger): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const started = performance.now();
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+    log.info({ durationMs: Math.round(performance.now() - started) }, 'database migrations are up to date');
+  } finally {
+    client.release();
+  }
+}

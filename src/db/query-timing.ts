@@ -1,0 +1,66 @@
+import type { Logger } from '../core/logger.js';
+
+export interface QueryTimingSettings {
+  slowQueryMs: number;
+}
+
+/**
+ * Wraps a driver's `query` so every statement is logged at debug with its duration, and statements
+ * slower than the threshold at warn. Parameters are never logged: they may hold notes or tokens.
+ */
+export function timeQueries<T extends object>(
+  target: T,
+  method: keyof T & string,
+  logger: Logger,
+  settings: QueryTimingSettings,
+): void {
+  const original = target[method];
+  if (typeof original !== 'function') return;
+  const bound = (original as (...args: unknown[]) => unknown).bind(target);
+  const timed = (...args: unknown[]): unknown => {
+    const started = performance.now();
+    const result = bound(...args);
+    if (isPromise(result)) {
+      result.then(
+        () => report(logger, settings, args[0], performance.now() - started, undefined),
+        (error: unknown) => report(logger, settings, args[0], performance.now() - started, error),
+      );
+    }
+    return result;
+  };
+  Object.assign(target, { [method]: timed });
+}
+
+function report(
+  logger: Logger,
+  settings: QueryTimingSettings,
+  query: unknown,
+  durationMs: number,
+  error: unknown,
+): void {
+  const sql = sqlText(query);
+  const rounded = Math.round(durationMs * 100) / 100;
+  if (durationMs >= settings.slowQueryMs) {
+    logger.warn({ sql, durationMs: rounded, failed: error !== undefined }, 'slow query');
+  } else if (logger.isLevelEnabled('debug')) {
+    logger.debug({ sql, durationMs: rounded, failed: error !== undefined }, 'query');
+  }
+}
+
+function sqlText(query: unknown): string {
+  if (typeof query === 'string') return truncate(query);
+  if (query && typeof query === 'object' && 'text' in query && typeof query.text === 'string') {
+    return truncate(query.text);
+  }
+  return '(unknown statement)';
+}
+
+function truncate(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Promise<unknown>).then === 'function'
+  );
+}

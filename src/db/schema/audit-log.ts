@@ -1,0 +1,28 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+export const auditOutcomes = ['ok', 'user_error', 'error', 'rate_limited', 'denied'] as const;
+export type AuditOutcome = (typeof auditOutcomes)[number];
+
+/** Metadata about an action that is safe to keep: never note text or tokens. */
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
+/** Who did what, when, from where, and how it ended. Never holds note text. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    platform: text('platform').notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome').$type<AuditOutcome>().notNull(),
+    details: jsonb('details').$type<AuditDetails>(),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('idx_audit_log_user_created').on(t.userId, t.createdAt.desc().nullsFirst()),
+    index('idx_audit_log_created').on(t.createdAt),
+  ],
+);
+
+export type AuditEntry = typeof auditLog.$inferSelect;

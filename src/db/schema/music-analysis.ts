@@ -1,0 +1,44 @@
+import { index, integer, jsonb, pgTable, real, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+/** Spotify-style audio features; every field optional because providers return different subsets. */
+export interface AudioFeatures {
+  valence?: number;
+  energy?: number;
+  danceability?: number;
+  acousticness?: number;
+  instrumentalness?: number;
+  speechiness?: number;
+  liveness?: number;
+  loudness?: number;
+  tempo?: number;
+  key?: number;
+  mode?: number;
+  source?: string;
+}
+
+/** `music_analysis` as specified: one analysed track shared by a user. */
+export const musicAnalysis = pgTable(
+  'music_analysis',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    spotifyTrackId: text('spotify_track_id').notNull(),
+    trackName: text('track_name').notNull(),
+    artistName: text('artist_name').notNull(),
+    albumImage: text('album_image'),
+    audioFeatures: jsonb('audio_features').$type<AudioFeatures>(),
+    predictedMood: text('predicted_mood'),
+    moodConfidence: real('mood_confidence'),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('idx_music_analysis_user_created').on(t.userId, t.createdAt.desc().nullsFirst()),
+    index('idx_music_analysis_track').on(t.spotifyTrackId),
+  ],
+);
+
+export type MusicAnalysis = typeof musicAnalysis.$inferSelect;
+export type NewMusicAnalysis = typeof musicAnalysis.$inferInsert;

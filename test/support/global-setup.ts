@@ -1,0 +1,83 @@
+import type { TestProject } from 'vitest/node';
+import { silentLogger } from '../../src/core/logger.js';
+import { openPostgresDatabase } from '../../src/db/postgres.js';
+import {
+  DEFAULT_TEST_DATABASE_URL,
+  isReachable,
+  quoteIdent,
+  urlForDatabase,
+  withAdmin,
+} from './postgres-admin.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Server URL (maintenance database) for real-PostgreSQL tests, or '' when they are skipped. */
+    postgresUrl: string;
+    /** A migrated database to CREATE DATABASE ... TEMPLATE from. */
+    postgresTemplate: string;
+  }
+}
+
+/**
+ * Real PostgreSQL is used when TEST_DATABASE_URL is set, or when the local server of the README is up.
+ * REQUIRE_POSTGRES_TESTS=1 (set by .ci/run) turns "not reachable" into a failure instead of a skip.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const explicit = process.env.TEST_DATABASE_URL?.trim();
+  const url = explicit || DEFAULT_TEST_DATABASE_URL;
+  const required = process.env.REQUIRE_POSTGRES_TESTS === '1';
+  if (!(await isReachable(url))) {
+    if (required || explicit) {
+      throw new Error(`Real-PostgreSQL tests are required but ${redact(url)} is not reachable.`);
+    }
+    process.stderr.write(
+      `\n[moodscale] PostgreSQL at ${redact(url)} is not reachable: real-PostgreSQL tests are skipped.\n`,
+    );
+    project.provide('postgresUrl', '');
+    project.provide('postgresTemplate', '');
+    return async () => {};
+  }
+
+  const template = `moodscale_tmpl_${process.pid}_${Date.now().toString(36)}`;
+  await withAdmin(url, async (admin) => {
+    await dropStaleTestDatabases(admin);
+    await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
+  });
+  const database = openPostgresDatabase(
+    {
+      url: urlForDatabase(url, template),
+      maxConnections: 2,
+      idleTimeoutMs: 1000,
+      connectionTimeoutMs: 5000,
+      statementTimeoutMs: 0,
+      slowQueryMs: 10_000,
+    },
+    silentLogger(),
+  );
+  await database.migrate();
+  await database.close();
+
+  project.provide('postgresUrl', url);
+  project.provide('postgresTemplate', template);
+  return async () => {
+    await withAdmin(url, (admin) =>
+      admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`),
+    );
+  };
+}
+
+/** Databases left by a run that was killed; older than an hour so a parallel run is never touched. */
+async function dropStaleTestDatabases(admin: import('pg').Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT d.datname FROM pg_database d
+      WHERE d.datname ~ '^moodscale_(tmpl|t)_'
+        AND (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification < now() - interval '1 hour'`,
+  );
+  for (const { datname } of rows) {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
