@@ -26,7 +26,13 @@ export function createLogger(settings: LoggerSettings): Logger {
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { destination: fd, colorize: process.stderr.isTTY, translateTime: 'SYS:HH:MM:ss' },
+        options: {
+          destination: fd,
+          colorize: process.stderr.isTTY,
+          translateTime: 'SYS:HH:MM:ss',
+          singleLine: true,
+          ignore: 'pid,hostname,app',
+        },
       },
     });
   }

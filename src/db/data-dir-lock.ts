@@ -22,13 +22,15 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       writeSync(fd, String(process.pid));
       closeSync(fd);
       let released = false;
-      return {
-        release() {
-          if (released) return;
-          released = true;
-          rmSync(path, { force: true });
-        },
+      const release = () => {
+        if (released) return;
+        released = true;
+        process.off('exit', release);
+        rmSync(path, { force: true });
       };
+      // A process that exits without closing the database must not leave its lock behind.
+      process.on('exit', release);
+      return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(path);

@@ -30,6 +30,8 @@ export async function openPgliteDatabase(settings: PgliteSettings, logger: Logge
     lock?.release();
     throw error;
   }
+  // Columns are TIMESTAMP without time zone and hold UTC (see postgres.ts).
+  await client.exec("SET TIME ZONE 'UTC'");
   timeQueries(client, 'query', log, settings);
   const db = drizzle({ client, schema }) as unknown as Db;
 

@@ -29,6 +29,8 @@ export function openPostgresDatabase(settings: PostgresSettings, logger: Logger)
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     statement_timeout: settings.statementTimeoutMs || undefined,
     application_name: 'moodscale',
+    // Columns are TIMESTAMP without time zone and hold UTC; now() must be UTC whatever the server says.
+    options: '-c TimeZone=UTC',
   });
   // Without a listener, an idle client dropped by the server (restart, failover) kills the process.
   pool.on('error', (error) =>

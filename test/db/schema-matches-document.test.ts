@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import { queryRows } from '../../src/db/raw-query.js';
 import { describe, expect, it } from 'vitest';
 import { readSchemaDocument } from '../support/schema-document.js';
 import { describeEachDatabase } from '../support/test-database.js';
@@ -41,10 +42,7 @@ describe('GIVEN the schema document', () => {
 });
 
 describeEachDatabase('GIVEN a freshly migrated database', (getDb) => {
-  const rows = async <T>(query: ReturnType<typeof sql>): Promise<T[]> => {
-    const result = await getDb().db.execute(query);
-    return result.rows as T[];
-  };
+  const rows = <T>(query: SQL) => queryRows<T>(getDb().db, query);
 
   it('THEN every table of the document has exactly the documented columns, in order', async () => {
     const actual = await rows<ColumnRow>(sql`

@@ -20,5 +20,3 @@ export interface FieldCipher {
   /** The key id a stored value was written with, or undefined when it is not in the stored format. */
   keyIdOf(stored: string): string | undefined;
 }
-
-// Implementation: see create-field-cipher.ts (work in progress).

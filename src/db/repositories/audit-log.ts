@@ -1,0 +1,56 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { type AuditDetails, type AuditEntry, type AuditOutcome, auditLog } from '../schema/index.js';
+import { boundedLimit } from './text-guard.js';
+
+export interface AuditRecord {
+  userId: number | null;
+  platform: string;
+  action: string;
+  outcome: AuditOutcome;
+  details?: AuditDetails;
+}
+
+// Keys whose values could carry what the user wrote or a secret; the audit trail must never hold them.
+const forbiddenKey = /note|text|token|secret|password|message|content/i;
+const maxValueLength = 200;
+
+/** Keeps only short, non-sensitive metadata; drops keys that could carry note text or secrets. */
+export function safeAuditDetails(details: AuditDetails | undefined): AuditDetails | null {
+  if (!details) return null;
+  const safe: AuditDetails = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (forbiddenKey.test(key)) continue;
+    safe[key] =
+      typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, maxValueLength) : value;
+  }
+  return safe;
+}
+
+export async function recordAudit(db: Db, record: AuditRecord): Promise<void> {
+  await db.insert(auditLog).values({
+    userId: record.userId,
+    platform: record.platform.replaceAll('\u0000', ''),
+    action: record.action.replaceAll('\u0000', '').slice(0, 100),
+    outcome: record.outcome,
+    details: safeAuditDetails(record.details),
+  });
+}
+
+/** Audit entries, newest first (default 50, at most 1,000), optionally for one user or action. */
+export async function listAudit(
+  db: Db,
+  filter: { userId?: number; action?: string; limit?: number } = {},
+): Promise<AuditEntry[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        filter.userId !== undefined ? eq(auditLog.userId, filter.userId) : undefined,
+        filter.action !== undefined ? eq(auditLog.action, filter.action) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(boundedLimit(filter.limit, 50, 1000));
+}

@@ -1,0 +1,23 @@
+import type { Config } from '../../config.js';
+import type { Logger } from '../../core/logger.js';
+import { createFieldCipher } from './create-field-cipher.js';
+import { loadOrCreateKeyFile } from './encryption-keys.js';
+import type { FieldCipher } from './field-cipher.js';
+
+/**
+ * The cipher for this process. ENCRYPTION_KEY when set (required in production with PostgreSQL);
+ * otherwise a key kept in DATA_DIR/encryption.key, made on first start, so `npm start` needs no setup.
+ */
+export function cipherFromConfig(config: Config, logger: Logger): FieldCipher {
+  if (config.encryption.key) {
+    return createFieldCipher({ currentKey: config.encryption.key, oldKeys: config.encryption.oldKeys });
+  }
+  const { key, created } = loadOrCreateKeyFile(config.database.dataDir);
+  const where = `${config.database.dataDir}/encryption.key`;
+  if (created) logger.warn({ keyFile: where }, 'ENCRYPTION_KEY is not set: generated a key file; back it up with the data');
+  else logger.info({ keyFile: where }, 'ENCRYPTION_KEY is not set: using the key file');
+  if (config.database.url) {
+    logger.warn('DATABASE_URL is set but ENCRYPTION_KEY is not: every instance must share this key file; set ENCRYPTION_KEY instead');
+  }
+  return createFieldCipher({ currentKey: key, oldKeys: config.encryption.oldKeys });
+}

@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import type { Db } from '../../src/db/database.js';
+import { queryRows } from '../../src/db/raw-query.js';
+import { recordAudit } from '../../src/db/repositories/audit-log.js';
+import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
+import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
+import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
+import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
+import { insertPersonalityInsight } from '../../src/db/repositories/personality-insights.js';
+import { insertRecommendations } from '../../src/db/repositories/recommendations.js';
+import { updateUserSettings } from '../../src/db/repositories/user-settings.js';
+import { deleteUser } from '../../src/db/repositories/users.js';
+import { newUser } from '../support/fixtures.js';
+import { describeEachDatabase } from '../support/test-database.js';
+
+/** Every table with a user_id column, read from the catalogue so a new table cannot be forgotten. */
+async function userTables(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ table_name: string }>(
+    db,
+    sql`SELECT table_name FROM information_schema.columns
+         WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY 1`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+async function rowsOf(db: Db, table: string, userId: number): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE user_id = ${userId}`,
+  );
+  return row?.n ?? 0;
+}
+
+async function userWithDataEverywhere(db: Db, tag: string) {
+  const user = await newUser(db, tag);
+  const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 5, notes: `${tag} note` });
+  await insertMusicAnalysis(db, { userId: user.id, spotifyTrackId: `${tag}-t`, trackName: 't', artistName: 'a' });
+  await insertRecommendations(db, [
+    { userId: user.id, moodEntryId: entry.id, spotifyTrackId: `${tag}-r`, trackName: 'r', artistName: 'a' },
+  ]);
+  await insertPersonalityInsight(db, { userId: user.id, musicDna: 'dna' });
+  await attachIdentity(db, { platform: 'console', workspaceId: '', externalUserId: `${tag}-${user.id}` }, user.id);
+  await updateUserSettings(db, user.id, { timeZone: 'Asia/Tokyo' });
+  await claimDigest(db, { userId: user.id, period: '2026-W48', claimedBy: 'x', leaseMs: 1000, now: new Date() });
+  await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok' });
+  return user;
+}
+
+describeEachDatabase('erasing a user', (getDb) => {
+  it('GIVEN a user with rows in every user table WHEN the user is deleted THEN none of theirs remain and others are untouched', async () => {
+    const { db } = getDb();
+    const tables = await userTables(db);
+    const doomed = await userWithDataEverywhere(db, 'doomed');
+    const bystander = await userWithDataEverywhere(db, 'bystander');
+    for (const table of tables) expect(await rowsOf(db, table, doomed.id), table).toBeGreaterThan(0);
+
+    await deleteUser(db, doomed.id);
+
+    for (const table of tables) {
+      expect(await rowsOf(db, table, doomed.id), table).toBe(0);
+      expect(await rowsOf(db, table, bystander.id), table).toBeGreaterThan(0);
+    }
+  });
+
+  it('THEN every foreign key to users cascades on delete', async () => {
+    const rows = await queryRows<{ conname: string; confdeltype: string }>(
+      getDb().db,
+      sql`SELECT conname, confdeltype FROM pg_constraint
+           WHERE contype = 'f' AND confrelid = 'users'::regclass`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    for (const row of rows) expect(row.confdeltype, row.conname).toBe('c');
+  });
+});

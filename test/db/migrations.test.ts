@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.js';
+import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
+import { openPostgresDatabase } from '../../src/db/postgres.js';
+import { queryRows } from '../../src/db/raw-query.js';
+import { appliedMigrations, listMigrations, rollbackMigrations } from '../../src/db/rollback.js';
+import { newUser } from '../support/fixtures.js';
+import {
+  createEmptyPostgresDatabase,
+  dropPostgresDatabase,
+  postgresAvailable,
+  postgresUrlFor,
+} from '../support/test-database.js';
+
+const settings = {
+  maxConnections: 5,
+  idleTimeoutMs: 1000,
+  connectionTimeoutMs: 5000,
+  statementTimeoutMs: 30_000,
+  slowQueryMs: 10_000,
+};
+
+const created: string[] = [];
+async function emptyDatabase(): Promise<string> {
+  const name = await createEmptyPostgresDatabase('');
+  created.push(name);
+  return name;
+}
+afterAll(async () => {
+  for (const name of created) await dropPostgresDatabase(name);
+});
+
+const publicTables = (db: Parameters<typeof queryRows>[0]) =>
+  queryRows<{ table_name: string }>(
+    db,
+    sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+  ).then((rows) => rows.map((r) => r.table_name));
+
+describe('GIVEN the checked-in migrations', () => {
+  it('THEN every migration ships a down script', () => {
+    const migrations = listMigrations();
+    expect(migrations.length).toBeGreaterThan(0);
+    for (const m of migrations) expect(existsSync(m.downPath), m.downPath).toBe(true);
+  });
+});
+
+describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => {
+  it('WHEN migrated up, down and up again with data in the tables THEN the schema returns whole and empty', async () => {
+    const database = openPostgresDatabase({ ...settings, url: postgresUrlFor(await emptyDatabase()) }, silentLogger());
+    try {
+      await database.migrate();
+      const tablesAfterUp = await publicTables(database.db);
+      expect(tablesAfterUp).toContain('mood_entries');
+      const user = await newUser(database.db);
+      await insertMoodEntry(database.db, { userId: user.id, moodScore: 6, emotions: ['tired'] });
+
+      const undone = await rollbackMigrations(database.db, listMigrations().length);
+      expect(undone).toEqual(listMigrations().map((m) => m.tag).reverse());
+      expect(await publicTables(database.db)).toEqual([]);
+      expect(await appliedMigrations(database.db)).toEqual([]);
+
+      await database.migrate();
+      expect(await publicTables(database.db)).toEqual(tablesAfterUp);
+      const [count] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM mood_entries`);
+      expect(count?.n).toBe(0);
+      await insertMoodEntry(database.db, { userId: (await newUser(database.db)).id, moodScore: 7 });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('WHEN five instances migrate one empty database at once THEN all succeed and each migration is applied once', async () => {
+    const url = postgresUrlFor(await emptyDatabase());
+    const instances = Array.from({ length: 5 }, () => openPostgresDatabase({ ...settings, url }, silentLogger()));
+    try {
+      await Promise.all(instances.map((i) => i.migrate()));
+      const [row] = await queryRows<{ n: number }>(
+        instances[0]!.db,
+        sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
+      );
+      expect(row?.n).toBe(listMigrations().length);
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+    }
+  });
+
+  it('WHEN migrations run on an up-to-date database THEN nothing changes', async () => {
+    const database = openPostgresDatabase({ ...settings, url: postgresUrlFor(await emptyDatabase()) }, silentLogger());
+    try {
+      await database.migrate();
+      await database.migrate();
+      expect(await appliedMigrations(database.db)).toEqual(listMigrations().map((m) => m.tag));
+    } finally {
+      await database.close();
+    }
+  });
+});

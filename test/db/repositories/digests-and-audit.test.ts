@@ -1,0 +1,114 @@
+import { expect, it } from 'vitest';
+import { listAudit, recordAudit, safeAuditDetails } from '../../../src/db/repositories/audit-log.js';
+import {
+  claimDigest,
+  findDigestDelivery,
+  markDigestFailed,
+  markDigestSent,
+  markDigestSkipped,
+} from '../../../src/db/repositories/digest-deliveries.js';
+import { newUser } from '../../support/fixtures.js';
+import { describeEachDatabase } from '../../support/test-database.js';
+
+const t0 = new Date('2026-11-23T09:00:00Z');
+const later = (ms: number) => new Date(t0.getTime() + ms);
+
+describeEachDatabase('digest deliveries repository', (getDb) => {
+  const claim = (userId: number, claimedBy: string, now = t0, period = '2026-W48') =>
+    claimDigest(getDb().db, { userId, period, claimedBy, leaseMs: 60_000, now });
+
+  it('GIVEN an unclaimed digest THEN the first claim wins and a second claimer gets nothing', async () => {
+    const user = await newUser(getDb().db);
+    const first = await claim(user.id, 'a');
+    expect(first).toMatchObject({ status: 'claimed', claimedBy: 'a', attempts: 1 });
+    expect(await claim(user.id, 'b')).toBeUndefined();
+  });
+
+  it('GIVEN many claimers at once THEN exactly one gets the claim', async () => {
+    const user = await newUser(getDb().db);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => claim(user.id, `c${i}`)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('GIVEN a claim whose lease expired (its process died) THEN another claimer takes it over', async () => {
+    const user = await newUser(getDb().db);
+    const stale = await claim(user.id, 'dead');
+    const taken = await claim(user.id, 'alive', later(61_000));
+    expect(taken).toMatchObject({ claimedBy: 'alive', attempts: 2 });
+    expect(await markDigestSent(getDb().db, stale!.id, 'dead', later(62_000))).toBe(false);
+    expect(await markDigestSent(getDb().db, taken!.id, 'alive', later(62_000))).toBe(true);
+  });
+
+  it('GIVEN a sent digest THEN it can never be claimed again', async () => {
+    const user = await newUser(getDb().db);
+    const c = await claim(user.id, 'a');
+    await markDigestSent(getDb().db, c!.id, 'a', t0);
+    expect(await claim(user.id, 'b', later(10 * 86_400_000))).toBeUndefined();
+    expect((await findDigestDelivery(getDb().db, user.id, '2026-W48'))?.status).toBe('sent');
+  });
+
+  it('GIVEN a failed digest THEN it is retried until the attempts run out', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    let c = await claim(user.id, 'a');
+    await markDigestFailed(db, c!.id, 'a', 'network');
+    c = await claim(user.id, 'a');
+    expect(c?.attempts).toBe(2);
+    await markDigestFailed(db, c!.id, 'a', 'network');
+    c = await claim(user.id, 'a');
+    expect(c?.attempts).toBe(3);
+    await markDigestFailed(db, c!.id, 'a', 'network');
+    expect(await claim(user.id, 'a')).toBeUndefined();
+  });
+
+  it('GIVEN a skipped digest THEN it is not retried and the reason is kept', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const c = await claim(user.id, 'a');
+    await markDigestSkipped(db, c!.id, 'a', 'dm closed');
+    expect(await claim(user.id, 'a', later(86_400_000))).toBeUndefined();
+    expect((await findDigestDelivery(db, user.id, '2026-W48'))?.lastError).toBe('dm closed');
+  });
+
+  it('GIVEN two periods THEN each is claimed independently', async () => {
+    const user = await newUser(getDb().db);
+    expect(await claim(user.id, 'a', t0, '2026-W48')).toBeDefined();
+    expect(await claim(user.id, 'a', t0, '2026-W49')).toBeDefined();
+  });
+});
+
+describeEachDatabase('audit log repository', (getDb) => {
+  it('GIVEN an action THEN it is recorded with who, what, where and the outcome', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok', details: { score: 6 } });
+    const [entry] = await listAudit(db, { userId: user.id });
+    expect(entry).toMatchObject({ userId: user.id, platform: 'console', action: 'mood', outcome: 'ok', details: { score: 6 } });
+    expect(entry?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('GIVEN details that could carry note text or secrets THEN those keys are never stored', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    await recordAudit(db, {
+      userId: user.id,
+      platform: 'slack',
+      action: 'mood',
+      outcome: 'ok',
+      details: { note: 'my secret diary', notes: 'x', text: 'y', accessToken: 'z', emotions: 2 },
+    });
+    const [entry] = await listAudit(db, { userId: user.id });
+    expect(entry?.details).toEqual({ emotions: 2 });
+    expect(JSON.stringify(entry)).not.toContain('diary');
+  });
+
+  it('GIVEN no user (an anonymous failure) THEN the entry is still recorded', async () => {
+    const { db } = getDb();
+    await recordAudit(db, { userId: null, platform: 'discord', action: 'unknown-command', outcome: 'user_error' });
+    expect((await listAudit(db, { action: 'unknown-command' })).length).toBeGreaterThan(0);
+  });
+
+  it('GIVEN long values THEN they are cut to 200 characters', () => {
+    expect(safeAuditDetails({ reason: 'r'.repeat(500) })?.reason).toHaveLength(200);
+  });
+});

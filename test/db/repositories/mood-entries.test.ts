@@ -1,0 +1,107 @@
+import { expect, it } from 'vitest';
+import { UserError } from '../../../src/core/errors.js';
+import {
+  countMoodEntries,
+  deleteMoodEntry,
+  findLatestMoodEntry,
+  findMoodEntry,
+  insertMoodEntry,
+  listMoodEntries,
+  summarizeMoods,
+} from '../../../src/db/repositories/mood-entries.js';
+import { naughtyStrings, newUser } from '../../support/fixtures.js';
+import { describeEachDatabase } from '../../support/test-database.js';
+
+const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12));
+
+describeEachDatabase('mood entries repository', (getDb) => {
+  it('GIVEN a score, emotions and a note WHEN inserted THEN they read back with a timestamp', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 6, emotions: ['tired'], notes: 'long day' });
+    expect(entry).toMatchObject({ userId: user.id, moodScore: 6, emotions: ['tired'], notes: 'long day' });
+    expect(await findMoodEntry(db, user.id, entry.id)).toEqual(entry);
+  });
+
+  it('GIVEN no emotions and no note THEN both are stored as null', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 3 });
+    expect([entry.emotions, entry.notes]).toEqual([null, null]);
+  });
+
+  it.each([0, 11, -1])('GIVEN score %i THEN the CHECK constraint refuses it', async (score) => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    await expect(insertMoodEntry(db, { userId: user.id, moodScore: score })).rejects.toThrow();
+    expect(await countMoodEntries(db, user.id)).toBe(0);
+  });
+
+  it('GIVEN naughty notes and emotions THEN each is stored verbatim', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    for (const text of naughtyStrings) {
+      const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 5, emotions: [text, 'ok'], notes: text });
+      const read = await findMoodEntry(db, user.id, entry.id);
+      expect(read?.notes).toBe(text);
+      expect(read?.emotions).toEqual([text, 'ok']);
+    }
+  });
+
+  it('GIVEN a NUL byte in the note THEN a UserError is thrown and nothing is stored', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    await expect(insertMoodEntry(db, { userId: user.id, moodScore: 5, notes: 'a\u0000b' })).rejects.toBeInstanceOf(
+      UserError,
+    );
+    await expect(
+      insertMoodEntry(db, { userId: user.id, moodScore: 5, emotions: ['x\u0000'] }),
+    ).rejects.toBeInstanceOf(UserError);
+    expect(await countMoodEntries(db, user.id)).toBe(0);
+  });
+
+  it('GIVEN entries on several days THEN listing is newest first, bounded by range and limit', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    for (const n of [1, 2, 3, 4, 5]) await insertMoodEntry(db, { userId: user.id, moodScore: n, createdAt: day(n) });
+    expect((await listMoodEntries(db, user.id)).map((e) => e.moodScore)).toEqual([5, 4, 3, 2, 1]);
+    expect((await listMoodEntries(db, user.id, { since: day(2), until: day(4) })).map((e) => e.moodScore)).toEqual([
+      3, 2,
+    ]);
+    expect(await listMoodEntries(db, user.id, { limit: 2 })).toHaveLength(2);
+    expect((await findLatestMoodEntry(db, user.id))?.moodScore).toBe(5);
+  });
+
+  it('GIVEN two users THEN one never sees the other’s entries', async () => {
+    const { db } = getDb();
+    const a = await newUser(db);
+    const b = await newUser(db);
+    const entry = await insertMoodEntry(db, { userId: a.id, moodScore: 7 });
+    expect(await listMoodEntries(db, b.id)).toEqual([]);
+    expect(await findMoodEntry(db, b.id, entry.id)).toBeUndefined();
+    expect(await deleteMoodEntry(db, b.id, entry.id)).toBe(false);
+  });
+
+  it('GIVEN entries in a period THEN the summary has their count, average, min and max', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    for (const [n, score] of [
+      [1, 4],
+      [2, 6],
+      [3, 8],
+      [10, 1],
+    ] as const) {
+      await insertMoodEntry(db, { userId: user.id, moodScore: score, createdAt: day(n) });
+    }
+    expect(await summarizeMoods(db, user.id, day(1), day(4))).toEqual({ entries: 3, average: 6, min: 4, max: 8 });
+    expect(await summarizeMoods(db, user.id, day(20))).toEqual({ entries: 0, average: null, min: null, max: null });
+  });
+
+  it('GIVEN an entry WHEN its owner deletes it THEN it is gone', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 2 });
+    expect(await deleteMoodEntry(db, user.id, entry.id)).toBe(true);
+    expect(await countMoodEntries(db, user.id)).toBe(0);
+  });
+});
