@@ -6,6 +6,5 @@ export default defineConfig({
   schema: './src/db/schema/index.ts',
   out: './drizzle',
   dbCredentials: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/moodscale_dev' },
-  strict: true,
   verbose: true,
 });

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
     } else {
       logger?.fatal({ err: error }, 'MoodScale failed to start');
-      process.stderr.write(`MoodScale failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `MoodScale failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     }
     logger?.flush();
     process.exitCode = 1;

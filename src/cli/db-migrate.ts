@@ -1,5 +1,5 @@
-import { appliedMigrations } from '../db/rollback.js';
 import { openDatabase } from '../db/open-database.js';
+import { appliedMigrations } from '../db/rollback.js';
 import { runCli } from './run-cli.js';
 
 await runCli('db:migrate', async (config, logger) => {

@@ -6,7 +6,9 @@ import { rollbackMigrations } from '../db/rollback.js';
 import { runCli } from './run-cli.js';
 
 await runCli('db:rollback', async (config, logger) => {
-  const { values } = parseArgs({ options: { steps: { type: 'string', default: '1' }, yes: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { steps: { type: 'string', default: '1' }, yes: { type: 'boolean' } },
+  });
   const steps = z.coerce.number().int().min(1).safeParse(values.steps);
   if (!steps.success) throw new UserError('--steps takes a whole number of migrations to undo, at least 1.');
   if (!values.yes) {

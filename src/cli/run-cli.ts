@@ -6,7 +6,10 @@ import { createLogger, type Logger } from '../core/logger.js';
  * Shared frame of the npm scripts: parse the configuration, make a logger, run, and turn failures
  * into one clear line and exit code 1 instead of a stack trace.
  */
-export async function runCli(name: string, body: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
+export async function runCli(
+  name: string,
+  body: (config: Config, logger: Logger) => Promise<void>,
+): Promise<void> {
   let logger: Logger | undefined;
   try {
     const config = loadConfig();

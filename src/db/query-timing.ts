@@ -19,6 +19,16 @@ export function timeQueries<T extends object>(
   const bound = (original as (...args: unknown[]) => unknown).bind(target);
   const timed = (...args: unknown[]): unknown => {
     const started = performance.now();
+    // pg.Pool#query calls client.query with a callback instead of using the promise.
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: unknown, ...rest: unknown[]) => {
+        report(logger, settings, args[0], performance.now() - started, error ?? undefined);
+        return (callback as (...a: unknown[]) => unknown)(error, ...rest);
+      };
+      return bound(...args);
+    }
     const result = bound(...args);
     if (isPromise(result)) {
       result.then(

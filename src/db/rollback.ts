@@ -20,7 +20,9 @@ export interface MigrationInfo {
 
 /** The migrations drizzle-kit generated, in order, with the down script each one ships. */
 export function listMigrations(folder = migrationsFolder()): MigrationInfo[] {
-  const journal = journalSchema.parse(JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')));
+  const journal = journalSchema.parse(
+    JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')),
+  );
   return journal.entries
     .sort((a, b) => a.idx - b.idx)
     .map((e) => ({
@@ -38,7 +40,10 @@ export async function appliedMigrations(db: Db, folder = migrationsFolder()): Pr
     sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`,
   );
   if (!exists?.present) return [];
-  const rows = await queryRows<{ created_at: string }>(db, sql`SELECT created_at FROM drizzle.__drizzle_migrations`);
+  const rows = await queryRows<{ created_at: string }>(
+    db,
+    sql`SELECT created_at FROM drizzle.__drizzle_migrations`,
+  );
   const applied = new Set(rows.map((r) => Number(r.created_at)));
   return listMigrations(folder)
     .filter((m) => applied.has(m.when))

@@ -35,14 +35,29 @@ async function rowsOf(db: Db, table: string, userId: number): Promise<number> {
 async function userWithDataEverywhere(db: Db, tag: string) {
   const user = await newUser(db, tag);
   const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 5, notes: `${tag} note` });
-  await insertMusicAnalysis(db, { userId: user.id, spotifyTrackId: `${tag}-t`, trackName: 't', artistName: 'a' });
+  await insertMusicAnalysis(db, {
+    userId: user.id,
+    spotifyTrackId: `${tag}-t`,
+    trackName: 't',
+    artistName: 'a',
+  });
   await insertRecommendations(db, [
     { userId: user.id, moodEntryId: entry.id, spotifyTrackId: `${tag}-r`, trackName: 'r', artistName: 'a' },
   ]);
   await insertPersonalityInsight(db, { userId: user.id, musicDna: 'dna' });
-  await attachIdentity(db, { platform: 'console', workspaceId: '', externalUserId: `${tag}-${user.id}` }, user.id);
+  await attachIdentity(
+    db,
+    { platform: 'console', workspaceId: '', externalUserId: `${tag}-${user.id}` },
+    user.id,
+  );
   await updateUserSettings(db, user.id, { timeZone: 'Asia/Tokyo' });
-  await claimDigest(db, { userId: user.id, period: '2026-W48', claimedBy: 'x', leaseMs: 1000, now: new Date() });
+  await claimDigest(db, {
+    userId: user.id,
+    period: '2026-W48',
+    claimedBy: 'x',
+    leaseMs: 1000,
+    now: new Date(),
+  });
   await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok' });
   return user;
 }

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { queryRows } from '../../src/db/raw-query.js';
+import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { appliedMigrations, listMigrations, rollbackMigrations } from '../../src/db/rollback.js';
 import { newUser } from '../support/fixtures.js';
 import {
@@ -48,7 +48,10 @@ describe('GIVEN the checked-in migrations', () => {
 
 describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => {
   it('WHEN migrated up, down and up again with data in the tables THEN the schema returns whole and empty', async () => {
-    const database = openPostgresDatabase({ ...settings, url: postgresUrlFor(await emptyDatabase()) }, silentLogger());
+    const database = openPostgresDatabase(
+      { ...settings, url: postgresUrlFor(await emptyDatabase()) },
+      silentLogger(),
+    );
     try {
       await database.migrate();
       const tablesAfterUp = await publicTables(database.db);
@@ -57,13 +60,20 @@ describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => 
       await insertMoodEntry(database.db, { userId: user.id, moodScore: 6, emotions: ['tired'] });
 
       const undone = await rollbackMigrations(database.db, listMigrations().length);
-      expect(undone).toEqual(listMigrations().map((m) => m.tag).reverse());
+      expect(undone).toEqual(
+        listMigrations()
+          .map((m) => m.tag)
+          .reverse(),
+      );
       expect(await publicTables(database.db)).toEqual([]);
       expect(await appliedMigrations(database.db)).toEqual([]);
 
       await database.migrate();
       expect(await publicTables(database.db)).toEqual(tablesAfterUp);
-      const [count] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM mood_entries`);
+      const [count] = await queryRows<{ n: number }>(
+        database.db,
+        sql`SELECT count(*)::int AS n FROM mood_entries`,
+      );
       expect(count?.n).toBe(0);
       await insertMoodEntry(database.db, { userId: (await newUser(database.db)).id, moodScore: 7 });
     } finally {
@@ -73,7 +83,9 @@ describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => 
 
   it('WHEN five instances migrate one empty database at once THEN all succeed and each migration is applied once', async () => {
     const url = postgresUrlFor(await emptyDatabase());
-    const instances = Array.from({ length: 5 }, () => openPostgresDatabase({ ...settings, url }, silentLogger()));
+    const instances = Array.from({ length: 5 }, () =>
+      openPostgresDatabase({ ...settings, url }, silentLogger()),
+    );
     try {
       await Promise.all(instances.map((i) => i.migrate()));
       const [row] = await queryRows<{ n: number }>(
@@ -87,7 +99,10 @@ describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => 
   });
 
   it('WHEN migrations run on an up-to-date database THEN nothing changes', async () => {
-    const database = openPostgresDatabase({ ...settings, url: postgresUrlFor(await emptyDatabase()) }, silentLogger());
+    const database = openPostgresDatabase(
+      { ...settings, url: postgresUrlFor(await emptyDatabase()) },
+      silentLogger(),
+    );
     try {
       await database.migrate();
       await database.migrate();

@@ -81,9 +81,21 @@ describeEachDatabase('audit log repository', (getDb) => {
   it('GIVEN an action THEN it is recorded with who, what, where and the outcome', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok', details: { score: 6 } });
+    await recordAudit(db, {
+      userId: user.id,
+      platform: 'console',
+      action: 'mood',
+      outcome: 'ok',
+      details: { score: 6 },
+    });
     const [entry] = await listAudit(db, { userId: user.id });
-    expect(entry).toMatchObject({ userId: user.id, platform: 'console', action: 'mood', outcome: 'ok', details: { score: 6 } });
+    expect(entry).toMatchObject({
+      userId: user.id,
+      platform: 'console',
+      action: 'mood',
+      outcome: 'ok',
+      details: { score: 6 },
+    });
     expect(entry?.createdAt).toBeInstanceOf(Date);
   });
 
@@ -104,7 +116,12 @@ describeEachDatabase('audit log repository', (getDb) => {
 
   it('GIVEN no user (an anonymous failure) THEN the entry is still recorded', async () => {
     const { db } = getDb();
-    await recordAudit(db, { userId: null, platform: 'discord', action: 'unknown-command', outcome: 'user_error' });
+    await recordAudit(db, {
+      userId: null,
+      platform: 'discord',
+      action: 'unknown-command',
+      outcome: 'user_error',
+    });
     expect((await listAudit(db, { action: 'unknown-command' })).length).toBeGreaterThan(0);
   });
 

@@ -12,7 +12,11 @@ import { getUserSettings, updateUserSettings } from '../../../src/db/repositorie
 import { newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
-const key = (externalUserId: string, workspaceId = 'T1') => ({ platform: 'slack' as const, workspaceId, externalUserId });
+const key = (externalUserId: string, workspaceId = 'T1') => ({
+  platform: 'slack' as const,
+  workspaceId,
+  externalUserId,
+});
 
 describeEachDatabase('chat identities repository', (getDb) => {
   it('GIVEN an attached identity THEN it is found with its user', async () => {

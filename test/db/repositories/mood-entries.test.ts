@@ -18,7 +18,12 @@ describeEachDatabase('mood entries repository', (getDb) => {
   it('GIVEN a score, emotions and a note WHEN inserted THEN they read back with a timestamp', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 6, emotions: ['tired'], notes: 'long day' });
+    const entry = await insertMoodEntry(db, {
+      userId: user.id,
+      moodScore: 6,
+      emotions: ['tired'],
+      notes: 'long day',
+    });
     expect(entry).toMatchObject({ userId: user.id, moodScore: 6, emotions: ['tired'], notes: 'long day' });
     expect(await findMoodEntry(db, user.id, entry.id)).toEqual(entry);
   });
@@ -41,7 +46,12 @@ describeEachDatabase('mood entries repository', (getDb) => {
     const { db } = getDb();
     const user = await newUser(db);
     for (const text of naughtyStrings) {
-      const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 5, emotions: [text, 'ok'], notes: text });
+      const entry = await insertMoodEntry(db, {
+        userId: user.id,
+        moodScore: 5,
+        emotions: [text, 'ok'],
+        notes: text,
+      });
       const read = await findMoodEntry(db, user.id, entry.id);
       expect(read?.notes).toBe(text);
       expect(read?.emotions).toEqual([text, 'ok']);
@@ -51,9 +61,9 @@ describeEachDatabase('mood entries repository', (getDb) => {
   it('GIVEN a NUL byte in the note THEN a UserError is thrown and nothing is stored', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    await expect(insertMoodEntry(db, { userId: user.id, moodScore: 5, notes: 'a\u0000b' })).rejects.toBeInstanceOf(
-      UserError,
-    );
+    await expect(
+      insertMoodEntry(db, { userId: user.id, moodScore: 5, notes: 'a\u0000b' }),
+    ).rejects.toBeInstanceOf(UserError);
     await expect(
       insertMoodEntry(db, { userId: user.id, moodScore: 5, emotions: ['x\u0000'] }),
     ).rejects.toBeInstanceOf(UserError);
@@ -63,11 +73,12 @@ describeEachDatabase('mood entries repository', (getDb) => {
   it('GIVEN entries on several days THEN listing is newest first, bounded by range and limit', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    for (const n of [1, 2, 3, 4, 5]) await insertMoodEntry(db, { userId: user.id, moodScore: n, createdAt: day(n) });
+    for (const n of [1, 2, 3, 4, 5])
+      await insertMoodEntry(db, { userId: user.id, moodScore: n, createdAt: day(n) });
     expect((await listMoodEntries(db, user.id)).map((e) => e.moodScore)).toEqual([5, 4, 3, 2, 1]);
-    expect((await listMoodEntries(db, user.id, { since: day(2), until: day(4) })).map((e) => e.moodScore)).toEqual([
-      3, 2,
-    ]);
+    expect(
+      (await listMoodEntries(db, user.id, { since: day(2), until: day(4) })).map((e) => e.moodScore),
+    ).toEqual([3, 2]);
     expect(await listMoodEntries(db, user.id, { limit: 2 })).toHaveLength(2);
     expect((await findLatestMoodEntry(db, user.id))?.moodScore).toBe(5);
   });
@@ -93,8 +104,18 @@ describeEachDatabase('mood entries repository', (getDb) => {
     ] as const) {
       await insertMoodEntry(db, { userId: user.id, moodScore: score, createdAt: day(n) });
     }
-    expect(await summarizeMoods(db, user.id, day(1), day(4))).toEqual({ entries: 3, average: 6, min: 4, max: 8 });
-    expect(await summarizeMoods(db, user.id, day(20))).toEqual({ entries: 0, average: null, min: null, max: null });
+    expect(await summarizeMoods(db, user.id, day(1), day(4))).toEqual({
+      entries: 3,
+      average: 6,
+      min: 4,
+      max: 8,
+    });
+    expect(await summarizeMoods(db, user.id, day(20))).toEqual({
+      entries: 0,
+      average: null,
+      min: null,
+      max: null,
+    });
   });
 
   it('GIVEN an entry WHEN its owner deletes it THEN it is gone', async () => {

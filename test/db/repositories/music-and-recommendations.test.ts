@@ -48,7 +48,8 @@ describeEachDatabase('music analysis repository', (getDb) => {
   it('GIVEN a user’s analyses THEN they list newest first, filtered by date and limited', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    for (const m of [1, 2, 3]) await insertMusicAnalysis(db, { userId: user.id, ...track(`m${m}`, new Date(2026, m, 1)) });
+    for (const m of [1, 2, 3])
+      await insertMusicAnalysis(db, { userId: user.id, ...track(`m${m}`, new Date(2026, m, 1)) });
     expect((await listUserAnalyses(db, user.id)).map((r) => r.spotifyTrackId)).toEqual(['m3', 'm2', 'm1']);
     expect(await listUserAnalyses(db, user.id, { since: new Date(2026, 2, 1) })).toHaveLength(2);
     expect(await listUserAnalyses(db, user.id, { limit: 1 })).toHaveLength(1);
@@ -58,12 +59,17 @@ describeEachDatabase('music analysis repository', (getDb) => {
     const { db } = getDb();
     const user = await newUser(db);
     for (const name of naughtyStrings) {
-      const row = await insertMusicAnalysis(db, { userId: user.id, ...track('n'), trackName: name, artistName: name });
+      const row = await insertMusicAnalysis(db, {
+        userId: user.id,
+        ...track('n'),
+        trackName: name,
+        artistName: name,
+      });
       expect([row.trackName, row.artistName]).toEqual([name, name]);
     }
-    await expect(insertMusicAnalysis(db, { userId: user.id, ...track('n'), trackName: '\u0000' })).rejects.toBeInstanceOf(
-      UserError,
-    );
+    await expect(
+      insertMusicAnalysis(db, { userId: user.id, ...track('n'), trackName: '\u0000' }),
+    ).rejects.toBeInstanceOf(UserError);
   });
 });
 
@@ -73,8 +79,24 @@ describeEachDatabase('recommendations repository', (getDb) => {
     const user = await newUser(db);
     const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 4 });
     const rows = await insertRecommendations(db, [
-      { userId: user.id, moodEntryId: entry.id, spotifyTrackId: 't1', trackName: 'A', artistName: 'X', reason: 'calm', matchScore: 0.9 },
-      { userId: user.id, moodEntryId: entry.id, spotifyTrackId: 't2', trackName: 'B', artistName: 'Y', reason: 'lift', matchScore: 0.5 },
+      {
+        userId: user.id,
+        moodEntryId: entry.id,
+        spotifyTrackId: 't1',
+        trackName: 'A',
+        artistName: 'X',
+        reason: 'calm',
+        matchScore: 0.9,
+      },
+      {
+        userId: user.id,
+        moodEntryId: entry.id,
+        spotifyTrackId: 't2',
+        trackName: 'B',
+        artistName: 'Y',
+        reason: 'lift',
+        matchScore: 0.5,
+      },
     ]);
     expect(rows).toHaveLength(2);
     const listed = await listRecommendations(db, user.id);
@@ -103,7 +125,11 @@ describeEachDatabase('personality insights repository', (getDb) => {
   it('GIVEN two insights THEN the latest is found and both are listed newest first', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    await insertPersonalityInsight(db, { userId: user.id, musicDna: 'old', generatedAt: new Date('2026-01-01') });
+    await insertPersonalityInsight(db, {
+      userId: user.id,
+      musicDna: 'old',
+      generatedAt: new Date('2026-01-01'),
+    });
     await insertPersonalityInsight(db, {
       userId: user.id,
       musicDna: 'Bright, rhythmic, curious',
@@ -115,7 +141,10 @@ describeEachDatabase('personality insights repository', (getDb) => {
     const latest = await findLatestInsight(db, user.id);
     expect(latest?.musicDna).toBe('Bright, rhythmic, curious');
     expect(latest?.energyLevel).toBeCloseTo(0.7);
-    expect((await listInsights(db, user.id)).map((i) => i.musicDna)).toEqual(['Bright, rhythmic, curious', 'old']);
+    expect((await listInsights(db, user.id)).map((i) => i.musicDna)).toEqual([
+      'Bright, rhythmic, curious',
+      'old',
+    ]);
   });
 
   it('GIVEN a user without insights THEN none is found', async () => {

@@ -37,7 +37,9 @@ describeEachDatabase('users repository', (getDb) => {
 
   it('GIVEN concurrent findOrCreate calls for one name THEN exactly one user exists', async () => {
     const { db } = getDb();
-    const results = await Promise.all(Array.from({ length: 8 }, () => findOrCreateUserByUsername(db, 'racer')));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => findOrCreateUserByUsername(db, 'racer')),
+    );
     expect(new Set(results.map((u) => u.id)).size).toBe(1);
   });
 
@@ -84,7 +86,11 @@ describeEachDatabase('users repository', (getDb) => {
     await clearSpotifyLink(db, user.id);
     expect(await readSpotifyLink(db, cipher, user.id)).toBeUndefined();
     const found = await findUserById(db, user.id);
-    expect([found?.spotifyId, found?.spotifyAccessToken, found?.spotifyRefreshToken]).toEqual([null, null, null]);
+    expect([found?.spotifyId, found?.spotifyAccessToken, found?.spotifyRefreshToken]).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('GIVEN a user WHEN deleted THEN it is gone and deleting again reports false', async () => {
