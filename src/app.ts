@@ -1,20 +1,39 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createRegistry } from '../commands/index.js';
 import type { Config } from './config.js';
+import { type Clock, systemClock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
-import { cipherFromConfig } from './services/crypto/cipher-from-config.js';
+import { createConsoleChat } from './platforms/console/console-chat.js';
+import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
+import type { PlatformAdapter } from './platforms/platform.js';
+import { resolveCipher } from './services/crypto/cipher-from-config.js';
 import type { FieldCipher } from './services/crypto/field-cipher.js';
+import { createServices, type Services } from './services/services.js';
 
 /** A running MoodScale: what start-up built, and how to stop it in order. */
 export interface App {
   database: Database;
   cipher: FieldCipher;
+  services: Services;
+  dispatcher: Dispatcher;
+  platforms: PlatformAdapter[];
   stop(): Promise<void>;
 }
 
-/** The composition root: config -> database -> services. Later stages (platforms, jobs, http) plug in here. */
-export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const cipher = cipherFromConfig(config, logger);
+export interface StartOptions {
+  clock?: Clock;
+  /** The console chat: who is typing, and where its lines come from. Used when no platform is configured. */
+  console?: { user: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
+  /** Called when a platform ends on its own (the console's input ended). */
+  onPlatformEnd?: () => void;
+}
+
+/** The composition root: config -> database -> services -> commands -> platforms. */
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
+  const { cipher, keyMaterial } = resolveCipher(config, logger);
   const database = await openDatabase(config.database, logger);
   try {
     await database.migrate();
@@ -23,15 +42,50 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await database.close().catch(() => undefined);
     throw error;
   }
-  let stopped = false;
+
+  const registry = createRegistry();
+  const services = createServices({
+    db: database.db,
+    cipher,
+    clock: options.clock ?? systemClock,
+    logger,
+    config,
+    secret: createHash('sha256').update(keyMaterial).digest('hex'),
+    catalog: { commands: () => registry.all() },
+  });
+  const dispatcher = createDispatcher(registry, services);
+
+  const platforms: PlatformAdapter[] = [];
+  if (options.console) {
+    platforms.push(
+      createConsoleChat({
+        dispatcher,
+        user: options.console.user,
+        input: options.console.input as NodeJS.ReadableStream & import('node:stream').Readable,
+        output: options.console.output as NodeJS.WritableStream & import('node:stream').Writable,
+        filesDir: join(config.database.dataDir, 'exports'),
+        interactive: options.console.interactive,
+        onEnd: () => options.onPlatformEnd?.(),
+      }),
+    );
+  }
+  for (const platform of platforms) await platform.start();
+
+  let stopping: Promise<void> | undefined;
   return {
     database,
     cipher,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await database.close();
-      logger.info('MoodScale stopped');
+    services,
+    dispatcher,
+    platforms,
+    stop() {
+      stopping ??= (async () => {
+        for (const platform of platforms) await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
+        await services.audit.close();
+        await database.close();
+        logger.info('MoodScale stopped');
+      })();
+      return stopping;
     },
   };
 }

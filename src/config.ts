@@ -54,6 +54,13 @@ export const envSchema = z.object({
   ENCRYPTION_KEY: optional(z.string()),
   ENCRYPTION_OLD_KEYS: optional(z.string()),
 
+  RATE_LIMIT_POINTS: withDefault(wholeNumber(1, 1_000_000), '30'),
+  RATE_LIMIT_DURATION: withDefault(wholeNumber(1, 86_400), '60'),
+  RATE_LIMIT_STORE: withDefault(z.enum(['memory', 'database']), 'memory'),
+
+  CARE_RESOURCES_TEXT: optional(z.string().max(2000, { error: 'expected at most 2,000 characters' })),
+  CONSOLE_USER: optional(z.string().max(64, { error: 'expected at most 64 characters' })),
+
   BACKUP_ENABLED: withDefault(booleanFlag, 'false'),
   BACKUP_RETENTION_DAYS: withDefault(wholeNumber(1, 3650), '30'),
   BACKUP_DIR: withDefault(z.string(), './backups'),
@@ -76,6 +83,9 @@ export interface Config {
   };
   encryption: { key: string | undefined; oldKeys: string[] };
   backup: { enabled: boolean; retentionDays: number; dir: string };
+  rateLimit: { points: number; durationSeconds: number; store: 'memory' | 'database' };
+  care: { text: string | undefined };
+  console: { user: string | undefined };
 }
 
 /** Parses the environment once; throws a ConfigError that names every bad variable and what it expects. */
@@ -118,6 +128,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         .filter(Boolean),
     },
     backup: { enabled: env.BACKUP_ENABLED, retentionDays: env.BACKUP_RETENTION_DAYS, dir: env.BACKUP_DIR },
+    rateLimit: { points: env.RATE_LIMIT_POINTS, durationSeconds: env.RATE_LIMIT_DURATION, store: env.RATE_LIMIT_STORE },
+    // Literal "\n" in an environment variable means a line break.
+    care: { text: env.CARE_RESOURCES_TEXT?.replaceAll('\\n', '\n') },
+    console: { user: env.CONSOLE_USER },
   };
 }
 

@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './core/errors.js';
@@ -6,12 +8,23 @@ import { createLogger, type Logger } from './core/logger.js';
 async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
+    const { values } = parseArgs({ options: { user: { type: 'string' } }, allowPositionals: false, strict: false });
     const config = loadConfig();
     logger = createLogger(config.log);
-    const app = await startApp(config, logger);
-    logger.info({ database: app.database.kind }, 'MoodScale is ready');
-    const shutdown = (signal: string) => {
-      logger?.info({ signal }, 'shutting down');
+    const consoleUser = (typeof values.user === 'string' && values.user) || config.console.user || loginName();
+    let shutdown = (_signal: string) => {};
+    const app = await startApp(config, logger, {
+      console: {
+        user: consoleUser,
+        input: process.stdin,
+        output: process.stdout,
+        interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      },
+      onPlatformEnd: () => shutdown('end of input'),
+    });
+    logger.info({ database: app.database.kind, platforms: app.platforms.map((p) => p.name) }, 'MoodScale is ready');
+    shutdown = (reason: string) => {
+      logger?.info({ reason }, 'shutting down');
       app.stop().then(
         () => process.exit(0),
         (error: unknown) => {
@@ -20,20 +33,26 @@ async function main(): Promise<void> {
         },
       );
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
   } catch (error) {
     // Configuration and setup problems get one clear line, not a stack trace.
     if (error instanceof ConfigError || error instanceof UserError) {
       process.stderr.write(`${error.message}\n`);
     } else {
       logger?.fatal({ err: error }, 'MoodScale failed to start');
-      process.stderr.write(
-        `MoodScale failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
+      process.stderr.write(`MoodScale failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     }
     logger?.flush();
     process.exitCode = 1;
+  }
+}
+
+function loginName(): string {
+  try {
+    return userInfo().username || 'me';
+  } catch {
+    return process.env.USER ?? 'me';
   }
 }
 

@@ -27,14 +27,25 @@ export function safeAuditDetails(details: AuditDetails | undefined): AuditDetail
   return safe;
 }
 
-export async function recordAudit(db: Db, record: AuditRecord): Promise<void> {
-  await db.insert(auditLog).values({
+/** The row an audit record becomes: short, NUL-free, with only safe details. */
+export function auditRow(record: AuditRecord) {
+  return {
     userId: record.userId,
-    platform: record.platform.replaceAll('\u0000', ''),
+    platform: record.platform.replaceAll('\u0000', '').slice(0, 32),
     action: record.action.replaceAll('\u0000', '').slice(0, 100),
     outcome: record.outcome,
     details: safeAuditDetails(record.details),
-  });
+  };
+}
+
+export async function recordAudit(db: Db, record: AuditRecord): Promise<void> {
+  await recordAudits(db, [record]);
+}
+
+/** Several records in one multi-row insert. */
+export async function recordAudits(db: Db, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.insert(auditLog).values(records.map(auditRow));
 }
 
 /** Audit entries, newest first (default 50, at most 1,000), optionally for one user or action. */

@@ -13,13 +13,13 @@ export async function createUser(db: Db, username: string): Promise<User> {
 }
 
 /** Creates the user unless the username is taken; returns the user with that name either way. */
-export async function findOrCreateUserByUsername(db: Db, username: string): Promise<User> {
+export async function findOrCreateUserByUsername(db: Db, username: string): Promise<{ user: User; created: boolean }> {
   storableText(username, 'username');
   const [created] = await db.insert(users).values({ username }).onConflictDoNothing().returning();
-  if (created) return created;
+  if (created) return { user: created, created: true };
   const existing = await findUserByUsername(db, username);
   if (!existing) throw new Error(`user ${username} vanished between insert and select`);
-  return existing;
+  return { user: existing, created: false };
 }
 
 export async function findUserById(db: Db, id: number): Promise<User | undefined> {

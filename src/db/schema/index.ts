@@ -7,3 +7,4 @@ export * from './personality-insights.js';
 export * from './recommendations.js';
 export * from './user-settings.js';
 export * from './users.js';
+export * from './rate-limits.js';

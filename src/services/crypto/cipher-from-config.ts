@@ -5,25 +5,26 @@ import { loadOrCreateKeyFile } from './encryption-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 
 /**
- * The cipher for this process. ENCRYPTION_KEY when set (required in production with PostgreSQL);
- * otherwise a key kept in DATA_DIR/encryption.key, made on first start, so `npm start` needs no setup.
+ * The cipher for this process, and the key it uses (other secrets are derived from it). ENCRYPTION_KEY
+ * when set (required in production with PostgreSQL); otherwise a key kept in DATA_DIR/encryption.key,
+ * made on first start, so `npm start` needs no setup.
  */
-export function cipherFromConfig(config: Config, logger: Logger): FieldCipher {
+export function resolveCipher(config: Config, logger: Logger): { cipher: FieldCipher; keyMaterial: string } {
   if (config.encryption.key) {
-    return createFieldCipher({ currentKey: config.encryption.key, oldKeys: config.encryption.oldKeys });
+    return {
+      cipher: createFieldCipher({ currentKey: config.encryption.key, oldKeys: config.encryption.oldKeys }),
+      keyMaterial: config.encryption.key,
+    };
   }
   const { key, created } = loadOrCreateKeyFile(config.database.dataDir);
   const where = `${config.database.dataDir}/encryption.key`;
-  if (created)
-    logger.warn(
-      { keyFile: where },
-      'ENCRYPTION_KEY is not set: generated a key file; back it up with the data',
-    );
+  if (created) logger.warn({ keyFile: where }, 'ENCRYPTION_KEY is not set: generated a key file; back it up with the data');
   else logger.info({ keyFile: where }, 'ENCRYPTION_KEY is not set: using the key file');
   if (config.database.url) {
-    logger.warn(
-      'DATABASE_URL is set but ENCRYPTION_KEY is not: every instance must share this key file; set ENCRYPTION_KEY instead',
-    );
+    logger.warn('DATABASE_URL is set but ENCRYPTION_KEY is not: every instance must share this key file; set ENCRYPTION_KEY instead');
   }
-  return createFieldCipher({ currentKey: key, oldKeys: config.encryption.oldKeys });
+  return {
+    cipher: createFieldCipher({ currentKey: key, oldKeys: config.encryption.oldKeys }),
+    keyMaterial: key,
+  };
 }

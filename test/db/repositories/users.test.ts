@@ -40,7 +40,8 @@ describeEachDatabase('users repository', (getDb) => {
     const results = await Promise.all(
       Array.from({ length: 8 }, () => findOrCreateUserByUsername(db, 'racer')),
     );
-    expect(new Set(results.map((u) => u.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.user.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
   });
 
   it('GIVEN naughty usernames THEN each is stored and read back verbatim', async () => {

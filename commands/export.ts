@@ -1,0 +1,25 @@
+import { reply } from '../src/core/commands/index.js';
+import { defineCommand } from './define.js';
+import { plural } from './format.js';
+
+export default defineCommand({
+  name: 'export',
+  description: 'Get everything MoodScale stores about you, as JSON and CSV files (only you see them)',
+  slow: true,
+  async run({ user, now }, { privacy }) {
+    const data = await privacy.export(user.id, user.timeZone);
+    const stamp = now.toISOString().slice(0, 10);
+    return reply.private({
+      title: 'Your data',
+      text:
+        `Everything stored about you: ${plural(data.counts.moodEntries ?? 0, 'mood entry', 'mood entries')}, ` +
+        `${plural(data.counts.musicAnalysis ?? 0, 'analysed track')}, ` +
+        `${plural(data.counts.recommendations ?? 0, 'recommendation')}. ` +
+        'The JSON holds every table; the CSV holds your mood entries. To erase it all, use `/forget`.',
+      files: [
+        { name: `moodscale-export-${stamp}.json`, contentType: 'application/json', data: data.json },
+        { name: `moodscale-moods-${stamp}.csv`, contentType: 'text/csv', data: data.csv },
+      ],
+    });
+  },
+});

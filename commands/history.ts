@@ -1,0 +1,67 @@
+import { opt, reply } from '../src/core/commands/index.js';
+import { weekdayOf } from '../src/services/mood/local-days.js';
+import { sparkline } from '../src/services/mood/mood-stats.js';
+import { defineCommand } from './define.js';
+import { plural, preview, score, trendText } from './format.js';
+
+// Beyond this many days one character per day gets too wide for a chat line, so days become weeks.
+const DAILY_CHART_MAX = 31;
+
+export default defineCommand({
+  name: 'history',
+  description: 'Your recent moods: averages, best and worst days, top emotions, a chart',
+  usageExample: '/history 30',
+  options: {
+    days: opt.integer({ description: 'How many days back, 1 to 365 (default 7)', min: 1, max: 365 }),
+  },
+  async run({ user, options }, { moods }) {
+    const days = options.days ?? 7;
+    const history = await moods.history(user, days);
+    if (history.entries.length === 0) {
+      return reply.private({
+        title: `Your last ${plural(days, 'day')}`,
+        text: 'No moods logged in this period yet. Log one with `/mood 6 tired`.',
+      });
+    }
+    const chart =
+      days <= DAILY_CHART_MAX
+        ? sparkline(history.daily.map((d) => d.average))
+        : sparkline(weekly(history.daily.map((d) => d)));
+    const dayLabel = (d: { day: string; average: number | null } | null) =>
+      d ? `${weekdayOf(d.day)} ${d.day} (${score(d.average)})` : '–';
+    const recent = history.entries
+      .slice(0, 10)
+      .map((e) => {
+        const tags = e.emotions?.length ? ` ${e.emotions.join(', ')}` : '';
+        const note = e.notes ? ` — ${preview(e.notes)}` : '';
+        return `${e.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${e.moodScore}/10${tags}${note}`;
+      })
+      .join('\n');
+    return reply.private({
+      title: `Your last ${plural(days, 'day')}`,
+      text: `\`${chart}\`  ${history.from} → ${history.to}${days > DAILY_CHART_MAX ? ' (one bar per week)' : ''}`,
+      fields: [
+        { name: 'Average', value: `${score(history.average)} over ${plural(history.entries.length, 'entry', 'entries')}`, inline: true },
+        { name: 'Best day', value: dayLabel(history.best), inline: true },
+        { name: 'Hardest day', value: dayLabel(history.worst), inline: true },
+        {
+          name: 'Top emotions',
+          value: history.topEmotions.map((e) => `${e.emotion} ×${e.count}`).join(', ') || 'none tagged',
+        },
+        { name: 'Trend', value: trendText(history.stats.trend, history.stats.trendDelta) },
+        { name: 'Latest entries', value: recent },
+      ],
+      color: 'info',
+    });
+  },
+});
+
+function weekly(daily: ReadonlyArray<{ average: number | null; entries: number }>): Array<number | null> {
+  const weeks: Array<number | null> = [];
+  for (let i = 0; i < daily.length; i += 7) {
+    const slice = daily.slice(i, i + 7).filter((d) => d.average !== null);
+    const entries = slice.reduce((s, d) => s + d.entries, 0);
+    weeks.push(entries ? slice.reduce((s, d) => s + d.average! * d.entries, 0) / entries : null);
+  }
+  return weeks;
+}

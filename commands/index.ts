@@ -1,0 +1,15 @@
+import { type AnyCommand, CommandRegistry } from '../src/core/commands/index.js';
+import type { Services } from '../src/services/services.js';
+import exportCommand from './export.js';
+import forget from './forget.js';
+import help from './help.js';
+import history from './history.js';
+import mood from './mood.js';
+import settings from './settings.js';
+
+/** Every command, in the order /help lists them. */
+export const allCommands: AnyCommand<Services>[] = [mood, history, settings, exportCommand, forget, help];
+
+export function createRegistry(): CommandRegistry<Services> {
+  return new CommandRegistry(allCommands);
+}

@@ -1,0 +1,42 @@
+import { opt, reply } from '../src/core/commands/index.js';
+import { emotionVocabulary } from '../src/services/mood/emotions.js';
+import { defineCommand } from './define.js';
+import { plural, score, trendText } from './format.js';
+
+export default defineCommand({
+  name: 'mood',
+  description: 'Log how you feel from 1 to 10, with emotions and a note (only you see it)',
+  usageExample: '/mood 6 tired anxious -- long day at work',
+  options: {
+    score: opt.integer({ description: 'How you feel, 1 (awful) to 10 (great)', min: 1, max: 10, required: true }),
+    emotions: opt.tags({
+      description: 'Emotion tags, e.g. tired, anxious',
+      label: 'emotion',
+      max: 10,
+      maxLength: 32,
+      vocabulary: emotionVocabulary,
+    }),
+    note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
+  },
+  async run({ user, options }, { moods, care }) {
+    const { entry, stats, care: needsCare } = await moods.log(user, {
+      score: options.score,
+      emotions: options.emotions,
+      note: options.note ?? null,
+    });
+    const tags = entry.emotions?.length ? ` — ${entry.emotions.join(', ')}` : '';
+    const fields = [
+      { name: 'Today', value: `${score(stats.today.average)} (${plural(stats.today.entries, 'entry', 'entries')})`, inline: true },
+      { name: '7-day average', value: score(stats.last7Days.average), inline: true },
+      { name: 'Streak', value: plural(stats.streakDays, 'day'), inline: true },
+      { name: 'Trend', value: trendText(stats.trend, stats.trendDelta) },
+    ];
+    if (needsCare) fields.push({ name: 'You are not alone', value: care.text });
+    return reply.private({
+      title: `Mood logged: ${entry.moodScore}/10`,
+      text: `Saved ${entry.moodScore}/10${tags}${entry.notes ? ', with your note' : ''}.`,
+      fields,
+      color: needsCare ? 'warning' : 'success',
+    });
+  },
+});

@@ -1,0 +1,34 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import {
+  auditLog,
+  chatIdentities,
+  digestDeliveries,
+  moodEntries,
+  musicAnalysis,
+  personalityInsights,
+  recommendations,
+  userSettings,
+  users,
+} from '../schema/index.js';
+
+/**
+ * Every row stored about one user, table by table (GDPR art. 15 and 20). Unbounded on purpose:
+ * it is one person's own data, and leaving rows out would make the export untrue.
+ */
+export async function collectUserData(db: Db, userId: number) {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  return {
+    user,
+    identities: await db.select().from(chatIdentities).where(eq(chatIdentities.userId, userId)).orderBy(asc(chatIdentities.id)),
+    settings: await db.select().from(userSettings).where(eq(userSettings.userId, userId)),
+    moodEntries: await db.select().from(moodEntries).where(eq(moodEntries.userId, userId)).orderBy(asc(moodEntries.createdAt), asc(moodEntries.id)),
+    musicAnalysis: await db.select().from(musicAnalysis).where(eq(musicAnalysis.userId, userId)).orderBy(asc(musicAnalysis.id)),
+    recommendations: await db.select().from(recommendations).where(eq(recommendations.userId, userId)).orderBy(asc(recommendations.id)),
+    personalityInsights: await db.select().from(personalityInsights).where(eq(personalityInsights.userId, userId)).orderBy(asc(personalityInsights.id)),
+    digestDeliveries: await db.select().from(digestDeliveries).where(eq(digestDeliveries.userId, userId)).orderBy(asc(digestDeliveries.id)),
+    auditLog: await db.select().from(auditLog).where(eq(auditLog.userId, userId)).orderBy(asc(auditLog.id)),
+  };
+}
+
+export type UserData = Awaited<ReturnType<typeof collectUserData>>;

@@ -1,0 +1,123 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type AnyCommand,
+  type CommandRegistry,
+  type Platform,
+  parseCommandText,
+  parseStructuredOptions,
+  type Reply,
+  reply,
+} from '../core/commands/index.js';
+import { isUserError } from '../core/errors.js';
+import type { AuditOutcome } from '../db/schema/index.js';
+import type { IdentityKey } from '../db/repositories/chat-identities.js';
+import type { Services } from '../services/services.js';
+
+/** One command as a platform adapter received it, before anything is known about the user. */
+export interface Invocation {
+  identity: IdentityKey;
+  /** Shown name on the platform, stored with the identity. */
+  displayName?: string | null;
+  /** Time zone for a user created by this invocation (Slack's profile zone). */
+  defaultTimeZone?: string;
+  command: string;
+  /** Typed text ('6 tired -- long day'), or values a platform delivered already typed (Discord). */
+  input: { text: string } | { values: Readonly<Record<string, unknown>> };
+  invocationId?: string;
+}
+
+export interface Outcome {
+  reply: Reply;
+  outcome: AuditOutcome;
+  command: AnyCommand<Services> | undefined;
+  userId: number | null;
+}
+
+export interface Dispatcher {
+  dispatch(invocation: Invocation): Promise<Outcome>;
+  registry: CommandRegistry<Services>;
+}
+
+const REF_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** A short id a user can quote; the log line with the whole error carries it too. */
+export function errorReference(): string {
+  return Array.from(randomBytes(4), (b) => REF_ALPHABET[b % REF_ALPHABET.length]).join('');
+}
+
+/**
+ * The one path every command takes, whatever the platform: find the command, resolve the user, apply
+ * the rate limit, parse the options, run, audit. A UserError becomes a private answer saying what to
+ * fix; anything else is logged with a reference the user sees. It never throws.
+ */
+export function createDispatcher(registry: CommandRegistry<Services>, services: Services): Dispatcher {
+  const log = services.logger.child({ component: 'dispatcher' });
+
+  async function dispatch(invocation: Invocation): Promise<Outcome> {
+    const platform: Platform = invocation.identity.platform;
+    const invocationId = invocation.invocationId ?? randomUUID();
+    const command = registry.get(invocation.command);
+    let userId: number | null = null;
+    let outcome: AuditOutcome = 'ok';
+    let answer: Reply;
+    const started = performance.now();
+    try {
+      if (!command) {
+        outcome = 'user_error';
+        return {
+          reply: reply.error(`There is no /${invocation.command.slice(0, 40)} command. Type /help to see what I can do.`),
+          outcome,
+          command,
+          userId,
+        };
+      }
+      const user = await services.identities.resolve(invocation.identity, {
+        displayName: invocation.displayName ?? null,
+        ...(invocation.defaultTimeZone ? { defaultTimeZone: invocation.defaultTimeZone } : {}),
+      });
+      userId = user.id;
+      const limit = await services.rateLimiter.consume(`user:${user.id}`);
+      if (!limit.allowed) {
+        outcome = 'rate_limited';
+        const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+        answer = reply.error(`You're sending commands faster than I can take them. Try again in ${seconds} s.`);
+        return { reply: answer, outcome, command, userId };
+      }
+      const options =
+        'text' in invocation.input
+          ? parseCommandText(command, invocation.input.text)
+          : parseStructuredOptions(command, invocation.input.values);
+      answer = await command.run(
+        { user, options, platform, now: services.clock.now(), invocationId },
+        services,
+      );
+      return { reply: answer, outcome, command, userId };
+    } catch (error) {
+      if (isUserError(error)) {
+        outcome = 'user_error';
+        return { reply: reply.error(error.message), outcome, command, userId };
+      }
+      outcome = 'error';
+      const ref = errorReference();
+      log.error({ err: error, ref, command: invocation.command, platform, userId, invocationId }, 'command failed');
+      return {
+        reply: reply.error(`Something went wrong on my side (ref ${ref}). Nothing you did caused it; please try again in a moment.`),
+        outcome,
+        command,
+        userId,
+      };
+    } finally {
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      services.audit.record({
+        userId,
+        platform,
+        action: command?.name ?? 'unknown-command',
+        outcome,
+        details: { invocationId, durationMs },
+      });
+      log.debug({ command: invocation.command, platform, userId, outcome, durationMs }, 'command handled');
+    }
+  }
+
+  return { dispatch, registry };
+}

@@ -1,0 +1,70 @@
+/**
+ * Phrases that suggest someone may be in crisis. Maintained by hand, matched after normalising case,
+ * accents, apostrophes and spacing. Over-matching only adds helpline text to a private reply, so the
+ * list errs on the side of including a phrase.
+ */
+export const crisisPhrases: readonly string[] = [
+  // English
+  'suicide',
+  'suicidal',
+  'kill myself',
+  'killing myself',
+  'end my life',
+  'ending my life',
+  'end it all',
+  'take my own life',
+  'want to die',
+  'wanna die',
+  'wish i was dead',
+  'wish i were dead',
+  'better off dead',
+  'better off without me',
+  'no reason to live',
+  'nothing to live for',
+  'dont want to live',
+  'dont want to be alive',
+  'cant go on',
+  'cant do this anymore',
+  'self harm',
+  'selfharm',
+  'hurt myself',
+  'hurting myself',
+  'cut myself',
+  'cutting myself',
+  'overdose',
+  'not wake up',
+  // Spanish, Portuguese, French, German, Italian, Dutch
+  'suicidio',
+  'suicidarme',
+  'quiero morir',
+  'quiero morirme',
+  'quero morrer',
+  'me matar',
+  'me tuer',
+  'envie de mourir',
+  'suizid',
+  'umbringen',
+  'will sterben',
+  'voglio morire',
+  'uccidermi',
+  'zelfmoord',
+];
+
+/** Lower case, accents removed, apostrophes dropped, anything else non-alphanumeric a single space. */
+export function normaliseForMatching(text: string): string {
+  return ` ${text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
+}
+
+const normalisedPhrases = crisisPhrases.map((p) => normaliseForMatching(p));
+
+/** True when the text contains a crisis phrase as whole words. */
+export function containsCrisisLanguage(text: string): boolean {
+  const normalised = normaliseForMatching(text);
+  return normalisedPhrases.some((phrase) => normalised.includes(phrase));
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { HelpCommand } from '../core/commands/index.js';
+import type { Logger } from '../core/logger.js';
+import type { Db } from '../db/database.js';
+import { type AuditWriter, createAuditWriter } from './audit-writer.js';
+import { DEFAULT_CARE_TEXT } from './care/care-resources.js';
+import { type ConfirmationCodes, createConfirmationCodes } from './confirmation-codes.js';
+import type { FieldCipher } from './crypto/field-cipher.js';
+import { createIdentityService, type IdentityService } from './identity-service.js';
+import { createMoodService, type MoodService } from './mood/mood-service.js';
+import { createPrivacyService, type PrivacyService } from './privacy/privacy-service.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createSettingsService, type SettingsService } from './settings-service.js';
+
+/** Everything a command handler may use. Built once by the composition root, or by a test. */
+export interface Services {
+  clock: Clock;
+  logger: Logger;
+  identities: IdentityService;
+  moods: MoodService;
+  settings: SettingsService;
+  privacy: PrivacyService;
+  confirmations: ConfirmationCodes;
+  audit: AuditWriter;
+  rateLimiter: RateLimiter;
+  care: { text: string };
+  /** The declared commands, for /help (filled in by whoever builds the command registry). */
+  catalog: { commands(): HelpCommand[] };
+}
+
+export interface ServiceDeps {
+  db: Db;
+  cipher: FieldCipher;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config, 'rateLimit' | 'care'>;
+  /** Key material for stateless codes; any instance sharing it accepts another's codes. */
+  secret: string;
+  catalog?: Services['catalog'];
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { db, clock, logger } = deps;
+  const identities = createIdentityService({ db });
+  return {
+    clock,
+    logger,
+    identities,
+    moods: createMoodService({ db, clock }),
+    settings: createSettingsService({ db, identities }),
+    privacy: createPrivacyService({ db, clock, identities }),
+    confirmations: createConfirmationCodes({
+      secret: createHash('sha256').update(`moodscale-confirmations\u0000${deps.secret}`).digest(),
+      clock,
+    }),
+    audit: createAuditWriter({ db, logger }),
+    rateLimiter: createRateLimiter(deps.config.rateLimit, db),
+    care: { text: deps.config.care.text ?? DEFAULT_CARE_TEXT },
+    catalog: deps.catalog ?? { commands: () => [] },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Db } from '../db/database.js';
+import { getUserSettings, type SettingsPatch, updateUserSettings } from '../db/repositories/user-settings.js';
+import type { UserSettings } from '../db/schema/index.js';
+import type { IdentityService } from './identity-service.js';
+
+export interface SettingsService {
+  get(userId: number): Promise<UserSettings>;
+  update(userId: number, patch: SettingsPatch): Promise<UserSettings>;
+}
+
+export function createSettingsService(deps: { db: Db; identities: IdentityService }): SettingsService {
+  return {
+    get: (userId) => getUserSettings(deps.db, userId),
+    async update(userId, patch) {
+      const updated = await updateUserSettings(deps.db, userId, patch);
+      // The cached user carries the time zone; the next command must see the new one.
+      deps.identities.forget(userId);
+      return updated;
+    },
+  };
+}
