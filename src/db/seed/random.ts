@@ -137,7 +137,7 @@ export function randomFor(seed: number, ...parts: number[]): Random {
 }
 
 export function clamp(value: number, min: number, max: number): number {
-  return value < min ? min : value > max ? max : value;
+  return Math.min(Math.max(value, min), max);
 }
 
 /** Rounds to a number of decimals, so stored values look like what an API returns. */

@@ -52,7 +52,12 @@ export const notesByBand: Record<MoodBand, { plain: readonly string[]; special: 
       'Read a few chapters before bed.',
       'Commute took forever.',
     ],
-    special: ['Meh. Raining again ☔', 'Día largo pero tranquilo.', '普通の一日でした。', 'Un jour comme les autres.'],
+    special: [
+      'Meh. Raining again ☔',
+      'Día largo pero tranquilo.',
+      '普通の一日でした。',
+      'Un jour comme les autres.',
+    ],
   },
   high: {
     plain: [
