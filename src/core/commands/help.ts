@@ -1,0 +1,81 @@
+import type { CommandShape } from './define-command.js';
+import type { AnyOption } from './options.js';
+
+/** A command for the help: its shape plus the description. */
+export type HelpCommand = CommandShape & { readonly description: string };
+
+/**
+ * The usage line, e.g. `/mood <score> [emotions...] [-- note]`: <required>, [optional], `...` for tags.
+ * Tags take every word up to `--` or a named option, so what follows them is shown as `[-- note]` for a
+ * rest text and as `[name:value]` otherwise.
+ */
+export function renderUsage(command: CommandShape): string {
+  const parts = [`/${command.name}`];
+  let afterTags = false;
+  for (const [name, option] of Object.entries(command.options)) {
+    const wrap = (inner: string): string => (option.required ? `<${inner}>` : `[${inner}]`);
+    if (option.kind === 'tags') {
+      parts.push(wrap(`${name}...`));
+      afterTags = true;
+    } else if (!afterTags) {
+      parts.push(wrap(name));
+    } else if (option.kind === 'text' && option.rest) {
+      parts.push(wrap(`-- ${name}`));
+    } else {
+      parts.push(wrap(`${name}:value`));
+    }
+  }
+  return parts.join(' ');
+}
+
+/** What an option accepts, in words: "a whole number from 1 to 10". */
+export function describeOption(option: AnyOption): string {
+  switch (option.kind) {
+    case 'integer':
+      return `a whole number from ${option.bounds.min} to ${option.bounds.max}`;
+    case 'number':
+      return `a number from ${option.bounds.min} to ${option.bounds.max}`;
+    case 'text':
+      return `text, up to ${option.bounds.max} characters${option.rest ? ', the rest of the line' : ''}`;
+    case 'tags': {
+      const examples = option.vocabulary.slice(0, 4);
+      const like = examples.length > 0 ? `, such as ${examples.join(', ')}` : '';
+      return `up to ${option.bounds.max} words or phrases, separated by spaces or commas, each up to ${option.bounds.maxLength} characters${like}`;
+    }
+    case 'choice':
+      return `one of ${option.choices.join(', ')}`;
+    case 'boolean':
+      return 'yes or no (also on/off, true/false)';
+    case 'timeZone':
+      return 'a time zone name, such as Europe/Berlin or America/New_York';
+    case 'url':
+      return 'a link starting with https://';
+  }
+}
+
+/** Help for one command: usage line, description, each option with what it accepts, the example. */
+export function renderCommandHelp(command: HelpCommand): string {
+  const lines = [renderUsage(command), command.description];
+  const entries = Object.entries(command.options);
+  if (entries.length > 0) {
+    const width = Math.max(...entries.map(([name]) => name.length));
+    lines.push('');
+    for (const [name, option] of entries) {
+      const presence = option.required ? 'required' : 'optional';
+      lines.push(`  ${name.padEnd(width)}  ${option.description} (${presence}; ${describeOption(option)})`);
+    }
+  }
+  if (command.usageExample !== undefined) lines.push('', `Example: ${command.usageExample}`);
+  return lines.join('\n');
+}
+
+/** Help for every command: each usage line with its description, then how options can be named. */
+export function renderHelp(commands: Iterable<HelpCommand>): string {
+  const lines: string[] = [];
+  for (const command of commands) lines.push(renderUsage(command), `  ${command.description}`);
+  lines.push(
+    '',
+    'Options can also be given by name, as name:value; put text with spaces in quotes (note:"long day").',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,19 @@
+export { type Suggestion, suggest } from './autocomplete.js';
+export {
+  type AnyCommand,
+  type CommandContext,
+  type CommandDefinition,
+  CommandRegistry,
+  type CommandShape,
+  type CommandSpec,
+  type CommandUser,
+  createCommandFactory,
+  defineCommand,
+  type NoOptions,
+  type Platform,
+} from './define-command.js';
+export { describeOption, type HelpCommand, renderCommandHelp, renderHelp, renderUsage } from './help.js';
+export * from './options.js';
+export { parseCommandText, parseStructuredOptions, splitCommandLine } from './parse-text.js';
+export * from './reply.js';
+export { canonicalTimeZone, closeTimeZones, timeZoneNames } from './time-zones.js';

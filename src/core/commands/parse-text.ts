@@ -1,0 +1,178 @@
+import { UserError } from '../errors.js';
+import type { CommandShape } from './define-command.js';
+import { closest } from './edit-distance.js';
+import { renderUsage } from './help.js';
+import type { AnyOption, OptionContext, OptionMap, TypedOptions } from './options.js';
+import { Scanner, type Token } from './scanner.js';
+import { assertStorable, normaliseNewlines, quote } from './text.js';
+
+/** Longer argument text is refused before parsing (Slack allows about 4000 characters). */
+const MAX_INPUT_LENGTH = 10_000;
+
+/**
+ * Splits a typed line into the command's name and its argument text: '/mood 6 tired' gives
+ * { name: 'mood', args: '6 tired' }. Undefined when the line does not start with '/' and a name.
+ */
+export function splitCommandLine(line: string): { name: string; args: string } | undefined {
+  const match = /^\s*\/([A-Za-z0-9-]+)(?:\s+([\s\S]*))?$/.exec(line);
+  const name = match?.[1];
+  if (name === undefined) return undefined;
+  return { name: name.toLowerCase(), args: (match?.[2] ?? '').trim() };
+}
+
+/**
+ * Parses a command's argument text, as Slack and the console deliver it, into typed options.
+ *
+ * - Positional values fill options in declaration order, skipping those already given by name: an
+ *   integer, number, choice, boolean, time zone, url or plain text takes one word or quoted string; tags
+ *   take words until `--`, a named option or the end ("tired anxious", or "very tired, anxious" when
+ *   commas are used); a rest text takes everything left.
+ * - `name:value` sets an option by name; values may be quoted with "..." or '...' (\" and \' escape).
+ * - Everything after a standalone `--` goes, word for word, to the rest text option (the note).
+ *
+ * Throws a UserError for anything it cannot accept, and nothing else.
+ */
+export function parseCommandText<O extends OptionMap>(
+  command: CommandShape<O>,
+  text: string,
+): TypedOptions<O> {
+  const input = normaliseNewlines(typeof text === 'string' ? text : '').trim();
+  if (input.length > MAX_INPUT_LENGTH) {
+    throw new UserError(
+      `That is too long for one command (${input.length} characters; the limit is ${MAX_INPUT_LENGTH}).`,
+      'TOO_LONG',
+    );
+  }
+  assertStorable(input, 'Your message');
+
+  const entries: [string, AnyOption][] = Object.entries(command.options);
+  const context = (name: string): OptionContext => ({ name, example: exampleOf(command) });
+  const result: Record<string, unknown> = {};
+  const given = new Set<string>();
+  const assign = (name: string, option: AnyOption, raw: unknown): void => {
+    if (given.has(name)) {
+      throw new UserError(`You gave the ${option.label ?? name} twice; give it once.`, 'DUPLICATE_OPTION');
+    }
+    given.add(name);
+    result[name] = option.resolve(raw, context(name));
+  };
+
+  const scanner = new Scanner(input);
+  while (scanner.more()) {
+    if (scanner.takeSeparator()) {
+      const rest = scanner.rest();
+      if (rest === '') break;
+      const target = entries.find(([, option]) => option.kind === 'text' && option.rest);
+      if (target === undefined) {
+        throw new UserError(
+          `/${command.name} takes no text after --. Usage: \`${renderUsage(command)}\`.`,
+          'UNEXPECTED_ARGUMENT',
+        );
+      }
+      assign(target[0], target[1], rest);
+      break;
+    }
+
+    const named = scanner.peekName();
+    if (named !== undefined) {
+      const name = named.toLowerCase();
+      const option = Object.hasOwn(command.options, name) ? command.options[name] : undefined;
+      if (option === undefined) throw unknownOption(command, named);
+      scanner.takeName(named);
+      assign(name, option, scanner.more() ? readValue(scanner, option) : undefined);
+      continue;
+    }
+
+    const next = entries.find(([name]) => !given.has(name));
+    if (next === undefined) {
+      const extra = scanner.token().text;
+      throw new UserError(
+        `I don't know where ${quote(extra)} goes: every option of /${command.name} is already given. ` +
+          `Usage: \`${renderUsage(command)}\`.`,
+        'UNEXPECTED_ARGUMENT',
+      );
+    }
+    const [name, option] = next;
+    const value = readValue(scanner, option);
+    // A lone comma between positional values ("6 , tired") separates; it is not a value.
+    if (value === '') continue;
+    assign(name, option, value);
+  }
+
+  const ordered: Record<string, unknown> = {};
+  for (const [name, option] of entries) {
+    ordered[name] = given.has(name) ? result[name] : option.resolve(undefined, context(name));
+  }
+  // Each value came from its own option's `resolve`, whose return type is what TypedOptions names.
+  return ordered as TypedOptions<O>;
+}
+
+/**
+ * Validates options a platform delivers already typed (Discord) with the same option parsers as the
+ * text, so every rule lives in one place. A key the command does not declare is a UserError.
+ */
+export function parseStructuredOptions<O extends OptionMap>(
+  command: CommandShape<O>,
+  raw: Readonly<Record<string, unknown>>,
+): TypedOptions<O> {
+  for (const key of Object.keys(raw)) {
+    if (!Object.hasOwn(command.options, key)) throw unknownOption(command, key);
+  }
+  const result: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(command.options) as [string, AnyOption][]) {
+    const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
+    result[name] = option.resolve(value, { name, example: exampleOf(command) });
+  }
+  return result as TypedOptions<O>;
+}
+
+/** The value of `option` at the scanner's cursor (which is at a non-space character). */
+function readValue(scanner: Scanner, option: AnyOption): string | string[] {
+  if (option.kind === 'tags') return readTags(scanner);
+  if (option.kind === 'text' && option.rest) return scanner.atQuote() ? scanner.token().text : scanner.rest();
+  const token = scanner.token();
+  return token.quoted || option.kind === 'text' ? token.text : token.text.replace(/,+$/, '');
+}
+
+/**
+ * Words until `--`, a named option or the end. Without commas each word is a tag; with commas, words
+ * between commas form one tag ("very tired, anxious"). A quoted string is always one tag.
+ */
+function readTags(scanner: Scanner): string[] {
+  const tokens: Token[] = [];
+  while (scanner.more() && scanner.peekName() === undefined && !scanner.atSeparator()) {
+    tokens.push(scanner.token());
+  }
+  if (!tokens.some((token) => !token.quoted && token.text.includes(',')))
+    return tokens.map((token) => token.text);
+  const items: string[] = [];
+  let words: string[] = [];
+  for (const token of tokens) {
+    if (token.quoted) {
+      items.push(words.join(' '), token.text);
+      words = [];
+    } else {
+      words.push(token.text);
+    }
+  }
+  items.push(words.join(' '));
+  return items;
+}
+
+function exampleOf(command: CommandShape): string {
+  return command.usageExample ?? renderUsage(command);
+}
+
+function unknownOption(command: CommandShape, name: string): UserError {
+  const names = Object.keys(command.options);
+  const valid =
+    names.length === 0
+      ? `/${command.name} takes no options.`
+      : `/${command.name} takes: ${names.join(', ')}.`;
+  const guess = closest(name.toLowerCase(), names, 2)[0];
+  const hint = guess === undefined ? '' : ` Did you mean ${guess}?`;
+  return new UserError(
+    `I don't know the option ${quote(name)}. ${valid}${hint} To use a colon in a word, put the word in quotes.`,
+    'UNKNOWN_OPTION',
+  );
+}

@@ -1,0 +1,87 @@
+/** Who sees a reply: only the person who ran the command (ephemeral), or the whole channel. */
+export type Visibility = 'private' | 'public';
+
+export type ReplyColor = 'info' | 'success' | 'warning' | 'danger';
+
+export interface ReplyField {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+export interface ReplyFile {
+  name: string;
+  contentType: 'text/csv' | 'application/json' | 'image/png';
+  data: Uint8Array | string;
+}
+
+/**
+ * A button. `action` is the follow-up command it stands for ("/forget confirm"), so a text-only platform
+ * can tell the user what to type instead of showing a button.
+ */
+export interface ReplyButton {
+  id: string;
+  label: string;
+  style: 'primary' | 'danger' | 'secondary';
+  action: string;
+  payload?: Record<string, string | number>;
+  expiresAt?: Date;
+}
+
+/**
+ * What a command returns, free of any platform's types; each adapter renders it (Discord embeds and
+ * components, Slack Block Kit, console text).
+ */
+export interface Reply {
+  visibility: Visibility;
+  title?: string;
+  text: string;
+  fields?: ReplyField[];
+  files?: ReplyFile[];
+  buttons?: ReplyButton[];
+  color?: ReplyColor;
+}
+
+/** A reply's content: its text alone, or everything but the visibility. */
+export type ReplyInit = string | Omit<Reply, 'visibility'>;
+
+function build(visibility: Visibility, init: ReplyInit, color?: ReplyColor): Reply {
+  const content = typeof init === 'string' ? { text: init } : init;
+  return color === undefined || content.color !== undefined
+    ? { ...content, visibility }
+    : { ...content, visibility, color };
+}
+
+/**
+ * Reply builders: `reply.private('Saved.')`, `reply.public({ title, text, fields })`, and
+ * `reply.error(message)` (private, coloured 'danger') for what went wrong, e.g. a UserError's message.
+ */
+export const reply = {
+  private: (init: ReplyInit): Reply => build('private', init),
+  public: (init: ReplyInit): Reply => build('public', init),
+  error: (init: ReplyInit): Reply => build('private', init, 'danger'),
+} as const;
+
+/**
+ * The reply as plain text, for the console and for plain-text fallbacks: title, text, fields as
+ * "name: value", attached file names, and each button as a hint of the command to type
+ * ("[Confirm] type: /forget confirm"). Buttons that expired before `now` (when given) are left out.
+ */
+export function renderPlainText(value: Reply, options: { now?: Date } = {}): string {
+  const blocks: string[] = [];
+  const head = [value.title, value.text].filter((part): part is string => part !== undefined && part !== '');
+  if (head.length > 0) blocks.push(head.join('\n'));
+  const fields = value.fields ?? [];
+  if (fields.length > 0) {
+    blocks.push(fields.map((field) => `${field.name}: ${field.value.replace(/\n/g, '\n  ')}`).join('\n'));
+  }
+  const files = value.files ?? [];
+  if (files.length > 0) blocks.push(files.map((file) => `Attached: ${file.name}`).join('\n'));
+  const now = options.now;
+  const buttons = (value.buttons ?? []).filter(
+    (button) => now === undefined || button.expiresAt === undefined || button.expiresAt > now,
+  );
+  if (buttons.length > 0)
+    blocks.push(buttons.map((button) => `[${button.label}] type: ${button.action}`).join('\n'));
+  return blocks.join('\n\n');
+}
