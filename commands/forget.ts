@@ -9,7 +9,11 @@ export default defineCommand({
   description: 'Erase everything MoodScale stores about you (asks for confirmation first)',
   usageExample: '/forget',
   options: {
-    confirm: opt.text({ description: 'The confirmation code /forget gave you', label: 'confirmation code', max: 16 }),
+    confirm: opt.text({
+      description: 'The confirmation code /forget gave you',
+      label: 'confirmation code',
+      max: 16,
+    }),
   },
   async run({ user, options }, { privacy, confirmations }) {
     if (!options.confirm) {
@@ -21,7 +25,13 @@ export default defineCommand({
           'linked accounts. It cannot be undone; `/export` first if you want a copy. ' +
           `To confirm, press the button or type \`/forget confirm:${code}\` within 5 minutes.`,
         buttons: [
-          { id: `forget:${code}`, label: 'Erase everything', style: 'danger', action: `/forget confirm:${code}`, expiresAt },
+          {
+            id: `forget:${code}`,
+            label: 'Erase everything',
+            style: 'danger',
+            action: `/forget confirm:${code}`,
+            expiresAt,
+          },
         ],
         color: 'danger',
       });

@@ -1,4 +1,4 @@
-import { opt, reply, renderCommandHelp, renderHelp } from '../src/core/commands/index.js';
+import { opt, renderCommandHelp, renderHelp, reply } from '../src/core/commands/index.js';
 import { UserError } from '../src/core/errors.js';
 import { defineCommand } from './define.js';
 

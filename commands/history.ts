@@ -41,7 +41,11 @@ export default defineCommand({
       title: `Your last ${plural(days, 'day')}`,
       text: `\`${chart}\`  ${history.from} → ${history.to}${days > DAILY_CHART_MAX ? ' (one bar per week)' : ''}`,
       fields: [
-        { name: 'Average', value: `${score(history.average)} over ${plural(history.entries.length, 'entry', 'entries')}`, inline: true },
+        {
+          name: 'Average',
+          value: `${score(history.average)} over ${plural(history.entries.length, 'entry', 'entries')}`,
+          inline: true,
+        },
         { name: 'Best day', value: dayLabel(history.best), inline: true },
         { name: 'Hardest day', value: dayLabel(history.worst), inline: true },
         {

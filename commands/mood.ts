@@ -8,7 +8,12 @@ export default defineCommand({
   description: 'Log how you feel from 1 to 10, with emotions and a note (only you see it)',
   usageExample: '/mood 6 tired anxious -- long day at work',
   options: {
-    score: opt.integer({ description: 'How you feel, 1 (awful) to 10 (great)', min: 1, max: 10, required: true }),
+    score: opt.integer({
+      description: 'How you feel, 1 (awful) to 10 (great)',
+      min: 1,
+      max: 10,
+      required: true,
+    }),
     emotions: opt.tags({
       description: 'Emotion tags, e.g. tired, anxious',
       label: 'emotion',
@@ -19,14 +24,22 @@ export default defineCommand({
     note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
   },
   async run({ user, options }, { moods, care }) {
-    const { entry, stats, care: needsCare } = await moods.log(user, {
+    const {
+      entry,
+      stats,
+      care: needsCare,
+    } = await moods.log(user, {
       score: options.score,
       emotions: options.emotions,
       note: options.note ?? null,
     });
     const tags = entry.emotions?.length ? ` — ${entry.emotions.join(', ')}` : '';
     const fields = [
-      { name: 'Today', value: `${score(stats.today.average)} (${plural(stats.today.entries, 'entry', 'entries')})`, inline: true },
+      {
+        name: 'Today',
+        value: `${score(stats.today.average)} (${plural(stats.today.entries, 'entry', 'entries')})`,
+        inline: true,
+      },
       { name: '7-day average', value: score(stats.last7Days.average), inline: true },
       { name: 'Streak', value: plural(stats.streakDays, 'day'), inline: true },
       { name: 'Trend', value: trendText(stats.trend, stats.trendDelta) },

@@ -20,12 +20,19 @@ export default defineCommand({
       description: 'What to change; leave out to see your settings',
       choices: ['timezone', 'digest', 'digest-day', 'digest-hour', 'notes-consent'] as const,
     }),
-    value: opt.text({ description: 'The new value, e.g. Europe/Berlin, on, off, monday, 9', max: 100, rest: true }),
+    value: opt.text({
+      description: 'The new value, e.g. Europe/Berlin, on, off, monday, 9',
+      max: 100,
+      rest: true,
+    }),
   },
   async run({ user, options }, { settings }) {
     if (!options.setting) return show(await settings.get(user.id), 'Your settings');
     if (options.value === undefined) {
-      throw new UserError(`Tell me the new ${options.setting}, for example \`${example(options.setting)}\`.`, 'MISSING_OPTION');
+      throw new UserError(
+        `Tell me the new ${options.setting}, for example \`${example(options.setting)}\`.`,
+        'MISSING_OPTION',
+      );
     }
     const patch = toPatch(options.setting, options.value);
     return show(await settings.update(user.id, patch), 'Settings saved');

@@ -26,7 +26,12 @@ export interface App {
 export interface StartOptions {
   clock?: Clock;
   /** The console chat: who is typing, and where its lines come from. Used when no platform is configured. */
-  console?: { user: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
+  console?: {
+    user: string;
+    input: NodeJS.ReadableStream;
+    output: NodeJS.WritableStream;
+    interactive: boolean;
+  };
   /** Called when a platform ends on its own (the console's input ended). */
   onPlatformEnd?: () => void;
 }
@@ -80,7 +85,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     platforms,
     stop() {
       stopping ??= (async () => {
-        for (const platform of platforms) await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
+        for (const platform of platforms)
+          await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
         await services.audit.close();
         await database.close();
         logger.info('MoodScale stopped');

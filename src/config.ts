@@ -128,7 +128,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         .filter(Boolean),
     },
     backup: { enabled: env.BACKUP_ENABLED, retentionDays: env.BACKUP_RETENTION_DAYS, dir: env.BACKUP_DIR },
-    rateLimit: { points: env.RATE_LIMIT_POINTS, durationSeconds: env.RATE_LIMIT_DURATION, store: env.RATE_LIMIT_STORE },
+    rateLimit: {
+      points: env.RATE_LIMIT_POINTS,
+      durationSeconds: env.RATE_LIMIT_DURATION,
+      store: env.RATE_LIMIT_STORE,
+    },
     // Literal "\n" in an environment variable means a line break.
     care: { text: env.CARE_RESOURCES_TEXT?.replaceAll('\\n', '\n') },
     console: { user: env.CONSOLE_USER },

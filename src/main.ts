@@ -8,10 +8,15 @@ import { createLogger, type Logger } from './core/logger.js';
 async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
-    const { values } = parseArgs({ options: { user: { type: 'string' } }, allowPositionals: false, strict: false });
+    const { values } = parseArgs({
+      options: { user: { type: 'string' } },
+      allowPositionals: false,
+      strict: false,
+    });
     const config = loadConfig();
     logger = createLogger(config.log);
-    const consoleUser = (typeof values.user === 'string' && values.user) || config.console.user || loginName();
+    const consoleUser =
+      (typeof values.user === 'string' && values.user) || config.console.user || loginName();
     let shutdown = (_signal: string) => {};
     const app = await startApp(config, logger, {
       console: {
@@ -22,7 +27,10 @@ async function main(): Promise<void> {
       },
       onPlatformEnd: () => shutdown('end of input'),
     });
-    logger.info({ database: app.database.kind, platforms: app.platforms.map((p) => p.name) }, 'MoodScale is ready');
+    logger.info(
+      { database: app.database.kind, platforms: app.platforms.map((p) => p.name) },
+      'MoodScale is ready',
+    );
     shutdown = (reason: string) => {
       logger?.info({ reason }, 'shutting down');
       app.stop().then(
@@ -41,7 +49,9 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
     } else {
       logger?.fatal({ err: error }, 'MoodScale failed to start');
-      process.stderr.write(`MoodScale failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `MoodScale failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     }
     logger?.flush();
     process.exitCode = 1;

@@ -9,8 +9,8 @@ import {
   reply,
 } from '../core/commands/index.js';
 import { isUserError } from '../core/errors.js';
-import type { AuditOutcome } from '../db/schema/index.js';
 import type { IdentityKey } from '../db/repositories/chat-identities.js';
+import type { AuditOutcome } from '../db/schema/index.js';
 import type { Services } from '../services/services.js';
 
 /** One command as a platform adapter received it, before anything is known about the user. */
@@ -59,13 +59,16 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
     const command = registry.get(invocation.command);
     let userId: number | null = null;
     let outcome: AuditOutcome = 'ok';
+    let ref: string | undefined;
     let answer: Reply;
     const started = performance.now();
     try {
       if (!command) {
         outcome = 'user_error';
         return {
-          reply: reply.error(`There is no /${invocation.command.slice(0, 40)} command. Type /help to see what I can do.`),
+          reply: reply.error(
+            `There is no /${invocation.command.slice(0, 40)} command. Type /help to see what I can do.`,
+          ),
           outcome,
           command,
           userId,
@@ -80,7 +83,9 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
       if (!limit.allowed) {
         outcome = 'rate_limited';
         const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
-        answer = reply.error(`You're sending commands faster than I can take them. Try again in ${seconds} s.`);
+        answer = reply.error(
+          `You're sending commands faster than I can take them. Try again in ${seconds} s.`,
+        );
         return { reply: answer, outcome, command, userId };
       }
       const options =
@@ -98,10 +103,15 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
         return { reply: reply.error(error.message), outcome, command, userId };
       }
       outcome = 'error';
-      const ref = errorReference();
-      log.error({ err: error, ref, command: invocation.command, platform, userId, invocationId }, 'command failed');
+      ref = errorReference();
+      log.error(
+        { err: error, ref, command: invocation.command, platform, userId, invocationId },
+        'command failed',
+      );
       return {
-        reply: reply.error(`Something went wrong on my side (ref ${ref}). Nothing you did caused it; please try again in a moment.`),
+        reply: reply.error(
+          `Something went wrong on my side (ref ${ref}). Nothing you did caused it; please try again in a moment.`,
+        ),
         outcome,
         command,
         userId,
@@ -113,7 +123,9 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
         platform,
         action: command?.name ?? 'unknown-command',
         outcome,
-        details: { invocationId, durationMs },
+        // Failures keep their timing and the reference that ties them to their log line. Successes keep
+        // nothing more: every command writes this row, and metrics carry latency (see Operations).
+        ...(outcome === 'ok' ? {} : { details: ref ? { durationMs, ref } : { durationMs } }),
       });
       log.debug({ command: invocation.command, platform, userId, outcome, durationMs }, 'command handled');
     }

@@ -15,7 +15,12 @@ export interface AuditWriter {
  * Buffers audit entries so a command costs no extra round trip for its audit row. The window is short
  * and the buffer is flushed at shutdown, so at most a crash's last moments go unrecorded.
  */
-export function createAuditWriter(deps: { db: Db; logger: Logger; flushMs?: number; maxBatch?: number }): AuditWriter {
+export function createAuditWriter(deps: {
+  db: Db;
+  logger: Logger;
+  flushMs?: number;
+  maxBatch?: number;
+}): AuditWriter {
   const flushMs = deps.flushMs ?? 200;
   const maxBatch = deps.maxBatch ?? 500;
   let queue: AuditRecord[] = [];
@@ -31,7 +36,9 @@ export function createAuditWriter(deps: { db: Db; logger: Logger; flushMs?: numb
       for (const entry of batch) {
         await recordAudits(deps.db, [entry])
           .catch(() => recordAudits(deps.db, [{ ...entry, userId: null }]))
-          .catch((error: unknown) => deps.logger.error({ err: error, action: entry.action }, 'audit entry lost'));
+          .catch((error: unknown) =>
+            deps.logger.error({ err: error, action: entry.action }, 'audit entry lost'),
+          );
       }
     }
   };

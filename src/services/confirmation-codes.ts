@@ -13,7 +13,11 @@ const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
  * Stateless confirmation codes: an HMAC of user, purpose and time window. Any instance sharing the
  * secret accepts a code another issued, and nothing needs storing or cleaning up.
  */
-export function createConfirmationCodes(deps: { secret: Buffer; clock: Clock; ttlMs?: number }): ConfirmationCodes {
+export function createConfirmationCodes(deps: {
+  secret: Buffer;
+  clock: Clock;
+  ttlMs?: number;
+}): ConfirmationCodes {
   const ttl = deps.ttlMs ?? 5 * 60_000;
   const codeFor = (userId: number, purpose: string, window: number) => {
     const mac = createHmac('sha256', deps.secret).update(`${purpose}\u0000${userId}\u0000${window}`).digest();

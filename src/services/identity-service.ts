@@ -1,6 +1,11 @@
 import { LruCache } from '../core/lru-cache.js';
 import type { Db } from '../db/database.js';
-import { attachIdentity, findIdentity, type IdentityKey, touchIdentity } from '../db/repositories/chat-identities.js';
+import {
+  attachIdentity,
+  findIdentity,
+  type IdentityKey,
+  touchIdentity,
+} from '../db/repositories/chat-identities.js';
 import { getUserSettings, updateUserSettings } from '../db/repositories/user-settings.js';
 import { deleteUser, findOrCreateUserByUsername } from '../db/repositories/users.js';
 
@@ -44,7 +49,12 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
     const found = await findIdentity(db, key);
     if (!found) return undefined;
     const settings = await getUserSettings(db, found.user.id);
-    return { id: found.user.id, username: found.user.username, identityId: found.identity.id, timeZone: settings.timeZone };
+    return {
+      id: found.user.id,
+      username: found.user.username,
+      identityId: found.identity.id,
+      timeZone: settings.timeZone,
+    };
   }
 
   async function create(key: IdentityKey, options: ResolveOptions): Promise<ResolvedUser> {

@@ -30,7 +30,8 @@ export function createRateLimiter(settings: RateLimitSettings, db: Db): RateLimi
         await limiter.consume(key);
         return { allowed: true };
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: rejection.msBeforeNext };
+        if (rejection instanceof RateLimiterRes)
+          return { allowed: false, retryAfterMs: rejection.msBeforeNext };
         throw rejection;
       }
     },

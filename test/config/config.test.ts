@@ -98,7 +98,7 @@ describe('GIVEN the documentation', () => {
   it('THEN the README configuration table lists exactly the variables the schema reads', () => {
     const text = readFileSync(new URL('README.md', root), 'utf8');
     const section = text.split('## Configuration')[1]?.split('\n## ')[0] ?? '';
-    const listed = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
+    const listed = [...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]).sort();
     expect(listed).toEqual(variables);
   });
 });

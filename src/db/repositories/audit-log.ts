@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { type AuditDetails, type AuditEntry, type AuditOutcome, auditLog } from '../schema/index.js';
 import { boundedLimit } from './text-guard.js';
@@ -21,8 +21,7 @@ export function safeAuditDetails(details: AuditDetails | undefined): AuditDetail
   const safe: AuditDetails = {};
   for (const [key, value] of Object.entries(details)) {
     if (forbiddenKey.test(key)) continue;
-    safe[key] =
-      typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, maxValueLength) : value;
+    safe[key] = typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, maxValueLength) : value;
   }
   return safe;
 }
@@ -42,10 +41,21 @@ export async function recordAudit(db: Db, record: AuditRecord): Promise<void> {
   await recordAudits(db, [record]);
 }
 
-/** Several records in one multi-row insert. */
+/**
+ * Several records in one statement. Columns go as arrays through unnest, so the statement stays the
+ * same size whatever the batch (the audit writer sends hundreds at once).
+ */
 export async function recordAudits(db: Db, records: readonly AuditRecord[]): Promise<void> {
   if (records.length === 0) return;
-  await db.insert(auditLog).values(records.map(auditRow));
+  const rows = records.map(auditRow);
+  await db.execute(sql`
+    INSERT INTO audit_log (user_id, platform, action, outcome, details)
+    SELECT * FROM unnest(
+      ${sql.param(rows.map((r) => r.userId))}::int[],
+      ${sql.param(rows.map((r) => r.platform))}::text[],
+      ${sql.param(rows.map((r) => r.action))}::text[],
+      ${sql.param(rows.map((r) => r.outcome))}::text[],
+      ${sql.param(rows.map((r) => (r.details ? JSON.stringify(r.details) : null)))}::jsonb[])`);
 }
 
 /** Audit entries, newest first (default 50, at most 1,000), optionally for one user or action. */

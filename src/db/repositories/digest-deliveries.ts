@@ -86,7 +86,11 @@ export function markDigestSkipped(db: Db, id: number, claimedBy: string, reason:
   return finish(db, id, claimedBy, { status: 'skipped', lastError: reason.slice(0, 500) });
 }
 
-export async function findDigestDelivery(db: Db, userId: number, period: string): Promise<DigestDelivery | undefined> {
+export async function findDigestDelivery(
+  db: Db,
+  userId: number,
+  period: string,
+): Promise<DigestDelivery | undefined> {
   const [row] = await db
     .select()
     .from(digestDeliveries)

@@ -21,7 +21,10 @@ export async function insertMusicAnalysis(db: Db, input: MusicAnalysisInput): Pr
 }
 
 /** The most recent analysis of a track by anyone; analyses are reused across users. */
-export async function findLatestAnalysisOfTrack(db: Db, spotifyTrackId: string): Promise<MusicAnalysis | undefined> {
+export async function findLatestAnalysisOfTrack(
+  db: Db,
+  spotifyTrackId: string,
+): Promise<MusicAnalysis | undefined> {
   const [row] = await db
     .select()
     .from(musicAnalysis)
@@ -40,7 +43,12 @@ export async function listUserAnalyses(
   return db
     .select()
     .from(musicAnalysis)
-    .where(and(eq(musicAnalysis.userId, userId), options.since ? gte(musicAnalysis.createdAt, options.since) : undefined))
+    .where(
+      and(
+        eq(musicAnalysis.userId, userId),
+        options.since ? gte(musicAnalysis.createdAt, options.since) : undefined,
+      ),
+    )
     .orderBy(desc(musicAnalysis.createdAt), desc(musicAnalysis.id))
     .limit(boundedLimit(options.limit, 50, 1000));
 }

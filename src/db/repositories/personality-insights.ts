@@ -5,7 +5,10 @@ import { boundedLimit, storableText } from './text-guard.js';
 
 export type PersonalityInsightInput = Omit<NewPersonalityInsight, 'id'>;
 
-export async function insertPersonalityInsight(db: Db, input: PersonalityInsightInput): Promise<PersonalityInsight> {
+export async function insertPersonalityInsight(
+  db: Db,
+  input: PersonalityInsightInput,
+): Promise<PersonalityInsight> {
   const [row] = await db
     .insert(personalityInsights)
     .values({

@@ -5,7 +5,10 @@ import { boundedLimit, storableText } from './text-guard.js';
 
 export type RecommendationInput = Omit<NewRecommendation, 'id'>;
 
-export async function insertRecommendations(db: Db, rows: readonly RecommendationInput[]): Promise<Recommendation[]> {
+export async function insertRecommendations(
+  db: Db,
+  rows: readonly RecommendationInput[],
+): Promise<Recommendation[]> {
   if (rows.length === 0) return [];
   return db
     .insert(recommendations)

@@ -20,13 +20,37 @@ export async function collectUserData(db: Db, userId: number) {
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   return {
     user,
-    identities: await db.select().from(chatIdentities).where(eq(chatIdentities.userId, userId)).orderBy(asc(chatIdentities.id)),
+    identities: await db
+      .select()
+      .from(chatIdentities)
+      .where(eq(chatIdentities.userId, userId))
+      .orderBy(asc(chatIdentities.id)),
     settings: await db.select().from(userSettings).where(eq(userSettings.userId, userId)),
-    moodEntries: await db.select().from(moodEntries).where(eq(moodEntries.userId, userId)).orderBy(asc(moodEntries.createdAt), asc(moodEntries.id)),
-    musicAnalysis: await db.select().from(musicAnalysis).where(eq(musicAnalysis.userId, userId)).orderBy(asc(musicAnalysis.id)),
-    recommendations: await db.select().from(recommendations).where(eq(recommendations.userId, userId)).orderBy(asc(recommendations.id)),
-    personalityInsights: await db.select().from(personalityInsights).where(eq(personalityInsights.userId, userId)).orderBy(asc(personalityInsights.id)),
-    digestDeliveries: await db.select().from(digestDeliveries).where(eq(digestDeliveries.userId, userId)).orderBy(asc(digestDeliveries.id)),
+    moodEntries: await db
+      .select()
+      .from(moodEntries)
+      .where(eq(moodEntries.userId, userId))
+      .orderBy(asc(moodEntries.createdAt), asc(moodEntries.id)),
+    musicAnalysis: await db
+      .select()
+      .from(musicAnalysis)
+      .where(eq(musicAnalysis.userId, userId))
+      .orderBy(asc(musicAnalysis.id)),
+    recommendations: await db
+      .select()
+      .from(recommendations)
+      .where(eq(recommendations.userId, userId))
+      .orderBy(asc(recommendations.id)),
+    personalityInsights: await db
+      .select()
+      .from(personalityInsights)
+      .where(eq(personalityInsights.userId, userId))
+      .orderBy(asc(personalityInsights.id)),
+    digestDeliveries: await db
+      .select()
+      .from(digestDeliveries)
+      .where(eq(digestDeliveries.userId, userId))
+      .orderBy(asc(digestDeliveries.id)),
     auditLog: await db.select().from(auditLog).where(eq(auditLog.userId, userId)).orderBy(asc(auditLog.id)),
   };
 }

@@ -26,7 +26,11 @@ export async function getUserSettings(db: Db, userId: number): Promise<UserSetti
 }
 
 /** Changes only the given settings, creating the row on first change. */
-export async function updateUserSettings(db: Db, userId: number, patch: SettingsPatch): Promise<UserSettings> {
+export async function updateUserSettings(
+  db: Db,
+  userId: number,
+  patch: SettingsPatch,
+): Promise<UserSettings> {
   if (patch.timeZone !== undefined) storableText(patch.timeZone, 'time zone');
   const now = new Date();
   const [row] = await db

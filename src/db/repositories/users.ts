@@ -13,7 +13,10 @@ export async function createUser(db: Db, username: string): Promise<User> {
 }
 
 /** Creates the user unless the username is taken; returns the user with that name either way. */
-export async function findOrCreateUserByUsername(db: Db, username: string): Promise<{ user: User; created: boolean }> {
+export async function findOrCreateUserByUsername(
+  db: Db,
+  username: string,
+): Promise<{ user: User; created: boolean }> {
   storableText(username, 'username');
   const [created] = await db.insert(users).values({ username }).onConflictDoNothing().returning();
   if (created) return { user: created, created: true };
@@ -49,14 +52,22 @@ export interface SpotifyLink {
   refreshToken: string | null;
 }
 
-const tokenContext = (userId: number, column: 'spotify_access_token' | 'spotify_refresh_token'): CipherContext => ({
+const tokenContext = (
+  userId: number,
+  column: 'spotify_access_token' | 'spotify_refresh_token',
+): CipherContext => ({
   table: 'users',
   column,
   userId,
 });
 
 /** Stores the Spotify account and its tokens; the tokens are written only as ciphertext. */
-export async function saveSpotifyLink(db: Db, cipher: FieldCipher, userId: number, link: SpotifyLink): Promise<void> {
+export async function saveSpotifyLink(
+  db: Db,
+  cipher: FieldCipher,
+  userId: number,
+  link: SpotifyLink,
+): Promise<void> {
   await db
     .update(users)
     .set({
@@ -71,16 +82,26 @@ export async function saveSpotifyLink(db: Db, cipher: FieldCipher, userId: numbe
 }
 
 /** The decrypted Spotify link, or undefined when the user has none. */
-export async function readSpotifyLink(db: Db, cipher: FieldCipher, userId: number): Promise<SpotifyLink | undefined> {
+export async function readSpotifyLink(
+  db: Db,
+  cipher: FieldCipher,
+  userId: number,
+): Promise<SpotifyLink | undefined> {
   const [row] = await db
-    .select({ spotifyId: users.spotifyId, access: users.spotifyAccessToken, refresh: users.spotifyRefreshToken })
+    .select({
+      spotifyId: users.spotifyId,
+      access: users.spotifyAccessToken,
+      refresh: users.spotifyRefreshToken,
+    })
     .from(users)
     .where(eq(users.id, userId));
   if (!row?.spotifyId || !row.access) return undefined;
   return {
     spotifyId: row.spotifyId,
     accessToken: cipher.decrypt(row.access, tokenContext(userId, 'spotify_access_token')),
-    refreshToken: row.refresh ? cipher.decrypt(row.refresh, tokenContext(userId, 'spotify_refresh_token')) : null,
+    refreshToken: row.refresh
+      ? cipher.decrypt(row.refresh, tokenContext(userId, 'spotify_refresh_token'))
+      : null,
   };
 }
 

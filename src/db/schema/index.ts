@@ -4,7 +4,7 @@ export * from './digest-deliveries.js';
 export * from './mood-entries.js';
 export * from './music-analysis.js';
 export * from './personality-insights.js';
+export * from './rate-limits.js';
 export * from './recommendations.js';
 export * from './user-settings.js';
 export * from './users.js';
-export * from './rate-limits.js';

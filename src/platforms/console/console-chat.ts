@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { renderPlainText, type Reply, splitCommandLine } from '../../core/commands/index.js';
+import { type Reply, renderPlainText, splitCommandLine } from '../../core/commands/index.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
 
@@ -43,7 +43,9 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
     }
     const parsed = splitCommandLine(text);
     if (!parsed) {
-      write(`Commands start with a slash, for example: /mood 6 tired. Type /help for the list, /quit to leave.`);
+      write(
+        `Commands start with a slash, for example: /mood 6 tired. Type /help for the list, /quit to leave.`,
+      );
       return;
     }
     const { reply } = await options.dispatcher.dispatch({
@@ -65,13 +67,17 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
     const withoutFiles: Reply = { ...reply, files: [] };
     // Inline code marks read as noise in a terminal.
     const body = renderPlainText({ ...withoutFiles, title: undefined }).replace(/`([^`\n]+)`/g, '$1');
-    return [reply.title ? bold(reply.title) : undefined, body, ...saved].filter(Boolean).join('\n') + '\n';
+    return `${[reply.title ? bold(reply.title) : undefined, body, ...saved].filter(Boolean).join('\n')}\n`;
   };
 
   return {
     name: 'console',
     async start() {
-      rl = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive });
+      rl = createInterface({
+        input: options.input,
+        output: interactive ? output : undefined,
+        terminal: interactive,
+      });
       if (interactive) {
         write(`MoodScale console — you are "${options.user}". Try /mood 6 tired, /help, or /quit.`);
         rl.setPrompt('moodscale> ');
@@ -80,7 +86,9 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       rl.on('line', (line) => {
         queue = queue
           .then(() => handle(line))
-          .catch((error: unknown) => write(`Something went wrong: ${error instanceof Error ? error.message : String(error)}`))
+          .catch((error: unknown) =>
+            write(`Something went wrong: ${error instanceof Error ? error.message : String(error)}`),
+          )
           .then(() => {
             if (interactive && !closed) rl?.prompt();
           });

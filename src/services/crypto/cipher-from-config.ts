@@ -18,10 +18,16 @@ export function resolveCipher(config: Config, logger: Logger): { cipher: FieldCi
   }
   const { key, created } = loadOrCreateKeyFile(config.database.dataDir);
   const where = `${config.database.dataDir}/encryption.key`;
-  if (created) logger.warn({ keyFile: where }, 'ENCRYPTION_KEY is not set: generated a key file; back it up with the data');
+  if (created)
+    logger.warn(
+      { keyFile: where },
+      'ENCRYPTION_KEY is not set: generated a key file; back it up with the data',
+    );
   else logger.info({ keyFile: where }, 'ENCRYPTION_KEY is not set: using the key file');
   if (config.database.url) {
-    logger.warn('DATABASE_URL is set but ENCRYPTION_KEY is not: every instance must share this key file; set ENCRYPTION_KEY instead');
+    logger.warn(
+      'DATABASE_URL is set but ENCRYPTION_KEY is not: every instance must share this key file; set ENCRYPTION_KEY instead',
+    );
   }
   return {
     cipher: createFieldCipher({ currentKey: key, oldKeys: config.encryption.oldKeys }),

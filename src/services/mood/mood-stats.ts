@@ -1,8 +1,6 @@
-import { addDays } from './local-days.js';
-
-/** Entries of one local calendar day. */
+/** Entries of one local calendar day; `day` is a day number (days since 1970-01-01, see local-days). */
 export interface DayAggregate {
-  day: string;
+  day: number;
   entries: number;
   total: number;
 }
@@ -25,10 +23,20 @@ export interface MoodStats {
   streakDays: number;
 }
 
+/**
+ * What is known of the logging run before the days given to computeMoodStats: the run of consecutive
+ * logged days that ended on `lastDay` began on `runStart` (day numbers). Lets a streak longer than the
+ * fetched window be counted without reading the whole history.
+ */
+export interface EarlierRun {
+  runStart: number;
+  lastDay: number;
+}
+
 // Below this difference of weekly averages the week reads as steady rather than a change.
 const STEADY_BAND = 0.5;
 
-function averageOver(days: DayAggregate[], from: string, to: string): Average {
+function averageOver(days: readonly DayAggregate[], from: number, to: number): Average {
   let entries = 0;
   let total = 0;
   for (const d of days) {
@@ -40,11 +48,18 @@ function averageOver(days: DayAggregate[], from: string, to: string): Average {
   return { average: entries ? total / entries : null, entries };
 }
 
-/** Today's and the 7-day average, the trend against the 7 days before, and the streak. */
-export function computeMoodStats(days: readonly DayAggregate[], today: string): MoodStats {
-  const sorted = [...days].sort((a, b) => (a.day < b.day ? 1 : -1));
-  const last7Days = averageOver(sorted, addDays(today, -6), today);
-  const previous7Days = averageOver(sorted, addDays(today, -13), addDays(today, -7));
+/**
+ * Today's and the 7-day average, the trend against the 7 days before, and the streak. `days` must hold
+ * at least the last 14 days; a streak reaching past the oldest day given continues with `earlier`.
+ */
+export function computeMoodStats(
+  days: readonly DayAggregate[],
+  today: number,
+  earlier?: EarlierRun,
+): MoodStats {
+  const t = today;
+  const last7Days = averageOver(days, t - 6, t);
+  const previous7Days = averageOver(days, t - 13, t - 7);
   let trend: Trend = 'new';
   let trendDelta: number | null = null;
   if (last7Days.average !== null && previous7Days.average !== null) {
@@ -52,23 +67,26 @@ export function computeMoodStats(days: readonly DayAggregate[], today: string): 
     trend = trendDelta > STEADY_BAND ? 'up' : trendDelta < -STEADY_BAND ? 'down' : 'steady';
   }
   return {
-    today: averageOver(sorted, today, today),
+    today: averageOver(days, t, t),
     last7Days,
     previous7Days,
     trend,
     trendDelta,
-    streakDays: streak(new Set(sorted.filter((d) => d.entries > 0).map((d) => d.day)), today),
+    streakDays: streak(days, t, earlier),
   };
 }
 
-function streak(logged: Set<string>, today: string): number {
-  let day = logged.has(today) ? today : addDays(today, -1);
-  let count = 0;
-  while (logged.has(day)) {
-    count++;
-    day = addDays(day, -1);
-  }
-  return count;
+function streak(days: readonly DayAggregate[], today: number, earlier?: EarlierRun): number {
+  const logged = new Set(days.filter((d) => d.entries > 0).map((d) => d.day));
+  const end = logged.has(today) ? today : today - 1;
+  let day = end;
+  while (logged.has(day)) day--;
+  // `day` is the first day back without an entry among those given. When it lies before the oldest
+  // day given, the run may go further back: the earlier run continues it if the two touch.
+  const oldest = days.reduce((min, d) => Math.min(min, d.day), Number.POSITIVE_INFINITY);
+  if (earlier && day < oldest && earlier.lastDay >= day && earlier.runStart <= day)
+    return end - earlier.runStart + 1;
+  return end - day;
 }
 
 const BARS = '▁▂▃▄▅▆▇█';

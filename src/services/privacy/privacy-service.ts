@@ -19,7 +19,11 @@ export interface PrivacyService {
   forget(userId: number): Promise<boolean>;
 }
 
-export function createPrivacyService(deps: { db: Db; clock: Clock; identities: IdentityService }): PrivacyService {
+export function createPrivacyService(deps: {
+  db: Db;
+  clock: Clock;
+  identities: IdentityService;
+}): PrivacyService {
   return {
     async export(userId, timeZone) {
       const data = await collectUserData(deps.db, userId);
@@ -47,7 +51,10 @@ export function createPrivacyService(deps: { db: Db; clock: Clock; identities: I
           e.notes,
         ]),
       );
-      const csv = [csvLine(['id', 'created_at_utc', 'local_date', 'mood_score', 'emotions', 'note']), ...rows].join('\r\n');
+      const csv = [
+        csvLine(['id', 'created_at_utc', 'local_date', 'mood_score', 'emotions', 'note']),
+        ...rows,
+      ].join('\r\n');
       const counts = Object.fromEntries(Object.entries(tables).map(([name, list]) => [name, list.length]));
       return { json: JSON.stringify(document, null, 2), csv: `${csv}\r\n`, counts };
     },

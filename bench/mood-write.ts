@@ -1,0 +1,151 @@
+/**
+ * bench/mood-write: the whole `/mood` path (parse, validate, identity, rate limit, insert, stats,
+ * audit, rendered answer) against real PostgreSQL at 16 concurrent users, beside a raw parameterized
+ * `pg` INSERT of the same row at the same concurrency, in one run. Targets: throughput at least 60% of
+ * the raw insert, p99 of the path under 15 ms.
+ */
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { createRegistry } from '../commands/index.js';
+import { systemClock } from '../src/core/clock.js';
+import { renderPlainText, splitCommandLine } from '../src/core/commands/index.js';
+import { silentLogger } from '../src/core/logger.js';
+import { openPostgresDatabase } from '../src/db/postgres.js';
+import { createDispatcher } from '../src/platforms/dispatcher.js';
+import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
+import { createServices } from '../src/services/services.js';
+import { type BenchFigure, benchServerUrl, freshDatabase, measure, type RunStats, table } from './support.js';
+
+const CONCURRENCY = 16;
+const USERS_PER_WORKER = 50;
+const PER_WORKER = Number(process.env.BENCH_MOOD_OPS ?? 600);
+const ROUNDS = 3;
+const LINE = '/mood 6 tired anxious -- long day at work, but the evening was better';
+
+export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: string }> {
+  const server = benchServerUrl();
+  const fresh = await freshDatabase(server, 'moodscale_bench_mood');
+  const settings = {
+    maxConnections: 20,
+    idleTimeoutMs: 30_000,
+    connectionTimeoutMs: 5000,
+    statementTimeoutMs: 15_000,
+    slowQueryMs: 10_000,
+  };
+  const database = openPostgresDatabase({ ...settings, url: fresh.url }, silentLogger());
+  const raw = new pg.Pool({ connectionString: fresh.url, max: 20 });
+  raw.on('error', () => undefined);
+  try {
+    await database.migrate();
+    const registry = createRegistry();
+    const services = createServices({
+      db: database.db,
+      cipher: createFieldCipher({ currentKey: 'b'.repeat(64) }),
+      clock: systemClock,
+      logger: silentLogger(),
+      // The benchmark measures the path, not the limiter's refusals: allow far more than it sends.
+      config: {
+        rateLimit: { points: 1_000_000, durationSeconds: 60, store: 'memory' },
+        care: { text: undefined },
+      },
+      secret: 'bench',
+      catalog: { commands: () => registry.all() },
+    });
+    const dispatcher = createDispatcher(registry, services);
+    const parsed = splitCommandLine(LINE)!;
+    const userOf = (worker: number, i: number) => `bench-${worker}-${i % USERS_PER_WORKER}`;
+    const path = async (worker: number, i: number) => {
+      const outcome = await dispatcher.dispatch({
+        identity: { platform: 'console', workspaceId: '', externalUserId: userOf(worker, i) },
+        command: parsed.name,
+        input: { text: parsed.args },
+      });
+      if (outcome.outcome !== 'ok') throw new Error(`mood failed: ${outcome.reply.text}`);
+      return renderPlainText(outcome.reply);
+    };
+
+    // Create the users, then give each 90 days of history so stats work on realistic data.
+    await measure(CONCURRENCY, USERS_PER_WORKER, path);
+    await raw.query(`
+      INSERT INTO mood_entries (user_id, mood_score, emotions, notes, created_at)
+      SELECT u.id, 1 + (g % 10), ARRAY['calm'], NULL, now() - make_interval(days => g)
+        FROM users u, generate_series(1, 90) g`);
+    await raw.query('ANALYZE');
+    const userIds = (await raw.query<{ id: number }>('SELECT id FROM users ORDER BY id')).rows.map(
+      (r) => r.id,
+    );
+    const insert = (worker: number, i: number) =>
+      raw.query('INSERT INTO mood_entries (user_id, mood_score, emotions, notes) VALUES ($1, $2, $3, $4)', [
+        userIds[(worker * USERS_PER_WORKER + (i % USERS_PER_WORKER)) % userIds.length],
+        6,
+        ['tired', 'anxious'],
+        'long day at work, but the evening was better',
+      ]);
+
+    // Warm both sides, then alternate rounds so drift on the machine hits both equally.
+    await measure(CONCURRENCY, 50, insert);
+    await measure(CONCURRENCY, 50, path);
+    const rawRuns: RunStats[] = [];
+    const pathRuns: RunStats[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rawRuns.push(await measure(CONCURRENCY, PER_WORKER, insert));
+      pathRuns.push(await measure(CONCURRENCY, PER_WORKER, path));
+    }
+    await services.audit.flush();
+    const median = (runs: RunStats[]) =>
+      [...runs].sort((a, b) => a.throughput - b.throughput)[Math.floor(runs.length / 2)]!;
+    const r = median(rawRuns);
+    const p = median(pathRuns);
+    const ratio = p.throughput / r.throughput;
+    const fmt = (n: number, digits = 2) => n.toFixed(digits);
+    const report = [
+      `bench/mood-write: ${CONCURRENCY} concurrent users, ${CONCURRENCY * PER_WORKER} operations per round, median of ${ROUNDS} rounds`,
+      table(
+        ['run', 'ops', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms'],
+        [
+          [
+            'raw pg INSERT (baseline)',
+            String(r.operations),
+            fmt(r.throughput, 0),
+            fmt(r.p50),
+            fmt(r.p95),
+            fmt(r.p99),
+          ],
+          ['/mood full path', String(p.operations), fmt(p.throughput, 0), fmt(p.p50), fmt(p.p95), fmt(p.p99)],
+        ],
+      ),
+      `throughput ratio: ${(ratio * 100).toFixed(1)}% of raw (target >= 60%); /mood p99 ${fmt(p.p99)} ms (target < 15 ms)`,
+    ].join('\n');
+    return {
+      report,
+      figures: [
+        {
+          bench: 'mood-write',
+          figure: '/mood throughput vs raw INSERT',
+          value: `${(ratio * 100).toFixed(1)}%`,
+          target: '>= 60%',
+          baseline: `${fmt(r.throughput, 0)} ops/s raw`,
+          pass: ratio >= 0.6,
+        },
+        {
+          bench: 'mood-write',
+          figure: '/mood p99 latency, 16 users',
+          value: `${fmt(p.p99)} ms`,
+          target: '< 15 ms',
+          baseline: `${fmt(r.p99)} ms raw`,
+          pass: p.p99 < 15,
+        },
+      ],
+    };
+  } finally {
+    await raw.end();
+    await database.close();
+    await fresh.drop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { report, figures } = await runMoodWrite();
+  console.log(report);
+  process.exitCode = figures.every((f) => f.pass) ? 0 : 1;
+}

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: runs every benchmark and prints one table of figures against their targets, each
+ * with the baseline it was measured beside in the same run.
+ */
+import { runMoodWrite } from './mood-write.js';
+import { type BenchFigure, table } from './support.js';
+
+const benches: Array<{ name: string; run: () => Promise<{ figures: BenchFigure[]; report: string }> }> = [
+  { name: 'mood-write', run: runMoodWrite },
+];
+
+const figures: BenchFigure[] = [];
+for (const bench of benches) {
+  const result = await bench.run();
+  console.log(`${result.report}\n`);
+  figures.push(...result.figures);
+}
+console.log(
+  table(
+    ['bench', 'figure', 'value', 'target', 'baseline (same run)', 'ok'],
+    figures.map((f) => [f.bench, f.figure, f.value, f.target, f.baseline, f.pass ? 'yes' : 'NO']),
+  ),
+);
+process.exitCode = figures.every((f) => f.pass) ? 0 : 1;
