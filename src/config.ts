@@ -58,6 +58,18 @@ export const envSchema = z.object({
   RATE_LIMIT_DURATION: withDefault(wholeNumber(1, 86_400), '60'),
   RATE_LIMIT_STORE: withDefault(z.enum(['memory', 'database']), 'memory'),
 
+  DISCORD_TOKEN: optional(z.string()),
+  DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{15,25}$/, { error: 'expected the numeric application id' })),
+  DISCORD_GUILD_ID: optional(z.string().regex(/^\d{15,25}$/, { error: 'expected a numeric server (guild) id' })),
+  DISCORD_API_URL: optional(z.url({ error: 'expected a URL such as http://127.0.0.1:8080/api' })),
+
+  SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' })),
+  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', { error: 'expected an app-level token starting with xapp-' })),
+  SLACK_SIGNING_SECRET: optional(z.string()),
+  SLACK_MODE: withDefault(z.enum(['socket', 'http']), 'socket'),
+  SLACK_API_URL: optional(z.url({ error: 'expected a URL such as https://slack.com/api/' })),
+  PORT: withDefault(wholeNumber(0, 65_535), '3000'),
+
   CARE_RESOURCES_TEXT: optional(z.string().max(2000, { error: 'expected at most 2,000 characters' })),
   CONSOLE_USER: optional(z.string().max(64, { error: 'expected at most 64 characters' })),
 
@@ -86,6 +98,21 @@ export interface Config {
   rateLimit: { points: number; durationSeconds: number; store: 'memory' | 'database' };
   care: { text: string | undefined };
   console: { user: string | undefined };
+  /** Present when DISCORD_TOKEN is set. */
+  discord:
+    | { token: string; applicationId: string; guildId: string | undefined; apiUrl: string | undefined }
+    | undefined;
+  /** Present when SLACK_BOT_TOKEN is set. */
+  slack:
+    | {
+        botToken: string;
+        mode: 'socket' | 'http';
+        appToken: string | undefined;
+        signingSecret: string | undefined;
+        apiUrl: string | undefined;
+      }
+    | undefined;
+  http: { port: number };
 }
 
 /** Parses the environment once; throws a ConfigError that names every bad variable and what it expects. */
@@ -106,6 +133,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(
       'MoodScale cannot start: ENCRYPTION_KEY is required in production with DATABASE_URL.\n' +
         '  ENCRYPTION_KEY: expected 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+    );
+  }
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+    throw new ConfigError(
+      'MoodScale cannot start: DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not.\n' +
+        '  DISCORD_APPLICATION_ID: expected the numeric application id (Developer Portal > your app > General Information)',
+    );
+  }
+  if (env.SLACK_BOT_TOKEN && env.SLACK_MODE === 'socket' && !env.SLACK_APP_TOKEN) {
+    throw new ConfigError(
+      'MoodScale cannot start: Slack Socket Mode needs SLACK_APP_TOKEN.\n' +
+        '  SLACK_APP_TOKEN: expected an app-level token (xapp-...) with connections:write, or set SLACK_MODE=http',
+    );
+  }
+  if (env.SLACK_BOT_TOKEN && env.SLACK_MODE === 'http' && !env.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(
+      'MoodScale cannot start: Slack HTTP mode needs SLACK_SIGNING_SECRET.\n' +
+        '  SLACK_SIGNING_SECRET: expected the signing secret (Slack app > Basic Information > App Credentials)',
     );
   }
   return {
@@ -136,6 +181,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Literal "\n" in an environment variable means a line break.
     care: { text: env.CARE_RESOURCES_TEXT?.replaceAll('\\n', '\n') },
     console: { user: env.CONSOLE_USER },
+    discord: env.DISCORD_TOKEN
+      ? {
+          token: env.DISCORD_TOKEN,
+          applicationId: env.DISCORD_APPLICATION_ID!,
+          guildId: env.DISCORD_GUILD_ID,
+          apiUrl: env.DISCORD_API_URL,
+        }
+      : undefined,
+    slack: env.SLACK_BOT_TOKEN
+      ? {
+          botToken: env.SLACK_BOT_TOKEN,
+          mode: env.SLACK_MODE,
+          appToken: env.SLACK_APP_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          apiUrl: env.SLACK_API_URL,
+        }
+      : undefined,
+    http: { port: env.PORT },
   };
 }
 

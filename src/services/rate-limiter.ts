@@ -22,7 +22,15 @@ export function createRateLimiter(settings: RateLimitSettings, db: Db): RateLimi
   const memory = new RateLimiterMemory(options);
   const limiter =
     settings.store === 'database'
-      ? new RateLimiterDrizzle({ ...options, schema: rateLimits, storeClient: db, insuranceLimiter: memory })
+      ? new RateLimiterDrizzle({
+          ...options,
+          schema: rateLimits,
+          storeClient: db,
+          insuranceLimiter: memory,
+          // One row per user, reused when its window expires: the table cannot grow past the user count,
+          // so the library's cleanup timer (which reports through console.warn) is not needed.
+          clearExpiredByTimeout: false,
+        })
       : memory;
   return {
     async consume(key) {

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../src/db/raw-query.js';
+import { createRateLimiter } from '../../src/services/rate-limiter.js';
+import { describeEachDatabase } from '../support/test-database.js';
+
+describeEachDatabase('per-user rate limits', (getDb) => {
+  for (const store of ['memory', 'database'] as const) {
+    it(`GIVEN the ${store} store WHEN a user exceeds the points THEN further commands are refused with a wait time`, async () => {
+      const limiter = createRateLimiter({ points: 3, durationSeconds: 60, store }, getDb().db);
+      const key = `user:${store}-flood`;
+      const decisions = [];
+      for (let i = 0; i < 5; i++) decisions.push(await limiter.consume(key));
+      expect(decisions.slice(0, 3).every((d) => d.allowed)).toBe(true);
+      expect(decisions[3]).toMatchObject({ allowed: false });
+      const refused = decisions[4];
+      expect(refused?.allowed === false && refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000).toBe(true);
+    });
+
+    it(`GIVEN the ${store} store WHEN one user is limited THEN another user is not`, async () => {
+      const limiter = createRateLimiter({ points: 1, durationSeconds: 60, store }, getDb().db);
+      await limiter.consume(`user:${store}-a`);
+      expect((await limiter.consume(`user:${store}-a`)).allowed).toBe(false);
+      expect((await limiter.consume(`user:${store}-b`)).allowed).toBe(true);
+    });
+  }
+
+  it('GIVEN the database store THEN two limiters (two instances) share one count', async () => {
+    const first = createRateLimiter({ points: 2, durationSeconds: 60, store: 'database' }, getDb().db);
+    const second = createRateLimiter({ points: 2, durationSeconds: 60, store: 'database' }, getDb().db);
+    expect((await first.consume('user:shared')).allowed).toBe(true);
+    expect((await second.consume('user:shared')).allowed).toBe(true);
+    expect((await first.consume('user:shared')).allowed).toBe(false);
+    const [row] = await queryRows<{ points: number }>(getDb().db, sql`SELECT points FROM rate_limits WHERE key = 'cmd:user:shared'`);
+    expect(row?.points).toBe(3);
+  });
+});
