@@ -4,11 +4,20 @@ import exportCommand from './export.js';
 import forget from './forget.js';
 import help from './help.js';
 import history from './history.js';
+import link from './link.js';
 import mood from './mood.js';
 import settings from './settings.js';
 
 /** Every command, in the order /help lists them. */
-export const allCommands: AnyCommand<Services>[] = [mood, history, settings, exportCommand, forget, help];
+export const allCommands: AnyCommand<Services>[] = [
+  mood,
+  history,
+  settings,
+  exportCommand,
+  forget,
+  link,
+  help,
+];
 
 export function createRegistry(): CommandRegistry<Services> {
   return new CommandRegistry(allCommands);

@@ -59,12 +59,20 @@ export const envSchema = z.object({
   RATE_LIMIT_STORE: withDefault(z.enum(['memory', 'database']), 'memory'),
 
   DISCORD_TOKEN: optional(z.string()),
-  DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{15,25}$/, { error: 'expected the numeric application id' })),
-  DISCORD_GUILD_ID: optional(z.string().regex(/^\d{15,25}$/, { error: 'expected a numeric server (guild) id' })),
+  DISCORD_APPLICATION_ID: optional(
+    z.string().regex(/^\d{15,25}$/, { error: 'expected the numeric application id' }),
+  ),
+  DISCORD_GUILD_ID: optional(
+    z.string().regex(/^\d{15,25}$/, { error: 'expected a numeric server (guild) id' }),
+  ),
   DISCORD_API_URL: optional(z.url({ error: 'expected a URL such as http://127.0.0.1:8080/api' })),
 
-  SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' })),
-  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', { error: 'expected an app-level token starting with xapp-' })),
+  SLACK_BOT_TOKEN: optional(
+    z.string().startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' }),
+  ),
+  SLACK_APP_TOKEN: optional(
+    z.string().startsWith('xapp-', { error: 'expected an app-level token starting with xapp-' }),
+  ),
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_MODE: withDefault(z.enum(['socket', 'http']), 'socket'),
   SLACK_API_URL: optional(z.url({ error: 'expected a URL such as https://slack.com/api/' })),

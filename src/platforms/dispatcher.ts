@@ -96,6 +96,7 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
         { user, options, platform, now: services.clock.now(), invocationId },
         services,
       );
+      if (user.dmBlocked) answer = await withDmNotice(answer, user.id);
       return { reply: answer, outcome, command, userId };
     } catch (error) {
       if (isUserError(error)) {
@@ -129,6 +130,23 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
       });
       log.debug({ command: invocation.command, platform, userId, outcome, durationMs }, 'command handled');
     }
+  }
+
+  /** Tells the user once that a direct message (a digest) could not reach them, and how to fix it. */
+  async function withDmNotice(answer: Reply, userId: number): Promise<Reply> {
+    await services.settings.update(userId, { dmBlockedAt: null });
+    return {
+      ...answer,
+      fields: [
+        ...(answer.fields ?? []),
+        {
+          name: 'I could not send you a direct message',
+          value:
+            'Your privacy settings refused it, so your weekly digest did not arrive. On Discord, allow direct ' +
+            'messages from server members (Privacy Settings); on Slack, open the app’s Messages tab once.',
+        },
+      ],
+    };
   }
 
   return { dispatch, registry };

@@ -1,13 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { LruCache } from '../core/lru-cache.js';
 import type { Db } from '../db/database.js';
-import {
-  attachIdentity,
-  findIdentity,
-  type IdentityKey,
-  touchIdentity,
-} from '../db/repositories/chat-identities.js';
+import { findIdentity, type IdentityKey, touchIdentity } from '../db/repositories/chat-identities.js';
+import { storableText } from '../db/repositories/text-guard.js';
 import { getUserSettings, updateUserSettings } from '../db/repositories/user-settings.js';
-import { deleteUser, findOrCreateUserByUsername } from '../db/repositories/users.js';
+import { chatIdentities, type User, users } from '../db/schema/index.js';
 
 /** The MoodScale user behind a chat account, with what every command needs to know about them. */
 export interface ResolvedUser {
@@ -15,6 +12,8 @@ export interface ResolvedUser {
   username: string;
   identityId: number;
   timeZone: string;
+  /** A platform refused a direct message to this user since they last used a command. */
+  dmBlocked: boolean;
 }
 
 export interface ResolveOptions {
@@ -38,6 +37,19 @@ export function usernameFor(key: IdentityKey): string {
   return [key.platform, key.workspaceId, key.externalUserId].filter(Boolean).join(':');
 }
 
+class LostRace extends Error {}
+
+/** The account's name, or the name with a short suffix when it is taken (an unlinked account's old user). */
+async function createUserWithFreeName(db: Db, base: string): Promise<User> {
+  const [user] = await db.insert(users).values({ username: base }).onConflictDoNothing().returning();
+  if (user) return user;
+  const [suffixed] = await db
+    .insert(users)
+    .values({ username: `${base}#${randomBytes(3).toString('hex')}` })
+    .returning();
+  return suffixed!;
+}
+
 const cacheKey = (key: IdentityKey) => `${key.platform}\u0001${key.workspaceId}\u0001${key.externalUserId}`;
 
 export function createIdentityService(deps: { db: Db }): IdentityService {
@@ -54,18 +66,37 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
       username: found.user.username,
       identityId: found.identity.id,
       timeZone: settings.timeZone,
+      dmBlocked: settings.dmBlockedAt !== null,
     };
   }
 
+  /**
+   * User and identity are created in one transaction; when another request attached the account
+   * first, the identity insert does nothing and the transaction is rolled back, so no orphan user is
+   * left and both requests resolve to the winner's user.
+   */
   async function create(key: IdentityKey, options: ResolveOptions): Promise<ResolvedUser> {
-    const { user, created } = await findOrCreateUserByUsername(db, usernameFor(key));
-    const identity = await attachIdentity(db, key, user.id, options.displayName);
-    if (identity.userId !== user.id && created) {
-      // Another request attached this account to a different user first: ours is unused.
-      await deleteUser(db, user.id);
-    } else if (created && options.defaultTimeZone) {
-      await updateUserSettings(db, user.id, { timeZone: options.defaultTimeZone });
-    }
+    await db
+      .transaction(async (tx) => {
+        const user = await createUserWithFreeName(tx, usernameFor(key));
+        const [identity] = await tx
+          .insert(chatIdentities)
+          .values({
+            userId: user.id,
+            platform: key.platform,
+            workspaceId: storableText(key.workspaceId, 'workspace id'),
+            externalUserId: storableText(key.externalUserId, 'user id'),
+            displayName: storableText(options.displayName ?? null, 'display name'),
+          })
+          .onConflictDoNothing()
+          .returning({ id: chatIdentities.id });
+        if (!identity) throw new LostRace();
+        if (options.defaultTimeZone)
+          await updateUserSettings(tx, user.id, { timeZone: options.defaultTimeZone });
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof LostRace)) throw error;
+      });
     const resolved = await lookup(key);
     if (!resolved) throw new Error('identity vanished while resolving');
     return resolved;

@@ -9,6 +9,7 @@ import { DEFAULT_CARE_TEXT } from './care/care-resources.js';
 import { type ConfirmationCodes, createConfirmationCodes } from './confirmation-codes.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import { createIdentityService, type IdentityService } from './identity-service.js';
+import { createLinkService, type LinkService } from './link-service.js';
 import { createMoodService, type MoodService } from './mood/mood-service.js';
 import { createPrivacyService, type PrivacyService } from './privacy/privacy-service.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -22,6 +23,7 @@ export interface Services {
   moods: MoodService;
   settings: SettingsService;
   privacy: PrivacyService;
+  links: LinkService;
   confirmations: ConfirmationCodes;
   audit: AuditWriter;
   rateLimiter: RateLimiter;
@@ -44,6 +46,8 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
   const identities = createIdentityService({ db });
+  const derive = (purpose: string) =>
+    createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();
   return {
     clock,
     logger,
@@ -51,10 +55,8 @@ export function createServices(deps: ServiceDeps): Services {
     moods: createMoodService({ db, clock }),
     settings: createSettingsService({ db, identities }),
     privacy: createPrivacyService({ db, clock, identities }),
-    confirmations: createConfirmationCodes({
-      secret: createHash('sha256').update(`moodscale-confirmations\u0000${deps.secret}`).digest(),
-      clock,
-    }),
+    links: createLinkService({ db, clock, cipher: deps.cipher, identities, secret: derive('link-codes') }),
+    confirmations: createConfirmationCodes({ secret: derive('confirmations'), clock }),
     audit: createAuditWriter({ db, logger }),
     rateLimiter: createRateLimiter(deps.config.rateLimit, db),
     care: { text: deps.config.care.text ?? DEFAULT_CARE_TEXT },

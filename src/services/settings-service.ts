@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import type { IdentityKey } from '../db/repositories/chat-identities.js';
 import { getUserSettings, type SettingsPatch, updateUserSettings } from '../db/repositories/user-settings.js';
 import type { UserSettings } from '../db/schema/index.js';
 import type { IdentityService } from './identity-service.js';
@@ -6,6 +7,8 @@ import type { IdentityService } from './identity-service.js';
 export interface SettingsService {
   get(userId: number): Promise<UserSettings>;
   update(userId: number, patch: SettingsPatch): Promise<UserSettings>;
+  /** Records that a platform refused a direct message to the account; the user hears of it next time. */
+  markDirectMessagesBlocked(key: IdentityKey): Promise<void>;
 }
 
 export function createSettingsService(deps: { db: Db; identities: IdentityService }): SettingsService {
@@ -16,6 +19,11 @@ export function createSettingsService(deps: { db: Db; identities: IdentityServic
       // The cached user carries the time zone; the next command must see the new one.
       deps.identities.forget(userId);
       return updated;
+    },
+    async markDirectMessagesBlocked(key) {
+      const user = await deps.identities.resolve(key);
+      await updateUserSettings(deps.db, user.id, { dmBlockedAt: new Date() });
+      deps.identities.forget(user.id);
     },
   };
 }

@@ -5,6 +5,7 @@ import { queryRows } from '../../src/db/raw-query.js';
 import { recordAudit } from '../../src/db/repositories/audit-log.js';
 import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
+import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
 import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { insertPersonalityInsight } from '../../src/db/repositories/personality-insights.js';
@@ -59,6 +60,7 @@ async function userWithDataEverywhere(db: Db, tag: string) {
     now: new Date(),
   });
   await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok' });
+  await insertLinkCode(db, user.id, `hash-${tag}-${user.id}`, new Date(Date.now() + 60_000));
   return user;
 }
 

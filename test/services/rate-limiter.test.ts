@@ -14,7 +14,9 @@ describeEachDatabase('per-user rate limits', (getDb) => {
       expect(decisions.slice(0, 3).every((d) => d.allowed)).toBe(true);
       expect(decisions[3]).toMatchObject({ allowed: false });
       const refused = decisions[4];
-      expect(refused?.allowed === false && refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000).toBe(true);
+      expect(refused?.allowed === false && refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000).toBe(
+        true,
+      );
     });
 
     it(`GIVEN the ${store} store WHEN one user is limited THEN another user is not`, async () => {
@@ -31,7 +33,10 @@ describeEachDatabase('per-user rate limits', (getDb) => {
     expect((await first.consume('user:shared')).allowed).toBe(true);
     expect((await second.consume('user:shared')).allowed).toBe(true);
     expect((await first.consume('user:shared')).allowed).toBe(false);
-    const [row] = await queryRows<{ points: number }>(getDb().db, sql`SELECT points FROM rate_limits WHERE key = 'cmd:user:shared'`);
+    const [row] = await queryRows<{ points: number }>(
+      getDb().db,
+      sql`SELECT points FROM rate_limits WHERE key = 'cmd:user:shared'`,
+    );
     expect(row?.points).toBe(3);
   });
 });

@@ -4,6 +4,7 @@ import {
   auditLog,
   chatIdentities,
   digestDeliveries,
+  linkCodes,
   moodEntries,
   musicAnalysis,
   personalityInsights,
@@ -51,6 +52,16 @@ export async function collectUserData(db: Db, userId: number) {
       .from(digestDeliveries)
       .where(eq(digestDeliveries.userId, userId))
       .orderBy(asc(digestDeliveries.id)),
+    linkCodes: await db
+      .select({
+        id: linkCodes.id,
+        createdAt: linkCodes.createdAt,
+        expiresAt: linkCodes.expiresAt,
+        usedAt: linkCodes.usedAt,
+      })
+      .from(linkCodes)
+      .where(eq(linkCodes.userId, userId))
+      .orderBy(asc(linkCodes.id)),
     auditLog: await db.select().from(auditLog).where(eq(auditLog.userId, userId)).orderBy(asc(auditLog.id)),
   };
 }

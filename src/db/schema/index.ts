@@ -1,6 +1,7 @@
 export * from './audit-log.js';
 export * from './chat-identities.js';
 export * from './digest-deliveries.js';
+export * from './link-codes.js';
 export * from './mood-entries.js';
 export * from './music-analysis.js';
 export * from './personality-insights.js';

@@ -1,0 +1,67 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import {
+  auditLog,
+  chatIdentities,
+  digestDeliveries,
+  linkCodes,
+  moodEntries,
+  musicAnalysis,
+  personalityInsights,
+  recommendations,
+  userSettings,
+  users,
+} from '../schema/index.js';
+
+/** Tables whose rows simply change owner when two users become one. */
+const movableTables = [
+  moodEntries,
+  musicAnalysis,
+  recommendations,
+  personalityInsights,
+  auditLog,
+  chatIdentities,
+  linkCodes,
+] as const;
+
+/**
+ * Every table with a user_id that mergeUsers handles: the movable ones plus those with a unique key
+ * per user (settings, digest deliveries). A test compares this with the catalogue.
+ */
+export const mergedTables = [
+  'mood_entries',
+  'music_analysis',
+  'recommendations',
+  'personality_insights',
+  'audit_log',
+  'chat_identities',
+  'link_codes',
+  'user_settings',
+  'digest_deliveries',
+] as const;
+
+/**
+ * Makes `from` part of `into`: every row of `from` moves to `into` and `from` is deleted, in one
+ * transaction. Where both have a row under a per-user key, `into`'s is kept (its settings, its
+ * delivered digests). Encrypted values bound to `from` (Spotify tokens) are the caller's to re-encrypt
+ * beforehand; they are dropped with `from`.
+ */
+export async function mergeUsers(db: Db, from: number, into: number): Promise<void> {
+  if (from === into) return;
+  await db.transaction(async (tx) => {
+    for (const table of movableTables) {
+      await tx.update(table).set({ userId: into }).where(eq(table.userId, from));
+    }
+    await tx.execute(sql`
+      DELETE FROM digest_deliveries d WHERE d.user_id = ${from}
+         AND EXISTS (SELECT 1 FROM digest_deliveries k WHERE k.user_id = ${into} AND k.period = d.period)`);
+    await tx.update(digestDeliveries).set({ userId: into }).where(eq(digestDeliveries.userId, from));
+    const [kept] = await tx
+      .select({ userId: userSettings.userId })
+      .from(userSettings)
+      .where(eq(userSettings.userId, into));
+    if (kept) await tx.delete(userSettings).where(eq(userSettings.userId, from));
+    else await tx.update(userSettings).set({ userId: into }).where(eq(userSettings.userId, from));
+    await tx.delete(users).where(and(eq(users.id, from)));
+  });
+}

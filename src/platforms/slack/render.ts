@@ -1,0 +1,198 @@
+import type { types } from '@slack/bolt';
+import { z } from 'zod';
+import { type Reply, type ReplyButton, type ReplyField, renderPlainText } from '../../core/commands/index.js';
+
+/** A message body Slack accepts from `respond`, `chat.postMessage` and `response_url`. */
+export interface SlackMessage {
+  /** Plain-text fallback: notifications, screen readers, clients that cannot show blocks. */
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+export interface RenderOptions {
+  /** Buttons that expired before this instant are left out. */
+  now?: Date;
+  /** A line about the reply's files (where they went, or why they did not); shown instead of them. */
+  filesNote?: string;
+}
+
+/** Prefix of every `action_id` MoodScale puts on a button; `app.action(/^ms:/)` routes them back. */
+export const ACTION_PREFIX = 'ms:';
+
+// Slack's documented limits.
+const HEADER_MAX = 150;
+const SECTION_TEXT_MAX = 3000;
+const FIELD_TEXT_MAX = 2000;
+const FIELDS_PER_SECTION = 10;
+const BLOCKS_MAX = 50;
+const BUTTON_LABEL_MAX = 75;
+const BUTTONS_MAX = 25;
+const FALLBACK_MAX = 3900;
+
+/**
+ * Escapes the three characters Slack's mrkdwn treats as control characters. After this, user text
+ * (notes, track titles, display names) cannot mention anyone (`<!channel>`, `<@U123>`), link anywhere
+ * or use a date token: it shows as typed.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Undoes the escaping Slack applies to slash command text, so the parser sees what the user typed. */
+export function decodeSlackEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+const buttonValueSchema = z.object({
+  /** The follow-up command the button stands for ("/forget confirm:CODE"). */
+  c: z.string().min(2).max(500),
+  /** Expiry, in milliseconds since the epoch. */
+  x: z.number().int().positive().optional(),
+});
+
+export type ButtonValue = z.infer<typeof buttonValueSchema>;
+
+/** What a button carries to Slack and back: its command and its expiry. */
+export function encodeButtonValue(button: ReplyButton): string {
+  const value: ButtonValue = { c: button.action };
+  if (button.expiresAt) value.x = button.expiresAt.getTime();
+  return JSON.stringify(value);
+}
+
+/** The command and expiry of a clicked button, or undefined when the value is not one of ours. */
+export function decodeButtonValue(value: string | undefined): ButtonValue | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = buttonValueSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A Reply as Block Kit, with a plain-text fallback: the title as a header, the text as sections, inline
+ * fields side by side, other fields as their own sections, buttons as an actions block whose values
+ * carry the follow-up command, and a context line saying until when the buttons work. Every piece of
+ * reply text is escaped; only the date token this function writes itself is markup.
+ */
+export function renderSlackMessage(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  const blocks: types.KnownBlock[] = [];
+  if (reply.title) {
+    blocks.push({
+      type: 'header',
+      text: { type: 'plain_text', text: cut(reply.title, HEADER_MAX), emoji: true },
+    });
+  }
+  for (const chunk of chunks(escapeMrkdwn(reply.text), SECTION_TEXT_MAX)) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+  }
+  blocks.push(...fieldBlocks(reply.fields ?? []));
+  if (options.filesNote) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: cut(options.filesNote, FIELD_TEXT_MAX) }],
+    });
+  }
+
+  const now = options.now;
+  const buttons = (reply.buttons ?? [])
+    .filter((b) => now === undefined || b.expiresAt === undefined || b.expiresAt > now)
+    .slice(0, BUTTONS_MAX);
+  const tail: types.KnownBlock[] = [];
+  if (buttons.length > 0) {
+    tail.push({
+      type: 'actions',
+      elements: buttons.map((button, i) => {
+        const element: types.Button = {
+          type: 'button',
+          action_id: `${ACTION_PREFIX}${i}:${button.id}`.slice(0, 255),
+          text: { type: 'plain_text', text: cut(button.label, BUTTON_LABEL_MAX), emoji: true },
+          value: encodeButtonValue(button),
+        };
+        if (button.style !== 'secondary') element.style = button.style;
+        return element;
+      }),
+    });
+    const expiry = earliest(buttons);
+    if (expiry) {
+      const seconds = Math.floor(expiry.getTime() / 1000);
+      const fallback = `${expiry.toISOString().slice(11, 16)} UTC`;
+      tail.push({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `${buttons.length === 1 ? 'The button works' : 'Buttons work'} until <!date^${seconds}^{time}|${fallback}>.`,
+          },
+        ],
+      });
+    }
+  }
+  // Stay within Slack's block limit: drop body blocks from the end, never the buttons.
+  const body = blocks.slice(0, BLOCKS_MAX - tail.length);
+  if (body.length < blocks.length) {
+    body[body.length - 1] = { type: 'context', elements: [{ type: 'mrkdwn', text: '…(shortened)' }] };
+  }
+
+  const plain = renderPlainText(reply, now ? { now } : {});
+  const fallback = [escapeMrkdwn(plain), options.filesNote].filter(Boolean).join('\n\n');
+  return { text: cut(fallback || ' ', FALLBACK_MAX), blocks: [...body, ...tail] };
+}
+
+function fieldBlocks(fields: readonly ReplyField[]): types.KnownBlock[] {
+  const blocks: types.KnownBlock[] = [];
+  let row: types.MrkdwnElement[] = [];
+  const flush = () => {
+    if (row.length > 0) blocks.push({ type: 'section', fields: row });
+    row = [];
+  };
+  for (const field of fields) {
+    const name = `*${escapeMrkdwn(field.name.replace(/\*/g, ''))}*`;
+    if (field.inline) {
+      const text = `${name}\n${escapeMrkdwn(field.value)}`;
+      row.push({ type: 'mrkdwn', text: cut(text, FIELD_TEXT_MAX) });
+      if (row.length === FIELDS_PER_SECTION) flush();
+      continue;
+    }
+    flush();
+    const parts = chunks(escapeMrkdwn(field.value), SECTION_TEXT_MAX - name.length - 1);
+    parts.forEach((part, i) => {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: i === 0 ? `${name}\n${part}` : part } });
+    });
+  }
+  flush();
+  return blocks;
+}
+
+function earliest(buttons: readonly ReplyButton[]): Date | undefined {
+  let found: Date | undefined;
+  for (const b of buttons) if (b.expiresAt && (!found || b.expiresAt < found)) found = b.expiresAt;
+  return found;
+}
+
+/** Text cut to `max` characters, ending in an ellipsis when cut. Never ends inside an escape. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const amp = text.lastIndexOf('&', end);
+  if (amp > end - 5 && text.indexOf(';', amp) >= end) end = amp;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Splits text into pieces of at most `max` characters, at line breaks where possible. */
+function chunks(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    let at = rest.lastIndexOf('\n', max);
+    if (at < max / 2) at = rest.lastIndexOf(' ', max);
+    if (at < max / 2) at = max;
+    const amp = rest.lastIndexOf('&', at);
+    if (amp > at - 5 && rest.indexOf(';', amp) >= at) at = amp;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest.length > 0) out.push(rest);
+  return out;
+}
