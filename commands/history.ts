@@ -12,12 +12,17 @@ export default defineCommand({
   description: 'Your recent moods: averages, best and worst days, top emotions, a chart',
   usageExample: '/history 30',
   options: {
-    days: opt.integer({ description: 'How many days back, 1 to 365 (default 7)', min: 1, max: 365 }),
+    days: opt.integer({
+      description: 'How many days back, 1 to 365 (default 7)',
+      label: 'number of days',
+      min: 1,
+      max: 365,
+    }),
   },
   async run({ user, options }, { moods }) {
     const days = options.days ?? 7;
     const history = await moods.history(user, days);
-    if (history.entries.length === 0) {
+    if (history.entryCount === 0) {
       return reply.private({
         title: `Your last ${plural(days, 'day')}`,
         text: 'No moods logged in this period yet. Log one with `/mood 6 tired`.',
@@ -29,8 +34,7 @@ export default defineCommand({
         : sparkline(weekly(history.daily.map((d) => d)));
     const dayLabel = (d: { day: string; average: number | null } | null) =>
       d ? `${weekdayOf(d.day)} ${d.day} (${score(d.average)})` : '–';
-    const recent = history.entries
-      .slice(0, 10)
+    const recent = history.latest
       .map((e) => {
         const tags = e.emotions?.length ? ` ${e.emotions.join(', ')}` : '';
         const note = e.notes ? ` — ${preview(e.notes)}` : '';
@@ -43,7 +47,7 @@ export default defineCommand({
       fields: [
         {
           name: 'Average',
-          value: `${score(history.average)} over ${plural(history.entries.length, 'entry', 'entries')}`,
+          value: `${score(history.average)} over ${plural(history.entryCount, 'entry', 'entries')}`,
           inline: true,
         },
         { name: 'Best day', value: dayLabel(history.best), inline: true },

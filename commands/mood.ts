@@ -16,7 +16,7 @@ export default defineCommand({
     }),
     emotions: opt.tags({
       description: 'Emotion tags, e.g. tired, anxious',
-      label: 'emotion',
+      label: 'emotions',
       max: 10,
       maxLength: 32,
       vocabulary: emotionVocabulary,

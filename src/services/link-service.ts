@@ -41,6 +41,8 @@ export function createLinkService(deps: {
   cipher: FieldCipher;
   identities: IdentityService;
   secret: Buffer;
+  /** Told of users whose data changed owner, so caches of their history are dropped. */
+  onMerged?: (userIds: number[]) => void;
 }): LinkService {
   const { db, clock } = deps;
   // Codes are 40 bits and live 10 minutes; limiting attempts per user makes guessing hopeless.
@@ -94,6 +96,7 @@ export function createLinkService(deps: {
       await mergeUsers(db, redeemerId, owner);
       deps.identities.forget(redeemerId);
       deps.identities.forget(owner);
+      deps.onMerged?.([redeemerId, owner]);
       return { userId: owner };
     },
 

@@ -46,16 +46,26 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
   const identities = createIdentityService({ db });
+  const moods = createMoodService({ db, clock });
   const derive = (purpose: string) =>
     createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();
   return {
     clock,
     logger,
     identities,
-    moods: createMoodService({ db, clock }),
-    settings: createSettingsService({ db, identities }),
+    moods,
+    settings: createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) }),
     privacy: createPrivacyService({ db, clock, identities }),
-    links: createLinkService({ db, clock, cipher: deps.cipher, identities, secret: derive('link-codes') }),
+    links: createLinkService({
+      db,
+      clock,
+      cipher: deps.cipher,
+      identities,
+      secret: derive('link-codes'),
+      onMerged: (userIds) => {
+        for (const id of userIds) moods.forget(id);
+      },
+    }),
     confirmations: createConfirmationCodes({ secret: derive('confirmations'), clock }),
     audit: createAuditWriter({ db, logger }),
     rateLimiter: createRateLimiter(deps.config.rateLimit, db),

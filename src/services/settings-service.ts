@@ -11,13 +11,19 @@ export interface SettingsService {
   markDirectMessagesBlocked(key: IdentityKey): Promise<void>;
 }
 
-export function createSettingsService(deps: { db: Db; identities: IdentityService }): SettingsService {
+export function createSettingsService(deps: {
+  db: Db;
+  identities: IdentityService;
+  /** Told of every change, so caches holding the old values (e.g. days in the old zone) drop them. */
+  onChange?: (userId: number) => void;
+}): SettingsService {
   return {
     get: (userId) => getUserSettings(deps.db, userId),
     async update(userId, patch) {
       const updated = await updateUserSettings(deps.db, userId, patch);
       // The cached user carries the time zone; the next command must see the new one.
       deps.identities.forget(userId);
+      deps.onChange?.(userId);
       return updated;
     },
     async markDirectMessagesBlocked(key) {

@@ -13,6 +13,7 @@ export const naughtyStrings: readonly string[] = [
   "Robert'); DROP TABLE users;--",
   "' OR '1'='1",
   '"; DELETE FROM mood_entries; --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...} is the point of this string
   '$1 $2 \\x00 %s %n {{7*7}} ${process.env}',
   '😀🎵🔥 Ünïcödé 日本語 👩‍👩‍👧‍👦',
   '\u202Eright-to-left override\u202C and \u200Fmark\u200E',

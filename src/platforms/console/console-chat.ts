@@ -31,6 +31,8 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
   let rl: Interface | undefined;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
+  // Set when /quit is read, not when it runs: lines piped after it were already read and must not run.
+  let quitting = false;
   const bold = (s: string) => (interactive ? `\u001b[1m${s}\u001b[22m` : s);
   const write = (text: string) => output.write(`${text}\n`);
 
@@ -84,6 +86,8 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
         rl.prompt();
       }
       rl.on('line', (line) => {
+        if (quitting) return;
+        if (QUIT.has(line.trim().toLowerCase())) quitting = true;
         queue = queue
           .then(() => handle(line))
           .catch((error: unknown) =>

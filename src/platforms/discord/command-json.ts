@@ -69,14 +69,10 @@ export function toDiscordOption(name: string, option: AnyOption): APIApplication
     case 'boolean':
       return { ...base, type: ApplicationCommandOptionType.Boolean };
     case 'choice': {
-      // Discord shows at most 25 fixed choices; a longer list is offered through autocomplete instead.
-      if (option.choices.length > DISCORD_LIMITS.choices) {
-        return { ...base, type: ApplicationCommandOptionType.String, autocomplete: true };
-      }
-      const choices: APIApplicationCommandOptionChoice<string>[] = option.choices.map((choice) => ({
-        name: clip(choice, DISCORD_LIMITS.choiceName),
-        value: choice,
-      }));
+      // The declaration allows at most 25 choices, as Discord does.
+      const choices: APIApplicationCommandOptionChoice<string>[] = option.choices
+        .slice(0, DISCORD_LIMITS.choices)
+        .map((choice) => ({ name: clip(choice, DISCORD_LIMITS.choiceName), value: choice }));
       return { ...base, type: ApplicationCommandOptionType.String, choices };
     }
     case 'tags':

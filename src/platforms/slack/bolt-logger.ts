@@ -15,14 +15,15 @@ const toSlackLevel: Record<string, LogLevel> = {
  * rate limits) land in MoodScale's log with everything else. The level is pino's (Bolt's setLevel calls
  * are ignored), one step lower for the SDK's debug lines.
  */
-export function boltLogger(logger: Logger): SlackLogger {
+export function boltLogger(logger: Logger, hooks: { onError?: (line: string) => void } = {}): SlackLogger {
   const write = (level: 'trace' | 'info' | 'warn' | 'error', parts: unknown[]) => {
-    if (!logger.isLevelEnabled(level)) return;
+    if (!logger.isLevelEnabled(level) && !(level === 'error' && hooks.onError)) return;
     const err = parts.find((p): p is Error => p instanceof Error);
     const text = parts
       .filter((p) => p !== err)
       .map((p) => (typeof p === 'string' ? p : safeJson(p)))
       .join(' ');
+    if (level === 'error') hooks.onError?.(text || err?.message || '');
     if (err) logger[level]({ err }, text || err.message);
     else logger[level](text);
   };

@@ -74,7 +74,7 @@ export async function uploadFiles(
       channel_id: channelId,
       ...(comment ? { initial_comment: comment } : {}),
       file_uploads: files.map((file) => ({
-        file: Buffer.from(typeof file.data === 'string' ? file.data : file.data),
+        file: typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : Buffer.from(file.data),
         filename: file.name,
         title: file.name,
       })),

@@ -76,6 +76,14 @@ export function localDayNumbers(
   return instants.map((at) => localDayNumber(at, timeZone));
 }
 
+/** The instant a local day (a day number) begins in a zone. */
+export function startOfLocalDay(day: number, timeZone: string): Date {
+  const midnightUtc = day * DAY_MS;
+  // The offset at UTC midnight is a first guess; the offset at the guessed instant corrects it.
+  const guess = midnightUtc - zoneOffsetMs(midnightUtc, timeZone);
+  return new Date(midnightUtc - zoneOffsetMs(guess, timeZone));
+}
+
 /** Days since 1970-01-01 of a YYYY-MM-DD day: cheap arithmetic for streaks and windows. */
 export function dayNumber(day: string): number {
   return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;

@@ -8,10 +8,11 @@ import {
   logMoodEntry,
   type RecentMood,
   recentMoods,
+  topEmotions,
 } from '../../db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
-import { addDays, dayNumber, localDay, localDayNumber, localDayNumbers } from './local-days.js';
+import { dayNumber, dayString, localDayNumber, localDayNumbers, startOfLocalDay } from './local-days.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
 
 export interface MoodInput {
@@ -42,7 +43,10 @@ export interface MoodHistory {
   days: number;
   from: string;
   to: string;
-  entries: MoodEntry[];
+  /** Every entry of the range counted (the list below holds only the latest). */
+  entryCount: number;
+  /** The most recent entries of the range, newest first, at most LATEST_SHOWN. */
+  latest: MoodEntry[];
   /** One element per calendar day of the range, oldest first, including days without entries. */
   daily: DayMood[];
   average: number | null;
@@ -55,11 +59,15 @@ export interface MoodHistory {
 export interface MoodService {
   log(user: MoodUser, input: MoodInput): Promise<MoodLogged>;
   history(user: MoodUser, days: number): Promise<MoodHistory>;
+  /** Drops what is remembered about the user (their time zone changed, or accounts were merged). */
+  forget(userId: number): void;
 }
 
 // The window /mood reads with each entry: the 7-day average against the 7 days before, plus margin for
 // the time zone. Longer streaks continue from a cached run instead of reading the whole history.
 const STATS_WINDOW_DAYS = 16;
+/** How many of the latest entries /history lists. */
+export const LATEST_SHOWN = 10;
 const DAY_MS = 86_400_000;
 
 export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
@@ -110,8 +118,9 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
       let stats = computeMoodStats(days, today, known);
       const windowStart = localDayNumber(since.getTime(), user.timeZone);
       const runBegins = today - stats.streakDays + (stats.today.entries > 0 ? 1 : 0);
-      if (stats.streakDays > 0 && runBegins <= windowStart && known?.runStart !== runBegins) {
-        // The run reaches the start of the window: only the full history can say how long it is.
+      // The window's first local day is only partly read (it starts at `since`, not at midnight), so a run
+      // that reaches the day after it may go further back: only the full history can say how long it is.
+      if (stats.streakDays > 0 && runBegins <= windowStart + 1 && known?.runStart !== runBegins) {
         stats = computeMoodStats(days, today, await runFromHistory(user.id, user.timeZone));
       }
       const end = today - (stats.today.entries > 0 ? 0 : 1);
@@ -123,29 +132,37 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
       };
     },
 
+    forget(userId) {
+      runs.delete(userId);
+      recents.delete(userId);
+    },
+
     async history(user, days) {
       const now = clock.now();
-      const to = localDay(now, user.timeZone);
-      const from = addDays(to, -(days - 1));
-      // A day longer than the range, so entries of the first local day are never cut by the zone offset.
-      const since = new Date(now.getTime() - (days + 1) * DAY_MS);
-      const statsSince = new Date(now.getTime() - Math.max(days + 1, 15) * DAY_MS);
-      const [allEntries, aggregates, statDays] = await Promise.all([
-        listMoodEntries(db, user.id, { since, limit: 1000 }),
-        dailyMoods(db, user.id, user.timeZone, since),
-        days >= 14 ? Promise.resolve(undefined) : dailyMoods(db, user.id, user.timeZone, statsSince),
+      const today = localDayNumber(now.getTime(), user.timeZone);
+      const first = today - (days - 1);
+      const since = startOfLocalDay(first, user.timeZone);
+      // The trend compares two full weeks, whatever the range shown.
+      const statsSince = startOfLocalDay(Math.min(first, today - 13), user.timeZone);
+      const [latest, aggregates, emotions] = await Promise.all([
+        listMoodEntries(db, user.id, { since, limit: LATEST_SHOWN }),
+        dailyMoods(db, user.id, user.timeZone, statsSince),
+        topEmotions(db, user.id, since, 5),
       ]);
-      const entries = allEntries.filter((e) => localDay(e.createdAt, user.timeZone) >= from);
-      const inRange = aggregates.filter((d) => d.day >= from && d.day <= to);
-      const byDay = new Map(inRange.map((d) => [d.day, d]));
+      const numbered = aggregates.map((d) => ({ ...d, day: dayNumber(d.day) }));
+      const byDay = new Map(numbered.filter((d) => d.day >= first).map((d) => [d.day, d]));
       const daily: DayMood[] = [];
-      for (let day = from; day <= to; day = addDays(day, 1)) {
+      for (let day = first; day <= today; day++) {
         const d = byDay.get(day);
-        daily.push({ day, entries: d?.entries ?? 0, average: d ? d.total / d.entries : null });
+        daily.push({
+          day: dayString(day),
+          entries: d?.entries ?? 0,
+          average: d ? d.total / d.entries : null,
+        });
       }
       const logged = daily.filter((d) => d.average !== null);
-      const total = inRange.reduce((s, d) => s + d.total, 0);
-      const count = inRange.reduce((s, d) => s + d.entries, 0);
+      const total = [...byDay.values()].reduce((s, d) => s + d.total, 0);
+      const count = [...byDay.values()].reduce((s, d) => s + d.entries, 0);
       const best = logged.reduce<DayMood | null>(
         (b, d) => (b === null || d.average! > b.average! ? d : b),
         null,
@@ -156,18 +173,16 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
       );
       return {
         days,
-        from,
-        to,
-        entries,
+        from: dayString(first),
+        to: dayString(today),
+        entryCount: count,
+        latest,
         daily,
         average: count ? total / count : null,
         best,
         worst,
-        topEmotions: countEmotions(entries, 5),
-        stats: computeMoodStats(
-          (statDays ?? aggregates).map((d) => ({ ...d, day: dayNumber(d.day) })),
-          dayNumber(to),
-        ),
+        topEmotions: emotions,
+        stats: computeMoodStats(numbered, today),
       };
     },
   };
@@ -194,16 +209,4 @@ function byLocalDay(
     days.set(n, day);
   });
   return [...days.values()];
-}
-
-function countEmotions(
-  entries: readonly MoodEntry[],
-  limit: number,
-): Array<{ emotion: string; count: number }> {
-  const counts = new Map<string, number>();
-  for (const e of entries) for (const tag of e.emotions ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  return [...counts]
-    .map(([emotion, count]) => ({ emotion, count }))
-    .sort((a, b) => b.count - a.count || a.emotion.localeCompare(b.emotion))
-    .slice(0, limit);
 }

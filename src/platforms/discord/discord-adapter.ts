@@ -1,0 +1,353 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Client,
+  type CommandInteractionOption,
+  Events,
+  type Interaction,
+  MessageFlags,
+  RESTEvents,
+  type User,
+} from 'discord.js';
+import { type Clock, systemClock } from '../../core/clock.js';
+import { type Reply, reply as replies, splitCommandLine, suggest } from '../../core/commands/index.js';
+import { ConfigError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
+import type { PlatformAdapter } from '../platform.js';
+import { buildCommandJson, clip } from './command-json.js';
+import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
+import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
+import {
+  DiscordCode,
+  describeDiscordError,
+  discordCodeOf,
+  explainLoginError,
+  gatewayCloseAdvice,
+} from './discord-errors.js';
+import { createDmQueue } from './dm-queue.js';
+import { registerCommands } from './register-commands.js';
+import { commandOfAction, parseButtonCustomId, renderMessage, renderReply } from './render.js';
+
+export interface DiscordAdapterOptions {
+  dispatcher: Dispatcher;
+  /** `config.discord`. */
+  config: DiscordSettings;
+  logger: Logger;
+  /** Decides whether a button has expired; the system clock when not given. */
+  clock?: Clock;
+  /** Least time between two direct messages; 1000 ms when not given. */
+  dmIntervalMs?: number;
+  /** First wait after Discord says DMs are opened too fast (40003); doubles per retry. 5000 ms by default. */
+  dmRetryDelayMs?: number;
+  /**
+   * How long a command that is not declared slow may run before the interaction is deferred; 1500 ms
+   * by default, which leaves half of Discord's 3 seconds for the acknowledgement to travel.
+   */
+  ackAfterMs?: number;
+  /** How long stop() waits for interactions in flight; 10 s by default. */
+  stopTimeoutMs?: number;
+  /** How long start() waits for the gateway to be ready after logging in; 30 s by default. */
+  readyTimeoutMs?: number;
+  /** Called when a user does not accept direct messages (Discord error 50007). */
+  onDirectMessageBlocked?: (externalUserId: string) => Promise<void>;
+}
+
+/** MoodScale on Discord: slash commands, autocomplete and buttons in, private answers and DMs out. */
+export interface DiscordAdapter extends PlatformAdapter, DirectMessenger {
+  /** The discord.js client, for metrics and for tests. */
+  readonly client: Client;
+  /** The link that adds the bot to a server (also logged at start). */
+  readonly inviteUrl: string;
+}
+
+const RESTARTING = replies.error('MoodScale is restarting. Try again in a moment.');
+const NOT_MINE = replies.error('This button no longer works. Run the command again.');
+
+/** The values Discord delivered, keyed by option name; the dispatcher validates them like typed text. */
+export function optionValues(data: readonly CommandInteractionOption[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const option of data) {
+    if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
+  }
+  return values;
+}
+
+/** Resolves to the value if `promise` settles within `ms`, or to undefined at the deadline. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  if (ms <= 0) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value })), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The Discord adapter. Every interaction is acknowledged within Discord's 3 seconds: commands declared
+ * `slow` are deferred at once, others are answered directly when they finish within `ackAfterMs` and
+ * deferred otherwise; a deferral is ephemeral from the start unless the command is public, so a private
+ * answer is never shown to anyone else. Direct messages go through a spaced queue.
+ */
+export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
+  const { dispatcher, config } = options;
+  const clock = options.clock ?? systemClock;
+  const ackAfterMs = options.ackAfterMs ?? 1500;
+  const log = options.logger.child({ platform: 'discord' });
+  const client = createDiscordClient(config);
+  const url = inviteLink(config.applicationId);
+  const inFlight = new Set<Promise<void>>();
+  let accepting = false;
+  let connected = false;
+  let stopping: Promise<void> | undefined;
+
+  const dms = createDmQueue({
+    send: async (externalUserId, reply) => {
+      // Not cached: a digest to thousands of users must not leave thousands of DM channels in memory.
+      const channel = await client.users.createDM(externalUserId, { cache: false });
+      await channel.send(renderMessage(reply, { now: clock.now() }));
+    },
+    intervalMs: options.dmIntervalMs ?? 1000,
+    retryDelayMs: options.dmRetryDelayMs ?? 5000,
+    maxAttempts: 3,
+    onBlocked: options.onDirectMessageBlocked,
+    logger: log,
+  });
+
+  const identityOf = (user: User): Pick<Invocation, 'identity' | 'displayName'> => ({
+    identity: { platform: 'discord', workspaceId: '', externalUserId: user.id },
+    displayName: user.globalName ?? user.username,
+  });
+
+  /**
+   * Answers an interaction with the outcome of `pending`: directly when it settles in time, otherwise
+   * deferred first (ephemeral unless `deferPublicly`) and completed with an edit.
+   */
+  async function answer(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    pending: Promise<Outcome>,
+    waitMs: number,
+    deferPublicly: boolean,
+  ): Promise<void> {
+    const early = await within(pending, waitMs);
+    if (early) {
+      await interaction.reply(renderReply(early.value.reply, { now: clock.now() }));
+      return;
+    }
+    // Discord takes the ephemeral flag only now, at defer time; an edit cannot add it later.
+    await interaction.deferReply(deferPublicly ? {} : { flags: MessageFlags.Ephemeral });
+    const { reply } = await pending;
+    if (deferPublicly && reply.visibility === 'private') {
+      // The placeholder is public but the answer (an error, say) is private: remove the placeholder and
+      // answer in an ephemeral follow-up instead of showing it to the channel.
+      await interaction.deleteReply().catch((error: unknown) => {
+        log.warn({ err: error }, `could not remove the public placeholder: ${describeDiscordError(error)}`);
+      });
+      await interaction.followUp(renderReply(reply, { now: clock.now(), ephemeral: true }));
+      return;
+    }
+    await interaction.editReply(renderMessage(reply, { now: clock.now() }));
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = dispatcher.registry.get(interaction.commandName);
+    const pending = dispatcher.dispatch({
+      ...identityOf(interaction.user),
+      command: interaction.commandName,
+      input: { values: optionValues(interaction.options.data) },
+      invocationId: interaction.id,
+    });
+    await answer(interaction, pending, command?.slow ? 0 : ackAfterMs, command?.visibility === 'public');
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const command = dispatcher.registry.get(interaction.commandName);
+    const option =
+      command && Object.hasOwn(command.options, focused.name) ? command.options[focused.name] : undefined;
+    const suggestions = option ? suggest(option, String(focused.value ?? ''), 25) : [];
+    await interaction.respond(
+      suggestions.slice(0, 25).map((s) => ({ name: clip(s.name, 100), value: clip(s.value, 100) })),
+    );
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const button = parseButtonCustomId(interaction.customId);
+    const line = button ? splitCommandLine(button.action) : undefined;
+    if (!button || !line) {
+      await interaction.reply(renderReply(NOT_MINE, { now: clock.now() }));
+      return;
+    }
+    if (button.expiresAt !== undefined && button.expiresAt <= clock.now()) {
+      const again = commandOfAction(button.action);
+      const expired = replies.error(`This button has expired, so nothing was done. Run ${again} again.`);
+      await interaction.reply(renderReply(expired, { now: clock.now() }));
+      return;
+    }
+    const command = dispatcher.registry.get(line.name);
+    const pending = dispatcher.dispatch({
+      ...identityOf(interaction.user),
+      command: line.name,
+      input: { text: line.args },
+      invocationId: interaction.id,
+    });
+    const waitMs = command?.slow ? 0 : ackAfterMs;
+    if (!interaction.message.flags.has(MessageFlags.Ephemeral)) {
+      // A button on a message others can see: the clicker's answer goes to them alone.
+      await answer(interaction, pending, waitMs, false);
+      return;
+    }
+    // A button on a private message: the message becomes the result, and its buttons go away.
+    const early = await within(pending, waitMs);
+    if (early) {
+      await interaction.update(renderMessage(early.value.reply, { now: clock.now() }));
+      return;
+    }
+    await interaction.deferUpdate();
+    const { reply } = await pending;
+    await interaction.editReply(renderMessage(reply, { now: clock.now() }));
+  }
+
+  async function handle(interaction: Interaction): Promise<void> {
+    try {
+      if (!accepting) {
+        if (interaction.isRepliable()) await interaction.reply(renderReply(RESTARTING, { now: clock.now() }));
+        return;
+      }
+      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      else if (interaction.isButton()) await onButton(interaction);
+    } catch (error) {
+      const level = discordCodeOf(error) === DiscordCode.MissingPermissions ? 'error' : 'warn';
+      log[level](
+        { err: error, interactionId: interaction.id, type: interaction.type },
+        `could not answer an interaction: ${describeDiscordError(error)}`,
+      );
+    }
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    const task = handle(interaction);
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  });
+  // discord.js resumes a dropped gateway session by itself (replaying missed events); these only report.
+  client.on(Events.ShardReconnecting, (shardId) => {
+    log.warn({ shardId }, 'discord gateway connection lost; discord.js is reconnecting and will resume');
+  });
+  client.on(Events.ShardResume, (shardId, replayedEvents) => {
+    log.info({ shardId, replayedEvents }, 'discord gateway resumed');
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    // Before the first connection, start() reports the failure itself.
+    if (!connected) return;
+    const advice = gatewayCloseAdvice(event.code);
+    log.error(
+      { shardId, code: event.code },
+      advice ?? `discord gateway closed with ${event.code} and will not reconnect`,
+    );
+  });
+  client.on(Events.ShardError, (error, shardId) => {
+    log.warn({ err: error, shardId }, 'discord gateway connection error');
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn(message));
+  client.on(Events.Debug, (message) => log.trace(message));
+  client.rest.on(RESTEvents.RateLimited, (info) => {
+    log.warn(
+      { route: info.route, method: info.method, global: info.global, retryAfterMs: info.retryAfter },
+      'discord rate limit reached; requests wait',
+    );
+  });
+  client.rest.on(RESTEvents.InvalidRequestWarning, (info) => {
+    log.warn(
+      { count: info.count, remainingMs: info.remainingTime },
+      'many invalid Discord requests (10,000 in 10 minutes earn a temporary ban)',
+    );
+  });
+
+  async function start(): Promise<void> {
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    accepting = true;
+    try {
+      await client.login(config.token);
+    } catch (error) {
+      accepting = false;
+      const { message, configuration } = explainLoginError(error);
+      log.error({ err: error }, message);
+      await client.destroy().catch(() => undefined);
+      throw configuration ? new ConfigError(message) : new Error(message, { cause: error });
+    }
+    const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+    const timedOut = await within(ready, readyTimeoutMs).then((r) => r === undefined);
+    if (timedOut && !client.isReady()) {
+      accepting = false;
+      await client.destroy();
+      throw new Error(`Discord did not become ready within ${readyTimeoutMs / 1000} s.`);
+    }
+    const applicationId = client.application?.id;
+    if (applicationId && applicationId !== config.applicationId) {
+      accepting = false;
+      await client.destroy();
+      throw new ConfigError(
+        `MoodScale cannot start: DISCORD_APPLICATION_ID is ${config.applicationId}, but DISCORD_TOKEN belongs to application ${applicationId}.\n` +
+          '  DISCORD_APPLICATION_ID: expected the numeric application id (Developer Portal > your app > General Information)',
+      );
+    }
+    connected = true;
+    log.info(
+      { inviteUrl: url },
+      'add MoodScale to a server with this link (scopes bot and applications.commands; no permissions needed)',
+    );
+    // Under a ShardingManager every shard runs this; one registration is enough.
+    if (client.shard === null || client.shard.ids.includes(0)) {
+      await registerCommands({
+        rest: client.rest,
+        applicationId: config.applicationId,
+        guildId: config.guildId,
+        commands: buildCommandJson(dispatcher.registry.all()),
+        logger: log,
+      }).catch(() => {
+        // Logged with its cause; the commands Discord already has keep working.
+        log.warn('discord commands were not updated; the bot keeps running with those Discord has');
+      });
+    }
+    log.info(
+      { user: client.user?.tag, guilds: client.guilds.cache.size, shards: client.shard?.ids ?? [0] },
+      'discord connected',
+    );
+  }
+
+  async function stop(): Promise<void> {
+    stopping ??= (async () => {
+      accepting = false;
+      await dms.close();
+      const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+      const settled = Promise.allSettled([...inFlight]).then(() => true);
+      const finished = await Promise.race([settled, sleep(stopTimeoutMs, false)]);
+      if (!finished) log.warn({ inFlight: inFlight.size }, 'stopping with interactions still in flight');
+      connected = false;
+      await client.destroy();
+      log.info('discord disconnected');
+    })();
+    return stopping;
+  }
+
+  return {
+    name: 'discord',
+    client,
+    inviteUrl: url,
+    start,
+    stop,
+    sendDirect(externalUserId: string, reply: Reply): Promise<DirectMessageResult> {
+      if (!connected) return Promise.resolve('failed');
+      return dms.enqueue(externalUserId, reply);
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+} from 'discord.js';
+import type { Reply, ReplyButton, ReplyColor } from '../../core/commands/index.js';
+import { clip } from './command-json.js';
+
+/** Discord's message limits (https://discord.com/developers/docs/resources/message). */
+export const MESSAGE_LIMITS = {
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  embedTotal: 6000,
+  customId: 100,
+  buttonLabel: 80,
+  buttonsPerRow: 5,
+  rows: 5,
+} as const;
+
+/**
+ * A message as discord.js takes it (`editReply`, `update`, `channel.send`): raw API embeds and
+ * components, files as buffers, and mentions disabled.
+ */
+export interface DiscordMessage {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  files: Array<{ attachment: Buffer; name: string }>;
+  allowedMentions: { parse: [] };
+}
+
+/** A first answer to an interaction (`reply`, `followUp`): a message, ephemeral when private. */
+export interface DiscordReply extends DiscordMessage {
+  flags?: MessageFlags.Ephemeral;
+}
+
+export interface RenderOptions {
+  /** Buttons that expired before this instant are left out. */
+  now: Date;
+}
+
+const COLORS: Record<ReplyColor, number> = {
+  info: 0x5865f2,
+  success: 0x57f287,
+  warning: 0xfee75c,
+  danger: 0xed4245,
+};
+
+const STYLES: Record<ReplyButton['style'], APIButtonComponentWithCustomId['style']> = {
+  primary: ButtonStyle.Primary,
+  secondary: ButtonStyle.Secondary,
+  danger: ButtonStyle.Danger,
+};
+
+const CUSTOM_ID_PREFIX = 'ms';
+const NO_EXPIRY = '0';
+
+/**
+ * The custom_id of a button: `ms:<expiry>:<action>`, where expiry is the Unix second in base 36 ('0' for
+ * none) and action the command line the button stands for ("/forget confirm:7K2Q9X"). Discord hands the
+ * custom_id back on a click, so the button needs no server-side state. Undefined when it does not fit
+ * Discord's 100 characters.
+ */
+export function buttonCustomId(button: Pick<ReplyButton, 'action' | 'expiresAt'>): string | undefined {
+  const expiry =
+    button.expiresAt === undefined ? NO_EXPIRY : Math.ceil(button.expiresAt.getTime() / 1000).toString(36);
+  const id = `${CUSTOM_ID_PREFIX}:${expiry}:${button.action}`;
+  return id.length <= MESSAGE_LIMITS.customId ? id : undefined;
+}
+
+/** The action and expiry a custom_id carries, or undefined for one MoodScale did not make. */
+export function parseButtonCustomId(
+  customId: string,
+): { action: string; expiresAt: Date | undefined } | undefined {
+  const match = /^ms:([0-9a-z]+):(\/[\s\S]+)$/.exec(customId);
+  if (!match) return undefined;
+  const [, expiry = NO_EXPIRY, action = ''] = match;
+  const seconds = Number.parseInt(expiry, 36);
+  if (!Number.isSafeInteger(seconds)) return undefined;
+  return { action, expiresAt: expiry === NO_EXPIRY ? undefined : new Date(seconds * 1000) };
+}
+
+/** The first word of an action, "/forget", for messages about it. */
+export function commandOfAction(action: string): string {
+  return action.trim().split(/\s+/)[0] ?? action;
+}
+
+function toBuffer(data: Uint8Array | string): Buffer {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+}
+
+/** Fields clipped to Discord's limits; a blank name or value would be refused, so it becomes a zero-width space. */
+function toFields(reply: Reply): APIEmbedField[] {
+  return (reply.fields ?? []).slice(0, MESSAGE_LIMITS.embedFields).map((field) => ({
+    name: clip(field.name, MESSAGE_LIMITS.fieldName) || '\u200b',
+    value: clip(field.value, MESSAGE_LIMITS.fieldValue) || '\u200b',
+    ...(field.inline ? { inline: true } : {}),
+  }));
+}
+
+function toEmbed(reply: Reply, extraText: string): APIEmbed | undefined {
+  const title = reply.title ? clip(reply.title, MESSAGE_LIMITS.embedTitle) : undefined;
+  const fields = toFields(reply);
+  const size = (list: APIEmbedField[]) => list.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  // All text of an embed together may not exceed 6,000 characters: drop fields from the end if needed,
+  // then give the description what is left.
+  while (fields.length > 0 && (title?.length ?? 0) + size(fields) > MESSAGE_LIMITS.embedTotal - 100)
+    fields.pop();
+  const room = Math.min(
+    MESSAGE_LIMITS.embedDescription,
+    MESSAGE_LIMITS.embedTotal - (title?.length ?? 0) - size(fields),
+  );
+  const text = [reply.text, extraText].filter((part) => part !== '').join('\n\n');
+  const description = text ? clip(text, room) : undefined;
+  if (!title && !description && fields.length === 0) return undefined;
+  return {
+    ...(title ? { title } : {}),
+    ...(description ? { description } : {}),
+    ...(fields.length > 0 ? { fields } : {}),
+    ...(reply.color ? { color: COLORS[reply.color] } : {}),
+  };
+}
+
+/**
+ * A Reply as a Discord message: an embed (title, text, fields, colour), buttons whose custom_id carries
+ * their action and expiry, files as attachments, and mentions disabled.
+ * Everything is clipped to Discord's limits so a long note can never make a send fail.
+ */
+export function renderMessage(reply: Reply, options: RenderOptions): DiscordMessage {
+  const live = (reply.buttons ?? []).filter(
+    (button) => button.expiresAt === undefined || button.expiresAt > options.now,
+  );
+  const buttons: APIButtonComponentWithCustomId[] = [];
+  const hints: string[] = [];
+  for (const button of live) {
+    const customId = buttonCustomId(button);
+    if (customId === undefined || buttons.length >= MESSAGE_LIMITS.buttonsPerRow * MESSAGE_LIMITS.rows) {
+      // Too long to carry in a button: say what to type instead, as the text platforms do.
+      hints.push(`${button.label}: type \`${button.action}\``);
+      continue;
+    }
+    buttons.push({
+      type: ComponentType.Button,
+      style: STYLES[button.style],
+      label: clip(button.label, MESSAGE_LIMITS.buttonLabel),
+      custom_id: customId,
+    });
+  }
+  const components: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  for (let i = 0; i < buttons.length; i += MESSAGE_LIMITS.buttonsPerRow) {
+    components.push({
+      type: ComponentType.ActionRow,
+      components: buttons.slice(i, i + MESSAGE_LIMITS.buttonsPerRow),
+    });
+  }
+  const embed = toEmbed(reply, hints.join('\n'));
+  const files = (reply.files ?? []).map((file) => ({ attachment: toBuffer(file.data), name: file.name }));
+  return {
+    // A message needs some content; a reply with nothing to show (none today) still gets a line.
+    ...(embed === undefined && files.length === 0 ? { content: 'Done.' } : {}),
+    embeds: embed ? [embed] : [],
+    components,
+    files,
+    allowedMentions: { parse: [] },
+  };
+}
+
+/**
+ * A first answer to an interaction: the message, with the ephemeral flag when the reply is private (or
+ * when `ephemeral` says so). Only a first answer can carry the flag; edits keep what the answer had.
+ */
+export function renderReply(reply: Reply, options: RenderOptions & { ephemeral?: boolean }): DiscordReply {
+  const message = renderMessage(reply, options);
+  const ephemeral = options.ephemeral ?? reply.visibility === 'private';
+  return ephemeral ? { ...message, flags: MessageFlags.Ephemeral } : message;
+}

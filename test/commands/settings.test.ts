@@ -1,0 +1,116 @@
+import { expect, it } from 'vitest';
+import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
+import { getUserSettings } from '../../src/db/repositories/user-settings.js';
+import type { UserSettings } from '../../src/db/schema/index.js';
+import type { Outcome } from '../../src/platforms/dispatcher.js';
+import { field, instantTodayInOnlyOne, newAccount, useApp, userOf } from '../support/app-harness.js';
+import { describeEachDatabase } from '../support/test-database.js';
+
+describeEachDatabase('/settings', (getDb) => {
+  const app = useApp(getDb);
+
+  const run = (line: string) => app().run(line, newAccount());
+  /** Runs `/settings <args>` as a new user; returns the outcome and the settings stored afterwards. */
+  async function change(args: string): Promise<{ result: Outcome; stored: UserSettings }> {
+    const result = await run(`/settings ${args}`);
+    return { result, stored: await getUserSettings(app().db, userOf(result)) };
+  }
+
+  it('GIVEN a new user WHEN they type /settings THEN every setting is shown with its default', async () => {
+    const result = await run('/settings');
+
+    expect(result.reply.title).toBe('Your settings');
+    expect(result.reply.visibility).toBe('private');
+    expect(result.reply.fields?.map((f) => [f.name, f.value])).toEqual([
+      ['timezone', 'UTC'],
+      ['digest', 'on'],
+      ['digest-day', 'Monday'],
+      ['digest-hour', '09:00'],
+      ['notes-consent', 'off: your notes are never sent to the language model'],
+    ]);
+  });
+
+  it('GIVEN "timezone Europe/Berlin" THEN the time zone is saved and shown', async () => {
+    const { result, stored } = await change('timezone Europe/Berlin');
+
+    expect(result.reply.title).toBe('Settings saved');
+    expect(field(result, 'timezone')).toBe('Europe/Berlin');
+    expect(stored.timeZone).toBe('Europe/Berlin');
+  });
+
+  it("GIVEN a user seen before WHEN they change to Europe/Berlin THEN the next /mood counts days on Berlin's calendar", async () => {
+    const who = newAccount();
+    const userId = userOf(await app().run('/settings', who)); // resolves and caches the user with UTC
+    await app().run('/settings timezone Europe/Berlin', who);
+    const { at, todayInZone } = instantTodayInOnlyOne(new Date(), 'Europe/Berlin', 'UTC');
+    await insertMoodEntry(app().db, { userId, moodScore: 2, createdAt: at });
+
+    const result = await app().run('/mood 8', who);
+
+    expect(field(result, 'Today')).toBe(todayInZone ? '5.0 (2 entries)' : '8.0 (1 entry)');
+  });
+
+  it('GIVEN the misspelt "timezone Europe/Berln" THEN it is refused with Europe/Berlin as suggestion', async () => {
+    const { result, stored } = await change('timezone Europe/Berln');
+
+    expect(result.outcome).toBe('user_error');
+    expect(result.reply.text).toMatch(
+      /^"Europe\/Berln" is not a time zone I know\. Did you mean Europe\/Berlin\b/,
+    );
+    expect(stored.timeZone).toBe('UTC');
+  });
+
+  it('GIVEN "digest off" THEN the weekly digest is turned off', async () => {
+    const { result, stored } = await change('digest off');
+
+    expect(field(result, 'digest')).toBe('off');
+    expect(stored.digestEnabled).toBe(false);
+  });
+
+  it('GIVEN "digest-day fri" THEN the digest day is Friday (ISO day 5)', async () => {
+    const { result, stored } = await change('digest-day fri');
+
+    expect(field(result, 'digest-day')).toBe('Friday');
+    expect(stored.digestDay).toBe(5);
+  });
+
+  it('GIVEN "digest-hour 9pm" THEN the digest hour is 21', async () => {
+    const { result, stored } = await change('digest-hour 9pm');
+
+    expect(field(result, 'digest-hour')).toBe('21:00');
+    expect(stored.digestHour).toBe(21);
+  });
+
+  it('GIVEN "digest-hour 25" THEN it is refused and the hour stays 9', async () => {
+    const { result, stored } = await change('digest-hour 25');
+
+    expect(result.outcome).toBe('user_error');
+    expect(result.reply.text).toBe(
+      'The digest hour is a whole hour from 0 to 23, or like 9am (you wrote "25").',
+    );
+    expect(stored.digestHour).toBe(9);
+  });
+
+  it('GIVEN "notes-consent on" THEN consent to send notes to the language model is recorded', async () => {
+    const { result, stored } = await change('notes-consent on');
+
+    expect(field(result, 'notes-consent')).toBe(
+      'on: your notes may be sent to the language model for insights',
+    );
+    expect(stored.llmNotesConsent).toBe(true);
+  });
+
+  it('GIVEN a setting without a value THEN the answer asks for the value with an example', async () => {
+    const result = await run('/settings digest-day');
+
+    expect(result.outcome).toBe('user_error');
+    expect(result.reply.text).toBe('Tell me the new digest-day, for example `/settings digest-day monday`.');
+  });
+
+  it('GIVEN an unknown setting THEN the answer lists the settings there are', async () => {
+    const result = await run('/settings colour blue');
+
+    expect(result.outcome).toBe('user_error');
+    expect(result.reply.text).toContain('timezone, digest, digest-day, digest-hour, notes-consent');
+  });
+});
