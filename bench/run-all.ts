@@ -2,11 +2,15 @@
  * `npm run bench`: runs every benchmark and prints one table of figures against their targets, each
  * with the baseline it was measured beside in the same run.
  */
+import { runDiscordInteractions } from './discord-interactions.js';
 import { runMoodWrite } from './mood-write.js';
+import { runSlackHttp } from './slack-http.js';
 import { type BenchFigure, table } from './support.js';
 
 const benches: Array<{ name: string; run: () => Promise<{ figures: BenchFigure[]; report: string }> }> = [
   { name: 'mood-write', run: runMoodWrite },
+  { name: 'discord-interactions', run: runDiscordInteractions },
+  { name: 'slack-http', run: runSlackHttp },
 ];
 
 const figures: BenchFigure[] = [];

@@ -7,6 +7,9 @@ import type { Logger } from './core/logger.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { createConsoleChat } from './platforms/console/console-chat.js';
+import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
+import { createDiscordAdapter, type DiscordAdapter } from './platforms/discord/discord-adapter.js';
+import { createSlackAdapter, type SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import { resolveCipher } from './services/crypto/cipher-from-config.js';
@@ -20,6 +23,12 @@ export interface App {
   services: Services;
   dispatcher: Dispatcher;
   platforms: PlatformAdapter[];
+  /** The Discord bot when DISCORD_TOKEN is set. */
+  discord: DiscordAdapter | undefined;
+  /** The Slack bot when SLACK_BOT_TOKEN is set. */
+  slack: SlackAdapter | undefined;
+  /** Direct messages to any chat account on a running platform (the weekly digest). */
+  sendDirect: SendDirect;
   stop(): Promise<void>;
 }
 
@@ -61,7 +70,27 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const dispatcher = createDispatcher(registry, services);
 
   const platforms: PlatformAdapter[] = [];
-  if (options.console) {
+  const discord = config.discord
+    ? createDiscordAdapter({
+        dispatcher,
+        config: config.discord,
+        logger,
+        onDirectMessageBlocked: (externalUserId) =>
+          services.settings.markDirectMessagesBlocked({ platform: 'discord', workspaceId: '', externalUserId }),
+      })
+    : undefined;
+  if (discord) platforms.push(discord);
+  const slack = config.slack
+    ? createSlackAdapter({ dispatcher, config: config.slack, port: config.http.port, logger })
+    : undefined;
+  if (slack) platforms.push(slack);
+  // Discord reports refusals itself (above); Slack's are recorded here, on the shared path.
+  const sendDirect = createSendDirect({ discord, slack }, (to) =>
+    to.platform === 'discord' ? Promise.resolve() : services.settings.markDirectMessagesBlocked(to),
+  );
+  // The console is the fallback surface: with a chat platform configured (and under a shard manager,
+  // where every shard would read the same stdin) it stays off.
+  if (platforms.length === 0 && options.console) {
     platforms.push(
       createConsoleChat({
         dispatcher,
@@ -74,7 +103,19 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       }),
     );
   }
-  for (const platform of platforms) await platform.start();
+  const started: PlatformAdapter[] = [];
+  try {
+    for (const platform of platforms) {
+      await platform.start();
+      started.push(platform);
+    }
+  } catch (error) {
+    // A platform that cannot start (bad token) must not leave the others connected or the database open.
+    for (const platform of started.reverse()) await platform.stop().catch(() => undefined);
+    await services.audit.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -83,6 +124,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     services,
     dispatcher,
     platforms,
+    discord,
+    slack,
+    sendDirect,
     stop() {
       stopping ??= (async () => {
         for (const platform of platforms)

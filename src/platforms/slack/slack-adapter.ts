@@ -2,6 +2,7 @@ import {
   type AllMiddlewareArgs,
   App,
   type AppOptions,
+  type CustomRoute,
   HTTPReceiver,
   type RespondFn,
   type SlackActionMiddlewareArgs,
@@ -10,7 +11,7 @@ import {
 } from '@slack/bolt';
 import { type Reply, splitCommandLine } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
-import type { Dispatcher } from '../dispatcher.js';
+import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
 import { boltLogger } from './bolt-logger.js';
 import { createDeliveryDedupe, type DedupeOptions } from './delivery-dedupe.js';
@@ -25,6 +26,7 @@ import { createProfileLookup } from './profiles.js';
 import { decodeButtonValue, decodeSlackEntities, renderSlackMessage } from './render.js';
 import { createDmChannels, uploadFiles, webClientOptions } from './slack-api.js';
 import { explainStartFailure, verifyBotToken } from './startup.js';
+import { createInFlight, createLimiter } from './work-queue.js';
 
 /** The Slack part of MoodScale's configuration (`config.slack`). */
 export interface SlackSettings {
@@ -45,6 +47,11 @@ export interface SlackAdapterOptions {
   dmIntervalMs?: number;
   /** How long a delivery is remembered against Slack's retries and redeliveries. */
   dedupe?: DedupeOptions;
+  /**
+   * Commands worked on at once after their acknowledgement; the rest wait their turn, so acknowledging a
+   * burst stays fast. Only the dispatch takes a slot, not the waits on Slack. Default 8.
+   */
+  concurrency?: number;
   /** How long stop() waits for commands in flight. Default 10 s. */
   stopTimeoutMs?: number;
   /**
@@ -52,6 +59,11 @@ export interface SlackAdapterOptions {
    * the wrong type or app) forever; past this, start() fails and says what to check. Default 30 s.
    */
   startTimeoutMs?: number;
+  /**
+   * HTTP mode: more routes on the same port (health, readiness), since `/slack/events` takes `port`.
+   * Paths other than these and `/slack/events` get 404.
+   */
+  customRoutes?: CustomRoute[];
   /** The time for button expiry; the system clock by default. */
   now?: () => Date;
 }
@@ -76,6 +88,7 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 
 const RESTARTING = 'MoodScale is restarting. Please send that again in a minute.';
+const RESPOND_TIMEOUT_MS = 15_000;
 
 /**
  * Every command of the registry as a Slack slash command, on @slack/bolt: Socket Mode by default (no
@@ -101,10 +114,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     intervalMs: options.dmIntervalMs ?? 1100,
     now,
   });
-  const inFlight = new Set<Promise<void>>();
+  const limiter = createLimiter(options.concurrency ?? 8);
+  const inFlight = createInFlight();
   let app: App | undefined;
   let port: number | undefined;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
   let lastSdkError: string | undefined;
   const sdkLogger = boltLogger(log, {
     onError: (line) => {
@@ -112,14 +127,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     },
   });
 
-  async function track(work: () => Promise<void>): Promise<void> {
-    const running = work().catch((error: unknown) => log.error({ err: error }, 'Slack handler failed'));
-    inFlight.add(running);
-    try {
-      await running;
-    } finally {
-      inFlight.delete(running);
-    }
+  /** Starts the work of an acknowledged delivery; the listener returns without waiting for it. */
+  function enqueue(task: () => Promise<void>): void {
+    inFlight.add(task().catch((error: unknown) => log.error({ err: error }, 'Slack handler failed')));
+  }
+
+  /** The dispatch, a bounded number at a time (see createLimiter). */
+  function dispatch(invocation: Invocation): Promise<Outcome> {
+    return limiter.run(() => dispatcher.dispatch(invocation));
   }
 
   /** Uploads the files (DM, or the channel for a public reply), then answers with a note on where they went. */
@@ -160,7 +175,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return;
     }
     const profile = await profiles.get(command.team_id, command.user_id);
-    const outcome = await dispatcher.dispatch({
+    const outcome = await dispatch({
       identity: { platform: 'slack', workspaceId: command.team_id, externalUserId: command.user_id },
       displayName: profile.displayName ?? command.user_name ?? null,
       ...(profile.timeZone ? { defaultTimeZone: profile.timeZone } : {}),
@@ -192,7 +207,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       log.info({ command: command.command, retryNum: context.retryNum }, 'Slack redelivery ignored');
       return;
     }
-    await track(() => runCommand(command, respond));
+    enqueue(() => runCommand(command, respond));
   }
 
   async function onAction({ ack, body, respond, context }: ActionArgs): Promise<void> {
@@ -211,7 +226,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return;
     }
     if (!payload.response_url) return;
-    await track(async () => {
+    enqueue(async () => {
       if (stopping) {
         await respond({ response_type: 'ephemeral', text: RESTARTING });
         return;
@@ -230,7 +245,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         });
         return;
       }
-      const outcome = await dispatcher.dispatch({
+      const outcome = await dispatch({
         identity: { platform: 'slack', workspaceId, externalUserId: payload.user.id },
         displayName: payload.user.name ?? payload.user.username ?? null,
         command: line.name,
@@ -254,7 +269,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       // verifyBotToken already ran auth.test; the App need not repeat it.
       tokenVerificationEnabled: false,
       logger: sdkLogger,
-      clientOptions: { ...webClientOptions(config.apiUrl) },
+      // Bolt's respond() posts to response_url with this fetch: bounded, like every Web API call.
+      clientOptions: { ...webClientOptions(config.apiUrl), fetch: fetchWithTimeout(RESPOND_TIMEOUT_MS) },
       convoStore: false,
     };
     let built: App;
@@ -265,6 +281,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         endpoints: '/slack/events',
         port: options.port,
         logger: sdkLogger,
+        ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
       });
       built = new App({ ...common, receiver });
     } else {
@@ -318,27 +335,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           : 'Slack is connected (Socket Mode)',
       );
     },
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      const running = app;
-      app = undefined;
-      // Stop taking new deliveries first (Slack redelivers what was not acknowledged), then finish the rest.
-      if (running)
-        await running.stop().catch((error: unknown) => log.warn({ err: error }, 'Slack stop failed'));
-      if (inFlight.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs ?? 10_000);
-        });
-        const result = await Promise.race([
-          Promise.allSettled([...inFlight]).then(() => 'done' as const),
-          deadline,
-        ]);
-        clearTimeout(timer);
-        if (result === 'timeout')
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const running = app;
+        app = undefined;
+        // Stop taking deliveries first (Slack redelivers what was not acknowledged), then finish the rest.
+        if (running)
+          await running.stop().catch((error: unknown) => log.warn({ err: error }, 'Slack stop failed'));
+        if (!(await inFlight.drain(options.stopTimeoutMs ?? 10_000))) {
           log.warn({ inFlight: inFlight.size }, 'Slack stopped with commands still in flight');
-      }
+        }
+      })();
+      return stopped;
     },
     sendDirect(externalUserId, workspaceId, reply) {
       return direct.send(externalUserId, workspaceId, reply);
@@ -360,6 +369,11 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** fetch with a deadline when the caller gave none (Bolt's respond() gives none). */
+function fetchWithTimeout(ms: number): webApi.FetchFunction {
+  return (url, init) => globalThis.fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) });
 }
 
 function escapeRegExp(text: string): string {

@@ -1,0 +1,33 @@
+import type { Reply } from '../core/commands/index.js';
+import type { IdentityKey } from '../db/repositories/chat-identities.js';
+import type { DirectMessageResult } from './discord/direct-messenger.js';
+
+export type { DirectMessageResult };
+
+/** What can send a direct message on each platform (the adapters that are running). */
+export interface DirectChannels {
+  discord?: { sendDirect(externalUserId: string, reply: Reply): Promise<DirectMessageResult> };
+  slack?: { sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectMessageResult> };
+}
+
+/** Sends a reply to a chat account privately, on whichever platform it lives. */
+export type SendDirect = (to: IdentityKey, reply: Reply) => Promise<DirectMessageResult>;
+
+/**
+ * One entry point for direct messages (the weekly digest): routes by platform and records a refusal so
+ * the user hears about it on their next command. An account on a platform that is not running fails.
+ */
+export function createSendDirect(
+  channels: DirectChannels,
+  onBlocked: (to: IdentityKey) => Promise<void>,
+): SendDirect {
+  return async (to, reply) => {
+    let result: DirectMessageResult = 'failed';
+    if (to.platform === 'discord' && channels.discord) result = await channels.discord.sendDirect(to.externalUserId, reply);
+    if (to.platform === 'slack' && channels.slack) {
+      result = await channels.slack.sendDirect(to.externalUserId, to.workspaceId, reply);
+    }
+    if (result === 'blocked') await onBlocked(to);
+    return result;
+  };
+}

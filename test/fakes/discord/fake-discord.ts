@@ -1,0 +1,482 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFakeGateway, type FakeGateway } from './fake-gateway.js';
+import {
+  type InteractionJson,
+  type MessageJson,
+  messageJson,
+  snowflake,
+  type UserJson,
+  userJson,
+} from './payloads.js';
+import { type CommandJson, callbackSchema, commandListSchema, openDmSchema } from './schemas.js';
+
+/** A file the bot uploaded (multipart `files[n]`). */
+export interface RecordedFile {
+  field: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** One REST request the bot made, as the fake received it. */
+export interface RecordedRequest {
+  method: string;
+  /** The route under /api/v10, e.g. `/interactions/123/abc/callback`. */
+  path: string;
+  query: Record<string, string>;
+  authorization: string | undefined;
+  /** JSON body, or the `payload_json` of a multipart body; undefined when there was none. */
+  body: unknown;
+  files: RecordedFile[];
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+  status: number;
+}
+
+/** An interaction sent through the gateway, and how the bot acknowledged it. */
+export interface SentInteraction {
+  json: InteractionJson;
+  /** performance.now() when the dispatch was written to the gateway. */
+  sentAt: number;
+  /** The first callback: its type (4 reply, 5 deferred, 6 deferred update, 7 update, 8 autocomplete). */
+  ack?: { type: number; at: number; request: RecordedRequest };
+  /** The message the interaction's answer is (what @original refers to). */
+  original?: MessageJson;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  applicationId?: string;
+  /** HELLO's heartbeat interval; 41,250 ms like Discord. */
+  heartbeatIntervalMs?: number;
+  /** Close the gateway with this code on IDENTIFY (e.g. 4014 disallowed intents). */
+  closeOnIdentify?: number;
+  /** Interactions not acknowledged within this are unknown (10062), as on Discord; 3000 ms. */
+  ackDeadlineMs?: number;
+}
+
+export interface FakeDiscord {
+  /** The value for DISCORD_API_URL. */
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: UserJson;
+  readonly gateway: FakeGateway;
+  readonly requests: RecordedRequest[];
+  readonly interactions: Map<string, SentInteraction>;
+  /** The commands Discord holds: global, or a guild's. */
+  commands(guildId?: string): CommandJson[];
+  /** Puts commands in place as if registered earlier (Discord's answer shape: ids, versions...). */
+  seedCommands(commands: readonly unknown[], guildId?: string): void;
+  /** Sends INTERACTION_CREATE through the gateway. */
+  interact(json: InteractionJson): SentInteraction;
+  /** The first callback of an interaction, once it arrives. */
+  acknowledgement(id: string, timeoutMs?: number): Promise<RecordedRequest>;
+  /** The first recorded request matching `predicate`, waiting for it when needed. */
+  waitForRequest(
+    predicate: (request: RecordedRequest) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedRequest>;
+  /** The messages posted to a user's DM channel (including refused ones). */
+  directMessagesTo(userId: string): RecordedRequest[];
+  /** DMs to this user answer 50007 (the user does not accept them). */
+  blockDirectMessages(userId: string): void;
+  /** The next DM channel opening answers 40003 (opening DMs too fast). */
+  failNextDmOpen(): void;
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+/** JSON or multipart (`files[n]` + `payload_json`), as @discordjs/rest sends them. */
+async function parseBody(
+  req: IncomingMessage,
+  raw: Buffer,
+): Promise<{ body: unknown; files: RecordedFile[] }> {
+  const type = req.headers['content-type'] ?? '';
+  if (raw.length === 0) return { body: undefined, files: [] };
+  if (type.startsWith('multipart/form-data')) {
+    const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+    const files: RecordedFile[] = [];
+    let body: unknown;
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') body = JSON.parse(value);
+        continue;
+      }
+      files.push({
+        field,
+        name: value.name,
+        contentType: value.type,
+        data: Buffer.from(await value.arrayBuffer()),
+      });
+    }
+    return { body, files };
+  }
+  return { body: JSON.parse(raw.toString('utf8')), files: [] };
+}
+
+function sizedFiles(files: RecordedFile[]) {
+  return files.map((f) => ({ name: f.name, size: f.data.length, contentType: f.contentType }));
+}
+
+function messageFields(body: unknown): {
+  content?: string;
+  embeds?: unknown[];
+  components?: unknown[];
+  flags?: number;
+} {
+  if (typeof body !== 'object' || body === null) return {};
+  const fields: { content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number } = {};
+  if ('content' in body && typeof body.content === 'string') fields.content = body.content;
+  if ('embeds' in body && Array.isArray(body.embeds)) fields.embeds = body.embeds;
+  if ('components' in body && Array.isArray(body.components)) fields.components = body.components;
+  if ('flags' in body && typeof body.flags === 'number') fields.flags = body.flags;
+  return fields;
+}
+
+/**
+ * A Discord on 127.0.0.1 for the real discord.js client: the REST routes MoodScale uses under /api/v10,
+ * and a gateway WebSocket that performs the real handshake. Every REST request is recorded.
+ */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const token = options.token ?? 'fake-bot-token';
+  const applicationId = options.applicationId ?? '123456789012345678';
+  const ackDeadlineMs = options.ackDeadlineMs ?? 3000;
+  const botUser = userJson(applicationId, 'MoodScale', true);
+  const requests: RecordedRequest[] = [];
+  const interactions = new Map<string, SentInteraction>();
+  const byToken = new Map<string, SentInteraction>();
+  const commandStore = new Map<string, CommandJson[]>();
+  const dmChannels = new Map<string, string>(); // channel id -> recipient id
+  const blocked = new Set<string>();
+  let dmOpenFailures = 0;
+  const waiters = new Set<() => void>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  const gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+  const gateway = createFakeGateway(server, {
+    token,
+    applicationId,
+    botUser,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+    closeOnIdentify: options.closeOnIdentify,
+    url: () => gatewayUrl,
+  });
+
+  const send = (res: ServerResponse, status: number, json?: unknown) => {
+    if (json === undefined) {
+      // A 204 carries no body and no JSON content type (discord.js would try to parse it).
+      res.writeHead(status).end();
+      return;
+    }
+    res.writeHead(status, JSON_TYPE).end(JSON.stringify(json));
+  };
+
+  const storedCommands = (list: CommandJson[], guildId: string | undefined): CommandJson[] =>
+    list.map((command) => {
+      // Discord's answer: ids and versions added, `required: false` left out.
+      const options = command.options?.map(({ required, ...rest }) =>
+        required ? { ...rest, required } : rest,
+      );
+      return {
+        ...command,
+        ...(options ? { options } : {}),
+        id: snowflake(),
+        application_id: applicationId,
+        version: snowflake(),
+        default_member_permissions: null,
+        type: command.type ?? 1,
+        nsfw: false,
+        ...(guildId ? { guild_id: guildId } : { dm_permission: true }),
+      };
+    });
+
+  async function route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    authorized: boolean,
+    body: unknown,
+    files: RecordedFile[],
+    request: RecordedRequest,
+  ): Promise<{ status: number; json?: unknown }> {
+    const requireAuth = () => {
+      if (!authorized) throw new HttpFailure(401, 0, '401: Unauthorized');
+    };
+    if (method === 'GET' && path === '/gateway/bot') {
+      requireAuth();
+      return {
+        status: 200,
+        json: {
+          url: gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
+      };
+    }
+    if (method === 'GET' && path === '/users/@me') {
+      requireAuth();
+      return { status: 200, json: botUser };
+    }
+    const commandsRoute = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path);
+    if (commandsRoute) {
+      const m = commandsRoute;
+      requireAuth();
+      if (m[1] !== applicationId) throw new HttpFailure(403, 50001, 'Missing Access');
+      const key = m[2] ?? '';
+      if (method === 'GET') return { status: 200, json: commandStore.get(key) ?? [] };
+      if (method === 'PUT') {
+        const parsed = commandListSchema.safeParse(body);
+        if (!parsed.success) throw new HttpFailure(400, 50035, `Invalid Form Body: ${parsed.error.message}`);
+        const stored = storedCommands(parsed.data, m[2]);
+        commandStore.set(key, stored);
+        return { status: 200, json: stored };
+      }
+    }
+    const callbackRoute = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (method === 'POST' && callbackRoute) {
+      const m = callbackRoute;
+      const sent = interactions.get(m[1] ?? '');
+      if (!sent || sent.json.token !== m[2]) throw new HttpFailure(404, 10062, 'Unknown interaction');
+      if (sent.ack) throw new HttpFailure(400, 40060, 'Interaction has already been acknowledged.');
+      if (request.receivedAt - sent.sentAt > ackDeadlineMs)
+        throw new HttpFailure(404, 10062, 'Unknown interaction');
+      const callback = callbackSchema.safeParse(body);
+      if (!callback.success) throw new HttpFailure(400, 50035, 'Invalid Form Body');
+      const { type, data } = callback.data;
+      sent.ack = { type, at: request.receivedAt, request };
+      const channelId = sent.json.channel.id;
+      if (type === 4 || type === 5) {
+        sent.original = messageJson({
+          channelId,
+          author: botUser,
+          applicationId,
+          ...messageFields(data),
+          files: sizedFiles(files),
+        });
+      } else if ((type === 6 || type === 7) && sent.json.message) {
+        sent.original = type === 7 ? { ...sent.json.message, ...messageFields(data) } : sent.json.message;
+      }
+      if (query.get('with_response') === 'true') {
+        return {
+          status: 200,
+          json: { interaction: { id: sent.json.id, type: sent.json.type }, resource: { type } },
+        };
+      }
+      return { status: 204 };
+    }
+    const webhookRoute = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(path);
+    if (webhookRoute) {
+      const m = webhookRoute;
+      const sent = byToken.get(m[2] ?? '');
+      if (m[1] !== applicationId || !sent) throw new HttpFailure(404, 10015, 'Unknown Webhook');
+      if (!sent.ack || !sent.original) throw new HttpFailure(404, 10008, 'Unknown Message');
+      const channelId = sent.json.channel.id;
+      if (m[3] && method === 'PATCH') {
+        const attachments =
+          files.length > 0
+            ? messageJson({ channelId, author: botUser, files: sizedFiles(files) }).attachments
+            : sent.original.attachments;
+        sent.original = {
+          ...sent.original,
+          ...messageFields(body),
+          attachments,
+          edited_timestamp: new Date().toISOString(),
+        };
+        return { status: 200, json: sent.original };
+      }
+      if (m[3] && method === 'GET') return { status: 200, json: sent.original };
+      if (m[3] && method === 'DELETE') return { status: 204 };
+      if (!m[3] && method === 'POST') {
+        const message = messageJson({
+          channelId,
+          author: botUser,
+          applicationId,
+          ...messageFields(body),
+          files: sizedFiles(files),
+        });
+        return { status: 200, json: message };
+      }
+    }
+    if (method === 'POST' && path === '/users/@me/channels') {
+      requireAuth();
+      const open = openDmSchema.safeParse(body);
+      if (!open.success) throw new HttpFailure(400, 50035, 'Invalid Form Body');
+      if (dmOpenFailures > 0) {
+        dmOpenFailures -= 1;
+        throw new HttpFailure(403, 40003, 'You are opening direct messages too fast.');
+      }
+      const recipient = open.data.recipient_id;
+      const existing = [...dmChannels].find(([, user]) => user === recipient)?.[0];
+      const channelId = existing ?? snowflake();
+      dmChannels.set(channelId, recipient);
+      return {
+        status: 200,
+        json: { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [userJson(recipient)] },
+      };
+    }
+    const channelMessagesRoute = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (method === 'POST' && channelMessagesRoute) {
+      const m = channelMessagesRoute;
+      requireAuth();
+      const channelId = m[1] ?? '';
+      const recipient = dmChannels.get(channelId);
+      if (recipient !== undefined && blocked.has(recipient)) {
+        throw new HttpFailure(403, 50007, 'Cannot send messages to this user');
+      }
+      const message = messageJson({
+        channelId,
+        author: botUser,
+        ...messageFields(body),
+        files: sizedFiles(files),
+      });
+      return { status: 200, json: message };
+    }
+    throw new HttpFailure(404, 0, '404: Not Found');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
+    const url = new URL(req.url ?? '/', base);
+    const prefix = '/api/v10';
+    const raw = await readBody(req);
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      // @discordjs/rest encodes '@original' as '%40original'.
+      path: decodeURIComponent(
+        url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname,
+      ),
+      query: Object.fromEntries(url.searchParams),
+      authorization: req.headers.authorization,
+      body: undefined,
+      files: [],
+      receivedAt,
+      status: 0,
+    };
+    try {
+      const parsed = await parseBody(req, raw);
+      request.body = parsed.body;
+      request.files = parsed.files;
+      if (!url.pathname.startsWith(prefix)) throw new HttpFailure(404, 0, '404: Not Found');
+      const authorized = req.headers.authorization === `Bot ${token}`;
+      const result = await route(
+        request.method,
+        request.path,
+        url.searchParams,
+        authorized,
+        parsed.body,
+        parsed.files,
+        request,
+      );
+      request.status = result.status;
+      requests.push(request);
+      send(res, result.status, result.json);
+    } catch (error) {
+      const failure =
+        error instanceof HttpFailure
+          ? error
+          : new HttpFailure(500, 0, error instanceof Error ? error.message : '?');
+      request.status = failure.status;
+      requests.push(request);
+      send(res, failure.status, { code: failure.code, message: failure.message });
+    } finally {
+      for (const wake of waiters) wake();
+    }
+  }
+
+  const waitFor = <T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const found = find();
+      if (found !== undefined) {
+        resolve(found);
+        return;
+      }
+      const check = () => {
+        const value = find();
+        if (value === undefined) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`fake Discord: no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+    });
+
+  return {
+    apiUrl: `${base}/api`,
+    gatewayUrl,
+    token,
+    applicationId,
+    botUser,
+    gateway,
+    requests,
+    interactions,
+    commands: (guildId) => commandStore.get(guildId ?? '') ?? [],
+    seedCommands(commands, guildId) {
+      commandStore.set(guildId ?? '', storedCommands(commandListSchema.parse(commands), guildId));
+    },
+    interact(json) {
+      const sent: SentInteraction = { json, sentAt: performance.now() };
+      interactions.set(json.id, sent);
+      byToken.set(json.token, sent);
+      gateway.dispatch('INTERACTION_CREATE', json);
+      return sent;
+    },
+    acknowledgement(id, timeoutMs = 10_000) {
+      return waitFor(() => interactions.get(id)?.ack?.request, timeoutMs, `acknowledgement of ${id}`);
+    },
+    waitForRequest(predicate, timeoutMs = 10_000) {
+      return waitFor(() => requests.find(predicate), timeoutMs, 'matching request');
+    },
+    directMessagesTo(userId) {
+      const channels = new Set([...dmChannels].filter(([, user]) => user === userId).map(([id]) => id));
+      return requests.filter((r) => {
+        const channel = /^\/channels\/(\d+)\/messages$/.exec(r.path)?.[1];
+        return r.method === 'POST' && channel !== undefined && channels.has(channel);
+      });
+    },
+    blockDirectMessages(userId) {
+      blocked.add(userId);
+    },
+    failNextDmOpen() {
+      dmOpenFailures += 1;
+    },
+    async close() {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,431 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+
+/** One Web API call as the fake received it. */
+export interface RecordedCall {
+  method: string;
+  /** Form fields; JSON-valued ones (blocks, files) parsed. */
+  body: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+}
+
+/** A POST to a response_url. */
+export interface RecordedResponse {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/** Bytes POSTed to an upload_url from files.getUploadURLExternal. */
+export interface RecordedUpload {
+  fileId: string;
+  filename: string;
+  bytes: Buffer;
+}
+
+export interface FakeUser {
+  tz?: string;
+  name?: string;
+  real_name?: string;
+  is_bot?: boolean;
+}
+
+/** What the next call of a method gets instead of its normal answer. */
+export type Failure = { error: string } | { status: 429; retryAfter: number };
+
+/** A Socket Mode envelope as the fake sends it. */
+export interface Envelope {
+  envelope_id: string;
+  type: 'slash_commands' | 'interactive' | 'events_api';
+  payload: Record<string, unknown>;
+  accepts_response_payload: boolean;
+  retry_attempt?: number;
+}
+
+export interface Ack {
+  envelope_id: string;
+  payload?: unknown;
+}
+
+const formValue = z.string();
+const conversationsOpenBody = z.object({ users: z.string().min(1) });
+const usersInfoBody = z.object({ user: z.string().min(1) });
+const postMessageBody = z.object({ channel: z.string().min(1), text: z.string().optional() });
+const uploadUrlBody = z.object({
+  filename: z.string().min(1),
+  length: z.coerce.number().int().nonnegative(),
+});
+const completeBody = z.object({
+  files: z.array(z.object({ id: z.string(), title: z.string().optional() })).min(1),
+  channel_id: z.string().optional(),
+});
+const ackMessage = z.object({ envelope_id: z.string(), payload: z.unknown().optional() });
+const jsonObject = z.record(z.string(), z.unknown());
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata']);
+const DEFAULT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read'];
+
+/**
+ * A fake Slack on 127.0.0.1: the Web API methods MoodScale calls (under /api/), the upload URLs that
+ * files.getUploadURLExternal hands out, response_url endpoints (/respond/:id), and a Socket Mode
+ * WebSocket (/socket) that says hello, sends envelopes on demand and records the acks. Everything it
+ * receives is recorded.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly uploads: RecordedUpload[] = [];
+  readonly acks: Ack[] = [];
+  readonly users = new Map<string, FakeUser>();
+  /** Tokens auth.test and apps.connections.open reject with invalid_auth. */
+  readonly invalidTokens = new Set<string>();
+  /** Scopes reported in auth.test's x-oauth-scopes header. */
+  scopes: string[] = [...DEFAULT_SCOPES];
+  /** Milliseconds each users.info answer waits. */
+  usersInfoDelayMs = 0;
+
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly sockets = new Set<WebSocket>();
+  private readonly sent = new Map<string, Envelope>();
+  private readonly pendingNames = new Map<string, string>();
+  private readonly waiters = new Set<() => void>();
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private port = 0;
+  private seq = 0;
+
+  private constructor() {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      });
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/socket') {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+  }
+
+  static async start(): Promise<FakeSlack> {
+    const fake = new FakeSlack();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** SLACK_API_URL for the app. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A response_url the app will POST its answers to. */
+  responseUrl(id = this.nextId('R')): string {
+    return `${this.url}/respond/${id}`;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  responsesTo(id: string): RecordedResponse[] {
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  /** The next call of `method` fails with a platform error or an HTTP 429. */
+  failNext(method: string, failure: Failure): void {
+    const list = this.failures.get(method) ?? [];
+    list.push(failure);
+    this.failures.set(method, list);
+  }
+
+  /** Drops failures queued with failNext that no call consumed. */
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  /** Resolves when `check` holds, re-checking whenever the fake records something; rejects after `ms`. */
+  waitFor<T>(check: () => T | undefined | false, ms = 10_000, what = 'condition'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const attempt = () => {
+        const value = check();
+        if (value !== undefined && value !== false) {
+          this.waiters.delete(attempt);
+          clearTimeout(timer);
+          resolve(value);
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(attempt);
+        reject(new Error(`FakeSlack: timed out waiting for ${what}`));
+      }, ms);
+      if (!attempt()) this.waiters.add(attempt);
+    });
+  }
+
+  // --- Socket Mode -------------------------------------------------------------------------------
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Waits until a Socket Mode client has connected (and been sent hello). */
+  waitForConnection(ms = 10_000): Promise<true> {
+    return this.waitFor(() => this.sockets.size > 0 || undefined, ms, 'a Socket Mode connection');
+  }
+
+  /** Sends an envelope to the connected client; returns it (its envelope_id identifies the acks). */
+  sendEnvelope(type: Envelope['type'], payload: Record<string, unknown>): Envelope {
+    const envelope: Envelope = {
+      envelope_id: this.nextId('env-'),
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+    };
+    this.sent.set(envelope.envelope_id, envelope);
+    this.broadcast(envelope);
+    return envelope;
+  }
+
+  /** Sends the same envelope again, as Slack does when it thinks the first delivery was lost. */
+  redeliver(envelopeId: string): Envelope {
+    const envelope = this.sent.get(envelopeId);
+    if (!envelope) throw new Error(`FakeSlack: no envelope ${envelopeId}`);
+    const again = { ...envelope, retry_attempt: (envelope.retry_attempt ?? 0) + 1 };
+    this.sent.set(envelopeId, again);
+    this.broadcast(again);
+    return again;
+  }
+
+  acksOf(envelopeId: string): Ack[] {
+    return this.acks.filter((a) => a.envelope_id === envelopeId);
+  }
+
+  waitForAcks(envelopeId: string, count = 1, ms = 10_000): Promise<Ack[]> {
+    return this.waitFor(
+      () => {
+        const found = this.acksOf(envelopeId);
+        return found.length >= count ? found : undefined;
+      },
+      ms,
+      `${count} ack(s) of ${envelopeId}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private nextId(prefix: string): string {
+    this.seq += 1;
+    return `${prefix}${this.seq}${randomBytes(3).toString('hex')}`;
+  }
+
+  private changed(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private broadcast(envelope: Envelope): void {
+    if (this.sockets.size === 0) throw new Error('FakeSlack: no Socket Mode client is connected');
+    for (const ws of this.sockets) ws.send(JSON.stringify(envelope));
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('message', (data) => {
+      try {
+        const parsed = ackMessage.safeParse(JSON.parse(data.toString()));
+        if (parsed.success) {
+          this.acks.push(parsed.data);
+          this.changed();
+        }
+      } catch {
+        // Not JSON: ignored, as Slack would.
+      }
+    });
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.changed();
+    });
+    ws.send(
+      JSON.stringify({ type: 'hello', num_connections: this.sockets.size, debug_info: { host: 'fake' } }),
+    );
+    this.changed();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const raw = await readBody(req);
+    const respondTo = /^\/respond\/([^/]+)$/.exec(url.pathname);
+    if (respondTo && req.method === 'POST') {
+      const body = jsonObject.parse(JSON.parse(raw.toString('utf8')));
+      this.responses.push({ id: respondTo[1]!, body, at: Date.now() });
+      this.changed();
+      json(res, 200, { ok: true });
+      return;
+    }
+    const upload = /^\/upload\/([^/]+)$/.exec(url.pathname);
+    if (upload && req.method === 'POST') {
+      await this.receiveUpload(upload[1]!, req, raw);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${raw.length}`);
+      return;
+    }
+    const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (!api || req.method !== 'POST') {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const method = api[1]!;
+    const body = parseForm(raw, req.headers['content-type']);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    this.calls.push({ method, body, token, at: Date.now() });
+    this.changed();
+
+    const failure = this.failures.get(method)?.shift();
+    if (failure && 'status' in failure) {
+      res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (failure) {
+      json(res, 200, { ok: false, error: failure.error });
+      return;
+    }
+    if (token && this.invalidTokens.has(token)) {
+      json(res, 200, { ok: false, error: 'invalid_auth' });
+      return;
+    }
+    json(res, 200, await this.answer(method, body, token), method === 'auth.test' ? this.scopes : undefined);
+  }
+
+  private async answer(
+    method: string,
+    body: Record<string, unknown>,
+    token: string | undefined,
+  ): Promise<Record<string, unknown>> {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake Team',
+          user: 'moodscale',
+          team_id: 'T0FAKE',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        };
+      case 'apps.connections.open':
+        if (!token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
+      case 'users.info': {
+        const { user } = usersInfoBody.parse(body);
+        if (this.usersInfoDelayMs > 0) await new Promise((r) => setTimeout(r, this.usersInfoDelayMs));
+        const found = this.users.get(user);
+        if (!found) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: user, name: found.name ?? user, ...found } };
+      }
+      case 'conversations.open': {
+        const { users } = conversationsOpenBody.parse(body);
+        if (this.users.get(users)?.is_bot) return { ok: false, error: 'cannot_dm_bot' };
+        return { ok: true, channel: { id: `D${users}` } };
+      }
+      case 'chat.postMessage': {
+        const { channel } = postMessageBody.parse(body);
+        return {
+          ok: true,
+          channel,
+          ts: `${Math.floor(Date.now() / 1000)}.${String(this.seq++).padStart(6, '0')}`,
+        };
+      }
+      case 'files.getUploadURLExternal': {
+        const { filename } = uploadUrlBody.parse(body);
+        const fileId = this.nextId('F');
+        this.pendingNames.set(fileId, filename);
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const { files } = completeBody.parse(body);
+        return {
+          ok: true,
+          files: files.map((f) => ({ id: f.id, title: f.title ?? '', name: this.pendingNames.get(f.id) })),
+        };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private async receiveUpload(fileId: string, req: IncomingMessage, raw: Buffer): Promise<void> {
+    const filename = this.pendingNames.get(fileId) ?? fileId;
+    const type = req.headers['content-type'] ?? '';
+    let bytes = raw;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Request(this.url, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: raw,
+      }).formData();
+      for (const [, value] of form) {
+        bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.from(await value.arrayBuffer());
+        break;
+      }
+    }
+    this.uploads.push({ fileId, filename, bytes });
+    this.changed();
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown, scopes?: string[]): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (scopes) headers['x-oauth-scopes'] = scopes.join(',');
+  res.writeHead(status, headers);
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseForm(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  if (contentType?.startsWith('application/json')) return jsonObject.parse(JSON.parse(text));
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const v = formValue.parse(value);
+    if (JSON_FIELDS.has(key)) {
+      try {
+        body[key] = JSON.parse(v);
+        continue;
+      } catch {
+        // Left as the string it is.
+      }
+    }
+    body[key] = v;
+  }
+  return body;
+}

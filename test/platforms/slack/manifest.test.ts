@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createRegistry } from '../../../commands/index.js';
+import { renderUsage } from '../../../src/core/commands/index.js';
+import { REQUIRED_SCOPES } from '../../../src/platforms/slack/startup.js';
+
+const manifest = readFileSync(
+  fileURLToPath(new URL('../../../slack-manifest.yaml', import.meta.url)),
+  'utf8',
+);
+
+/** The manifest's slash commands, read from its simple YAML list (no YAML parser is a dependency). */
+function manifestCommands(): Map<string, { description: string; usageHint: string | undefined }> {
+  const found = new Map<string, { description: string; usageHint: string | undefined }>();
+  const blocks = manifest.split(/\n\s+- command: /).slice(1);
+  for (const block of blocks) {
+    const name = block.split('\n')[0]!.trim();
+    const value = (key: string) => {
+      const line = new RegExp(`\\n\\s+${key}: (.*)`).exec(block)?.[1]?.trim();
+      return line?.replace(/^"(.*)"$/, '$1');
+    };
+    found.set(name, { description: value('description') ?? '', usageHint: value('usage_hint') });
+  }
+  return found;
+}
+
+function manifestScopes(): string[] {
+  const section = manifest.split('    bot:\n')[1]?.split('\nsettings:')[0] ?? '';
+  return [...section.matchAll(/^\s+- ([a-z:]+)\s*$/gm)].map((m) => m[1]!);
+}
+
+describe('slack-manifest.yaml', () => {
+  const commands = manifestCommands();
+  const registry = createRegistry().all();
+
+  it('GIVEN the registry THEN every command is declared with its description and usage, and nothing else is', () => {
+    expect([...commands.keys()].sort()).toEqual(registry.map((c) => `/${c.name}`).sort());
+    for (const command of registry) {
+      const declared = commands.get(`/${command.name}`)!;
+      expect(declared.description, command.name).toBe(command.description);
+      const usage = renderUsage(command).slice(command.name.length + 2) || undefined;
+      expect(declared.usageHint, command.name).toBe(usage);
+    }
+  });
+
+  it('GIVEN the bot scopes THEN they are exactly the ones the adapter checks at start-up, each with a reason', () => {
+    expect(manifestScopes().sort()).toEqual(Object.keys(REQUIRED_SCOPES).sort());
+  });
+
+  it('GIVEN self-hosting THEN Socket Mode and interactivity are on, and no message-reading scope is asked for', () => {
+    expect(manifest).toMatch(/^ {2}socket_mode_enabled: true$/m);
+    expect(manifest).toMatch(/interactivity:\n(?:\s+#.*\n)*\s+is_enabled: true/);
+    expect(manifestScopes()).not.toContain('channels:history');
+    expect(manifest).not.toMatch(/^\s+event_subscriptions:/m);
+  });
+});

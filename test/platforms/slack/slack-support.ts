@@ -1,0 +1,158 @@
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import type { Logger } from '../../../src/core/logger.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { Db } from '../../../src/db/database.js';
+import { queryRows } from '../../../src/db/raw-query.js';
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+  type SlackAdapterOptions,
+} from '../../../src/platforms/slack/slack-adapter.js';
+import { FakeSlack, type RecordedResponse } from '../../fakes/slack/fake-slack.js';
+import { type AppHarness, createAppHarness } from '../../support/app-harness.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const APP_TOKEN = 'xapp-test-app-token';
+export const TEAM = 'T0FAKE';
+
+/** The real stack (services, dispatcher) on a test database, a fake Slack, and the adapter between them. */
+export interface SlackRig {
+  fake: FakeSlack;
+  app: AppHarness;
+  adapter: SlackAdapter;
+  /** HTTP mode: where Slack would POST (`/slack/events`). */
+  eventsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startSlackRig(
+  db: Db,
+  mode: 'http' | 'socket',
+  options: Partial<
+    Pick<SlackAdapterOptions, 'dmIntervalMs' | 'logger' | 'now' | 'stopTimeoutMs' | 'startTimeoutMs'>
+  > & {
+    fake?: FakeSlack;
+    botToken?: string;
+    appToken?: string;
+  } = {},
+): Promise<SlackRig> {
+  const fake = options.fake ?? (await FakeSlack.start());
+  const app = createAppHarness(db);
+  const adapter = createSlackAdapter({
+    dispatcher: app.dispatcher,
+    config: {
+      botToken: options.botToken ?? BOT_TOKEN,
+      mode,
+      appToken: options.appToken ?? APP_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: fake.apiUrl,
+    },
+    port: 0,
+    logger: options.logger ?? silentLogger(),
+    dmIntervalMs: options.dmIntervalMs ?? 0,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.stopTimeoutMs ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
+    ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+  });
+  try {
+    await adapter.start();
+  } catch (error) {
+    if (!options.fake) await fake.close();
+    throw error;
+  }
+  if (mode === 'socket') await fake.waitForConnection();
+  return {
+    fake,
+    app,
+    adapter,
+    eventsUrl: `http://127.0.0.1:${adapter.port ?? 0}/slack/events`,
+    async close() {
+      await adapter.stop();
+      await app.flushAudit();
+      if (!options.fake) await fake.close();
+    },
+  };
+}
+
+/** The MoodScale user id of a Slack account, or undefined when it never reached the dispatcher. */
+export async function slackUserId(db: Db, externalUserId: string, team = TEAM): Promise<number | undefined> {
+  const rows = await queryRows<{ user_id: number }>(
+    db,
+    sql`SELECT user_id FROM chat_identities
+         WHERE platform = 'slack' AND workspace_id = ${team} AND external_user_id = ${externalUserId}`,
+  );
+  return rows[0]?.user_id;
+}
+
+/** Mood entries stored for a Slack account (0 when it has no user). */
+export async function entriesOfSlackUser(db: Db, externalUserId: string, team = TEAM): Promise<number> {
+  const userId = await slackUserId(db, externalUserId, team);
+  if (userId === undefined) return 0;
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM mood_entries WHERE user_id = ${userId}`,
+  );
+  return row?.n ?? 0;
+}
+
+/** A user's time zone setting; no settings row means every default, UTC included. */
+export async function timeZoneOf(db: Db, userId: number): Promise<string> {
+  const rows = await queryRows<{ time_zone: string }>(
+    db,
+    sql`SELECT time_zone FROM user_settings WHERE user_id = ${userId}`,
+  );
+  return rows[0]?.time_zone ?? 'UTC';
+}
+
+/** The id at the end of a response_url. */
+export function responseId(url: string): string {
+  return url.slice(url.lastIndexOf('/') + 1);
+}
+
+/** Waits for the `n`th answer posted to a response_url. */
+export function waitForResponse(fake: FakeSlack, url: string, n = 1): Promise<RecordedResponse> {
+  const id = responseId(url);
+  return fake.waitFor(() => fake.responsesTo(id)[n - 1], 15_000, `response ${n} to ${id}`);
+}
+
+/** Lets deliveries that should be ignored have their (no) effect before counting. */
+export const settle = (ms = 300): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every text in a response (fallback text and block texts), for content assertions. */
+export function allText(body: Record<string, unknown>): string {
+  return JSON.stringify(body);
+}
+
+/** The buttons of a response: action_id and value of each. */
+export function buttonsOf(body: Record<string, unknown>): Array<{ action_id: string; value: string }> {
+  const blocks = Array.isArray(body.blocks) ? body.blocks : [];
+  const out: Array<{ action_id: string; value: string }> = [];
+  for (const block of blocks) {
+    if (!isRecord(block) || block.type !== 'actions' || !Array.isArray(block.elements)) continue;
+    for (const element of block.elements) {
+      if (isRecord(element) && typeof element.action_id === 'string' && typeof element.value === 'string') {
+        out.push({ action_id: element.action_id, value: element.value });
+      }
+    }
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A logger whose lines are kept, for assertions on what an operator would read. */
+export function capturingLogger(): { logger: Logger; lines: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines: () => text };
+}
