@@ -9,9 +9,9 @@ import { openDatabase } from './db/open-database.js';
 import { createConsoleChat } from './platforms/console/console-chat.js';
 import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
 import { createDiscordAdapter, type DiscordAdapter } from './platforms/discord/discord-adapter.js';
-import { createSlackAdapter, type SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
 import type { PlatformAdapter } from './platforms/platform.js';
+import { createSlackAdapter, type SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { resolveCipher } from './services/crypto/cipher-from-config.js';
 import type { FieldCipher } from './services/crypto/field-cipher.js';
 import { createServices, type Services } from './services/services.js';
@@ -76,7 +76,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         config: config.discord,
         logger,
         onDirectMessageBlocked: (externalUserId) =>
-          services.settings.markDirectMessagesBlocked({ platform: 'discord', workspaceId: '', externalUserId }),
+          services.settings.markDirectMessagesBlocked({
+            platform: 'discord',
+            workspaceId: '',
+            externalUserId,
+          }),
       })
     : undefined;
   if (discord) platforms.push(discord);

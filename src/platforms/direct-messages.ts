@@ -7,7 +7,9 @@ export type { DirectMessageResult };
 /** What can send a direct message on each platform (the adapters that are running). */
 export interface DirectChannels {
   discord?: { sendDirect(externalUserId: string, reply: Reply): Promise<DirectMessageResult> };
-  slack?: { sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectMessageResult> };
+  slack?: {
+    sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectMessageResult>;
+  };
 }
 
 /** Sends a reply to a chat account privately, on whichever platform it lives. */
@@ -23,7 +25,8 @@ export function createSendDirect(
 ): SendDirect {
   return async (to, reply) => {
     let result: DirectMessageResult = 'failed';
-    if (to.platform === 'discord' && channels.discord) result = await channels.discord.sendDirect(to.externalUserId, reply);
+    if (to.platform === 'discord' && channels.discord)
+      result = await channels.discord.sendDirect(to.externalUserId, reply);
     if (to.platform === 'slack' && channels.slack) {
       result = await channels.slack.sendDirect(to.externalUserId, to.workspaceId, reply);
     }

@@ -42,20 +42,29 @@ export async function recordAudit(db: Db, record: AuditRecord): Promise<void> {
 }
 
 /**
- * Several records in one statement. Columns go as arrays through unnest, so the statement stays the
- * same size whatever the batch (the audit writer sends hundreds at once).
+ * Several records in one statement. The rows travel as one JSON document (JSON.stringify is native and
+ * the server expands it with json_to_recordset): the audit writer sends hundreds at once, and per-value
+ * parameter encoding would cost more than the insert.
  */
 export async function recordAudits(db: Db, records: readonly AuditRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const rows = records.map(auditRow);
+  const rows = JSON.stringify(
+    records.map((record) => {
+      const row = auditRow(record);
+      return {
+        user_id: row.userId,
+        platform: row.platform,
+        action: row.action,
+        outcome: row.outcome,
+        details: row.details,
+      };
+    }),
+  );
   await db.execute(sql`
     INSERT INTO audit_log (user_id, platform, action, outcome, details)
-    SELECT * FROM unnest(
-      ${sql.param(rows.map((r) => r.userId))}::int[],
-      ${sql.param(rows.map((r) => r.platform))}::text[],
-      ${sql.param(rows.map((r) => r.action))}::text[],
-      ${sql.param(rows.map((r) => r.outcome))}::text[],
-      ${sql.param(rows.map((r) => (r.details ? JSON.stringify(r.details) : null)))}::jsonb[])`);
+    SELECT user_id, platform, action, outcome, details
+      FROM json_to_recordset(${rows}::json)
+        AS r(user_id int, platform text, action text, outcome text, details jsonb)`);
 }
 
 /** Audit entries, newest first (default 50, at most 1,000), optionally for one user or action. */
