@@ -48,13 +48,12 @@ function report(
   durationMs: number,
   error: unknown,
 ): void {
-  const sql = sqlText(query);
-  const rounded = Math.round(durationMs * 100) / 100;
-  if (durationMs >= settings.slowQueryMs) {
-    logger.warn({ sql, durationMs: rounded, failed: error !== undefined }, 'slow query');
-  } else if (logger.isLevelEnabled('debug')) {
-    logger.debug({ sql, durationMs: rounded, failed: error !== undefined }, 'query');
-  }
+  // Runs for every statement: build the log line only when one is written.
+  const slow = durationMs >= settings.slowQueryMs;
+  if (!slow && !logger.isLevelEnabled('debug')) return;
+  const line = { sql: sqlText(query), durationMs: Math.round(durationMs * 100) / 100, failed: error !== undefined };
+  if (slow) logger.warn(line, 'slow query');
+  else logger.debug(line, 'query');
 }
 
 function sqlText(query: unknown): string {

@@ -128,7 +128,9 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
         // nothing more: every command writes this row, and metrics carry latency (see Operations).
         ...(outcome === 'ok' ? {} : { details: ref ? { durationMs, ref } : { durationMs } }),
       });
-      log.debug({ command: invocation.command, platform, userId, outcome, durationMs }, 'command handled');
+      if (log.isLevelEnabled('debug')) {
+        log.debug({ command: invocation.command, platform, userId, outcome, durationMs }, 'command handled');
+      }
     }
   }
 
