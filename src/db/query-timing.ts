@@ -51,7 +51,11 @@ function report(
   // Runs for every statement: build the log line only when one is written.
   const slow = durationMs >= settings.slowQueryMs;
   if (!slow && !logger.isLevelEnabled('debug')) return;
-  const line = { sql: sqlText(query), durationMs: Math.round(durationMs * 100) / 100, failed: error !== undefined };
+  const line = {
+    sql: sqlText(query),
+    durationMs: Math.round(durationMs * 100) / 100,
+    failed: error !== undefined,
+  };
   if (slow) logger.warn(line, 'slow query');
   else logger.debug(line, 'query');
 }
