@@ -7,11 +7,13 @@ import history from './history.js';
 import link from './link.js';
 import mood from './mood.js';
 import settings from './settings.js';
+import share from './share.js';
 
 /** Every command, in the order /help lists them. */
 export const allCommands: AnyCommand<Services>[] = [
   mood,
   history,
+  share,
   settings,
   exportCommand,
   forget,

@@ -65,6 +65,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     config,
     secret: createHash('sha256').update(keyMaterial).digest('hex'),
+    music: { music: config.music, ai: config.ai },
     catalog: { commands: () => registry.all() },
   });
   const dispatcher = createDispatcher(registry, services);

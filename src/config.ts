@@ -78,6 +78,28 @@ export const envSchema = z.object({
   SLACK_API_URL: optional(z.url({ error: 'expected a URL such as https://slack.com/api/' })),
   PORT: withDefault(wholeNumber(0, 65_535), '3000'),
 
+  SPOTIFY_CLIENT_ID: optional(z.string()),
+  SPOTIFY_CLIENT_SECRET: optional(z.string()),
+  SPOTIFY_API_URL: withDefault(
+    z.url({ error: 'expected a URL such as https://api.spotify.com' }),
+    'https://api.spotify.com',
+  ),
+  SPOTIFY_ACCOUNTS_URL: withDefault(
+    z.url({ error: 'expected a URL such as https://accounts.spotify.com' }),
+    'https://accounts.spotify.com',
+  ),
+  SPOTIFY_OEMBED_URL: withDefault(
+    z.url({ error: 'expected a URL such as https://open.spotify.com/oembed' }),
+    'https://open.spotify.com/oembed',
+  ),
+  RECCOBEATS_API_URL: withDefault(
+    z.url({ error: 'expected a URL such as https://api.reccobeats.com' }),
+    'https://api.reccobeats.com',
+  ),
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_BASE_URL: optional(z.url({ error: 'expected a URL such as https://api.openai.com/v1' })),
+  OPENAI_MODEL: withDefault(z.string().min(1), 'gpt-4o-mini'),
+
   CARE_RESOURCES_TEXT: optional(z.string().max(2000, { error: 'expected at most 2,000 characters' })),
   CONSOLE_USER: optional(z.string().max(64, { error: 'expected at most 64 characters' })),
 
@@ -121,6 +143,15 @@ export interface Config {
       }
     | undefined;
   http: { port: number };
+  music: {
+    spotify: { clientId: string; clientSecret: string } | undefined;
+    spotifyApiUrl: string;
+    spotifyAccountsUrl: string;
+    oembedUrl: string;
+    reccoBeatsUrl: string;
+  };
+  /** Present when OPENAI_API_KEY is set (any OpenAI-compatible server with OPENAI_BASE_URL). */
+  ai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
 }
 
 /** Parses the environment once; throws a ConfigError that names every bad variable and what it expects. */
@@ -159,6 +190,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(
       'MoodScale cannot start: Slack HTTP mode needs SLACK_SIGNING_SECRET.\n' +
         '  SLACK_SIGNING_SECRET: expected the signing secret (Slack app > Basic Information > App Credentials)',
+    );
+  }
+  if (Boolean(env.SPOTIFY_CLIENT_ID) !== Boolean(env.SPOTIFY_CLIENT_SECRET)) {
+    throw new ConfigError(
+      'MoodScale cannot start: SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET go together.\n' +
+        '  Set both (Spotify developer dashboard > your app > Settings), or neither to use the keyless oEmbed.',
     );
   }
   return {
@@ -207,6 +244,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : undefined,
     http: { port: env.PORT },
+    music: {
+      spotify:
+        env.SPOTIFY_CLIENT_ID && env.SPOTIFY_CLIENT_SECRET
+          ? { clientId: env.SPOTIFY_CLIENT_ID, clientSecret: env.SPOTIFY_CLIENT_SECRET }
+          : undefined,
+      spotifyApiUrl: env.SPOTIFY_API_URL,
+      spotifyAccountsUrl: env.SPOTIFY_ACCOUNTS_URL,
+      oembedUrl: env.SPOTIFY_OEMBED_URL,
+      reccoBeatsUrl: env.RECCOBEATS_API_URL,
+    },
+    ai: env.OPENAI_API_KEY
+      ? { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL }
+      : undefined,
   };
 }
 

@@ -11,6 +11,8 @@ import type { FieldCipher } from './crypto/field-cipher.js';
 import { createIdentityService, type IdentityService } from './identity-service.js';
 import { createLinkService, type LinkService } from './link-service.js';
 import { createMoodService, type MoodService } from './mood/mood-service.js';
+import { buildTrackAnalysis, type MusicSettings } from './music/build-track-analysis.js';
+import type { TrackAnalysisService } from './music/track-analysis.js';
 import { createPrivacyService, type PrivacyService } from './privacy/privacy-service.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createSettingsService, type SettingsService } from './settings-service.js';
@@ -24,6 +26,7 @@ export interface Services {
   settings: SettingsService;
   privacy: PrivacyService;
   links: LinkService;
+  tracks: TrackAnalysisService;
   confirmations: ConfirmationCodes;
   audit: AuditWriter;
   rateLimiter: RateLimiter;
@@ -40,8 +43,21 @@ export interface ServiceDeps {
   config: Pick<Config, 'rateLimit' | 'care'>;
   /** Key material for stateless codes; any instance sharing it accepts another's codes. */
   secret: string;
+  /** Where track analysis gets its data; the public services with no language model when not given. */
+  music?: MusicSettings;
   catalog?: Services['catalog'];
 }
+
+const defaultMusic: MusicSettings = {
+  music: {
+    spotify: undefined,
+    spotifyApiUrl: 'https://api.spotify.com',
+    spotifyAccountsUrl: 'https://accounts.spotify.com',
+    oembedUrl: 'https://open.spotify.com/oembed',
+    reccoBeatsUrl: 'https://api.reccobeats.com',
+  },
+  ai: undefined,
+};
 
 export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
@@ -54,6 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
     logger,
     identities,
     moods,
+    tracks: buildTrackAnalysis({ db, clock, logger, settings: deps.music ?? defaultMusic }),
     settings: createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) }),
     privacy: createPrivacyService({ db, clock, identities }),
     links: createLinkService({

@@ -12,6 +12,7 @@ import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { createDispatcher, type Dispatcher, type Outcome } from '../../src/platforms/dispatcher.js';
 import { createFieldCipher } from '../../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../../src/services/crypto/field-cipher.js';
+import type { MusicSettings } from '../../src/services/music/build-track-analysis.js';
 import type { RateLimitSettings } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
 
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   /** CARE_RESOURCES_TEXT; the built-in helpline text when not given. */
   careText?: string;
   logger?: Logger;
+  /** Where track analysis goes (the loopback fakes); the public services when not given. */
+  music?: MusicSettings;
 }
 
 /** The real app stack (services, registry, dispatcher) on a test database, driven by typed lines. */
@@ -52,6 +55,7 @@ export function createAppHarness(db: Db, options: HarnessOptions = {}): AppHarne
     },
     secret: 'test-secret',
     catalog: { commands: () => registry.all() },
+    ...(options.music ? { music: options.music } : {}),
   });
   const dispatcher = createDispatcher(registry, services);
   return {

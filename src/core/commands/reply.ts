@@ -35,6 +35,8 @@ export interface ReplyButton {
 export interface Reply {
   visibility: Visibility;
   title?: string;
+  /** A picture that belongs to the reply (an album cover): a thumbnail on Discord, an image on Slack. */
+  image?: { url: string; alt: string };
   text: string;
   fields?: ReplyField[];
   files?: ReplyFile[];
@@ -75,6 +77,7 @@ export function renderPlainText(value: Reply, options: { now?: Date } = {}): str
   if (fields.length > 0) {
     blocks.push(fields.map((field) => `${field.name}: ${field.value.replace(/\n/g, '\n  ')}`).join('\n'));
   }
+  if (value.image) blocks.push(`Cover: ${value.image.url}`);
   const files = value.files ?? [];
   if (files.length > 0) blocks.push(files.map((file) => `Attached: ${file.name}`).join('\n'));
   const now = options.now;

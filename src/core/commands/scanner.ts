@@ -12,8 +12,8 @@ const QUOTES: ReadonlyMap<string, string> = new Map([
 /** `--`, or the dash a phone's autocorrect makes of it, standing alone. */
 const SEPARATORS = ['--', '—', '–'];
 
-/** `name:` at a token's start, but not `https://`. */
-const NAMED = /([A-Za-z][A-Za-z0-9_-]{0,63}):(?!\/\/)/y;
+/** `name:` at a token's start, but not `https://` nor a URI such as `spotify:track:...`. */
+const NAMED = /(?!spotify:)([A-Za-z][A-Za-z0-9_-]{0,63}):(?!\/\/)/iy;
 
 export interface Token {
   /** The token's text, without its quotes and with escapes applied when quoted. */

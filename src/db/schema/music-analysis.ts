@@ -14,7 +14,10 @@ export interface AudioFeatures {
   tempo?: number;
   key?: number;
   mode?: number;
+  /** Which provider gave the features (spotify, reccobeats). */
   source?: string;
+  /** Where the predicted mood came from: audio-features (local model), language-model or unknown. */
+  moodSource?: string;
 }
 
 /** `music_analysis` as specified: one analysed track shared by a user. */

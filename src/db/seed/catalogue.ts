@@ -179,6 +179,7 @@ export class Catalogue {
       key: rng.int(0, 11),
       mode: rng.chance(0.65) ? 1 : 0,
       source: 'seed',
+      moodSource: 'audio-features',
     };
     const artistName = this.artistName(rng.int(0, this.artistCount - 1));
     const trackName = makeTrackName(rng, live, () => this.artistName(rng.int(0, this.artistCount - 1)));

@@ -125,6 +125,7 @@ function toEmbed(reply: Reply, extraText: string): APIEmbed | undefined {
     ...(description ? { description } : {}),
     ...(fields.length > 0 ? { fields } : {}),
     ...(reply.color ? { color: COLORS[reply.color] } : {}),
+    ...(reply.image && /^https:\/\//.test(reply.image.url) ? { thumbnail: { url: reply.image.url } } : {}),
   };
 }
 

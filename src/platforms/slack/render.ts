@@ -88,6 +88,9 @@ export function renderSlackMessage(reply: Reply, options: RenderOptions = {}): S
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
   }
   blocks.push(...fieldBlocks(reply.fields ?? []));
+  if (reply.image && /^https:\/\//.test(reply.image.url)) {
+    blocks.push({ type: 'image', image_url: reply.image.url, alt_text: cut(reply.image.alt, 2000) });
+  }
   if (options.filesNote) {
     blocks.push({
       type: 'context',

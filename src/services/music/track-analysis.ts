@@ -1,0 +1,141 @@
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import { LruCache } from '../../core/lru-cache.js';
+import type { Db } from '../../db/database.js';
+import { findLatestAnalysisOfTrack, insertMusicAnalysis } from '../../db/repositories/music-analysis.js';
+import type { MusicAnalysis } from '../../db/schema/index.js';
+import type {
+  AudioFeatures,
+  AudioFeaturesProvider,
+  MetadataProvider,
+  MoodPrediction,
+  SpotifyLink,
+  TrackMetadata,
+} from '../../integrations/music-types.js';
+
+/** What one share of a link came to. */
+export type ShareOutcome =
+  | { kind: 'track'; analysis: MusicAnalysis; prediction: MoodPrediction; reused: boolean }
+  | { kind: 'not-a-track'; linkKind: 'album' | 'playlist' | 'artist' | 'episode' | 'show' }
+  | { kind: 'not-found'; trackId: string }
+  | { kind: 'unresolved' }
+  | { kind: 'unavailable'; trackId: string };
+
+export interface TrackAnalysisService {
+  /** Analyses the link's track (or reuses an earlier analysis) and records that this user shared it. */
+  share(userId: number, link: SpotifyLink): Promise<ShareOutcome>;
+}
+
+export interface TrackAnalysisDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metadata: MetadataProvider;
+  features: AudioFeaturesProvider;
+  /** The local model: a mood from audio features. */
+  predict(features: AudioFeatures): MoodPrediction;
+  /** The language model's refinement, when configured; returns the local prediction on any failure. */
+  refine?: (input: {
+    trackName: string;
+    artistName: string;
+    features?: AudioFeatures;
+    local: MoodPrediction;
+  }) => Promise<MoodPrediction>;
+  resolveShortLink(url: string): Promise<SpotifyLink | undefined>;
+}
+
+/** An analysis as reused across users: everything but who shared it and when. */
+type Template = Omit<MusicAnalysis, 'id' | 'userId' | 'createdAt'>;
+
+const UNKNOWN: MoodPrediction = { mood: 'unknown', confidence: 0.1, source: 'unknown' };
+
+/**
+ * Track analysis with reuse: one analysis per track serves every user. A track seen before (in this
+ * process's LRU, or in music_analysis by spotify_track_id) answers with no outbound call; a new one
+ * asks metadata, then audio features, then the local model, then (optionally) the language model.
+ * Every share still stores a row for the user who shared it.
+ */
+export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalysisService {
+  const cache = new LruCache<string, Template>(5_000, 6 * 3_600_000);
+  // Two people sharing one new track at once cause one analysis, not two.
+  const inFlight = new Map<string, Promise<Template | 'not-found' | 'unavailable'>>();
+  const log = deps.logger.child({ component: 'track-analysis' });
+
+  async function analyse(trackId: string): Promise<Template | 'not-found' | 'unavailable'> {
+    let metadata: TrackMetadata | undefined;
+    try {
+      metadata = await deps.metadata.track(trackId);
+    } catch (error) {
+      log.warn({ err: error, trackId }, 'track metadata unavailable');
+      return 'unavailable';
+    }
+    if (!metadata) return 'not-found';
+    const features = await deps.features.features(trackId);
+    let prediction = features ? deps.predict(features) : UNKNOWN;
+    if (deps.refine) {
+      prediction = await deps.refine({
+        trackName: metadata.name,
+        artistName: metadata.artist,
+        ...(features ? { features } : {}),
+        local: prediction,
+      });
+    }
+    return {
+      spotifyTrackId: trackId,
+      trackName: metadata.name,
+      artistName: metadata.artist,
+      albumImage: metadata.albumImage,
+      // Where the prediction came from travels with the features (the table has no column for it).
+      audioFeatures: { ...(features ?? {}), moodSource: prediction.source },
+      predictedMood: prediction.mood,
+      moodConfidence: prediction.confidence,
+    };
+  }
+
+  async function template(
+    trackId: string,
+  ): Promise<{ value: Template | 'not-found' | 'unavailable'; reused: boolean }> {
+    const cached = cache.get(trackId);
+    if (cached) return { value: cached, reused: true };
+    const stored = await findLatestAnalysisOfTrack(deps.db, trackId);
+    if (stored) {
+      const { id: _id, userId: _user, createdAt: _at, ...rest } = stored;
+      cache.set(trackId, rest);
+      return { value: rest, reused: true };
+    }
+    let pending = inFlight.get(trackId);
+    if (!pending) {
+      pending = analyse(trackId).finally(() => inFlight.delete(trackId));
+      inFlight.set(trackId, pending);
+    }
+    const value = await pending;
+    if (typeof value !== 'string') cache.set(trackId, value);
+    return { value, reused: false };
+  }
+
+  return {
+    async share(userId, link) {
+      let target = link;
+      if (target.kind === 'short') {
+        const resolved = await deps.resolveShortLink(target.url);
+        if (!resolved || resolved.kind === 'short') return { kind: 'unresolved' };
+        target = resolved;
+      }
+      if (target.kind !== 'track') return { kind: 'not-a-track', linkKind: target.kind };
+      const { value, reused } = await template(target.id);
+      if (value === 'not-found') return { kind: 'not-found', trackId: target.id };
+      if (value === 'unavailable') return { kind: 'unavailable', trackId: target.id };
+      const analysis = await insertMusicAnalysis(deps.db, { ...value, userId, createdAt: deps.clock.now() });
+      return { kind: 'track', analysis, prediction: predictionOf(value), reused };
+    },
+  };
+}
+
+function predictionOf(template: Template): MoodPrediction {
+  const source = template.audioFeatures?.moodSource;
+  return {
+    mood: (template.predictedMood as MoodPrediction['mood'] | null) ?? 'unknown',
+    confidence: template.moodConfidence ?? 0,
+    source: source === 'audio-features' || source === 'language-model' ? source : 'unknown',
+  };
+}
