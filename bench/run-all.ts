@@ -6,11 +6,13 @@ import { runDiscordInteractions } from './discord-interactions.js';
 import { runMoodWrite } from './mood-write.js';
 import { runSlackHttp } from './slack-http.js';
 import { type BenchFigure, table } from './support.js';
+import { runTrackAnalysis } from './track-analysis.js';
 
 const benches: Array<{ name: string; run: () => Promise<{ figures: BenchFigure[]; report: string }> }> = [
   { name: 'mood-write', run: runMoodWrite },
   { name: 'discord-interactions', run: runDiscordInteractions },
   { name: 'slack-http', run: runSlackHttp },
+  { name: 'track-analysis', run: runTrackAnalysis },
 ];
 
 const figures: BenchFigure[] = [];

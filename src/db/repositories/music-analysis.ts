@@ -1,5 +1,7 @@
 import { and, desc, eq, gte } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../database.js';
+import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type MusicAnalysis, musicAnalysis, type NewMusicAnalysis } from '../schema/index.js';
 import { boundedLimit, storableText } from './text-guard.js';
 
@@ -51,4 +53,42 @@ export async function listUserAnalyses(
     )
     .orderBy(desc(musicAnalysis.createdAt), desc(musicAnalysis.id))
     .limit(boundedLimit(options.limit, 50, 1000));
+}
+
+const shareStatement: PreparedStatement = {
+  name: 'moodscale_record_share_v1',
+  text: `INSERT INTO music_analysis (user_id, spotify_track_id, track_name, artist_name, album_image,
+                                   audio_features, predicted_mood, mood_confidence)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
+         RETURNING id, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`,
+};
+
+const shareRow = z.object({ id: z.coerce.number(), created_ms: z.coerce.number() });
+
+/**
+ * Records that a user shared a track, copying a known analysis: the hot path of a share that needs no
+ * outbound call, so one prepared statement instead of the query builder.
+ */
+export async function recordShare(db: Db, input: MusicAnalysisInput): Promise<MusicAnalysis> {
+  const values = {
+    spotifyTrackId: storableText(input.spotifyTrackId, 'track id'),
+    trackName: storableText(input.trackName, 'track name'),
+    artistName: storableText(input.artistName, 'artist name'),
+    albumImage: storableText(input.albumImage ?? null, 'album image'),
+    audioFeatures: input.audioFeatures ?? null,
+    predictedMood: storableText(input.predictedMood ?? null, 'predicted mood'),
+    moodConfidence: input.moodConfidence ?? null,
+  };
+  const [row] = await runPrepared(db, shareStatement, [
+    input.userId,
+    values.spotifyTrackId,
+    values.trackName,
+    values.artistName,
+    values.albumImage,
+    values.audioFeatures === null ? null : JSON.stringify(values.audioFeatures),
+    values.predictedMood,
+    values.moodConfidence,
+  ]);
+  const inserted = shareRow.parse(row);
+  return { id: inserted.id, userId: input.userId, createdAt: new Date(inserted.created_ms), ...values };
 }

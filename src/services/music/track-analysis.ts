@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { LruCache } from '../../core/lru-cache.js';
 import type { Db } from '../../db/database.js';
-import { findLatestAnalysisOfTrack, insertMusicAnalysis } from '../../db/repositories/music-analysis.js';
+import { findLatestAnalysisOfTrack, recordShare } from '../../db/repositories/music-analysis.js';
 import type { MusicAnalysis } from '../../db/schema/index.js';
 import type {
   AudioFeatures,
@@ -47,6 +47,11 @@ export interface TrackAnalysisDeps {
 /** An analysis as reused across users: everything but who shared it and when. */
 type Template = Omit<MusicAnalysis, 'id' | 'userId' | 'createdAt'>;
 
+interface Lookup {
+  value: Template | 'not-found' | 'unavailable';
+  reused: boolean;
+}
+
 const UNKNOWN: MoodPrediction = { mood: 'unknown', confidence: 0.1, source: 'unknown' };
 
 /**
@@ -58,7 +63,7 @@ const UNKNOWN: MoodPrediction = { mood: 'unknown', confidence: 0.1, source: 'unk
 export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalysisService {
   const cache = new LruCache<string, Template>(5_000, 6 * 3_600_000);
   // Two people sharing one new track at once cause one analysis, not two.
-  const inFlight = new Map<string, Promise<Template | 'not-found' | 'unavailable'>>();
+  const inFlight = new Map<string, Promise<Lookup>>();
   const log = deps.logger.child({ component: 'track-analysis' });
 
   async function analyse(trackId: string): Promise<Template | 'not-found' | 'unavailable'> {
@@ -92,25 +97,32 @@ export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalys
     };
   }
 
-  async function template(
-    trackId: string,
-  ): Promise<{ value: Template | 'not-found' | 'unavailable'; reused: boolean }> {
+  /**
+   * The track's analysis: from memory, else from the database, else made now. The memory and in-flight
+   * checks happen together before any await, so concurrent shares of one track share one lookup.
+   */
+  async function template(trackId: string): Promise<Lookup> {
     const cached = cache.get(trackId);
     if (cached) return { value: cached, reused: true };
+    const joined = inFlight.get(trackId);
+    if (joined) return { value: (await joined).value, reused: true };
+    const pending = lookup(trackId)
+      .then((result) => {
+        if (typeof result.value !== 'string') cache.set(trackId, result.value);
+        return result;
+      })
+      .finally(() => inFlight.delete(trackId));
+    inFlight.set(trackId, pending);
+    return pending;
+  }
+
+  async function lookup(trackId: string): Promise<Lookup> {
     const stored = await findLatestAnalysisOfTrack(deps.db, trackId);
     if (stored) {
       const { id: _id, userId: _user, createdAt: _at, ...rest } = stored;
-      cache.set(trackId, rest);
       return { value: rest, reused: true };
     }
-    let pending = inFlight.get(trackId);
-    if (!pending) {
-      pending = analyse(trackId).finally(() => inFlight.delete(trackId));
-      inFlight.set(trackId, pending);
-    }
-    const value = await pending;
-    if (typeof value !== 'string') cache.set(trackId, value);
-    return { value, reused: false };
+    return { value: await analyse(trackId), reused: false };
   }
 
   return {
@@ -125,7 +137,7 @@ export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalys
       const { value, reused } = await template(target.id);
       if (value === 'not-found') return { kind: 'not-found', trackId: target.id };
       if (value === 'unavailable') return { kind: 'unavailable', trackId: target.id };
-      const analysis = await insertMusicAnalysis(deps.db, { ...value, userId, createdAt: deps.clock.now() });
+      const analysis = await recordShare(deps.db, { ...value, userId });
       return { kind: 'track', analysis, prediction: predictionOf(value), reused };
     },
   };

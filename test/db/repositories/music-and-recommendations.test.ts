@@ -152,3 +152,36 @@ describeEachDatabase('personality insights repository', (getDb) => {
     expect(await findLatestInsight(getDb().db, user.id)).toBeUndefined();
   });
 });
+
+describeEachDatabase('recording a share', (getDb) => {
+  it('GIVEN a known analysis WHEN a user shares it THEN a row with every column is stored for them', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const { recordShare } = await import('../../../src/db/repositories/music-analysis.js');
+    const row = await recordShare(db, { userId: user.id, ...track('shared-fast') });
+    expect(row).toMatchObject({ userId: user.id, ...track('shared-fast') });
+    const [stored] = await listUserAnalyses(db, user.id);
+    expect(stored).toEqual(row);
+  });
+
+  it('GIVEN no features and a NUL in the name THEN nulls are stored, and the NUL is a UserError', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const { recordShare } = await import('../../../src/db/repositories/music-analysis.js');
+    const bare = await recordShare(db, {
+      userId: user.id,
+      spotifyTrackId: 'x',
+      trackName: 'n',
+      artistName: 'a',
+    });
+    expect([bare.audioFeatures, bare.predictedMood, bare.moodConfidence, bare.albumImage]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    await expect(
+      recordShare(db, { userId: user.id, spotifyTrackId: 'x', trackName: '\u0000', artistName: 'a' }),
+    ).rejects.toBeInstanceOf(UserError);
+  });
+});
