@@ -31,8 +31,8 @@ export interface AudioFeaturesProvider {
   features(trackId: string): Promise<AudioFeatures | undefined>;
 }
 
-/** The fixed mood vocabulary of track analysis. */
-export const trackMoods = [
+/** The moods a track can be given: the fixed vocabulary of track analysis, 'unknown' aside. */
+export const knownTrackMoods = [
   'happy',
   'energetic',
   'calm',
@@ -41,8 +41,9 @@ export const trackMoods = [
   'melancholic',
   'romantic',
   'dark',
-  'unknown',
 ] as const;
+/** The fixed mood vocabulary of track analysis. */
+export const trackMoods = [...knownTrackMoods, 'unknown'] as const;
 export type TrackMood = (typeof trackMoods)[number];
 
 /** A predicted mood, how sure, and where it came from. */

@@ -1,3 +1,4 @@
+import { knownTrackMoods } from '../../integrations/music-types.js';
 import type { AudioFeatures } from '../schema/index.js';
 import { clamp, type Random, randomFor, round } from './random.js';
 import {
@@ -11,16 +12,8 @@ import {
   trackPhrases,
 } from './vocabulary.js';
 
-export const trackMoods = [
-  'happy',
-  'energetic',
-  'calm',
-  'sad',
-  'tense',
-  'melancholic',
-  'romantic',
-  'dark',
-] as const;
+/** The moods the seed gives tracks: the product's vocabulary ('unknown' aside). */
+export const trackMoods = knownTrackMoods;
 export type TrackMood = (typeof trackMoods)[number];
 
 /** One track of the mock catalogue, with what an analysis of it stores. */

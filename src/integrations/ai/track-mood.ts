@@ -1,18 +1,10 @@
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import type { AudioFeatures, MoodPrediction } from '../music-types.js';
+import { type AudioFeatures, knownTrackMoods, type MoodPrediction } from '../music-types.js';
 import type { AiClient } from './openai-client.js';
 
-export const refinableMoods = [
-  'happy',
-  'energetic',
-  'calm',
-  'sad',
-  'tense',
-  'melancholic',
-  'romantic',
-  'dark',
-] as const;
+/** What the model may answer: every mood of the vocabulary but 'unknown'. */
+export const refinableMoods = knownTrackMoods;
 
 export const trackMoodAnswer = z.object({
   mood: z.enum(refinableMoods),
