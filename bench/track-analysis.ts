@@ -52,6 +52,7 @@ export async function runTrackAnalysis(): Promise<{ figures: BenchFigure[]; repo
           spotifyAccountsUrl: spotify.url,
           oembedUrl: spotify.oembedUrl,
           reccoBeatsUrl: recco.url,
+          redirectUri: undefined,
         },
         ai: undefined,
         allowLoopbackForTests: true,

@@ -8,6 +8,7 @@ import link from './link.js';
 import mood from './mood.js';
 import settings from './settings.js';
 import share from './share.js';
+import spotify from './spotify.js';
 
 /** Every command, in the order /help lists them. */
 export const allCommands: AnyCommand<Services>[] = [
@@ -18,6 +19,7 @@ export const allCommands: AnyCommand<Services>[] = [
   exportCommand,
   forget,
   link,
+  spotify,
   help,
 ];
 

@@ -6,6 +6,12 @@ import { type Clock, systemClock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
+import { createHttpServer, type HttpServer } from './http/http-server.js';
+import {
+  createSpotifyCallbackHandler,
+  SPOTIFY_CALLBACK_PATH,
+  spotifyCallbackRoute,
+} from './http/spotify-callback.js';
 import { createConsoleChat } from './platforms/console/console-chat.js';
 import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
 import { createDiscordAdapter, type DiscordAdapter } from './platforms/discord/discord-adapter.js';
@@ -85,9 +91,33 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       })
     : undefined;
   if (discord) platforms.push(discord);
+  // The Spotify callback is served on PORT: by Slack's HTTP receiver when it holds the port, else by
+  // a small server of our own (only when linking is configured, so no port opens for nothing).
+  const account = services.spotifyAccount;
+  const slackHoldsPort = config.slack?.mode === 'http';
   const slack = config.slack
-    ? createSlackAdapter({ dispatcher, config: config.slack, port: config.http.port, logger })
+    ? createSlackAdapter({
+        dispatcher,
+        config: config.slack,
+        port: config.http.port,
+        logger,
+        ...(account && slackHoldsPort
+          ? {
+              customRoutes: [
+                {
+                  path: SPOTIFY_CALLBACK_PATH,
+                  method: ['GET'],
+                  handler: createSpotifyCallbackHandler(account, logger),
+                },
+              ],
+            }
+          : {}),
+      })
     : undefined;
+  const http: HttpServer | undefined =
+    account && !slackHoldsPort
+      ? createHttpServer({ port: config.http.port, routes: [spotifyCallbackRoute(account, logger)], logger })
+      : undefined;
   if (slack) platforms.push(slack);
   // Discord reports refusals itself (above); Slack's are recorded here, on the shared path.
   const sendDirect = createSendDirect({ discord, slack }, (to) =>
@@ -110,6 +140,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   const started: PlatformAdapter[] = [];
   try {
+    await http?.start();
     for (const platform of platforms) {
       await platform.start();
       started.push(platform);
@@ -117,6 +148,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   } catch (error) {
     // A platform that cannot start (bad token) must not leave the others connected or the database open.
     for (const platform of started.reverse()) await platform.stop().catch(() => undefined);
+    await http?.stop().catch(() => undefined);
     await services.audit.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
@@ -136,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       stopping ??= (async () => {
         for (const platform of platforms)
           await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
+        await http?.stop().catch((e: unknown) => logger.warn({ err: e }, 'http server stop failed'));
         await services.audit.close();
         await database.close();
         logger.info('MoodScale stopped');

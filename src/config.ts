@@ -66,6 +66,7 @@ export const envSchema = z.object({
     z.string().regex(/^\d{15,25}$/, { error: 'expected a numeric server (guild) id' }),
   ),
   DISCORD_API_URL: optional(z.url({ error: 'expected a URL such as http://127.0.0.1:8080/api' })),
+  DISCORD_MESSAGE_CONTENT: withDefault(booleanFlag, 'false'),
 
   SLACK_BOT_TOKEN: optional(
     z.string().startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' }),
@@ -95,6 +96,9 @@ export const envSchema = z.object({
   RECCOBEATS_API_URL: withDefault(
     z.url({ error: 'expected a URL such as https://api.reccobeats.com' }),
     'https://api.reccobeats.com',
+  ),
+  SPOTIFY_REDIRECT_URI: optional(
+    z.url({ error: 'expected a URL such as http://127.0.0.1:3000/spotify/callback' }),
   ),
   OPENAI_API_KEY: optional(z.string()),
   OPENAI_BASE_URL: optional(z.url({ error: 'expected a URL such as https://api.openai.com/v1' })),
@@ -130,7 +134,13 @@ export interface Config {
   console: { user: string | undefined };
   /** Present when DISCORD_TOKEN is set. */
   discord:
-    | { token: string; applicationId: string; guildId: string | undefined; apiUrl: string | undefined }
+    | {
+        token: string;
+        applicationId: string;
+        guildId: string | undefined;
+        apiUrl: string | undefined;
+        messageContent: boolean;
+      }
     | undefined;
   /** Present when SLACK_BOT_TOKEN is set. */
   slack:
@@ -149,6 +159,8 @@ export interface Config {
     spotifyAccountsUrl: string;
     oembedUrl: string;
     reccoBeatsUrl: string;
+    /** Where Spotify sends the browser back after /spotify connect (this bot's PORT). */
+    redirectUri: string | undefined;
   };
   /** Present when OPENAI_API_KEY is set (any OpenAI-compatible server with OPENAI_BASE_URL). */
   ai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
@@ -232,6 +244,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           applicationId: env.DISCORD_APPLICATION_ID!,
           guildId: env.DISCORD_GUILD_ID,
           apiUrl: env.DISCORD_API_URL,
+          messageContent: env.DISCORD_MESSAGE_CONTENT,
         }
       : undefined,
     slack: env.SLACK_BOT_TOKEN
@@ -253,6 +266,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       spotifyAccountsUrl: env.SPOTIFY_ACCOUNTS_URL,
       oembedUrl: env.SPOTIFY_OEMBED_URL,
       reccoBeatsUrl: env.RECCOBEATS_API_URL,
+      redirectUri: env.SPOTIFY_REDIRECT_URI,
     },
     ai: env.OPENAI_API_KEY
       ? { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL }

@@ -16,6 +16,10 @@ import type { TrackAnalysisService } from './music/track-analysis.js';
 import { createPrivacyService, type PrivacyService } from './privacy/privacy-service.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createSettingsService, type SettingsService } from './settings-service.js';
+import {
+  createSpotifyAccountService,
+  type SpotifyAccountService,
+} from './spotify-account/spotify-account-service.js';
 
 /** Everything a command handler may use. Built once by the composition root, or by a test. */
 export interface Services {
@@ -27,6 +31,8 @@ export interface Services {
   privacy: PrivacyService;
   links: LinkService;
   tracks: TrackAnalysisService;
+  /** Present when Spotify linking is configured (client id and redirect URI). */
+  spotifyAccount: SpotifyAccountService | undefined;
   confirmations: ConfirmationCodes;
   audit: AuditWriter;
   rateLimiter: RateLimiter;
@@ -55,6 +61,7 @@ const defaultMusic: MusicSettings = {
     spotifyAccountsUrl: 'https://accounts.spotify.com',
     oembedUrl: 'https://open.spotify.com/oembed',
     reccoBeatsUrl: 'https://api.reccobeats.com',
+    redirectUri: undefined,
   },
   ai: undefined,
 };
@@ -63,6 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
   const identities = createIdentityService({ db });
   const moods = createMoodService({ db, clock });
+  const music = deps.music ?? defaultMusic;
   const derive = (purpose: string) =>
     createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();
   return {
@@ -70,7 +78,23 @@ export function createServices(deps: ServiceDeps): Services {
     logger,
     identities,
     moods,
-    tracks: buildTrackAnalysis({ db, clock, logger, settings: deps.music ?? defaultMusic }),
+    tracks: buildTrackAnalysis({ db, clock, logger, settings: music }),
+    spotifyAccount:
+      music.music.spotify && music.music.redirectUri
+        ? createSpotifyAccountService({
+            db,
+            cipher: deps.cipher,
+            clock,
+            logger,
+            settings: {
+              clientId: music.music.spotify.clientId,
+              redirectUri: music.music.redirectUri,
+              accountsUrl: music.music.spotifyAccountsUrl,
+              apiUrl: music.music.spotifyApiUrl,
+              secret: derive('spotify-oauth'),
+            },
+          })
+        : undefined,
     settings: createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) }),
     privacy: createPrivacyService({ db, clock, identities }),
     links: createLinkService({

@@ -3,7 +3,9 @@ import {
   type APIApplicationCommandOptionChoice,
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  type RESTPostAPIApplicationCommandsJSONBody,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { AnyCommand, AnyOption } from '../../core/commands/index.js';
 
@@ -108,11 +110,26 @@ export function toDiscordCommand(command: AnyCommand): RESTPostAPIChatInputAppli
   };
 }
 
-/** Every command as Discord JSON, in registration order; more than Discord allows is a programming error. */
-export function buildCommandJson(
-  commands: Iterable<AnyCommand>,
-): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  const json = [...commands].map(toDiscordCommand);
+/** The message context-menu command (right-click a message > Apps) that runs /share on its first link. */
+export const ANALYZE_TRACK_MENU = 'Analyze track';
+
+/**
+ * "Analyze track" as Discord's MESSAGE command JSON (type 3). Such commands have a name with spaces and
+ * an empty description; Discord hands the target message, content included, to the interaction, so it
+ * works without the Message Content intent.
+ */
+export function analyzeTrackMenuJson(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
+  return { type: ApplicationCommandType.Message, name: ANALYZE_TRACK_MENU };
+}
+
+/**
+ * Every command as Discord JSON, in registration order, then the "Analyze track" menu when `share` is
+ * among them; more than Discord allows is a programming error.
+ */
+export function buildCommandJson(commands: Iterable<AnyCommand>): RESTPostAPIApplicationCommandsJSONBody[] {
+  const list = [...commands];
+  const json: RESTPostAPIApplicationCommandsJSONBody[] = list.map(toDiscordCommand);
+  if (list.some((c) => c.name === 'share')) json.push(analyzeTrackMenuJson());
   if (json.length > DISCORD_LIMITS.commands) {
     throw new Error(`Discord allows ${DISCORD_LIMITS.commands} commands; ${json.length} are declared.`);
   }

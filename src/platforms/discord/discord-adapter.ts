@@ -7,6 +7,8 @@ import {
   type CommandInteractionOption,
   Events,
   type Interaction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
   MessageFlags,
   RESTEvents,
   type User,
@@ -15,9 +17,11 @@ import { type Clock, systemClock } from '../../core/clock.js';
 import { type Reply, reply as replies, splitCommandLine, suggest } from '../../core/commands/index.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { SpotifyLink } from '../../integrations/music-types.js';
+import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
-import { buildCommandJson, clip } from './command-json.js';
+import { ANALYZE_TRACK_MENU, buildCommandJson, clip } from './command-json.js';
 import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
 import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
 import {
@@ -64,6 +68,22 @@ export interface DiscordAdapter extends PlatformAdapter, DirectMessenger {
 }
 
 const RESTARTING = replies.error('MoodScale is restarting. Try again in a moment.');
+const NO_TRACK_LINK = replies.error(
+  'There is no Spotify track link in that message. Use it on a message with an open.spotify.com/track/… link.',
+);
+
+/** At most this many links of one message are analysed (each is a /share, with its outbound calls). */
+export const MAX_LINKS_PER_MESSAGE = 3;
+
+const MESSAGE_CONTENT_HINT =
+  'Spotify links in ordinary messages are not answered: to turn that on, enable the Message Content Intent ' +
+  '(Developer Portal > your app > Bot > Message Content Intent), then set DISCORD_MESSAGE_CONTENT=true and ' +
+  'restart. /share and the "Analyze track" message menu work without it.';
+
+/** The link as text /share reads: a canonical open.spotify.com URL, or the short link as found. */
+export function spotifyLinkUrl(link: SpotifyLink): string {
+  return link.kind === 'short' ? link.url : `https://open.spotify.com/${link.kind}/${link.id}`;
+}
 const NOT_MINE = replies.error('This button no longer works. Run the command again.');
 
 /** The values Discord delivered, keyed by option name; the dispatcher validates them like typed text. */
@@ -100,8 +120,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const clock = options.clock ?? systemClock;
   const ackAfterMs = options.ackAfterMs ?? 1500;
   const log = options.logger.child({ platform: 'discord' });
+  const messageContent = config.messageContent ?? false;
   const client = createDiscordClient(config);
-  const url = inviteLink(config.applicationId);
+  const url = inviteLink(config.applicationId, messageContent);
   const inFlight = new Set<Promise<void>>();
   let accepting = false;
   let connected = false;
@@ -130,7 +151,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
    * deferred first (ephemeral unless `deferPublicly`) and completed with an edit.
    */
   async function answer(
-    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    interaction: ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction,
     pending: Promise<Outcome>,
     waitMs: number,
     deferPublicly: boolean,
@@ -164,6 +185,55 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       invocationId: interaction.id,
     });
     await answer(interaction, pending, command?.slow ? 0 : ackAfterMs, command?.visibility === 'public');
+  }
+
+  /** "Analyze track" on a message: /share of its first Spotify link, answered publicly with the card. */
+  async function onAnalyzeTrack(interaction: MessageContextMenuCommandInteraction): Promise<void> {
+    // Interactions carry the target message with its content, with or without the Message Content intent.
+    const [link] = findSpotifyLinks(interaction.targetMessage.content, 1);
+    if (!link) {
+      await interaction.reply(renderReply(NO_TRACK_LINK, { now: clock.now() }));
+      return;
+    }
+    const pending = dispatcher.dispatch({
+      ...identityOf(interaction.user),
+      command: 'share',
+      input: { values: { url: spotifyLinkUrl(link) } },
+      invocationId: interaction.id,
+    });
+    // share is slow (outbound calls): defer publicly at once; a private answer replaces the placeholder.
+    await answer(interaction, pending, 0, true);
+  }
+
+  /**
+   * A server message (DISCORD_MESSAGE_CONTENT=true): each Spotify track link in it, at most
+   * MAX_LINKS_PER_MESSAGE, is shared for its author and answered with a reply card. Bots (MoodScale
+   * included), webhooks and system messages are ignored; private answers (errors, albums) are not posted.
+   */
+  async function onMessage(message: Message): Promise<void> {
+    if (!accepting) return;
+    if (message.author.bot || message.webhookId !== null || message.system) return;
+    if (message.author.id === client.user?.id) return;
+    const links = findSpotifyLinks(message.content, MAX_LINKS_PER_MESSAGE);
+    for (const [index, link] of links.entries()) {
+      const { reply, outcome } = await dispatcher.dispatch({
+        ...identityOf(message.author),
+        command: 'share',
+        input: { values: { url: spotifyLinkUrl(link) } },
+        invocationId: `discord-message:${message.id}:${index}`,
+      });
+      if (reply.visibility !== 'public') {
+        log.debug(
+          { messageId: message.id, channelId: message.channelId, outcome, kind: link.kind },
+          'a Spotify link in a message got a private answer; nothing posted in the channel',
+        );
+        continue;
+      }
+      await message.reply({
+        ...renderMessage(reply, { now: clock.now() }),
+        allowedMentions: { parse: [], repliedUser: false },
+      });
+    }
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -221,7 +291,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         return;
       }
       if (interaction.isChatInputCommand()) await onCommand(interaction);
-      else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      else if (interaction.isMessageContextMenuCommand()) {
+        if (interaction.commandName === ANALYZE_TRACK_MENU) await onAnalyzeTrack(interaction);
+      } else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
     } catch (error) {
       const level = discordCodeOf(error) === DiscordCode.MissingPermissions ? 'error' : 'warn';
@@ -232,11 +304,24 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
   }
 
-  client.on(Events.InteractionCreate, (interaction) => {
-    const task = handle(interaction);
+  const track = (task: Promise<void>): void => {
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
-  });
+  };
+  client.on(Events.InteractionCreate, (interaction) => track(handle(interaction)));
+  if (messageContent) {
+    client.on(Events.MessageCreate, (message) =>
+      track(
+        onMessage(message).catch((error: unknown) => {
+          const level = discordCodeOf(error) === DiscordCode.MissingPermissions ? 'error' : 'warn';
+          log[level](
+            { err: error, messageId: message.id, channelId: message.channelId },
+            `could not answer a Spotify link in a message: ${describeDiscordError(error)}`,
+          );
+        }),
+      ),
+    );
+  }
   // discord.js resumes a dropped gateway session by itself (replaying missed events); these only report.
   client.on(Events.ShardReconnecting, (shardId) => {
     log.warn({ shardId }, 'discord gateway connection lost; discord.js is reconnecting and will resume');
@@ -247,7 +332,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   client.on(Events.ShardDisconnect, (event, shardId) => {
     // Before the first connection, start() reports the failure itself.
     if (!connected) return;
-    const advice = gatewayCloseAdvice(event.code);
+    const advice = gatewayCloseAdvice(event.code, { messageContent });
     log.error(
       { shardId, code: event.code },
       advice ?? `discord gateway closed with ${event.code} and will not reconnect`,
@@ -279,7 +364,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.login(config.token);
     } catch (error) {
       accepting = false;
-      const { message, configuration } = explainLoginError(error);
+      const { message, configuration } = explainLoginError(error, { messageContent });
       log.error({ err: error }, message);
       await client.destroy().catch(() => undefined);
       throw configuration ? new ConfigError(message) : new Error(message, { cause: error });
@@ -301,6 +386,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       );
     }
     connected = true;
+    if (!messageContent) log.info(MESSAGE_CONTENT_HINT);
     log.info(
       { inviteUrl: url },
       'add MoodScale to a server with this link (scopes bot and applications.commands; no permissions needed)',

@@ -8,6 +8,11 @@ export interface DiscordSettings {
   guildId: string | undefined;
   /** REST base URL (a REST proxy in production, a fake in tests); Discord's when undefined. */
   apiUrl: string | undefined;
+  /**
+   * DISCORD_MESSAGE_CONTENT: read ordinary messages for Spotify links. Needs the privileged Message
+   * Content intent enabled in the Developer Portal, or Discord closes the gateway with 4014. Off when absent.
+   */
+  messageContent?: boolean;
 }
 
 /**
@@ -18,30 +23,54 @@ export interface DiscordSettings {
  */
 export const BOT_PERMISSIONS = new PermissionsBitField([]);
 
+/**
+ * With DISCORD_MESSAGE_CONTENT=true the bot answers links in channels with a reply of its own: it must see
+ * the channel, send messages with embeds, and read the history to reply to a message (1024 + 2048 +
+ * 16384 + 65536 = 84992).
+ */
+export const MESSAGE_CONTENT_PERMISSIONS = new PermissionsBitField([
+  PermissionsBitField.Flags.ViewChannel,
+  PermissionsBitField.Flags.SendMessages,
+  PermissionsBitField.Flags.EmbedLinks,
+  PermissionsBitField.Flags.ReadMessageHistory,
+]);
+
 /** The link that adds the bot to a server, with exactly the scopes and permissions it needs. */
-export function inviteLink(applicationId: string): string {
+export function inviteLink(applicationId: string, messageContent = false): string {
+  const permissions = messageContent ? MESSAGE_CONTENT_PERMISSIONS : BOT_PERMISSIONS;
   const query = new URLSearchParams({
     client_id: applicationId,
     scope: 'bot applications.commands',
-    permissions: BOT_PERMISSIONS.bitfield.toString(),
+    permissions: permissions.bitfield.toString(),
   });
   // URLSearchParams writes spaces as '+'; Discord's own links use %20.
   return `https://discord.com/oauth2/authorize?${query.toString().replaceAll('+', '%20')}`;
 }
 
 /**
- * The discord.js client MoodScale runs: the Guilds intent only, mentions off by default, and bounded
- * caches so memory stays flat in large servers.
+ * The gateway intents: Guilds, plus GuildMessages and the privileged MessageContent when
+ * `messageContent` is on (to find Spotify links in server messages). Direct messages are not read.
  */
-export function createDiscordClient(settings: Pick<DiscordSettings, 'apiUrl'>): Client {
+export function gatewayIntents(messageContent: boolean): GatewayIntentBits[] {
+  return messageContent
+    ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
+    : [GatewayIntentBits.Guilds];
+}
+
+/**
+ * The discord.js client MoodScale runs: the Guilds intent (plus message intents when `messageContent`
+ * is on), mentions off by default, and bounded caches so memory stays flat in large servers.
+ */
+export function createDiscordClient(settings: Pick<DiscordSettings, 'apiUrl' | 'messageContent'>): Client {
   return new Client({
     // Interactions (slash commands, autocomplete, buttons) reach the bot whatever its intents. Guilds is
     // not privileged and keeps discord.js's view of servers and channels right for interaction.guild and
-    // interaction.channel. Nothing privileged (message content, members, presences) is asked for, so the
-    // gateway never closes with 4014 and no verification review is needed. Direct messages are *sent*
-    // over REST (open the DM channel, then post to it); the DirectMessages intent only *receives* DM
-    // events, which MoodScale does not use.
-    intents: [GatewayIntentBits.Guilds],
+    // interaction.channel. By default nothing privileged (message content, members, presences) is asked
+    // for, so the gateway never closes with 4014 and no verification review is needed. With
+    // DISCORD_MESSAGE_CONTENT=true, GuildMessages and the privileged MessageContent are added so links
+    // in server messages can be answered. Direct messages are *sent* over REST (open the DM channel,
+    // then post to it); the DirectMessages intent only *receives* DM events, which MoodScale does not use.
+    intents: gatewayIntents(settings.messageContent ?? false),
     // A default for anything sent without explicit options; every message MoodScale renders sets it too.
     allowedMentions: { parse: [] },
     rest: settings.apiUrl ? { api: settings.apiUrl } : {},

@@ -56,12 +56,25 @@ export function describeDiscordError(error: unknown): string {
   return message;
 }
 
+/** What the bot asked the gateway for, which changes what some close codes mean. */
+export interface GatewayRequest {
+  /** DISCORD_MESSAGE_CONTENT=true: the privileged Message Content intent was requested. */
+  messageContent?: boolean;
+}
+
+const MESSAGE_CONTENT_REFUSED =
+  'Discord closed the gateway with 4014 (disallowed intents): DISCORD_MESSAGE_CONTENT=true asks for the privileged ' +
+  'Message Content intent, which is not enabled for this bot. Enable it in the Developer Portal (your app > Bot > ' +
+  'Privileged Gateway Intents > Message Content Intent), or set DISCORD_MESSAGE_CONTENT=false (/share and the ' +
+  '"Analyze track" message menu work without it).';
+
 /** What a gateway close code means for the operator, or undefined when discord.js handles it itself. */
-export function gatewayCloseAdvice(code: number): string | undefined {
+export function gatewayCloseAdvice(code: number, request: GatewayRequest = {}): string | undefined {
   switch (code) {
     case GatewayCloseCodes.AuthenticationFailed:
       return `Discord closed the gateway with 4004 (authentication failed): DISCORD_TOKEN is wrong or was reset. ${TOKEN_FIX}`;
     case GatewayCloseCodes.DisallowedIntents:
+      if (request.messageContent) return MESSAGE_CONTENT_REFUSED;
       return (
         'Discord closed the gateway with 4014 (disallowed intents): the bot asked for a privileged intent that is ' +
         'not enabled. MoodScale needs none; if you added one, enable it in the Developer Portal (your app > Bot > ' +
@@ -84,7 +97,10 @@ export function gatewayCloseAdvice(code: number): string | undefined {
  * Why `client.login()` failed, in words an operator can act on; `configuration` when the fix is in the
  * configuration or the Developer Portal (a bad token, a refused intent) rather than a passing outage.
  */
-export function explainLoginError(error: unknown): { message: string; configuration: boolean } {
+export function explainLoginError(
+  error: unknown,
+  request: GatewayRequest = {},
+): { message: string; configuration: boolean } {
   if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) {
     return {
       message: `Discord rejected DISCORD_TOKEN (401 Unauthorized). ${TOKEN_FIX}`,
@@ -102,7 +118,7 @@ export function explainLoginError(error: unknown): { message: string; configurat
     'Used an invalid API version': GatewayCloseCodes.InvalidAPIVersion,
   };
   const code = byMessage[message];
-  const advice = code === undefined ? undefined : gatewayCloseAdvice(code);
+  const advice = code === undefined ? undefined : gatewayCloseAdvice(code, request);
   if (advice) return { message: advice, configuration: true };
   return { message: `Could not connect to Discord: ${describeDiscordError(error)}`, configuration: false };
 }

@@ -1,4 +1,4 @@
-import { type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
+import { type REST, type RESTPostAPIApplicationCommandsJSONBody, Routes } from 'discord.js';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import { describeDiscordError } from './discord-errors.js';
@@ -19,7 +19,7 @@ export interface RegisterOptions {
   applicationId: string;
   /** Registers to this server only (instant updates while developing); global when undefined. */
   guildId: string | undefined;
-  commands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
+  commands: readonly RESTPostAPIApplicationCommandsJSONBody[];
   logger: Logger;
 }
 
@@ -42,12 +42,14 @@ const optionSchema = z.object({
 const commandSchema = z.object({
   type: z.number().optional(),
   name: z.string(),
-  description: z.string(),
+  // Context-menu commands (type 3) have none: Discord answers with an empty string.
+  description: z.string().default(''),
   options: z.array(optionSchema).optional(),
 });
 const commandListSchema = z.array(commandSchema);
 
-type RemoteCommand = z.infer<typeof commandSchema>;
+/** A command as declared or as Discord answers it (a context-menu command may have no description). */
+type RemoteCommand = z.input<typeof commandSchema>;
 type RemoteOption = z.infer<typeof optionSchema>;
 
 /** The comparable form of a command: defaults made explicit, absent fields absent, keys in one order. */
@@ -73,7 +75,7 @@ export function canonicalCommand(command: RemoteCommand): string {
   return JSON.stringify({
     type: command.type ?? 1,
     name: command.name,
-    description: command.description,
+    description: command.description ?? '',
     // Options keep their order: it is the order Discord shows, and required ones must come first.
     options: (command.options ?? []).map(canonicalOption),
   });

@@ -17,6 +17,31 @@ export const slashCommandSchema = z.object({
 
 export type SlashCommandPayload = z.infer<typeof slashCommandSchema>;
 
+/**
+ * A `message` event from a channel the bot is in (`message.channels`, `message.groups`), inside its
+ * `event_callback` (HTTP mode) or `events_api` envelope payload (Socket Mode); Bolt hands both over as
+ * the same body. Edits, deletions, joins and bot posts carry a `subtype` or `bot_id`.
+ */
+export const channelMessageEventSchema = z.object({
+  team_id: z.string().min(1).max(64),
+  event_id: z.string().max(200).optional(),
+  event: z.object({
+    type: z.literal('message'),
+    subtype: z.string().max(100).optional(),
+    channel: z.string().min(1).max(64),
+    channel_type: z.string().max(32).optional(),
+    user: z.string().min(1).max(64).optional(),
+    bot_id: z.string().max(64).optional(),
+    text: z.string().max(40_000).default(''),
+    ts: z.string().min(1).max(64),
+    thread_ts: z.string().min(1).max(64).optional(),
+    event_ts: z.string().max(64).optional(),
+    client_msg_id: z.string().max(200).optional(),
+  }),
+});
+
+export type ChannelMessageEvent = z.infer<typeof channelMessageEventSchema>;
+
 /** The fields of a `block_actions` payload (a button click) MoodScale reads. */
 export const blockActionsSchema = z.object({
   type: z.literal('block_actions'),

@@ -7,10 +7,13 @@ import {
   type RespondFn,
   type SlackActionMiddlewareArgs,
   type SlackCommandMiddlewareArgs,
+  type SlackEventMiddlewareArgs,
   webApi,
 } from '@slack/bolt';
 import { type Reply, splitCommandLine } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
+import type { SpotifyLink } from '../../integrations/music-types.js';
+import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
 import { boltLogger } from './bolt-logger.js';
@@ -18,6 +21,8 @@ import { createDeliveryDedupe, type DedupeOptions } from './delivery-dedupe.js';
 import { createDirectMessenger, type DirectResult } from './direct-messages.js';
 import {
   blockActionsSchema,
+  type ChannelMessageEvent,
+  channelMessageEventSchema,
   type SlashCommandPayload,
   slackApiFailure,
   slashCommandSchema,
@@ -86,6 +91,15 @@ interface Target {
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+type MessageEventArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
+
+/** At most this many links of one message are analysed (each is a /share, with its outbound calls). */
+export const MAX_LINKS_PER_MESSAGE = 3;
+
+/** The link as text /share reads: a canonical open.spotify.com URL, or the short link as found. */
+function spotifyLinkUrl(link: SpotifyLink): string {
+  return link.kind === 'short' ? link.url : `https://open.spotify.com/${link.kind}/${link.id}`;
+}
 
 const RESTARTING = 'MoodScale is restarting. Please send that again in a minute.';
 const RESPOND_TIMEOUT_MS = 15_000;
@@ -261,6 +275,79 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     });
   }
 
+  /** Shares each Spotify link of a channel message (at most 3) for its author and answers in its thread. */
+  async function answerLinks(
+    message: ChannelMessageEvent['event'] & { user: string },
+    teamId: string,
+    links: SpotifyLink[],
+  ): Promise<void> {
+    const profile = await profiles.get(teamId, message.user);
+    for (const [index, link] of links.entries()) {
+      if (stopping) return;
+      const { reply, outcome } = await dispatch({
+        identity: { platform: 'slack', workspaceId: teamId, externalUserId: message.user },
+        displayName: profile.displayName ?? null,
+        ...(profile.timeZone ? { defaultTimeZone: profile.timeZone } : {}),
+        command: 'share',
+        input: { values: { url: spotifyLinkUrl(link) } },
+        invocationId: `slack-message:${teamId}:${message.channel}:${message.ts}:${index}`,
+      });
+      if (reply.visibility !== 'public') {
+        log.debug(
+          { channel: message.channel, ts: message.ts, outcome, kind: link.kind },
+          'a Spotify link in a message got a private answer; nothing posted in the thread',
+        );
+        continue;
+      }
+      const rendered = renderSlackMessage(reply, { now: now() });
+      try {
+        // In the message's thread (the thread it is in, when it is a reply). No link_names: the card's
+        // text is escaped and mentions nobody.
+        await api.chat.postMessage({
+          channel: message.channel,
+          thread_ts: message.thread_ts ?? message.ts,
+          text: rendered.text,
+          blocks: rendered.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+      } catch (error) {
+        const failure = slackApiFailure(error);
+        log.warn(
+          { err: error, error: failure?.error, channel: message.channel },
+          'could not answer a Spotify link in the thread',
+        );
+      }
+    }
+  }
+
+  /**
+   * A message in a channel the bot is in: plain messages (and thread replies also sent to the channel)
+   * by people, with Spotify links, are answered in their thread. Bot posts, edits, deletions, joins and
+   * redeliveries are ignored.
+   */
+  async function onMessage({ body, context }: MessageEventArgs): Promise<void> {
+    const parsed = channelMessageEventSchema.safeParse(body);
+    if (!parsed.success) {
+      log.debug({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack message event skipped');
+      return;
+    }
+    const { event, team_id: teamId } = parsed.data;
+    if (event.subtype !== undefined && event.subtype !== 'thread_broadcast') return;
+    if (event.bot_id !== undefined || event.user === undefined) return;
+    if (context.botUserId !== undefined && event.user === context.botUserId) return;
+    if (stopping) return;
+    const links = findSpotifyLinks(event.text, MAX_LINKS_PER_MESSAGE);
+    if (links.length === 0) return;
+    const key = `message:${teamId}:${event.channel}:${event.client_msg_id ?? event.event_ts ?? event.ts}`;
+    if (!dedupe.first(key)) {
+      log.info({ retryNum: context.retryNum, channel: event.channel }, 'Slack message redelivery ignored');
+      return;
+    }
+    const message = { ...event, user: event.user };
+    enqueue(() => answerLinks(message, teamId, links));
+  }
+
   function build(bot: { botUserId: string | undefined; botId: string | undefined }): App {
     const common: AppOptions = {
       token: config.botToken,
@@ -299,6 +386,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     // A command in the manifest that this version does not know still gets an answer (the dispatcher's).
     built.command(new RegExp(`^/(?!(?:${names.map(escapeRegExp).join('|')})$)`), onCommand);
     built.action(/^ms:/, onAction);
+    built.event('message', onMessage);
     built.error(async (error) => {
       log.error({ err: error }, 'Slack event failed');
     });

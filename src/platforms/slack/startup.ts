@@ -10,6 +10,8 @@ export const REQUIRED_SCOPES: Readonly<Record<string, string>> = {
   'im:write': 'direct messages cannot be opened, so /export cannot deliver its files',
   'files:write': '/export cannot upload its files',
   'users:read': "new users get UTC instead of their Slack profile's time zone",
+  'channels:history': 'Spotify links posted in public channels are not answered',
+  'groups:history': 'Spotify links posted in private channels are not answered',
 };
 
 const TOKEN_ERRORS = new Set([

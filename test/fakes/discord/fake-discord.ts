@@ -80,6 +80,19 @@ export interface FakeDiscord {
     predicate: (request: RecordedRequest) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedRequest>;
+  /**
+   * A user posts `content` in a server channel: GUILD_CREATE first when this session has not seen the
+   * server (as Discord does after READY), then MESSAGE_CREATE. Returns the message.
+   */
+  postMessage(fields: {
+    author: UserJson;
+    content: string;
+    guildId?: string;
+    channelId?: string;
+    webhookId?: string;
+  }): MessageJson;
+  /** Messages the bot posted as replies (`message_reference`) to `messageId`. */
+  repliesTo(messageId: string): RecordedRequest[];
   /** The messages posted to a user's DM channel (including refused ones). */
   directMessagesTo(userId: string): RecordedRequest[];
   /** DMs to this user answer 50007 (the user does not accept them). */
@@ -90,6 +103,54 @@ export interface FakeDiscord {
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** A server with one text channel, as GUILD_CREATE delivers it with the Guilds intent. */
+function guildJson(guildId: string, channelId: string, ownerId: string): Record<string, unknown> {
+  return {
+    id: guildId,
+    name: 'Fake server',
+    icon: null,
+    owner_id: ownerId,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    mfa_level: 0,
+    nsfw_level: 0,
+    premium_tier: 0,
+    preferred_locale: 'en-US',
+    features: [],
+    roles: [
+      {
+        id: guildId,
+        name: '@everyone',
+        color: 0,
+        hoist: false,
+        position: 0,
+        permissions: '2248473465835073',
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
+    emojis: [],
+    stickers: [],
+    channels: [
+      { id: channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], nsfw: false },
+    ],
+    threads: [],
+    members: [],
+    voice_states: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+    member_count: 2,
+    large: false,
+    unavailable: false,
+    joined_at: '2025-01-01T00:00:00.000Z',
+  };
+}
 
 class HttpFailure extends Error {
   constructor(
@@ -135,6 +196,14 @@ async function parseBody(
   return { body: JSON.parse(raw.toString('utf8')), files: [] };
 }
 
+/** The message id a body replies to (`message_reference.message_id`), if any. */
+export function referenceOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('message_reference' in body)) return undefined;
+  const reference = body.message_reference;
+  if (typeof reference !== 'object' || reference === null || !('message_id' in reference)) return undefined;
+  return typeof reference.message_id === 'string' ? reference.message_id : undefined;
+}
+
 function sizedFiles(files: RecordedFile[]) {
   return files.map((f) => ({ name: f.name, size: f.data.length, contentType: f.contentType }));
 }
@@ -168,6 +237,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const byToken = new Map<string, SentInteraction>();
   const commandStore = new Map<string, CommandJson[]>();
   const dmChannels = new Map<string, string>(); // channel id -> recipient id
+  const posted = new Map<string, MessageJson>(); // message id -> message users posted in channels
+  const guildsSeen = new Map<string, string>(); // guild id -> session id GUILD_CREATE was sent in
   const blocked = new Set<string>();
   let dmOpenFailures = 0;
   const waiters = new Set<() => void>();
@@ -199,22 +270,22 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   };
 
   const storedCommands = (list: CommandJson[], guildId: string | undefined): CommandJson[] =>
-    list.map((command) => {
+    list.map((command): CommandJson => {
       // Discord's answer: ids and versions added, `required: false` left out.
-      const options = command.options?.map(({ required, ...rest }) =>
-        required ? { ...rest, required } : rest,
-      );
-      return {
-        ...command,
-        ...(options ? { options } : {}),
+      const extra = {
         id: snowflake(),
         application_id: applicationId,
         version: snowflake(),
         default_member_permissions: null,
-        type: command.type ?? 1,
         nsfw: false,
         ...(guildId ? { guild_id: guildId } : { dm_permission: true }),
       };
+      // Context-menu commands come back with an empty description.
+      if (command.type === 2 || command.type === 3) return { ...command, ...extra, description: '' };
+      const options = command.options?.map(({ required, ...rest }) =>
+        required ? { ...rest, required } : rest,
+      );
+      return { ...command, ...(options ? { options } : {}), ...extra, type: 1 };
     });
 
   async function route(
@@ -350,13 +421,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (recipient !== undefined && blocked.has(recipient)) {
         throw new HttpFailure(403, 50007, 'Cannot send messages to this user');
       }
+      const reference = referenceOf(body);
+      if (reference !== undefined) {
+        const target = posted.get(reference);
+        if (!target || target.channel_id !== channelId) {
+          throw new HttpFailure(400, 50035, 'Invalid Form Body: message_reference: Unknown message');
+        }
+      }
       const message = messageJson({
         channelId,
         author: botUser,
         ...messageFields(body),
         files: sizedFiles(files),
       });
-      return { status: 200, json: message };
+      if (reference === undefined) return { status: 200, json: message };
+      return {
+        status: 200,
+        json: {
+          ...message,
+          type: 19,
+          message_reference: { type: 0, message_id: reference, channel_id: channelId },
+        },
+      };
     }
     throw new HttpFailure(404, 0, '404: Not Found');
   }
@@ -459,6 +545,44 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     waitForRequest(predicate, timeoutMs = 10_000) {
       return waitFor(() => requests.find(predicate), timeoutMs, 'matching request');
+    },
+    postMessage(fields) {
+      const guildId = fields.guildId ?? '800000000000000001';
+      const channelId = fields.channelId ?? '900000000000000001';
+      const sessionId = gateway.sessionId;
+      if (sessionId !== undefined && guildsSeen.get(guildId) !== sessionId) {
+        guildsSeen.set(guildId, sessionId);
+        gateway.dispatch('GUILD_CREATE', guildJson(guildId, channelId, applicationId));
+      }
+      const message: MessageJson = {
+        ...messageJson({ channelId, author: fields.author, content: fields.content }),
+        guild_id: guildId,
+        ...(fields.webhookId ? { webhook_id: fields.webhookId } : {}),
+      };
+      posted.set(message.id, message);
+      gateway.dispatch('MESSAGE_CREATE', {
+        ...message,
+        ...(fields.webhookId
+          ? {}
+          : {
+              member: {
+                roles: [],
+                joined_at: '2025-01-01T00:00:00.000Z',
+                deaf: false,
+                mute: false,
+                flags: 0,
+              },
+            }),
+      });
+      return message;
+    },
+    repliesTo(messageId) {
+      return requests.filter(
+        (r) =>
+          r.method === 'POST' &&
+          /^\/channels\/\d+\/messages$/.test(r.path) &&
+          referenceOf(r.body) === messageId,
+      );
     },
     directMessagesTo(userId) {
       const channels = new Set([...dmChannels].filter(([, user]) => user === userId).map(([id]) => id));

@@ -34,6 +34,8 @@ export interface FakeGateway {
   readonly intents: number | undefined;
   /** A session is established and its socket open. */
   readonly live: boolean;
+  /** The current session's id (a new IDENTIFY starts a new one); undefined before the first. */
+  readonly sessionId: string | undefined;
   /** Sends a dispatch (queued for replay when the socket is down); returns its sequence number. */
   dispatch(t: string, d: unknown): number;
   /** Closes the live socket with `code`; 4000 (unknown error) is resumable. */
@@ -163,6 +165,9 @@ export function createFakeGateway(server: Server, options: FakeGatewayOptions): 
     },
     get intents() {
       return intents;
+    },
+    get sessionId() {
+      return session?.id;
     },
     get live() {
       return session?.socket !== undefined && session.socket.readyState === session.socket.OPEN;

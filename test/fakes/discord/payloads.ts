@@ -152,6 +152,23 @@ export function autocompleteInteraction(
   });
 }
 
+/** "Analyze track" (or another message menu command) used on `target`: Discord resolves the message. */
+export function messageContextMenuInteraction(
+  applicationId: string,
+  command: { name: string; id?: string },
+  target: MessageJson,
+  user: UserJson,
+  place: InteractionPlace = { guildId: '800000000000000001' },
+): InteractionJson {
+  return base(applicationId, 2, user, place, {
+    id: command.id ?? '700000000000000002',
+    name: command.name,
+    type: 3,
+    target_id: target.id,
+    resolved: { messages: { [target.id]: target } },
+  });
+}
+
 /** A click on a button of `message`. */
 export function buttonInteraction(
   applicationId: string,
@@ -189,10 +206,12 @@ export interface MessageJson {
   embeds: unknown[];
   components: unknown[];
   pinned: false;
-  type: 0 | 20;
+  type: 0 | 19 | 20;
   flags: number;
   application_id?: string;
   webhook_id?: string;
+  guild_id?: string;
+  message_reference?: { type?: number; message_id: string; channel_id?: string; guild_id?: string };
 }
 
 export function messageJson(fields: {

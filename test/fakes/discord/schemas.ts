@@ -31,17 +31,34 @@ export const commandOptionSchema = z.looseObject({
   choices: z.array(choiceSchema).optional(),
 });
 
-export const commandSchema = z.looseObject({
-  type: z.number().int().optional(),
+const slashCommandSchema = z.looseObject({
+  type: z.literal(1).optional(),
   name: z.string().regex(/^[-_\p{L}\p{N}]{1,32}$/u),
   description: z.string().min(1).max(100),
   options: z.array(commandOptionSchema).max(25).optional(),
 });
 
+/** User (2) and message (3) context-menu commands: names may have spaces; no description, no options. */
+const menuCommandSchema = z.looseObject({
+  type: z.union([z.literal(2), z.literal(3)]),
+  name: z.string().min(1).max(32),
+  description: z.string().max(0).optional(),
+  options: z.undefined().optional(),
+});
+
+export const commandSchema = z.union([slashCommandSchema, menuCommandSchema]);
+
 export const commandListSchema = z.array(commandSchema).max(100);
 
-export type CommandJson = z.infer<typeof commandSchema>;
 export type CommandOptionJson = z.infer<typeof commandOptionSchema>;
+/** A command as the fake stores it: a slash command or a context-menu command, with Discord's extra fields. */
+export type CommandJson = {
+  [key: string]: unknown;
+  type?: number;
+  name: string;
+  description?: string;
+  options?: CommandOptionJson[];
+};
 
 export const embedSchema = z.looseObject({
   title: z.string().max(256).optional(),

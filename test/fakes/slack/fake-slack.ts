@@ -67,7 +67,15 @@ const ackMessage = z.object({ envelope_id: z.string(), payload: z.unknown().opti
 const jsonObject = z.record(z.string(), z.unknown());
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata']);
-const DEFAULT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:write', 'users:read'];
+const DEFAULT_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'files:write',
+  'users:read',
+  'channels:history',
+  'groups:history',
+];
 
 /**
  * A fake Slack on 127.0.0.1: the Web API methods MoodScale calls (under /api/), the upload URLs that

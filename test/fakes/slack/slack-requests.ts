@@ -65,6 +65,65 @@ export function blockActions(fields: {
   };
 }
 
+/** A `message` event in a channel; ids not given are made up. `extra` adds or overrides fields (subtype, bot_id...). */
+export function messageEvent(
+  fields: { text: string; user?: string; channel?: string; ts?: string; thread_ts?: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const ts =
+    fields.ts ??
+    `${Math.floor(Date.now() / 1000)}.${randomBytes(3).readUIntBE(0, 3).toString().padStart(6, '0')}`;
+  return {
+    type: 'message',
+    channel: fields.channel ?? 'C0GENERAL',
+    channel_type: 'channel',
+    user: fields.user ?? `U${randomBytes(4).toString('hex').toUpperCase()}`,
+    text: fields.text,
+    ts,
+    event_ts: ts,
+    client_msg_id: randomBytes(16).toString('hex'),
+    team: 'T0FAKE',
+    blocks: [],
+    ...(fields.thread_ts ? { thread_ts: fields.thread_ts } : {}),
+    ...extra,
+  };
+}
+
+/** The `event_callback` Slack POSTs (HTTP mode) or wraps as an `events_api` envelope's payload (Socket Mode). */
+export function eventCallback(event: Record<string, unknown>, teamId = 'T0FAKE'): Record<string, unknown> {
+  return {
+    token: 'verification-token',
+    team_id: teamId,
+    api_app_id: 'A0FAKE',
+    event,
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      { enterprise_id: null, team_id: teamId, user_id: 'U0BOT', is_bot: true, is_enterprise_install: false },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${randomBytes(8).toString('hex')}`,
+  };
+}
+
+/** A JSON body (an event callback) signed as Slack signs it. */
+export function signedJson(
+  secret: string,
+  body: Record<string, unknown>,
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedRequest {
+  const text = JSON.stringify(body);
+  return {
+    body: text,
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(secret, timestamp, text),
+    },
+  };
+}
+
 /** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
 export function slackSignature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;

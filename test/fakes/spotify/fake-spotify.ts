@@ -1,15 +1,26 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Routes whose answers can be replaced by a failure. */
-export type SpotifyRoute = 'token' | 'track' | 'oembed' | 'redirect';
+export type SpotifyRoute = 'token' | 'track' | 'oembed' | 'redirect' | 'me' | 'recently-played';
 
 /** What the next request(s) of a route get instead of the normal answer. */
 export type SpotifyFailure =
   | { status: 401 | 403 | 404 | 500 | 502 | 503 }
   | { status: 429; retryAfter?: string }
   | { hang: true }
-  | { malformed: true };
+  | { malformed: true }
+  /** A 400 OAuth error answer ({ error: 'invalid_grant', ... }) from the token endpoint. */
+  | { oauthError: string };
+
+/** What the browser brings back after the user consented on Spotify's authorize page. */
+export interface FakeConsent {
+  code: string;
+  state: string;
+  /** The redirect_uri with code and state, as the browser would be sent to it. */
+  redirect: string;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -50,6 +61,17 @@ export interface FakeSpotify {
   /** Issued tokens stop being accepted (the next track call gets 401). */
   revokeTokens(): void;
   requestsTo(route: SpotifyRoute): RecordedRequest[];
+  /**
+   * The user's side of GET /authorize: checks the authorize URL (client, PKCE S256 challenge) and issues a
+   * single-use code bound to its client_id, redirect_uri and challenge, for the Spotify user `userId`.
+   */
+  consent(authorizeUrl: string, userId?: string): FakeConsent;
+  /** The tracks GET /v1/me/player/recently-played lists for this Spotify user, newest first. */
+  setRecentlyPlayed(userId: string, trackIds: string[]): void;
+  /** Whether refresh answers carry a new refresh token (default false: the old one stays valid). */
+  setRefreshRotation(on: boolean): void;
+  /** Every issued refresh token is refused from now on (invalid_grant), as after 6 months. */
+  revokeRefreshTokens(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +88,8 @@ export const defaultFakeTrack: FakeTrack = {
 function routeOf(method: string, path: string): SpotifyRoute | 'unknown' {
   if (method === 'POST' && path === '/api/token') return 'token';
   if (method === 'GET' && path.startsWith('/v1/tracks/')) return 'track';
+  if (method === 'GET' && path === '/v1/me') return 'me';
+  if (method === 'GET' && path === '/v1/me/player/recently-played') return 'recently-played';
   if (method === 'GET' && path === '/oembed') return 'oembed';
   if (method === 'GET') return 'redirect';
   return 'unknown';
@@ -82,7 +106,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Spotify's accounts service, Web API (tracks), oEmbed and short-link redirects, on 127.0.0.1. */
+/**
+ * Spotify's accounts service (client credentials, PKCE authorization codes, refresh), Web API (tracks,
+ * /v1/me, recently played), oEmbed and short-link redirects, on 127.0.0.1.
+ */
 export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promise<FakeSpotify> {
   const clientId = options.clientId ?? 'fake-client-id';
   const clientSecret = options.clientSecret ?? 'fake-client-secret';
@@ -94,6 +121,39 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
   const validTokens = new Set<string>();
   const hanging = new Set<ServerResponse>();
   let issued = 0;
+  /** Authorization codes: what they were issued for; deleted on first use. */
+  const codes = new Map<
+    string,
+    { clientId: string; redirectUri: string; challenge: string; userId: string }
+  >();
+  /** User access and refresh tokens -> Spotify user id. */
+  const userTokens = new Map<string, string>();
+  const refreshTokens = new Map<string, string>();
+  const recentlyPlayed = new Map<string, string[]>();
+  let rotateRefresh = false;
+
+  function issueUserTokens(userId: string, withRefresh: boolean) {
+    const accessToken = `fake-user-token-${++issued}`;
+    validTokens.add(accessToken);
+    userTokens.set(accessToken, userId);
+    const answer: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: tokenLifetime,
+      scope: 'user-read-recently-played',
+    };
+    if (withRefresh) {
+      const refreshToken = `fake-refresh-${randomBytes(8).toString('hex')}`;
+      refreshTokens.set(refreshToken, userId);
+      answer.refresh_token = refreshToken;
+    }
+    return answer;
+  }
+
+  function userOf(req: IncomingMessage): string | undefined {
+    const auth = req.headers.authorization ?? '';
+    return auth.startsWith('Bearer ') ? userTokens.get(auth.slice(7)) : undefined;
+  }
 
   function takeFailure(route: SpotifyRoute): SpotifyFailure | undefined {
     const queue = failures.get(route);
@@ -108,6 +168,10 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     if ('hang' in failure) {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if ('oauthError' in failure) {
+      sendJson(res, 400, { error: failure.oauthError, error_description: 'fake refusal' });
       return;
     }
     if ('malformed' in failure) {
@@ -140,9 +204,40 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
 
     switch (route) {
       case 'token': {
+        const form = new URLSearchParams(body);
+        const grant = form.get('grant_type');
+        if (grant === 'authorization_code') {
+          // PKCE: a public client, identified by client_id in the body and proven by the verifier.
+          if (form.get('client_id') !== clientId) return sendJson(res, 400, { error: 'invalid_client' });
+          const code = form.get('code') ?? '';
+          const issuedFor = codes.get(code);
+          codes.delete(code);
+          const verifier = form.get('code_verifier') ?? '';
+          const challenge = createHash('sha256').update(verifier).digest('base64url');
+          if (
+            !issuedFor ||
+            issuedFor.clientId !== clientId ||
+            issuedFor.redirectUri !== form.get('redirect_uri') ||
+            issuedFor.challenge !== challenge
+          ) {
+            return sendJson(res, 400, {
+              error: 'invalid_grant',
+              error_description: 'Invalid authorization code',
+            });
+          }
+          return sendJson(res, 200, issueUserTokens(issuedFor.userId, true));
+        }
+        if (grant === 'refresh_token') {
+          if (form.get('client_id') !== clientId) return sendJson(res, 400, { error: 'invalid_client' });
+          const userId = refreshTokens.get(form.get('refresh_token') ?? '');
+          if (userId === undefined) {
+            return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Refresh token revoked' });
+          }
+          return sendJson(res, 200, issueUserTokens(userId, rotateRefresh));
+        }
         const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
         if (req.headers.authorization !== expected) return sendJson(res, 400, { error: 'invalid_client' });
-        if (new URLSearchParams(body).get('grant_type') !== 'client_credentials') {
+        if (grant !== 'client_credentials') {
           return sendJson(res, 400, { error: 'unsupported_grant_type' });
         }
         const token = `fake-token-${++issued}`;
@@ -163,6 +258,29 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
           type: 'track',
           artists: track.artists.map((name, i) => ({ id: `artist${i}`, name, type: 'artist' })),
           album: { name: 'Fake Album', images: track.images },
+        });
+      }
+      case 'me': {
+        const userId = userOf(req);
+        if (userId === undefined)
+          return sendJson(res, 401, { error: { status: 401, message: 'Invalid access token' } });
+        return sendJson(res, 200, { id: userId, display_name: `Fake ${userId}`, type: 'user' });
+      }
+      case 'recently-played': {
+        const userId = userOf(req);
+        if (userId === undefined)
+          return sendJson(res, 401, { error: { status: 401, message: 'Invalid access token' } });
+        const limit = Number(url.searchParams.get('limit') ?? '20');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 50) {
+          return sendJson(res, 400, { error: { status: 400, message: 'Invalid limit' } });
+        }
+        const ids = (recentlyPlayed.get(userId) ?? []).slice(0, limit);
+        return sendJson(res, 200, {
+          items: ids.map((id, i) => ({
+            track: { id, name: tracks.get(id)?.name ?? `Track ${id}`, type: 'track' },
+            played_at: new Date(Date.UTC(2026, 0, 1, 12, 0, 0) - i * 60_000).toISOString(),
+          })),
+          limit,
         });
       }
       case 'oembed': {
@@ -223,6 +341,28 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       failures.set(route, queue);
     },
     revokeTokens: () => validTokens.clear(),
+    consent(authorizeUrl, userId = 'fake-spotify-user') {
+      const params = new URL(authorizeUrl).searchParams;
+      const redirectUri = params.get('redirect_uri') ?? '';
+      const challenge = params.get('code_challenge') ?? '';
+      if (params.get('client_id') !== clientId) throw new Error('authorize: unknown client_id');
+      if (params.get('response_type') !== 'code') throw new Error('authorize: response_type must be code');
+      if (params.get('code_challenge_method') !== 'S256') throw new Error('authorize: PKCE S256 required');
+      if (!/^[A-Za-z0-9_-]{43}$/.test(challenge)) throw new Error('authorize: bad code_challenge');
+      if (!redirectUri) throw new Error('authorize: redirect_uri missing');
+      const code = `fake-code-${randomBytes(12).toString('hex')}`;
+      codes.set(code, { clientId, redirectUri, challenge, userId });
+      const state = params.get('state') ?? '';
+      const redirect = new URL(redirectUri);
+      redirect.searchParams.set('code', code);
+      redirect.searchParams.set('state', state);
+      return { code, state, redirect: redirect.toString() };
+    },
+    setRecentlyPlayed: (userId, trackIds) => recentlyPlayed.set(userId, [...trackIds]),
+    setRefreshRotation(on) {
+      rotateRefresh = on;
+    },
+    revokeRefreshTokens: () => refreshTokens.clear(),
     requestsTo: (route) => requests.filter((r) => r.route === route),
     async close() {
       for (const res of hanging) res.destroy();

@@ -53,7 +53,7 @@ const announce = defineCommand({
 
 /** A public, slow command that works. */
 const share = defineCommand({
-  name: 'share',
+  name: 'slow-post',
   description: 'A public answer after a while',
   visibility: 'public',
   slow: true,
@@ -112,7 +112,7 @@ describe('acknowledging within 3 seconds', () => {
   });
 
   it('GIVEN a public slow command THEN the deferral is public (no flag) and the edit shows the answer', async () => {
-    const ack = await h.command('share', [], newDiscordUser());
+    const ack = await h.command('slow-post', [], newDiscordUser());
     expect(ack.type).toBe(5);
     expect(messageOf(ack.data).flags ?? 0).toBe(0);
     const edit = await editOf(ack.token);

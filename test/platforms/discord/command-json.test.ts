@@ -1,8 +1,14 @@
-import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type RESTPostAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.js';
 import { defineCommand, opt } from '../../../src/core/commands/index.js';
 import {
+  ANALYZE_TRACK_MENU,
   buildCommandJson,
   clip,
   toDiscordCommand,
@@ -10,7 +16,12 @@ import {
 } from '../../../src/platforms/discord/command-json.js';
 import { canonicalCommand, diffCommands } from '../../../src/platforms/discord/register-commands.js';
 
-const json = buildCommandJson(allCommands);
+const isChatInput = (
+  command: RESTPostAPIApplicationCommandsJSONBody,
+): command is RESTPostAPIChatInputApplicationCommandsJSONBody =>
+  command.type === undefined || command.type === ApplicationCommandType.ChatInput;
+const everything = buildCommandJson(allCommands);
+const json = everything.filter(isChatInput);
 const byName = (name: string) => {
   const found = json.find((c) => c.name === name);
   if (!found) throw new Error(`no ${name} command`);
@@ -18,6 +29,23 @@ const byName = (name: string) => {
 };
 
 describe('Discord command JSON', () => {
+  it('GIVEN the declared commands (share among them) THEN the "Analyze track" message menu (type 3, no description) comes after the slash commands', () => {
+    expect(everything.map((c) => c.name)).toEqual([...allCommands.map((c) => c.name), ANALYZE_TRACK_MENU]);
+    expect(everything.at(-1)).toEqual({ type: ApplicationCommandType.Message, name: 'Analyze track' });
+  });
+
+  it('GIVEN commands without share THEN no message menu is declared', () => {
+    const noShare = allCommands.filter((c) => c.name !== 'share');
+    expect(buildCommandJson(noShare).map((c) => c.name)).toEqual(noShare.map((c) => c.name));
+  });
+
+  it('GIVEN Discord answers the message menu with an empty description THEN it equals the declared one', () => {
+    const menu = everything.at(-1);
+    if (!menu) throw new Error('no menu');
+    const fromDiscord = { ...menu, id: '1', application_id: '2', version: '3', description: '' };
+    expect(diffCommands(everything, [...json, fromDiscord])).toEqual({ added: [], removed: [], changed: [] });
+  });
+
   it('GIVEN the declared commands THEN each becomes a CHAT_INPUT command of the same name and description', () => {
     expect(json.map((c) => c.name)).toEqual(allCommands.map((c) => c.name));
     for (const command of allCommands) {

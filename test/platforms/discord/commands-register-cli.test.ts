@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.js';
+import { ANALYZE_TRACK_MENU } from '../../../src/platforms/discord/command-json.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
+
+/** The slash commands, then the "Analyze track" message menu (registered with them). */
+const declaredNames = [...allCommands.map((c) => c.name), ANALYZE_TRACK_MENU];
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -62,7 +66,7 @@ describe('npm run commands:register', () => {
     const first = await register(env);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Registered the Discord commands for all servers (global)');
-    expect(fake.commands().map((c) => c.name)).toEqual(allCommands.map((c) => c.name));
+    expect(fake.commands().map((c) => c.name)).toEqual(declaredNames);
 
     const second = await register(env);
     expect(second.code).toBe(0);

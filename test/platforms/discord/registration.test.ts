@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.js';
 import type { Database } from '../../../src/db/database.js';
-import { buildCommandJson } from '../../../src/platforms/discord/command-json.js';
+import { ANALYZE_TRACK_MENU, buildCommandJson } from '../../../src/platforms/discord/command-json.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
 import { commandListSchema } from '../../fakes/discord/schemas.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import { startDiscord } from './discord-harness.js';
+
+/** The slash commands, then the "Analyze track" message menu (registered with them). */
+const declaredNames = [...allCommands.map((c) => c.name), ANALYZE_TRACK_MENU];
 
 const GUILD = '876543210987654321';
 
@@ -32,7 +35,7 @@ describe('registering the slash commands', () => {
     expect(puts(globalPath())).toHaveLength(1);
     expect(put?.authorization).toBe(`Bot ${fake.token}`);
     const sent = commandListSchema.parse(put?.body);
-    expect(sent.map((c) => c.name)).toEqual(allCommands.map((c) => c.name));
+    expect(sent.map((c) => c.name)).toEqual(declaredNames);
     const mood = sent.find((c) => c.name === 'mood');
     expect(mood?.type).toBe(1);
     expect(mood?.options?.find((o) => o.name === 'score')).toMatchObject({
@@ -43,7 +46,7 @@ describe('registering the slash commands', () => {
     });
     expect(mood?.options?.find((o) => o.name === 'emotions')).toMatchObject({ type: 3, autocomplete: true });
     expect(mood?.options?.find((o) => o.name === 'note')).toMatchObject({ type: 3, max_length: 1000 });
-    expect(fake.commands().map((c) => c.name)).toEqual(allCommands.map((c) => c.name));
+    expect(fake.commands().map((c) => c.name)).toEqual(declaredNames);
   });
 
   it('GIVEN Discord already has the declared commands WHEN the bot starts again THEN it reads them and writes nothing', async () => {
@@ -76,7 +79,7 @@ describe('registering the slash commands', () => {
     await h.stop();
     expect(puts(`/applications/${fake.applicationId}/guilds/${GUILD}/commands`)).toHaveLength(1);
     expect(puts(globalPath())).toHaveLength(globalPuts);
-    expect(fake.commands(GUILD).map((c) => c.name)).toEqual(allCommands.map((c) => c.name));
+    expect(fake.commands(GUILD).map((c) => c.name)).toEqual(declaredNames);
   });
 });
 

@@ -71,6 +71,16 @@ describe('when Discord refuses the bot', () => {
     );
   });
 
+  it('GIVEN DISCORD_MESSAGE_CONTENT=true and the gateway closes with 4014 THEN start fails saying to enable the Message Content intent or unset DISCORD_MESSAGE_CONTENT', async () => {
+    const { error, fake } = await failedStart({ closeOnIdentify: 4014 }, { DISCORD_MESSAGE_CONTENT: 'true' });
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = error instanceof Error ? error.message : '';
+    expect(message).toContain('4014');
+    expect(message).toContain('DISCORD_MESSAGE_CONTENT');
+    expect(message).toContain('Message Content Intent');
+    expect(fake.gateway.intents).toBe(1 | (1 << 9) | (1 << 15));
+  });
+
   it('GIVEN DISCORD_APPLICATION_ID of another application THEN start fails naming both ids', async () => {
     const { error } = await failedStart({}, { DISCORD_APPLICATION_ID: '999999999999999999' });
     expect(error).toBeInstanceOf(ConfigError);

@@ -48,10 +48,16 @@ describe('slack-manifest.yaml', () => {
     expect(manifestScopes().sort()).toEqual(Object.keys(REQUIRED_SCOPES).sort());
   });
 
-  it('GIVEN self-hosting THEN Socket Mode and interactivity are on, and no message-reading scope is asked for', () => {
+  it('GIVEN self-hosting THEN Socket Mode and interactivity are on, and direct messages are not read', () => {
     expect(manifest).toMatch(/^ {2}socket_mode_enabled: true$/m);
     expect(manifest).toMatch(/interactivity:\n(?:\s+#.*\n)*\s+is_enabled: true/);
-    expect(manifestScopes()).not.toContain('channels:history');
-    expect(manifest).not.toMatch(/^\s+event_subscriptions:/m);
+    expect(manifestScopes()).not.toContain('im:history');
+  });
+
+  it('GIVEN Spotify links in channels THEN the bot events are message.channels and message.groups, with the history scopes they need', () => {
+    const section = manifest.split(/^ {2}event_subscriptions:\n/m)[1]?.split(/^ {2}\S/m)[0] ?? '';
+    const events = [...section.matchAll(/^\s+- ([a-z_.]+)\s*$/gm)].map((m) => m[1]);
+    expect(events).toEqual(['message.channels', 'message.groups']);
+    expect(manifestScopes()).toEqual(expect.arrayContaining(['channels:history', 'groups:history']));
   });
 });

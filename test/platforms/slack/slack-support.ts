@@ -1,15 +1,18 @@
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
+import type { CommandRegistry } from '../../../src/core/commands/index.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Db } from '../../../src/db/database.js';
 import { queryRows } from '../../../src/db/raw-query.js';
+import { createDispatcher } from '../../../src/platforms/dispatcher.js';
 import {
   createSlackAdapter,
   type SlackAdapter,
   type SlackAdapterOptions,
 } from '../../../src/platforms/slack/slack-adapter.js';
+import type { Services } from '../../../src/services/services.js';
 import { FakeSlack, type RecordedResponse } from '../../fakes/slack/fake-slack.js';
 import { type AppHarness, createAppHarness } from '../../support/app-harness.js';
 
@@ -37,12 +40,14 @@ export async function startSlackRig(
     fake?: FakeSlack;
     botToken?: string;
     appToken?: string;
+    /** Commands other than the app's (a stand-in /share). */
+    registry?: CommandRegistry<Services>;
   } = {},
 ): Promise<SlackRig> {
   const fake = options.fake ?? (await FakeSlack.start());
   const app = createAppHarness(db);
   const adapter = createSlackAdapter({
-    dispatcher: app.dispatcher,
+    dispatcher: options.registry ? createDispatcher(options.registry, app.services) : app.dispatcher,
     config: {
       botToken: options.botToken ?? BOT_TOKEN,
       mode,

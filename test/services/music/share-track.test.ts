@@ -46,6 +46,7 @@ const settings = (withAi: boolean): MusicSettings => ({
     spotifyAccountsUrl: spotify.url,
     oembedUrl: spotify.oembedUrl,
     reccoBeatsUrl: recco.url,
+    redirectUri: undefined,
   },
   ai: withAi ? { apiKey: 'test-key', baseUrl: openai.baseURL, model: 'test-model' } : undefined,
   timeoutMs: 1500,
