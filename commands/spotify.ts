@@ -17,8 +17,8 @@ export default defineCommand({
   usageExample: '/spotify connect',
   options: {
     action: opt.choice({
-      description: 'connect: link an account; disconnect: delete the link; status: show it',
-      choices: ['connect', 'disconnect', 'status'] as const,
+      description: 'connect: link; disconnect: delete the link; status: show it; sync: analyse recent plays',
+      choices: ['connect', 'disconnect', 'status', 'sync'] as const,
     }),
   },
   async run({ user, options }, services) {
@@ -48,6 +48,18 @@ export default defineCommand({
               'MoodScale under "Manage apps" in your Spotify account settings.'
             : 'No Spotify account was linked, so there was nothing to delete.',
           color: 'success',
+        });
+      }
+      case 'sync': {
+        const synced = await services.recentPlays?.sync(user.id);
+        if (!synced) return reply.private('Spotify linking is not configured on this MoodScale.');
+        return reply.private({
+          title: 'Recently played',
+          text:
+            synced.analysed === 0
+              ? 'Nothing new to analyse: your recent tracks were analysed already this week.'
+              : `Analysed ${synced.analysed} recently played track${synced.analysed === 1 ? '' : 's'}; they count in your insights.`,
+          color: 'info',
         });
       }
       case 'status':

@@ -12,6 +12,7 @@ import { createIdentityService, type IdentityService } from './identity-service.
 import { createLinkService, type LinkService } from './link-service.js';
 import { createMoodService, type MoodService } from './mood/mood-service.js';
 import { buildTrackAnalysis, type MusicSettings } from './music/build-track-analysis.js';
+import { createRecentPlays, type RecentPlays } from './music/recent-plays.js';
 import type { TrackAnalysisService } from './music/track-analysis.js';
 import { createPrivacyService, type PrivacyService } from './privacy/privacy-service.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -33,6 +34,8 @@ export interface Services {
   tracks: TrackAnalysisService;
   /** Present when Spotify linking is configured (client id and redirect URI). */
   spotifyAccount: SpotifyAccountService | undefined;
+  /** Analyses a linked account's recently played tracks (present with spotifyAccount). */
+  recentPlays: RecentPlays | undefined;
   confirmations: ConfirmationCodes;
   audit: AuditWriter;
   rateLimiter: RateLimiter;
@@ -73,28 +76,34 @@ export function createServices(deps: ServiceDeps): Services {
   const music = deps.music ?? defaultMusic;
   const derive = (purpose: string) =>
     createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();
+  const tracks = buildTrackAnalysis({ db, clock, logger, settings: music });
+  const spotify = music.music.spotify;
+  const spotifyAccount =
+    spotify && music.music.redirectUri
+      ? createSpotifyAccountService({
+          db,
+          cipher: deps.cipher,
+          clock,
+          logger,
+          settings: {
+            clientId: spotify.clientId,
+            redirectUri: music.music.redirectUri,
+            accountsUrl: music.music.spotifyAccountsUrl,
+            apiUrl: music.music.spotifyApiUrl,
+            secret: derive('spotify-oauth'),
+          },
+        })
+      : undefined;
   return {
     clock,
     logger,
     identities,
     moods,
-    tracks: buildTrackAnalysis({ db, clock, logger, settings: music }),
-    spotifyAccount:
-      music.music.spotify && music.music.redirectUri
-        ? createSpotifyAccountService({
-            db,
-            cipher: deps.cipher,
-            clock,
-            logger,
-            settings: {
-              clientId: music.music.spotify.clientId,
-              redirectUri: music.music.redirectUri,
-              accountsUrl: music.music.spotifyAccountsUrl,
-              apiUrl: music.music.spotifyApiUrl,
-              secret: derive('spotify-oauth'),
-            },
-          })
-        : undefined,
+    tracks,
+    spotifyAccount,
+    recentPlays: spotifyAccount
+      ? createRecentPlays({ db, clock, logger, account: spotifyAccount, tracks })
+      : undefined,
     settings: createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) }),
     privacy: createPrivacyService({ db, clock, identities }),
     links: createLinkService({

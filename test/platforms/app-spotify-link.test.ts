@@ -7,8 +7,9 @@ import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { renderPlainText } from '../../src/core/commands/index.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { listUserAnalyses } from '../../src/db/repositories/music-analysis.js';
 import { findUserById, readSpotifyLink } from '../../src/db/repositories/users.js';
-import { type FakeSpotify, startFakeSpotify } from '../fakes/spotify/fake-spotify.js';
+import { defaultFakeTrack, type FakeSpotify, startFakeSpotify } from '../fakes/spotify/fake-spotify.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -68,6 +69,20 @@ describe('GIVEN MoodScale started with Spotify linking configured', () => {
     const raw = await findUserById(app.database.db, userId);
     expect(raw?.spotifyRefreshToken).toMatch(/^enc:v1:/);
     expect(renderPlainText((await run('status')).reply)).toMatch(/linked/i);
+  });
+
+  it('WHEN the user syncs THEN recently played tracks are analysed once, bounded, and not again this week', async () => {
+    const me = await run('status');
+    const spotifyId = renderPlainText(me.reply).match(/Spotify account: (\S+)/)?.[1];
+    expect(spotifyId).toBeDefined();
+    const played = ['1a2B3c4D5e6F7g8H9i0Jk1', '1a2B3c4D5e6F7g8H9i0Jk2'];
+    for (const id of played) spotify.addTrack(id, { ...defaultFakeTrack, name: `Played ${id.slice(-1)}` });
+    spotify.setRecentlyPlayed(spotifyId!, [...played, played[0]!]);
+    const first = await run('sync');
+    expect(renderPlainText(first.reply)).toMatch(/Analysed 2 recently played tracks/);
+    const rows = await listUserAnalyses(app.database.db, first.userId!);
+    expect(rows.map((r) => r.spotifyTrackId).sort()).toEqual([...played].sort());
+    expect(renderPlainText((await run('sync')).reply)).toMatch(/Nothing new/);
   });
 
   it('WHEN the callback carries a forged state THEN the page says so and nothing is linked', async () => {

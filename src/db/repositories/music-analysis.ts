@@ -92,3 +92,12 @@ export async function recordShare(db: Db, input: MusicAnalysisInput): Promise<Mu
   const inserted = shareRow.parse(row);
   return { id: inserted.id, userId: input.userId, createdAt: new Date(inserted.created_ms), ...values };
 }
+
+/** The ids of the tracks the user has in music_analysis since `since` (to skip re-analysing them). */
+export async function trackIdsOfUserSince(db: Db, userId: number, since: Date): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ id: musicAnalysis.spotifyTrackId })
+    .from(musicAnalysis)
+    .where(and(eq(musicAnalysis.userId, userId), gte(musicAnalysis.createdAt, since)));
+  return new Set(rows.map((r) => r.id));
+}
