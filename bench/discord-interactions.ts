@@ -7,17 +7,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createRegistry } from '../commands/index.js';
-import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createDiscordAdapter } from '../src/platforms/discord/discord-adapter.js';
-import { createDispatcher } from '../src/platforms/dispatcher.js';
-import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
-import { createServices } from '../src/services/services.js';
 import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { chatInputInteraction, userJson } from '../test/fakes/discord/payloads.js';
-import { type BenchFigure, benchServerUrl, freshDatabase, percentile, table } from './support.js';
+import { type BenchFigure, benchServerUrl, benchStack, freshDatabase, percentile, table } from './support.js';
 
 const USERS = 50;
 const PER_USER = 4;
@@ -54,20 +49,7 @@ export async function runDiscordInteractions(): Promise<{ figures: BenchFigure[]
   let stop = async () => {};
   try {
     await database.migrate();
-    const registry = createRegistry();
-    const services = createServices({
-      db: database.db,
-      cipher: createFieldCipher({ currentKey: 'd'.repeat(64) }),
-      clock: systemClock,
-      logger: silentLogger(),
-      config: {
-        rateLimit: { points: 1_000_000, durationSeconds: 60, store: 'memory' },
-        care: { text: undefined },
-      },
-      secret: 'bench',
-      catalog: { commands: () => registry.all() },
-    });
-    const dispatcher = createDispatcher(registry, services);
+    const { dispatcher, services } = benchStack(database.db);
     const adapter = createDiscordAdapter({
       dispatcher,
       config: {

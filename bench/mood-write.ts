@@ -6,15 +6,19 @@
  */
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createRegistry } from '../commands/index.js';
-import { systemClock } from '../src/core/clock.js';
 import { renderPlainText, splitCommandLine } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createDispatcher } from '../src/platforms/dispatcher.js';
-import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
-import { createServices } from '../src/services/services.js';
-import { type BenchFigure, benchServerUrl, freshDatabase, measure, type RunStats, table } from './support.js';
+import {
+  type BenchFigure,
+  benchServerUrl,
+  benchStack,
+  freshDatabase,
+  measure,
+  type RunStats,
+  table,
+} from './support.js';
 
 const CONCURRENCY = 16;
 const USERS_PER_WORKER = 50;
@@ -37,21 +41,7 @@ export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: 
   raw.on('error', () => undefined);
   try {
     await database.migrate();
-    const registry = createRegistry();
-    const services = createServices({
-      db: database.db,
-      cipher: createFieldCipher({ currentKey: 'b'.repeat(64) }),
-      clock: systemClock,
-      logger: silentLogger(),
-      // The benchmark measures the path, not the limiter's refusals: allow far more than it sends.
-      config: {
-        rateLimit: { points: 1_000_000, durationSeconds: 60, store: 'memory' },
-        care: { text: undefined },
-      },
-      secret: 'bench',
-      catalog: { commands: () => registry.all() },
-    });
-    const dispatcher = createDispatcher(registry, services);
+    const { registry, services, dispatcher } = benchStack(database.db);
     // The same path with the audit row left out, shown for where the cost goes (not judged).
     const unaudited = createDispatcher(registry, {
       ...services,

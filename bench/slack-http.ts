@@ -11,17 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createRegistry } from '../commands/index.js';
-import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
-import { createDispatcher } from '../src/platforms/dispatcher.js';
 import { createSlackAdapter } from '../src/platforms/slack/slack-adapter.js';
-import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
-import { createServices } from '../src/services/services.js';
 import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../test/fakes/slack/slack-requests.js';
-import { type BenchFigure, benchServerUrl, freshDatabase, percentile, table } from './support.js';
+import { type BenchFigure, benchServerUrl, benchStack, freshDatabase, percentile, table } from './support.js';
 
 const REQUESTS = Number(process.env.BENCH_SLACK_REQUESTS ?? 500);
 const USERS = 50;
@@ -68,22 +63,9 @@ export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: 
   let adapter: ReturnType<typeof createSlackAdapter> | undefined;
   try {
     await database.migrate();
-    const registry = createRegistry();
-    const services = createServices({
-      db: database.db,
-      cipher: createFieldCipher({ currentKey: 'c'.repeat(64) }),
-      clock: systemClock,
-      logger: silentLogger(),
-      // The bench measures acknowledgement, not the limiter's refusals.
-      config: {
-        rateLimit: { points: 1_000_000, durationSeconds: 60, store: 'memory' },
-        care: { text: undefined },
-      },
-      secret: 'bench',
-      catalog: { commands: () => registry.all() },
-    });
+    const { dispatcher, services } = benchStack(database.db);
     adapter = createSlackAdapter({
-      dispatcher: createDispatcher(registry, services),
+      dispatcher,
       config: {
         botToken: 'xoxb-bench',
         mode: 'http',

@@ -1,4 +1,12 @@
 import pg from 'pg';
+import { createRegistry } from '../commands/index.js';
+import { systemClock } from '../src/core/clock.js';
+import type { CommandRegistry } from '../src/core/commands/index.js';
+import { silentLogger } from '../src/core/logger.js';
+import type { Db } from '../src/db/database.js';
+import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
+import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
+import { createServices, type Services } from '../src/services/services.js';
 
 /** Latency summary of one measured run. */
 export interface RunStats {
@@ -89,4 +97,29 @@ export interface BenchFigure {
   target: string;
   baseline: string;
   pass: boolean;
+}
+
+/**
+ * The app's command stack (registry, services, dispatcher) on a benchmark database. The rate limit is
+ * lifted: the benchmarks measure the path, not the limiter's refusals.
+ */
+export function benchStack(db: Db): {
+  registry: CommandRegistry<Services>;
+  services: Services;
+  dispatcher: Dispatcher;
+} {
+  const registry = createRegistry();
+  const services = createServices({
+    db,
+    cipher: createFieldCipher({ currentKey: 'b'.repeat(64) }),
+    clock: systemClock,
+    logger: silentLogger(),
+    config: {
+      rateLimit: { points: 1_000_000, durationSeconds: 60, store: 'memory' },
+      care: { text: undefined },
+    },
+    secret: 'bench',
+    catalog: { commands: () => registry.all() },
+  });
+  return { registry, services, dispatcher: createDispatcher(registry, services) };
 }
