@@ -153,20 +153,21 @@ function checkBounds(config: NumericBounds, kind: OptionKind): void {
   }
 }
 
-function integer<const R extends boolean = false>(
-  config: IntegerConfig<R>,
-): IntegerOption<Presence<number, R>> {
-  checkCommon(config, 'integer');
-  checkBounds(config, 'integer');
-  const parse = numericParser(config, true);
+/** The fields integer and number options share: bounds, and a message that names the range. */
+function numericFields<R extends boolean>(
+  config: IntegerConfig<R> | NumberConfig<R>,
+  kind: 'integer' | 'number',
+) {
+  checkCommon(config, kind);
+  checkBounds(config, kind);
+  const parse = numericParser(config, kind === 'integer');
   return {
-    kind: 'integer',
     description: config.description,
     label: config.label,
     required: config.required === true,
     bounds: { min: config.min, max: config.max },
     parse,
-    resolve: resolver(
+    resolve: resolver<number, Presence<number, R>>(
       config,
       parse,
       (s) => `${withArticle(s)} from ${config.min} to ${config.max}`,
@@ -175,24 +176,14 @@ function integer<const R extends boolean = false>(
   };
 }
 
+function integer<const R extends boolean = false>(
+  config: IntegerConfig<R>,
+): IntegerOption<Presence<number, R>> {
+  return { kind: 'integer', ...numericFields(config, 'integer') };
+}
+
 function number<const R extends boolean = false>(config: NumberConfig<R>): NumberOption<Presence<number, R>> {
-  checkCommon(config, 'number');
-  checkBounds(config, 'number');
-  const parse = numericParser(config, false);
-  return {
-    kind: 'number',
-    description: config.description,
-    label: config.label,
-    required: config.required === true,
-    bounds: { min: config.min, max: config.max },
-    parse,
-    resolve: resolver(
-      config,
-      parse,
-      (s) => `${withArticle(s)} from ${config.min} to ${config.max}`,
-      undefined,
-    ),
-  };
+  return { kind: 'number', ...numericFields(config, 'number') };
 }
 
 function textParser(config: { label?: string; max: number }): (raw: unknown, name: string) => string {
