@@ -1,12 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../commands/index.js';
-import { CommandRegistry, createCommandFactory, opt, reply } from '../../../src/core/commands/index.js';
 import type { Database } from '../../../src/db/database.js';
-import { parseSpotifyLink } from '../../../src/integrations/spotify/link-parser.js';
-import type { Services } from '../../../src/services/services.js';
 import { messageContextMenuInteraction, messageJson, userJson } from '../../fakes/discord/payloads.js';
 import { callbackSchema, commandListSchema } from '../../fakes/discord/schemas.js';
+import { registryWithFakeShare, trackUrl } from '../../support/stand-in-share.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import {
   type DiscordHarness,
@@ -19,30 +16,12 @@ import {
   userIdOf,
 } from './discord-harness.js';
 
-const defineCommand = createCommandFactory<Services>();
-
-/** Stands in for /share: a public card naming the URL it was given, private for anything but a track. */
-const fakeShare = defineCommand({
-  name: 'share',
-  description: 'Echoes the link it was given',
-  visibility: 'public',
-  slow: true,
-  options: { url: opt.text({ description: 'A Spotify link', required: true, max: 500 }) },
-  async run({ options }) {
-    const link = parseSpotifyLink(options.url);
-    if (link?.kind !== 'track') return reply.private(`Not a track: ${options.url}`);
-    return reply.public({ title: 'Track card', text: `Analysed ${options.url}` });
-  },
-});
-
-const registry = () =>
-  new CommandRegistry<Services>([...allCommands.filter((c) => c.name !== 'share'), fakeShare]);
+const registry = registryWithFakeShare;
 
 const TRACK_A = '4uLU6hMCjMI75M1A2tKUQC';
 const TRACK_B = '0VjIjW4GlUZAMYd2vXMi3b';
 const TRACK_C = '7qiZfU4dY1lWllzX7mPBI3';
 const TRACK_D = '3n3Ppam7vgaVa1iaRUc9Lp';
-const trackUrl = (id: string) => `https://open.spotify.com/track/${id}`;
 /** GuildMessages (1 << 9) and MessageContent (1 << 15) besides Guilds (1 << 0). */
 const MESSAGE_INTENTS = 1 | (1 << 9) | (1 << 15);
 

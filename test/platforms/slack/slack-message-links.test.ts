@@ -1,36 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands } from '../../../commands/index.js';
-import { CommandRegistry, createCommandFactory, opt, reply } from '../../../src/core/commands/index.js';
 import type { Database } from '../../../src/db/database.js';
-import { parseSpotifyLink } from '../../../src/integrations/spotify/link-parser.js';
-import type { Services } from '../../../src/services/services.js';
 import type { RecordedCall } from '../../fakes/slack/fake-slack.js';
 import { eventCallback, messageEvent, post, signedJson } from '../../fakes/slack/slack-requests.js';
+import { registryWithFakeShare, trackUrl } from '../../support/stand-in-share.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import { SIGNING_SECRET, type SlackRig, settle, slackUserId, startSlackRig } from './slack-support.js';
 
-const defineCommand = createCommandFactory<Services>();
-
-/** Stands in for /share: a public card naming the URL it was given, private for anything but a track. */
-const fakeShare = defineCommand({
-  name: 'share',
-  description: 'Echoes the link it was given',
-  visibility: 'public',
-  slow: true,
-  options: { url: opt.text({ description: 'A Spotify link', required: true, max: 500 }) },
-  async run({ options }) {
-    const link = parseSpotifyLink(options.url);
-    if (link?.kind !== 'track') return reply.private(`Not a track: ${options.url}`);
-    return reply.public({ title: 'Track card', text: `Analysed ${options.url}` });
-  },
-});
-
-const registry = () =>
-  new CommandRegistry<Services>([...allCommands.filter((c) => c.name !== 'share'), fakeShare]);
+const registry = registryWithFakeShare;
 
 const TRACK = '4uLU6hMCjMI75M1A2tKUQC';
 const OTHER = '0VjIjW4GlUZAMYd2vXMi3b';
-const trackUrl = (id: string) => `https://open.spotify.com/track/${id}`;
 
 /** The chat.postMessage calls answering the message posted at `ts` (in its thread). */
 const threadRepliesTo = (rig: SlackRig, ts: string): RecordedCall[] =>
