@@ -10,6 +10,7 @@ import { readSpotifyLink, saveSpotifyLink } from '../db/repositories/users.js';
 import type { ChatIdentity, Platform } from '../db/schema/index.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { IdentityService } from './identity-service.js';
+import { rebindNotes } from './mood/note-rebind.js';
 
 export interface LinkService {
   /** A one-time code the user types on another platform to join that account to this user. */
@@ -93,7 +94,9 @@ export function createLinkService(deps: {
       const redeemerSpotify = await readSpotifyLink(db, deps.cipher, redeemerId).catch(() => undefined);
       const ownerSpotify = await readSpotifyLink(db, deps.cipher, owner).catch(() => undefined);
       if (redeemerSpotify && !ownerSpotify) await saveSpotifyLink(db, deps.cipher, owner, redeemerSpotify);
-      await mergeUsers(db, redeemerId, owner);
+      await mergeUsers(db, redeemerId, owner, {
+        beforeMove: (tx) => rebindNotes(tx, deps.cipher, redeemerId, owner),
+      });
       deps.identities.forget(redeemerId);
       deps.identities.forget(owner);
       deps.onMerged?.([redeemerId, owner]);

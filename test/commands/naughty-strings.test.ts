@@ -5,6 +5,7 @@ import { queryRows } from '../../src/db/raw-query.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../src/db/schema/index.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
+import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { countEntries, field, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
 import { naughtyStrings } from '../support/fixtures.js';
 import { describeEachDatabase } from '../support/test-database.js';
@@ -89,7 +90,8 @@ describeEachDatabase('/mood with hostile input', (getDb) => {
       expect(logged.outcome, textOf(logged)).toBe('ok');
 
       const [row] = await listMoodEntries(app().db, userOf(logged));
-      expect(row?.notes).toBe(asTyped(note));
+      expect(row?.notes).not.toBe(asTyped(note));
+      expect(app().cipher.decrypt(row?.notes ?? '', noteContext(userOf(logged)))).toBe(asTyped(note));
       expect(row?.emotions).toEqual(['ok']);
 
       const exported = exportedJson(await app().run('/export', who));
@@ -124,7 +126,10 @@ describeEachDatabase('/mood with hostile input', (getDb) => {
         if (result.outcome === 'ok') {
           accepted++;
           const [latest] = await listMoodEntries(app().db, userOf(result), { limit: 1 });
-          expect(latest && boundViolations(latest)).toEqual([]);
+          const opened = latest?.notes
+            ? { ...latest, notes: app().cipher.decrypt(latest.notes, noteContext(latest.userId)) }
+            : latest;
+          expect(opened && boundViolations(opened)).toEqual([]);
         }
       }),
       { numRuns: 100 },
@@ -135,7 +140,7 @@ describeEachDatabase('/mood with hostile input', (getDb) => {
       sql`SELECT count(*)::int AS bad FROM mood_entries
            WHERE mood_score NOT BETWEEN 1 AND 10
               OR coalesce(cardinality(emotions), 0) > 10
-              OR char_length(coalesce(notes, '')) > 1000
+              OR (notes IS NOT NULL AND notes NOT LIKE 'enc:v1:%')
               OR EXISTS (SELECT 1 FROM unnest(emotions) AS tag WHERE char_length(tag) > 32)`,
     );
     expect(row?.bad).toBe(0);

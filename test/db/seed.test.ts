@@ -10,6 +10,7 @@ import { generateUser } from '../../src/db/seed/people.js';
 import { seedPeriod } from '../../src/db/seed/period.js';
 import { Random } from '../../src/db/seed/random.js';
 import { createFieldCipher } from '../../src/services/crypto/create-field-cipher.js';
+import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { createTestDatabase, describeEachDatabase } from '../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: randomBytes(32).toString('hex') });
@@ -39,6 +40,16 @@ async function rowsOf(
     database.db,
     sql`SELECT * FROM ${sql.identifier(table)} ORDER BY ${sql.identifier(seededTables[table])}`,
   );
+  // Notes are encrypted with a random nonce too; what must match is the text they decrypt to.
+  if (table === 'mood_entries') {
+    return rows.map((row) => ({
+      ...row,
+      notes:
+        typeof row.notes === 'string'
+          ? cipher.decrypt(row.notes, noteContext(Number(row.user_id)))
+          : row.notes,
+    }));
+  }
   // Token ciphertexts use a random nonce; whether a token is there is what must match.
   if (table === 'users') {
     return rows.map(({ spotify_access_token, spotify_refresh_token, ...rest }) => ({

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { UserError } from '../../core/errors.js';
 import type { FieldCipher } from '../../services/crypto/field-cipher.js';
+import { noteContext } from '../../services/mood/note-cipher.js';
 import type { Db } from '../database.js';
 import { queryRows } from '../raw-query.js';
 import { chatIdentities, type NewChatIdentity, type NewUser, userSettings, users } from '../schema/index.js';
@@ -60,7 +61,8 @@ type Log = (message: string) => void;
  * mood entries, analysed tracks, recommendations and weekly insights. Users are generated and inserted
  * in chunks (one transaction each), so memory stays bounded however many users there are. Row ids come
  * from the tables' own sequences, reserved before each chunk is inserted; on an empty database the same
- * options therefore give the same rows, ids included. Spotify tokens are encrypted with `cipher`.
+ * options therefore give the same rows, ids included (ciphertexts aside: each has a random nonce). Spotify
+ * tokens and mood notes are encrypted with `cipher`, as the application stores them.
  */
 export async function seedDatabase(
   db: Db,
@@ -208,7 +210,7 @@ async function insertChunk(
         userId,
         e.moodScore,
         e.emotions ? e.emotions.join(',') : null,
-        e.notes,
+        e.notes === null ? null : cipher.encrypt(e.notes, noteContext(userId)),
         e.createdAt / 1000,
       );
     }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { keyIdFor, parseEncryptionKey } from './encryption-keys.js';
 import type { CipherContext, FieldCipher } from './field-cipher.js';
 
@@ -48,6 +48,11 @@ export function createFieldCipher(options: { currentKey: string; oldKeys?: strin
     keysById.set(id, keys);
   }
 
+  // Every /mood with a note encrypts, so the per-value costs are kept down: the key is prepared once, and
+  // nonces are drawn from a pooled buffer of CSPRNG bytes (each used once) instead of one call each.
+  const currentKeyObject = createSecretKey(current);
+  const nextNonce = noncePool();
+
   return {
     currentKeyId,
 
@@ -55,8 +60,8 @@ export function createFieldCipher(options: { currentKey: string; oldKeys?: strin
       if (LONE_SURROGATE.test(plaintext)) {
         throw new TypeError('Cannot encrypt a string with a lone surrogate: it has no UTF-8 encoding.');
       }
-      const nonce = randomBytes(NONCE_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', current, nonce, { authTagLength: TAG_BYTES });
+      const nonce = nextNonce();
+      const cipher = createCipheriv('aes-256-gcm', currentKeyObject, nonce, { authTagLength: TAG_BYTES });
       cipher.setAAD(associatedData(currentKeyId, context));
       const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
       return `${PREFIX}${currentKeyId}:${nonce.toString('base64url')}:${sealed.toString('base64url')}`;
@@ -128,4 +133,19 @@ function decodeBase64Url(text: string): Buffer | undefined {
   if (!BASE64URL.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64url');
   return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
+/** Fresh random nonces, NONCE_BYTES each, cut from a buffer refilled with new random bytes when used up. */
+function noncePool(count = 1024): () => Buffer {
+  let pool = Buffer.alloc(0);
+  let at = 0;
+  return () => {
+    if (at + NONCE_BYTES > pool.length) {
+      pool = randomBytes(NONCE_BYTES * count);
+      at = 0;
+    }
+    const nonce = pool.subarray(at, at + NONCE_BYTES);
+    at += NONCE_BYTES;
+    return nonce;
+  };
 }

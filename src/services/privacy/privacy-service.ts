@@ -4,6 +4,7 @@ import { collectUserData } from '../../db/repositories/user-export.js';
 import { deleteUser } from '../../db/repositories/users.js';
 import type { IdentityService } from '../identity-service.js';
 import { localDay } from '../mood/local-days.js';
+import type { NoteCipher } from '../mood/note-cipher.js';
 import { csvLine } from './csv.js';
 
 export interface UserExport {
@@ -23,10 +24,13 @@ export function createPrivacyService(deps: {
   db: Db;
   clock: Clock;
   identities: IdentityService;
+  notes: NoteCipher;
 }): PrivacyService {
   return {
     async export(userId, timeZone) {
-      const data = await collectUserData(deps.db, userId);
+      const stored = await collectUserData(deps.db, userId);
+      // Notes are shown decrypted: the export is the person's own data in readable form.
+      const data = { ...stored, moodEntries: deps.notes.openAll(stored.moodEntries) };
       const { user, ...tables } = data;
       const document = {
         exportedAt: deps.clock.now().toISOString(),

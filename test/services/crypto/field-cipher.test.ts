@@ -57,6 +57,12 @@ describe('GIVEN a field cipher', () => {
     expect(cipherA.encrypt('token', context)).not.toBe(cipherA.encrypt('token', context));
   });
 
+  it('WHEN thousands of values are encrypted (several nonce pools) THEN no nonce repeats', () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 5000; i++) nonces.add(cipherA.encrypt('x', context).split(':')[3]!);
+    expect(nonces.size).toBe(5000);
+  });
+
   it('WHEN a value is encrypted THEN it is in the enc:v1:<keyId>:<nonce>:<ciphertext||tag> format', () => {
     expect(cipherA.encrypt('', context)).toMatch(
       new RegExp(`^enc:v1:${cipherA.currentKeyId}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}$`),

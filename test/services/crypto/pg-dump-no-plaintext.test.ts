@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { isNotNull } from 'drizzle-orm';
+import { isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.js';
+import { queryRows } from '../../../src/db/raw-query.js';
 import { readSpotifyLink } from '../../../src/db/repositories/users.js';
 import { users } from '../../../src/db/schema/index.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
 import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/services/mood/note-cipher.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: 'c'.repeat(64) });
@@ -14,6 +16,7 @@ describe.skipIf(!postgresAvailable())('GIVEN a seeded PostgreSQL database [postg
   let database: Database;
   let dump: string;
   let plaintexts: string[];
+  let notes: string[];
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
@@ -24,6 +27,11 @@ describe.skipIf(!postgresAvailable())('GIVEN a seeded PostgreSQL database [postg
       const link = await readSpotifyLink(database.db, cipher, id);
       if (link) plaintexts.push(link.accessToken, ...(link.refreshToken ? [link.refreshToken] : []));
     }
+    const stored = await queryRows<{ user_id: number; notes: string }>(
+      database.db,
+      sql`SELECT user_id, notes FROM mood_entries WHERE notes IS NOT NULL`,
+    );
+    notes = [...new Set(stored.map((r) => cipher.decrypt(r.notes, noteContext(r.user_id))))];
     const url = new URL(
       (database.db as unknown as { $client: { options: { connectionString: string } } }).$client.options
         .connectionString,
@@ -46,6 +54,15 @@ describe.skipIf(!postgresAvailable())('GIVEN a seeded PostgreSQL database [postg
 
   it('THEN no plaintext token appears anywhere in pg_dump output', () => {
     for (const token of plaintexts) expect(dump.includes(token), 'plaintext token found in dump').toBe(false);
+  });
+
+  it('THEN the seed wrote notes, each of which decrypts for its user', () => {
+    expect(notes.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('THEN no note text appears anywhere in pg_dump output', () => {
+    const found = notes.filter((note) => dump.includes(note));
+    expect(found, 'plaintext notes found in dump').toEqual([]);
   });
 
   it('THEN the dump holds the tokens in their encrypted form', () => {

@@ -1,0 +1,116 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { openDatabase } from '../db/open-database.js';
+import { resolveCipher } from '../services/crypto/cipher-from-config.js';
+import { keyIdFor, parseEncryptionKey } from '../services/crypto/encryption-keys.js';
+import {
+  formatKeyUsage,
+  formatRotationRun,
+  keyUsage,
+  rotateEncryptedValues,
+} from '../services/crypto/key-rotation.js';
+import { runCli } from './run-cli.js';
+
+const usage = `Usage: npm run keys:rotate -- [options]
+
+Re-encrypts every encrypted value (Spotify tokens, mood notes) that is not under ENCRYPTION_KEY yet,
+with the keys of ENCRYPTION_OLD_KEYS to read them, and encrypts notes stored as plain text before notes
+were encrypted. Works in batches, one transaction each; safe to stop (Ctrl-C finishes the batch in
+progress) and to run again, also while the bot runs on PostgreSQL. Then reports, per column, how many
+values each key still protects: an old key protecting nothing can be removed from ENCRYPTION_OLD_KEYS.
+
+Options:
+  --dry-run          only report; change nothing
+  --batch-size N     rows per batch, 1 to 10000 (default 500)
+  --help             show this text
+`;
+
+const flagsSchema = z.object({
+  'dry-run': z.boolean().default(false),
+  'batch-size': z
+    .string()
+    .regex(/^\d+$/, { error: '--batch-size expects a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, { error: '--batch-size must be at least 1' })
+        .max(10_000, { error: '--batch-size must be at most 10000' }),
+    )
+    .default(500),
+  help: z.boolean().default(false),
+});
+
+function parseFlags(args: string[]): z.infer<typeof flagsSchema> {
+  try {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'dry-run': { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const parsed = flagsSchema.safeParse(values);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+    return parsed.data;
+  } catch (error) {
+    throw new UserError(
+      `${error instanceof Error ? error.message : String(error)}\nRun \`npm run keys:rotate -- --help\` to see the options.`,
+      'BAD_FLAGS',
+    );
+  }
+}
+
+let flags: ReturnType<typeof parseFlags> | undefined;
+try {
+  flags = parseFlags(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
+
+if (flags?.help) process.stdout.write(usage);
+else if (flags) await rotate(flags);
+
+async function rotate(flags: z.infer<typeof flagsSchema>): Promise<void> {
+  await runCli('keys:rotate', async (config, logger) => {
+    const { cipher } = resolveCipher(config, logger);
+    const keys = {
+      current: cipher.currentKeyId,
+      old: config.encryption.oldKeys.map((k, i) =>
+        keyIdFor(parseEncryptionKey(k, `ENCRYPTION_OLD_KEYS (entry ${i + 1})`)),
+      ),
+    };
+    const database = await openDatabase(config.database, logger);
+    const stop = new AbortController();
+    const onSignal = () => {
+      process.stderr.write('Stopping after the batch in progress...\n');
+      stop.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await database.migrate();
+      if (!flags['dry-run']) {
+        const run = await rotateEncryptedValues(database.db, cipher, logger, {
+          batchSize: flags['batch-size'],
+          signal: stop.signal,
+          onBatch: (p) => logger.debug(p, 'batch committed'),
+        });
+        process.stdout.write(formatRotationRun(run, cipher.currentKeyId));
+        if (run.interrupted) process.exitCode = 130;
+      } else {
+        process.stdout.write('Dry run: nothing was changed.\n');
+      }
+      process.stdout.write(formatKeyUsage(await keyUsage(database.db), keys));
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await database.close();
+    }
+  });
+}

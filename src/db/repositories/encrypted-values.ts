@@ -1,0 +1,121 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { queryRows } from '../raw-query.js';
+
+/** A column holding values of the field cipher, and the column of the user each value is bound to. */
+export interface EncryptedColumn {
+  table: 'users' | 'mood_entries';
+  column: 'spotify_access_token' | 'spotify_refresh_token' | 'notes';
+  userIdColumn: 'id' | 'user_id';
+  /** Plain text here predates encryption and is encrypted by key rotation (notes); otherwise only counted. */
+  encryptsPlaintext: boolean;
+}
+
+/** Every encrypted column. The cipher's associated data uses these table and column names. */
+export const encryptedColumns: readonly EncryptedColumn[] = [
+  { table: 'users', column: 'spotify_access_token', userIdColumn: 'id', encryptsPlaintext: false },
+  { table: 'users', column: 'spotify_refresh_token', userIdColumn: 'id', encryptsPlaintext: false },
+  { table: 'mood_entries', column: 'notes', userIdColumn: 'user_id', encryptsPlaintext: true },
+];
+
+/** mood_entries.notes: the one column whose plain text predates encryption. */
+export const noteColumn: EncryptedColumn = encryptedColumns[2]!;
+
+export const columnName = (c: EncryptedColumn) => `${c.table}.${c.column}`;
+
+export interface StoredValue {
+  /** The row's id. */
+  id: number;
+  /** The user the value is bound to. */
+  userId: number;
+  value: string;
+}
+
+// Names come from encryptedColumns only, never from input.
+const names = (c: EncryptedColumn) => ({
+  table: sql.identifier(c.table),
+  column: sql.identifier(c.column),
+  userId: sql.identifier(c.userIdColumn),
+});
+
+/**
+ * The next values of `column` in id order after row `afterId` (keyset pagination), at most `limit`.
+ * `exceptKeyPrefix` leaves out values that start with it (those already under the current key);
+ * `userId` keeps one user's values only.
+ */
+export async function nextStoredValues(
+  db: Db,
+  column: EncryptedColumn,
+  options: { afterId: number; limit: number; exceptKeyPrefix?: string; userId?: number },
+): Promise<StoredValue[]> {
+  const n = names(column);
+  const rows = await queryRows<{ id: number; user_id: number; value: string }>(
+    db,
+    sql`SELECT id, ${n.userId} AS user_id, ${n.column} AS value FROM ${n.table}
+         WHERE id > ${options.afterId} AND ${n.column} IS NOT NULL
+           ${options.exceptKeyPrefix === undefined ? sql`` : sql`AND left(${n.column}, ${options.exceptKeyPrefix.length}) <> ${options.exceptKeyPrefix}`}
+           ${options.userId === undefined ? sql`` : sql`AND ${n.userId} = ${options.userId}`}
+         ORDER BY id LIMIT ${options.limit}`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), userId: Number(r.user_id), value: r.value }));
+}
+
+export interface ValueChange extends StoredValue {
+  /** What the row must still hold (and the user it must still belong to) for the change to apply. */
+  next: string;
+}
+
+/**
+ * Compare-and-set in one statement: each row gets `next` only if it still holds `value` and still belongs
+ * to `userId`, so a value written or moved meanwhile is never overwritten. Returns the ids changed.
+ */
+export async function replaceStoredValues(
+  db: Db,
+  column: EncryptedColumn,
+  changes: readonly ValueChange[],
+): Promise<number[]> {
+  if (changes.length === 0) return [];
+  const n = names(column);
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`UPDATE ${n.table} AS t SET ${n.column} = v.next
+          FROM unnest(${sql.param(changes.map((c) => c.id))}::int4[],
+                      ${sql.param(changes.map((c) => c.userId))}::int4[],
+                      ${sql.param(changes.map((c) => c.value))}::text[],
+                      ${sql.param(changes.map((c) => c.next))}::text[]) AS v(id, user_id, old, next)
+         WHERE t.id = v.id AND t.${n.userId} = v.user_id AND t.${n.column} = v.old
+        RETURNING t.id`,
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** How many values of a column each key id protects, and how many are not ciphertext. */
+export interface StoredValueCounts {
+  byKeyId: Record<string, number>;
+  /** Values that do not start with `enc:` (plain text). */
+  plaintext: number;
+  /** Values that start with `enc:` but not with `enc:v1:<8 characters>:`. */
+  malformed: number;
+}
+
+/** Counts the values of `column` by the key id written in each, in the database. */
+export async function countStoredValues(db: Db, column: EncryptedColumn): Promise<StoredValueCounts> {
+  const n = names(column);
+  // Prefix tests only (no regular expression per row): this reads the whole column.
+  const rows = await queryRows<{ bucket: string; kind: string; n: number }>(
+    db,
+    sql`SELECT kind, CASE WHEN kind = 'key' THEN substr(v, 8, 8) ELSE '' END AS bucket, count(*)::int AS n
+          FROM (SELECT ${n.column} AS v,
+                       CASE WHEN left(${n.column}, 7) = 'enc:v1:' AND substr(${n.column}, 16, 1) = ':' THEN 'key'
+                            WHEN left(${n.column}, 4) = 'enc:' THEN 'malformed' ELSE 'plaintext' END AS kind
+                  FROM ${n.table} WHERE ${n.column} IS NOT NULL) AS stored
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  const counts: StoredValueCounts = { byKeyId: {}, plaintext: 0, malformed: 0 };
+  for (const row of rows) {
+    if (row.kind === 'key') counts.byKeyId[row.bucket] = Number(row.n);
+    else if (row.kind === 'malformed') counts.malformed = Number(row.n);
+    else counts.plaintext = Number(row.n);
+  }
+  return counts;
+}

@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { Database, Db } from '../../../src/db/database.js';
+import { openPgliteDatabase } from '../../../src/db/pglite.js';
+import { queryRows } from '../../../src/db/raw-query.js';
+import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
+import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
+import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/services/mood/note-cipher.js';
+import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const oldKey = 'd'.repeat(64);
+const newKey = 'e'.repeat(64);
+const oldCipher = createFieldCipher({ currentKey: oldKey });
+const newOnly = createFieldCipher({ currentKey: newKey });
+const OLD = oldCipher.currentKeyId;
+const NEW = newOnly.currentKeyId;
+
+/** Runs `npm run keys:rotate` the way npm would (tsx on the script) with `env` for the database. */
+function rotate(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('ENCRYPTION_') && name !== 'DATABASE_URL' && name !== 'DATA_DIR',
+    ),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys-rotate.ts', ...args], {
+    cwd: repoRoot,
+    env: {
+      ...inherited,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      ENCRYPTION_KEY: newKey,
+      ENCRYPTION_OLD_KEYS: oldKey,
+      ...env,
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`keys:rotate did not exit.\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A user with Spotify tokens under the old key, a note under the old key and one in plain text. */
+async function fill(db: Db): Promise<number> {
+  const user = await createUser(db, 'cli-rotate');
+  await saveSpotifyLink(db, oldCipher, user.id, { spotifyId: 'sp', accessToken: 'acc', refreshToken: 'ref' });
+  await insertMoodEntry(db, {
+    userId: user.id,
+    moodScore: 5,
+    notes: oldCipher.encrypt('sealed note', noteContext(user.id)),
+  });
+  await insertMoodEntry(db, { userId: user.id, moodScore: 6, notes: 'plain note' });
+  return user.id;
+}
+
+async function readBack(db: Db, userId: number): Promise<unknown> {
+  const rows = await queryRows<{ notes: string }>(
+    db,
+    sql`SELECT notes FROM mood_entries WHERE user_id = ${userId} ORDER BY id`,
+  );
+  return {
+    link: await readSpotifyLink(db, newOnly, userId),
+    notes: rows.map((r) => newOnly.decrypt(r.notes, noteContext(userId))),
+  };
+}
+
+function expectRotated(
+  dry: Awaited<ReturnType<typeof rotate>>,
+  real: Awaited<ReturnType<typeof rotate>>,
+): void {
+  expect(dry.code, dry.stderr).toBe(0);
+  expect(dry.stdout).not.toContain('re-encrypting');
+  expect(dry.stdout).toContain(`mood_entries.notes: 1 under ${OLD} (old), 1 plain text`);
+  expect(dry.stdout).toContain(`Still protecting values (keep in ENCRYPTION_OLD_KEYS): ${OLD}`);
+  expect(real.code, real.stderr).toBe(0);
+  expect(real.stdout).toContain(`Done: re-encrypting under key ${NEW}`);
+  expect(real.stdout).toContain(
+    'mood_entries.notes: 1 re-encrypted, 1 plain text encrypted, 0 changed meanwhile, 0 left unreadable',
+  );
+  expect(real.stdout).toContain(`users.spotify_access_token: 1 under ${NEW} (current)`);
+  expect(real.stdout).toContain(`mood_entries.notes: 2 under ${NEW} (current)`);
+  expect(real.stdout).toContain(`can be removed from ENCRYPTION_OLD_KEYS): ${OLD}`);
+}
+
+const expected = {
+  link: { spotifyId: 'sp', accessToken: 'acc', refreshToken: 'ref' },
+  notes: ['sealed note', 'plain note'],
+};
+
+describe('npm run keys:rotate on the embedded database (DATA_DIR)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'moodscale-rotate-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('GIVEN --dry-run THEN it only reports; without it every value ends under the new key', async () => {
+    const open = () => openPgliteDatabase({ dataDir, slowQueryMs: 10_000 }, silentLogger());
+    let database = await open();
+    await database.migrate();
+    const userId = await fill(database.db);
+    await database.close();
+
+    const dry = await rotate(['--dry-run'], { DATA_DIR: dataDir });
+    const real = await rotate(['--batch-size', '1'], { DATA_DIR: dataDir });
+
+    expectRotated(dry, real);
+    database = await open();
+    try {
+      expect(await readBack(database.db, userId)).toEqual(expected);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
+
+  it('GIVEN a bad option THEN it exits with code 1 and points to --help', async () => {
+    const result = await rotate(['--batch-size', 'lots'], { DATA_DIR: dataDir });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--batch-size expects a whole number');
+    expect(result.stderr).toContain('npm run keys:rotate -- --help');
+  }, 60_000);
+});
+
+describe.skipIf(!postgresAvailable())('npm run keys:rotate on PostgreSQL (DATABASE_URL) [postgres]', () => {
+  let database: Database | undefined;
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('GIVEN --dry-run THEN it only reports; without it every value ends under the new key', async () => {
+    database = await createTestDatabase('postgres');
+    const userId = await fill(database.db);
+    const url = (database.db as unknown as { $client: { options: { connectionString: string } } }).$client
+      .options.connectionString;
+
+    const dry = await rotate(['--dry-run'], { DATABASE_URL: url });
+    const real = await rotate([], { DATABASE_URL: url });
+
+    expectRotated(dry, real);
+    expect(await readBack(database.db, userId)).toEqual(expected);
+  }, 120_000);
+});
