@@ -1,7 +1,7 @@
-import { and, desc, eq, gte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../database.js';
-import { type PreparedStatement, runPrepared } from '../raw-query.js';
+import { type PreparedStatement, queryRows, runPrepared } from '../raw-query.js';
 import { type MusicAnalysis, musicAnalysis, type NewMusicAnalysis } from '../schema/index.js';
 import { boundedLimit, storableText } from './text-guard.js';
 
@@ -100,4 +100,173 @@ export async function trackIdsOfUserSince(db: Db, userId: number, since: Date): 
     .from(musicAnalysis)
     .where(and(eq(musicAnalysis.userId, userId), gte(musicAnalysis.createdAt, since)));
   return new Set(rows.map((r) => r.id));
+}
+
+/** True when the user has at least one analysed track. */
+export async function userHasAnalysedMusic(db: Db, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: musicAnalysis.id })
+    .from(musicAnalysis)
+    .where(eq(musicAnalysis.userId, userId))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** An analysed track with the two features recommendations rank by. */
+export interface CatalogueTrack {
+  spotifyTrackId: string;
+  trackName: string;
+  artistName: string;
+  albumImage: string | null;
+  valence: number;
+  energy: number;
+  /** When it was analysed (the latest analysis of the track). */
+  analysedAt: Date;
+}
+
+const catalogueRow = z.object({
+  spotify_track_id: z.string(),
+  track_name: z.string(),
+  artist_name: z.string(),
+  album_image: z.string().nullable(),
+  valence: z.coerce.number(),
+  energy: z.coerce.number(),
+  analysed_ms: z.coerce.number(),
+});
+
+function toCatalogueTrack(row: unknown): CatalogueTrack {
+  const r = catalogueRow.parse(row);
+  return {
+    spotifyTrackId: r.spotify_track_id,
+    trackName: r.track_name,
+    artistName: r.artist_name,
+    albumImage: r.album_image,
+    valence: r.valence,
+    energy: r.energy,
+    analysedAt: new Date(r.analysed_ms),
+  };
+}
+
+// Only numeric features count: providers' jsonb may hold anything, and a failed cast would fail the query.
+const hasNumericFeatures = sql`jsonb_typeof(audio_features->'valence') = 'number'
+  AND jsonb_typeof(audio_features->'energy') = 'number'`;
+
+/**
+ * The analysed tracks (by anyone: analyses are shared) nearest to a point (or the nearest of several) in
+ * valence/energy, each track once,
+ * nearest first (default 200, at most 2,000). A plain top-N over the rows (the planner's bounded heap sort)
+ * with duplicates dropped here: far cheaper on a large table than sorting every track's latest analysis.
+ */
+export async function listCatalogueNear(
+  db: Db,
+  points: { valence: number; energy: number } | readonly { valence: number; energy: number }[],
+  limit?: number,
+): Promise<CatalogueTrack[]> {
+  const wanted = boundedLimit(limit, 200, 2000);
+  const list = Array.isArray(points) ? points : [points as { valence: number; energy: number }];
+  if (list.length === 0) return [];
+  // Several points (a lift's path) in one scan: each row counts by its distance to the nearest of them.
+  const distances = list.map(
+    (p) => sql`((audio_features->>'valence')::float8 - ${p.valence}::float8) ^ 2
+               + ((audio_features->>'energy')::float8 - ${p.energy}::float8) ^ 2`,
+  );
+  const distance = distances.length === 1 ? distances[0]! : sql`LEAST(${sql.join(distances, sql`, `)})`;
+  // Shared tracks repeat (one row per share); three rows per wanted track leave room for that.
+  const rows = await queryRows<unknown>(
+    db,
+    sql`SELECT spotify_track_id, track_name, artist_name, album_image,
+               (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy,
+               (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
+          FROM music_analysis
+         WHERE ${hasNumericFeatures}
+         ORDER BY ${distance}, spotify_track_id, created_at DESC
+         LIMIT ${wanted * 3}`,
+  );
+  const seen = new Set<string>();
+  const tracks: CatalogueTrack[] = [];
+  for (const row of rows) {
+    const track = toCatalogueTrack(row);
+    if (seen.has(track.spotifyTrackId)) continue;
+    seen.add(track.spotifyTrackId);
+    tracks.push(track);
+    if (tracks.length === wanted) break;
+  }
+  return tracks;
+}
+
+/** The user's own analysed tracks that have valence and energy, each once, newest first (at most 500). */
+export async function listUserCatalogue(db: Db, userId: number, limit?: number): Promise<CatalogueTrack[]> {
+  const rows = await queryRows<unknown>(
+    db,
+    sql`SELECT * FROM (
+          SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,
+                 (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy,
+                 (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
+            FROM music_analysis
+           WHERE user_id = ${userId} AND ${hasNumericFeatures}
+           ORDER BY spotify_track_id, created_at DESC, id DESC
+        ) t
+        ORDER BY t.analysed_ms DESC, t.spotify_track_id
+        LIMIT ${boundedLimit(limit, 100, 500)}`,
+  );
+  return rows.map(toCatalogueTrack);
+}
+
+/**
+ * An analysed track by its title and artist, compared without case or surrounding spaces (the latest
+ * analysis when several match); how a suggestion by name resolves without the Web API.
+ */
+export async function findAnalysedTrackByName(
+  db: Db,
+  trackName: string,
+  artistName: string,
+): Promise<MusicAnalysis | undefined> {
+  const [row] = await db
+    .select()
+    .from(musicAnalysis)
+    .where(
+      and(
+        sql`lower(btrim(${musicAnalysis.trackName})) = lower(btrim(${trackName}))`,
+        sql`lower(btrim(${musicAnalysis.artistName})) = lower(btrim(${artistName}))`,
+      ),
+    )
+    .orderBy(desc(musicAnalysis.createdAt), desc(musicAnalysis.id))
+    .limit(1);
+  return row;
+}
+
+/** The user's analyses in [since, until), oldest first (at most 2,000): what a weekly insight reads. */
+export async function listUserAnalysesBetween(
+  db: Db,
+  userId: number,
+  since: Date,
+  until: Date,
+): Promise<MusicAnalysis[]> {
+  return db
+    .select()
+    .from(musicAnalysis)
+    .where(
+      and(
+        eq(musicAnalysis.userId, userId),
+        gte(musicAnalysis.createdAt, since),
+        lt(musicAnalysis.createdAt, until),
+      ),
+    )
+    .orderBy(musicAnalysis.createdAt, musicAnalysis.id)
+    .limit(2000);
+}
+
+/** The latest analysis of each of these tracks, by track id (tracks never analysed are absent). */
+export async function latestAnalysesOfTracks(
+  db: Db,
+  spotifyTrackIds: readonly string[],
+): Promise<Map<string, MusicAnalysis>> {
+  const ids = [...new Set(spotifyTrackIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([musicAnalysis.spotifyTrackId])
+    .from(musicAnalysis)
+    .where(inArray(musicAnalysis.spotifyTrackId, ids))
+    .orderBy(musicAnalysis.spotifyTrackId, desc(musicAnalysis.createdAt), desc(musicAnalysis.id));
+  return new Map(rows.map((r) => [r.spotifyTrackId, r]));
 }

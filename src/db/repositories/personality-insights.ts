@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { type NewPersonalityInsight, type PersonalityInsight, personalityInsights } from '../schema/index.js';
 import { boundedLimit, storableText } from './text-guard.js';
@@ -33,4 +33,26 @@ export async function listInsights(db: Db, userId: number, limit?: number): Prom
     .where(eq(personalityInsights.userId, userId))
     .orderBy(desc(personalityInsights.generatedAt), desc(personalityInsights.id))
     .limit(boundedLimit(limit, 12, 200));
+}
+
+/** The user's latest insight generated in [since, until), if any. */
+export async function findInsightGeneratedBetween(
+  db: Db,
+  userId: number,
+  since: Date,
+  until: Date,
+): Promise<PersonalityInsight | undefined> {
+  const [row] = await db
+    .select()
+    .from(personalityInsights)
+    .where(
+      and(
+        eq(personalityInsights.userId, userId),
+        gte(personalityInsights.generatedAt, since),
+        lt(personalityInsights.generatedAt, until),
+      ),
+    )
+    .orderBy(desc(personalityInsights.generatedAt), desc(personalityInsights.id))
+    .limit(1);
+  return row;
 }

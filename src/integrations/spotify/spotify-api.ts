@@ -22,6 +22,11 @@ export interface SpotifyWebApi extends MetadataProvider {
   readonly tokenRequests: number;
   /** The app's (client credentials) access token, cached; for other Web API clients (audio features). */
   accessToken(): Promise<string>;
+  /**
+   * The best match of a title and artist in Spotify's catalogue (GET /v1/search), or undefined when Spotify
+   * has none whose title and artist both match. How a language model's suggestion becomes a real track id.
+   */
+  searchTrack(query: { track: string; artist: string }): Promise<TrackMetadata | undefined>;
 }
 
 const provider = 'spotify-api';
@@ -47,7 +52,35 @@ const trackSchema = z.object({
   album: z.object({ images: z.array(imageSchema) }),
 });
 
+const searchSchema = z.object({
+  tracks: z.object({ items: z.array(trackSchema.extend({ id: z.string() }).nullable()) }),
+});
+
 type SpotifyImage = z.infer<typeof imageSchema>;
+
+/** Lower case, accents and punctuation dropped, so "Beyoncé" finds "Beyonce" and "Don't" finds "Dont". */
+export function looseName(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['\u2019`]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** A title without its version suffix: "Song - Remastered 2011" and "Song (Live)" are "Song". */
+function baseTitle(text: string): string {
+  return text.split(/\s+-\s+|\s*[([]/)[0] ?? text;
+}
+
+/** Same title or artist after looseName, or the same once a version suffix is dropped ("Song" = "Song - Live"). */
+export function sameName(a: string, b: string): boolean {
+  const x = looseName(a);
+  const y = looseName(b);
+  if (x === '' || y === '') return false;
+  return x === y || looseName(baseTitle(a)) === y || x === looseName(baseTitle(b));
+}
 
 /** The image with the most pixels (images without sizes count as 0), or null when there is none. */
 export function largestImage(images: readonly SpotifyImage[]): string | null {
@@ -157,8 +190,50 @@ export function createSpotifyWebApi(options: SpotifyWebApiOptions): SpotifyWebAp
     }
   }
 
+  async function searchTrack(query: { track: string; artist: string }): Promise<TrackMetadata | undefined> {
+    const q = `track:${query.track.replace(/[:"]/g, ' ')} artist:${query.artist.replace(/[:"]/g, ' ')}`;
+    const params = new URLSearchParams({ q, type: 'track', limit: '5' });
+    let refreshed = false;
+    for (;;) {
+      const accessToken = await token();
+      try {
+        const answer = await fetchJson({
+          provider,
+          url: `${apiUrl}/v1/search?${params.toString()}`,
+          headers: { authorization: `Bearer ${accessToken}` },
+          schema: searchSchema,
+          timeoutMs,
+          fetchImpl,
+        });
+        const found = answer?.tracks.items.find(
+          (item) =>
+            item !== null &&
+            isSpotifyId(item.id) &&
+            sameName(item.name, query.track) &&
+            item.artists.some((a) => sameName(a.name, query.artist)),
+        );
+        if (!found) return undefined;
+        return {
+          id: found.id,
+          name: found.name,
+          artist: found.artists[0]?.name ?? query.artist,
+          albumImage: largestImage(found.album.images),
+          source: 'spotify',
+        };
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 401 && !refreshed) {
+          refreshed = true;
+          if (cached?.token === accessToken) cached = undefined;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
   return {
     track,
+    searchTrack,
     accessToken: token,
     get tokenRequests() {
       return tokenRequests;

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** Routes whose answers can be replaced by a failure. */
-export type SpotifyRoute = 'token' | 'track' | 'oembed' | 'redirect' | 'me' | 'recently-played';
+export type SpotifyRoute = 'token' | 'track' | 'search' | 'oembed' | 'redirect' | 'me' | 'recently-played';
 
 /** What the next request(s) of a route get instead of the normal answer. */
 export type SpotifyFailure =
@@ -88,6 +88,7 @@ export const defaultFakeTrack: FakeTrack = {
 function routeOf(method: string, path: string): SpotifyRoute | 'unknown' {
   if (method === 'POST' && path === '/api/token') return 'token';
   if (method === 'GET' && path.startsWith('/v1/tracks/')) return 'track';
+  if (method === 'GET' && path === '/v1/search') return 'search';
   if (method === 'GET' && path === '/v1/me') return 'me';
   if (method === 'GET' && path === '/v1/me/player/recently-played') return 'recently-played';
   if (method === 'GET' && path === '/oembed') return 'oembed';
@@ -259,6 +260,32 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
           artists: track.artists.map((name, i) => ({ id: `artist${i}`, name, type: 'artist' })),
           album: { name: 'Fake Album', images: track.images },
         });
+      }
+      case 'search': {
+        // Spotify's field filters, as the client sends them: "track:<title> artist:<name>".
+        const auth = req.headers.authorization ?? '';
+        if (!auth.startsWith('Bearer ') || !validTokens.has(auth.slice(7))) {
+          return sendJson(res, 401, { error: { status: 401, message: 'The access token expired' } });
+        }
+        const q = url.searchParams.get('q') ?? '';
+        const match = /^track:(.*?)\s+artist:(.*)$/.exec(q);
+        const wantTrack = (match?.[1] ?? q).trim().toLowerCase();
+        const wantArtist = (match?.[2] ?? '').trim().toLowerCase();
+        const items = [...tracks]
+          .filter(
+            ([, t]) =>
+              t.name.toLowerCase().includes(wantTrack) &&
+              (wantArtist === '' || t.artists.some((a) => a.toLowerCase().includes(wantArtist))),
+          )
+          .slice(0, Number(url.searchParams.get('limit') ?? '20'))
+          .map(([id, t]) => ({
+            id,
+            name: t.name,
+            type: 'track',
+            artists: t.artists.map((name, i) => ({ id: `artist${i}`, name, type: 'artist' })),
+            album: { name: 'Fake Album', images: t.images },
+          }));
+        return sendJson(res, 200, { tracks: { items, total: items.length } });
       }
       case 'me': {
         const userId = userOf(req);
