@@ -1,0 +1,160 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startApp } from '../app.js';
+import { systemClock } from '../core/clock.js';
+import { renderPlainText } from '../core/commands/index.js';
+import { UserError } from '../core/errors.js';
+import { openDatabase } from '../db/open-database.js';
+import { createChartRenderer } from '../services/digest/chart.js';
+import { createDigestRunner, type DigestRunSummary } from '../services/digest/digest-runner.js';
+import { isIsoWeek, isoWeekOf, localParts, previousWeek } from '../services/digest/iso-week.js';
+import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
+import { runCli } from './run-cli.js';
+
+const usage = `Usage: npm run digest -- --week 2026-W47 [--user ID ...] [--dry-run]
+
+Runs or previews the weekly digest of one ISO week by hand.
+
+  --week W      the ISO week, e.g. 2026-W47 (default: the last full week, in UTC)
+  --user ID     only this MoodScale user id (repeatable); default: every user
+  --dry-run     print each digest and write its chart under DATA_DIR/digests/<week>/, without
+                claiming or sending anything
+  --help        show this text
+
+Without --dry-run the digests are sent by DM through the configured Discord and Slack bots, exactly
+once per user and week (a digest already sent, by the schedule or an earlier run, is not sent again).
+Opted-out users get nothing.
+`;
+
+interface DigestFlags {
+  week: string;
+  users: number[] | undefined;
+  dryRun: boolean;
+  help: boolean;
+}
+
+function parseDigestFlags(args: string[]): DigestFlags {
+  let values: { week?: string; user?: string[]; 'dry-run'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        week: { type: 'string' },
+        user: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UserError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`, 'BAD_FLAGS');
+  }
+  const week =
+    values.week?.trim().toUpperCase() ?? previousWeek(isoWeekOf(localParts(systemClock.now(), 'UTC').date));
+  if (!isIsoWeek(week))
+    throw new UserError(
+      `--week expects an ISO week such as 2026-W47 (got ${JSON.stringify(values.week)})`,
+      'BAD_FLAGS',
+    );
+  const users = values.user?.map((raw) => {
+    if (!/^\d{1,10}$/.test(raw.trim()))
+      throw new UserError(`--user expects a numeric user id (got ${JSON.stringify(raw)})`, 'BAD_FLAGS');
+    return Number(raw);
+  });
+  return { week, users, dryRun: values['dry-run'] ?? false, help: values.help ?? false };
+}
+
+function summaryLine(week: string, s: DigestRunSummary): string {
+  return (
+    `${week}: ${s.users} users, ${s.due} due; ${s.sent} sent, ${s.nudged} nudged, ${s.skipped} skipped, ` +
+    `${s.failed} failed, ${s.taken} already handled elsewhere\n`
+  );
+}
+
+let flags: DigestFlags | undefined;
+try {
+  flags = parseDigestFlags(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
+
+if (flags?.help) {
+  process.stdout.write(usage);
+} else if (flags) {
+  const { week, users, dryRun } = flags;
+  await runCli('digest', async (config, logger) => {
+    if (dryRun) {
+      const database = await openDatabase(config.database, logger);
+      try {
+        await database.migrate();
+        const chart = createChartRenderer();
+        const dir = resolve(join(config.database.dataDir, 'digests', week));
+        mkdirSync(dir, { recursive: true });
+        const runner = createDigestRunner({
+          db: database.db,
+          logger,
+          clock: systemClock,
+          platforms: [],
+          leaseMs: config.digest.leaseSeconds * 1000,
+        });
+        const result = await runner.preview(week, {
+          userIds: users,
+          async visit(digest) {
+            const head = `--- user ${digest.userId}, ${week}: ${digest.kind} ---\n`;
+            if (digest.kind === 'empty') {
+              process.stdout.write(`${head}(nothing to send: no entries this week or the week before)\n\n`);
+              return;
+            }
+            let text = renderPlainText(renderDigest(digest));
+            if (digest.kind === 'digest') {
+              const path = join(dir, `user-${digest.userId}-${chartFileName(digest)}`);
+              writeFileSync(path, await chart.render(week, digest.days));
+              text += `\n\nChart: ${path}`;
+            }
+            process.stdout.write(`${head}${text}\n\n`);
+          },
+        });
+        process.stdout.write(
+          `Dry run of ${week}: ${result.digests} digests computed for ${result.users} users; nothing was claimed or sent.\n`,
+        );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    if (!config.discord && !config.slack) {
+      throw new UserError(
+        'Nothing can be sent: neither Discord (DISCORD_TOKEN) nor Slack (SLACK_BOT_TOKEN) is configured. ' +
+          'Preview with --dry-run instead.',
+        'NO_PLATFORM',
+      );
+    }
+    // The bots connect to send; the hourly schedule and the HTTP port stay with the running bot.
+    const app = await startApp(
+      { ...config, digest: { ...config.digest, enabled: false }, http: { ...config.http, port: 0 } },
+      logger,
+    );
+    try {
+      const runner = createDigestRunner({
+        db: app.database.db,
+        logger,
+        clock: systemClock,
+        sendDirect: app.sendDirect,
+        platforms: [
+          ...(app.discord ? (['discord'] as const) : []),
+          ...(app.slack ? (['slack'] as const) : []),
+        ],
+        leaseMs: config.digest.leaseSeconds * 1000,
+        chart: createChartRenderer(),
+      });
+      const summary = await runner.runWeek(week, { userIds: users });
+      process.stdout.write(summaryLine(week, summary));
+      if (summary.failed > 0) process.exitCode = 1;
+    } finally {
+      await app.stop();
+    }
+  });
+}

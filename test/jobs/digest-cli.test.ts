@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.js';
+import type { Database } from '../../src/db/database.js';
+import { openPostgresDatabase } from '../../src/db/postgres.js';
+import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
+import {
+  createEmptyPostgresDatabase,
+  dropPostgresDatabase,
+  postgresAvailable,
+  postgresUrlFor,
+} from '../support/test-database.js';
+import { activeWeek, digestUser, inspectPng } from './digest-support.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function runDigestCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/digest.ts'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString('utf8');
+    });
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
+  let name: string;
+  let database: Database;
+  let env: Record<string, string>;
+  let userId: number;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
+    const url = postgresUrlFor(name);
+    database = openPostgresDatabase(
+      {
+        url,
+        maxConnections: 2,
+        idleTimeoutMs: 1000,
+        connectionTimeoutMs: 5000,
+        statementTimeoutMs: 30_000,
+        slowQueryMs: 10_000,
+      },
+      silentLogger(),
+    );
+    userId = await digestUser(database.db, { discord: '612345678901234567', ...activeWeek() });
+    dataDir = mkdtempSync(join(tmpdir(), 'moodscale-digest-cli-'));
+    env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: url,
+      DATA_DIR: dataDir,
+      ENCRYPTION_KEY: 'c'.repeat(64),
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.close();
+    if (name) await dropPostgresDatabase(name);
+  });
+
+  it('GIVEN --dry-run THEN it prints the digest and the chart path, writes a PNG there, and claims nothing', async () => {
+    const r = await runDigestCli(['--week', '2026-W47', '--user', String(userId), '--dry-run'], env);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`--- user ${userId}, 2026-W47: digest ---`);
+    expect(r.out).toContain('Average mood 6.5 over 4 entries');
+    expect(r.out).toContain(
+      'Dry run of 2026-W47: 1 digests computed for 1 users; nothing was claimed or sent.',
+    );
+    const path = /Chart: (.+\.png)/.exec(r.out)?.[1];
+    expect(path).toBeDefined();
+    expect(path!.startsWith(join(dataDir, 'digests', '2026-W47'))).toBe(true);
+    expect(existsSync(path!)).toBe(true);
+    expect(inspectPng(readFileSync(path!)).width).toBe(640);
+    expect(await findDigestDelivery(database.db, userId, '2026-W47')).toBeUndefined();
+  }, 60_000);
+
+  it('GIVEN no Discord or Slack and no --dry-run THEN it says nothing can be sent and exits 1', async () => {
+    const r = await runDigestCli(['--week', '2026-W47'], env);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Nothing can be sent');
+    expect(await findDigestDelivery(database.db, userId, '2026-W47')).toBeUndefined();
+  }, 60_000);
+
+  it('GIVEN a week that does not exist THEN it says what it expects and exits 1', async () => {
+    const r = await runDigestCli(['--week', '2025-W53', '--dry-run'], env);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--week expects an ISO week such as 2026-W47');
+  }, 60_000);
+});
