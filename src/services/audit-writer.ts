@@ -31,14 +31,11 @@ export function createAuditWriter(deps: {
     try {
       await recordAudits(deps.db, batch);
     } catch {
-      // One bad row (a user erased after queueing breaks the FK) must not cost the others: write one
-      // by one, and keep an erased user's entry without the user id.
+      // One bad row must not cost the others: write one by one, so only the bad one is lost.
       for (const entry of batch) {
-        await recordAudits(deps.db, [entry])
-          .catch(() => recordAudits(deps.db, [{ ...entry, userId: null }]))
-          .catch((error: unknown) =>
-            deps.logger.error({ err: error, action: entry.action }, 'audit entry lost'),
-          );
+        await recordAudits(deps.db, [entry]).catch((error: unknown) =>
+          deps.logger.error({ err: error, action: entry.action }, 'audit entry lost'),
+        );
       }
     }
   };

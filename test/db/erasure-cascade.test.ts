@@ -3,6 +3,9 @@ import { expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { recordAudit } from '../../src/db/repositories/audit-log.js';
+import { enableChannelDigest } from '../../src/db/repositories/channel-digest-channels.js';
+import { recordChannelShare } from '../../src/db/repositories/channel-track-shares.js';
+import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
 import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
@@ -36,12 +39,16 @@ async function rowsOf(db: Db, table: string, userId: number): Promise<number> {
 async function userWithDataEverywhere(db: Db, tag: string) {
   const user = await newUser(db, tag);
   const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 5, notes: `${tag} note` });
-  await insertMusicAnalysis(db, {
+  const shared = await insertMusicAnalysis(db, {
     userId: user.id,
     spotifyTrackId: `${tag}-t`,
     trackName: 't',
     artistName: 'a',
   });
+  const channel = { platform: 'discord' as const, workspaceId: `g-${tag}`, channelId: `c-${tag}-${user.id}` };
+  await recordChannelShare(db, shared.id, channel);
+  await enableChannelDigest(db, channel, user.id);
+  await noteWorkspaceMember(db, user.id, 'discord', `g-${tag}`, new Date());
   await insertRecommendations(db, [
     { userId: user.id, moodEntryId: entry.id, spotifyTrackId: `${tag}-r`, trackName: 'r', artistName: 'a' },
   ]);
@@ -80,13 +87,32 @@ describeEachDatabase('erasing a user', (getDb) => {
     }
   });
 
-  it('THEN every foreign key to users cascades on delete', async () => {
+  it('THEN every foreign key to users cascades on delete, except who turned a channel post on (set to NULL)', async () => {
     const rows = await queryRows<{ conname: string; confdeltype: string }>(
       getDb().db,
       sql`SELECT conname, confdeltype FROM pg_constraint
            WHERE contype = 'f' AND confrelid = 'users'::regclass`,
     );
     expect(rows.length).toBeGreaterThanOrEqual(8);
-    for (const row of rows) expect(row.confdeltype, row.conname).toBe('c');
+    // A channel's weekly post is the channel's setting: erasing the admin who turned it on forgets the admin
+    // and keeps the channel's choice (test/db/channel-digests.test.ts).
+    const setNull = new Set(['channel_digest_channels_enabled_by_users_id_fk']);
+    for (const row of rows) expect(row.confdeltype, row.conname).toBe(setNull.has(row.conname) ? 'n' : 'c');
+  });
+
+  it('GIVEN a user erased THEN no row anywhere still points at them (channel posts keep their switch, anonymously)', async () => {
+    const { db } = getDb();
+    const doomed = await userWithDataEverywhere(db, 'pointer');
+    await deleteUser(db, doomed.id);
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM channel_digest_channels WHERE enabled_by = ${doomed.id}`,
+    );
+    expect(row?.n).toBe(0);
+    const [kept] = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM channel_digest_channels WHERE channel_id = ${`c-pointer-${doomed.id}`}`,
+    );
+    expect(kept?.n).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import {
   auditLog,
+  channelDigestChannels,
   chatIdentities,
   digestDeliveries,
   linkCodes,
@@ -11,6 +12,7 @@ import {
   recommendations,
   userSettings,
   users,
+  workspaceMembers,
 } from '../schema/index.js';
 
 /** Tables whose rows simply change owner when two users become one. */
@@ -38,17 +40,25 @@ export const mergedTables = [
   'link_codes',
   'user_settings',
   'digest_deliveries',
+  'workspace_members',
 ] as const;
 
 /**
  * Makes `from` part of `into`: every row of `from` moves to `into` and `from` is deleted, in one
  * transaction. Where both have a row under a per-user key, `into`'s is kept (its settings, its
  * delivered digests). Encrypted values bound to `from` (Spotify tokens) are the caller's to re-encrypt
- * beforehand; they are dropped with `from`.
+ * beforehand; they are dropped with `from`. Values that move with their rows (notes) are re-encrypted by
+ * `beforeMove`, inside the transaction, so they move re-encrypted or not at all.
  */
-export async function mergeUsers(db: Db, from: number, into: number): Promise<void> {
+export async function mergeUsers(
+  db: Db,
+  from: number,
+  into: number,
+  options: { beforeMove?: (tx: Db) => Promise<unknown> } = {},
+): Promise<void> {
   if (from === into) return;
   await db.transaction(async (tx) => {
+    await options.beforeMove?.(tx);
     for (const table of movableTables) {
       await tx.update(table).set({ userId: into }).where(eq(table.userId, from));
     }
@@ -56,6 +66,15 @@ export async function mergeUsers(db: Db, from: number, into: number): Promise<vo
       DELETE FROM digest_deliveries d WHERE d.user_id = ${from}
          AND EXISTS (SELECT 1 FROM digest_deliveries k WHERE k.user_id = ${into} AND k.period = d.period)`);
     await tx.update(digestDeliveries).set({ userId: into }).where(eq(digestDeliveries.userId, from));
+    await tx.execute(sql`
+      DELETE FROM workspace_members w WHERE w.user_id = ${from}
+         AND EXISTS (SELECT 1 FROM workspace_members k WHERE k.user_id = ${into}
+                        AND k.platform = w.platform AND k.workspace_id = w.workspace_id)`);
+    await tx.update(workspaceMembers).set({ userId: into }).where(eq(workspaceMembers.userId, from));
+    await tx
+      .update(channelDigestChannels)
+      .set({ enabledBy: into })
+      .where(eq(channelDigestChannels.enabledBy, from));
     const [kept] = await tx
       .select({ userId: userSettings.userId })
       .from(userSettings)

@@ -60,11 +60,15 @@ export async function recordAudits(db: Db, records: readonly AuditRecord[]): Pro
       };
     }),
   );
+  // An entry queued before its user was erased keeps no id: the log has no foreign key to refuse it.
   await db.execute(sql`
     INSERT INTO audit_log (user_id, platform, action, outcome, details)
-    SELECT user_id, platform, action, outcome, details
-      FROM json_to_recordset(${rows}::json)
-        AS r(user_id int, platform text, action text, outcome text, details jsonb)`);
+    SELECT u.id, r.platform, r.action, r.outcome, r.details
+      FROM ROWS FROM (json_to_recordset(${rows}::json)
+             AS (user_id int, platform text, action text, outcome text, details jsonb))
+           WITH ORDINALITY AS r(user_id, platform, action, outcome, details, ord)
+      LEFT JOIN users u ON u.id = r.user_id
+     ORDER BY r.ord`);
 }
 
 /** Audit entries, newest first (default 50, at most 1,000), optionally for one user or action. */

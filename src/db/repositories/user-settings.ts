@@ -14,6 +14,7 @@ export function defaultSettings(userId: number): UserSettings {
     digestDay: 1,
     digestHour: 9,
     llmNotesConsent: false,
+    channelVibeOptIn: false,
     dmBlockedAt: null,
     updatedAt: new Date(0),
   };

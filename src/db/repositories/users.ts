@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { CipherContext, FieldCipher } from '../../services/crypto/field-cipher.js';
 import type { Db } from '../database.js';
-import { type User, users } from '../schema/index.js';
+import { auditLog, type User, users } from '../schema/index.js';
 import { storableText } from './text-guard.js';
 
 export async function createUser(db: Db, username: string): Promise<User> {
@@ -40,10 +40,16 @@ export async function countUsers(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Deletes the user; every table referencing users cascades, so nothing of theirs remains. */
+/**
+ * Deletes the user: every table referencing users cascades, and the audit log (which holds user ids
+ * without a foreign key, see its schema) loses their rows in the same transaction.
+ */
 export async function deleteUser(db: Db, id: number): Promise<boolean> {
-  const deleted = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const deleted = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+    await tx.delete(auditLog).where(eq(auditLog.userId, id));
+    return deleted.length > 0;
+  });
 }
 
 export interface SpotifyLink {

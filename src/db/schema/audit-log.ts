@@ -1,5 +1,4 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
 
 export const auditOutcomes = ['ok', 'user_error', 'error', 'rate_limited', 'denied'] as const;
 export type AuditOutcome = (typeof auditOutcomes)[number];
@@ -12,7 +11,10 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    // No foreign key, on purpose: a key check takes a share lock on the user's row for every command
+    // (a write of its own). deleteUser removes the user's audit rows in its transaction instead, and
+    // the audit writer stores no id of a user who is gone.
+    userId: integer('user_id'),
     platform: text('platform').notNull(),
     action: text('action').notNull(),
     outcome: text('outcome').$type<AuditOutcome>().notNull(),

@@ -1,4 +1,5 @@
 export * from './audit-log.js';
+export * from './channel-digests.js';
 export * from './chat-identities.js';
 export * from './digest-deliveries.js';
 export * from './link-codes.js';

@@ -16,6 +16,8 @@ export const userSettings = pgTable(
     digestHour: smallint('digest_hour').notNull().default(9),
     /** Consent to send free-text notes to the language model. Off until the user turns it on. */
     llmNotesConsent: boolean('llm_notes_consent').notNull().default(false),
+    /** Consent to count, anonymously, toward the weekly channel vibe (only shown from 5 contributors). */
+    channelVibeOptIn: boolean('channel_vibe_opt_in').notNull().default(false),
     /** Set when a platform refused a DM (e.g. Discord 50007), so we stop retrying and tell the user. */
     dmBlockedAt: timestamp('dm_blocked_at'),
     updatedAt: timestamp('updated_at').notNull().defaultNow(),

@@ -7,6 +7,7 @@ import {
   markDigestSent,
   markDigestSkipped,
 } from '../../../src/db/repositories/digest-deliveries.js';
+import { deleteUser } from '../../../src/db/repositories/users.js';
 import { newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
@@ -123,6 +124,25 @@ describeEachDatabase('audit log repository', (getDb) => {
       outcome: 'user_error',
     });
     expect((await listAudit(db, { action: 'unknown-command' })).length).toBeGreaterThan(0);
+  });
+
+  it('GIVEN an entry of a user erased before it is written THEN it is kept without their id', async () => {
+    const { db } = getDb();
+    const user = await newUser(db, 'audit-erased');
+    await deleteUser(db, user.id);
+    await recordAudit(db, { userId: user.id, platform: 'slack', action: 'late-erased', outcome: 'ok' });
+    const [entry] = await listAudit(db, { action: 'late-erased' });
+    expect(entry?.userId).toBeNull();
+  });
+
+  it("GIVEN a user's audit rows WHEN the user is deleted THEN their rows go and others' stay", async () => {
+    const { db } = getDb();
+    const [doomed, bystander] = [await newUser(db, 'audit-doomed'), await newUser(db, 'audit-bystander')];
+    for (const u of [doomed, bystander])
+      await recordAudit(db, { userId: u.id, platform: 'console', action: 'mood', outcome: 'ok' });
+    await deleteUser(db, doomed.id);
+    expect(await listAudit(db, { userId: doomed.id })).toEqual([]);
+    expect(await listAudit(db, { userId: bystander.id })).toHaveLength(1);
   });
 
   it('GIVEN long values THEN they are cut to 200 characters', () => {

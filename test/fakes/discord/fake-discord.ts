@@ -99,6 +99,10 @@ export interface FakeDiscord {
   blockDirectMessages(userId: string): void;
   /** The next DM channel opening answers 40003 (opening DMs too fast). */
   failNextDmOpen(): void;
+  /** The next message posted to this channel answers 429 with this retry-after, as Discord's limits do. */
+  rateLimitNextMessage(channelId: string, retryAfterSeconds: number): void;
+  /** Forgets the recorded requests and answered interactions (long benchmarks measuring memory). */
+  forgetHistory(): void;
   close(): Promise<void>;
 }
 
@@ -241,6 +245,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const guildsSeen = new Map<string, string>(); // guild id -> session id GUILD_CREATE was sent in
   const blocked = new Set<string>();
   let dmOpenFailures = 0;
+  const channelRateLimits = new Map<string, number>(); // channel id -> retry-after seconds, once
   const waiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
@@ -260,13 +265,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     url: () => gatewayUrl,
   });
 
-  const send = (res: ServerResponse, status: number, json?: unknown) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    json?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     if (json === undefined) {
       // A 204 carries no body and no JSON content type (discord.js would try to parse it).
       res.writeHead(status).end();
       return;
     }
-    res.writeHead(status, JSON_TYPE).end(JSON.stringify(json));
+    res.writeHead(status, { ...JSON_TYPE, ...headers }).end(JSON.stringify(json));
   };
 
   const storedCommands = (list: CommandJson[], guildId: string | undefined): CommandJson[] =>
@@ -296,7 +306,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     body: unknown,
     files: RecordedFile[],
     request: RecordedRequest,
-  ): Promise<{ status: number; json?: unknown }> {
+  ): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }> {
     const requireAuth = () => {
       if (!authorized) throw new HttpFailure(401, 0, '401: Unauthorized');
     };
@@ -417,6 +427,21 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const m = channelMessagesRoute;
       requireAuth();
       const channelId = m[1] ?? '';
+      const limited = channelRateLimits.get(channelId);
+      if (limited !== undefined) {
+        channelRateLimits.delete(channelId);
+        return {
+          status: 429,
+          json: { message: 'You are being rate limited.', retry_after: limited, global: false },
+          headers: {
+            'retry-after': String(limited),
+            'x-ratelimit-limit': '5',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset-after': String(limited),
+            'x-ratelimit-scope': 'user',
+          },
+        };
+      }
       const recipient = dmChannels.get(channelId);
       if (recipient !== undefined && blocked.has(recipient)) {
         throw new HttpFailure(403, 50007, 'Cannot send messages to this user');
@@ -482,7 +507,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       );
       request.status = result.status;
       requests.push(request);
-      send(res, result.status, result.json);
+      send(res, result.status, result.json, result.headers);
     } catch (error) {
       const failure =
         error instanceof HttpFailure
@@ -594,8 +619,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     blockDirectMessages(userId) {
       blocked.add(userId);
     },
+    rateLimitNextMessage(channelId, retryAfterSeconds) {
+      channelRateLimits.set(channelId, retryAfterSeconds);
+    },
     failNextDmOpen() {
       dmOpenFailures += 1;
+    },
+    forgetHistory() {
+      requests.length = 0;
+      interactions.clear();
+      byToken.clear();
+      gateway.forgetSent();
     },
     async close() {
       await gateway.close();

@@ -35,6 +35,8 @@ export function userJson(id: string, username = `user${id.slice(-4)}`, bot = fal
 export interface InteractionPlace {
   guildId?: string;
   channelId?: string;
+  /** The member's permissions in the channel (a bitfield string); an ordinary member's when not given. */
+  permissions?: string;
 }
 
 export interface CommandOptionValue {
@@ -105,7 +107,7 @@ function base(
         user,
         roles: [],
         joined_at: '2025-01-01T00:00:00.000Z',
-        permissions: '2248473465835073',
+        permissions: place.permissions ?? '2248473465835073',
         deaf: false,
         mute: false,
         flags: 0,

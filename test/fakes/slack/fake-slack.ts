@@ -32,6 +32,8 @@ export interface FakeUser {
   name?: string;
   real_name?: string;
   is_bot?: boolean;
+  is_admin?: boolean;
+  is_owner?: boolean;
 }
 
 /** What the next call of a method gets instead of its normal answer. */

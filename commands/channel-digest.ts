@@ -1,0 +1,69 @@
+import { opt, reply } from '../src/core/commands/index.js';
+import { UserError } from '../src/core/errors.js';
+import { MIN_VIBE_CONTRIBUTORS } from '../src/services/channel-digest/channel-week.js';
+import { defineCommand } from './define.js';
+
+const WHAT_IT_POSTS =
+  'Every Monday it posts last week’s tracks shared here with their predicted moods, the channel’s musical ' +
+  `mood and recommendations to match. Moods of members appear only as an anonymous average, only from ` +
+  `members who opted in (\`/settings channel-vibe on\`), and only when at least ${MIN_VIBE_CONTRIBUTORS} of ` +
+  'them logged moods that week. No one is ever named next to a mood.';
+
+export default defineCommand({
+  name: 'channel-digest',
+  description: 'Turn the weekly music post in this channel on or off (server or workspace admins)',
+  usageExample: '/channel-digest on',
+  visibility: 'public',
+  options: {
+    state: opt.choice({
+      description: 'on or off; leave out to see whether it is on',
+      choices: ['on', 'off'] as const,
+    }),
+  },
+  async run({ user, platform, channel, options }, { channelDigest }) {
+    if (!channel) {
+      throw new UserError(
+        'The weekly channel post belongs to a channel: run /channel-digest in the server or workspace channel ' +
+          'where it should appear, not in a direct message.',
+        'NOT_IN_CHANNEL',
+      );
+    }
+    const key = { platform, workspaceId: channel.workspaceId, channelId: channel.channelId };
+    if (options.state === undefined) {
+      const on = await channelDigest.isEnabled(key);
+      return reply.private({
+        title: `The weekly channel post is ${on ? 'on' : 'off'} here`,
+        text: `${WHAT_IT_POSTS}\nAn admin can change it with \`/channel-digest ${on ? 'off' : 'on'}\`.`,
+        color: 'info',
+      });
+    }
+    if (!(await channel.isAdmin())) {
+      throw new UserError(
+        platform === 'slack'
+          ? 'Only workspace admins and owners can turn the weekly channel post on or off.'
+          : 'Only members with the Manage Server or Manage Channels permission can turn the weekly channel post on or off.',
+        'NOT_ADMIN',
+      );
+    }
+    const enabled = options.state === 'on';
+    const changed = await channelDigest.setEnabled(key, user.id, enabled);
+    if (!enabled) {
+      return reply.public({
+        title: 'Weekly channel post off',
+        text: changed
+          ? 'MoodScale will no longer post a weekly summary in this channel.'
+          : 'It was not on here; nothing changed.',
+        color: 'info',
+      });
+    }
+    const invite =
+      platform === 'slack'
+        ? '\nMoodScale must be a member of this channel to post: `/invite @MoodScale`.'
+        : '\nMoodScale needs the Send Messages and Embed Links permissions in this channel to post.';
+    return reply.public({
+      title: changed ? 'Weekly channel post on' : 'The weekly channel post was already on',
+      text: `${WHAT_IT_POSTS}${invite}`,
+      color: 'success',
+    });
+  },
+});
