@@ -1,0 +1,49 @@
+import type { Database } from '../db/database.js';
+import type { PlatformAdapter } from '../platforms/platform.js';
+
+/** The answer of /readyz: ready when the database answers and every configured platform is connected. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; reason?: string }>;
+}
+
+/** How long the database may take to answer `SELECT 1` before it counts as down. */
+const PING_TIMEOUT_MS = 2000;
+
+export function createReadinessCheck(deps: {
+  database: Database;
+  platforms: readonly PlatformAdapter[];
+  pingTimeoutMs?: number;
+}): () => Promise<Readiness> {
+  const timeoutMs = deps.pingTimeoutMs ?? PING_TIMEOUT_MS;
+  return async () => {
+    const checks: Readiness['checks'] = {};
+    checks.database = await pingWithin(deps.database, timeoutMs);
+    for (const platform of deps.platforms) {
+      const ok = platform.isReady?.() ?? true;
+      checks[platform.name] = ok ? { ok } : { ok, reason: `${platform.name} is not connected` };
+    }
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+}
+
+async function pingWithin(database: Database, ms: number): Promise<{ ok: boolean; reason?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<{ ok: false; reason: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
+  });
+  try {
+    return await Promise.race([
+      database.ping().then(
+        () => ({ ok: true }),
+        (error: unknown) => ({
+          ok: false,
+          reason: `database unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      ),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
