@@ -10,6 +10,7 @@ import { renderPlainText, splitCommandLine } from '../src/core/commands/index.js
 import { silentLogger } from '../src/core/logger.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createDispatcher } from '../src/platforms/dispatcher.js';
+import { createNoteCipher } from '../src/services/mood/note-cipher.js';
 import {
   type BenchFigure,
   benchServerUrl,
@@ -24,7 +25,8 @@ const CONCURRENCY = 16;
 const USERS_PER_WORKER = 50;
 const PER_WORKER = Number(process.env.BENCH_MOOD_OPS ?? 600);
 const ROUNDS = 3;
-const LINE = '/mood 6 tired anxious -- long day at work, but the evening was better';
+const NOTE = 'long day at work, but the evening was better';
+const LINE = `/mood 6 tired anxious -- ${NOTE}`;
 
 export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: string }> {
   const server = benchServerUrl();
@@ -41,7 +43,7 @@ export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: 
   raw.on('error', () => undefined);
   try {
     await database.migrate();
-    const { registry, services, dispatcher } = benchStack(database.db);
+    const { registry, services, dispatcher, cipher } = benchStack(database.db);
     // The same path with the audit row left out, shown for where the cost goes (not judged).
     const unaudited = createDispatcher(registry, {
       ...services,
@@ -70,12 +72,16 @@ export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: 
     const userIds = (await raw.query<{ id: number }>('SELECT id FROM users ORDER BY id')).rows.map(
       (r) => r.id,
     );
+    // The same row as /mood stores: its note is ciphertext (sealed once here; /mood seals each one).
+    const userIdOf = (worker: number, i: number) =>
+      userIds[(worker * USERS_PER_WORKER + (i % USERS_PER_WORKER)) % userIds.length]!;
+    const sealed = createNoteCipher({ cipher, logger: silentLogger() }).seal(userIds[0]!, NOTE);
     const insert = (worker: number, i: number) =>
       raw.query('INSERT INTO mood_entries (user_id, mood_score, emotions, notes) VALUES ($1, $2, $3, $4)', [
-        userIds[(worker * USERS_PER_WORKER + (i % USERS_PER_WORKER)) % userIds.length],
+        userIdOf(worker, i),
         6,
         ['tired', 'anxious'],
-        'long day at work, but the evening was better',
+        sealed,
       ]);
 
     // Warm both sides, then alternate rounds so drift on the machine hits both equally.

@@ -6,6 +6,7 @@ import { silentLogger } from '../src/core/logger.js';
 import type { Db } from '../src/db/database.js';
 import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
 import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
+import type { FieldCipher } from '../src/services/crypto/field-cipher.js';
 import { createServices, type Services } from '../src/services/services.js';
 
 /** Latency summary of one measured run. */
@@ -107,11 +108,13 @@ export function benchStack(db: Db): {
   registry: CommandRegistry<Services>;
   services: Services;
   dispatcher: Dispatcher;
+  cipher: FieldCipher;
 } {
   const registry = createRegistry();
+  const cipher = createFieldCipher({ currentKey: 'b'.repeat(64) });
   const services = createServices({
     db,
-    cipher: createFieldCipher({ currentKey: 'b'.repeat(64) }),
+    cipher,
     clock: systemClock,
     logger: silentLogger(),
     config: {
@@ -121,5 +124,5 @@ export function benchStack(db: Db): {
     secret: 'bench',
     catalog: { commands: () => registry.all() },
   });
-  return { registry, services, dispatcher: createDispatcher(registry, services) };
+  return { registry, services, dispatcher: createDispatcher(registry, services), cipher };
 }

@@ -155,10 +155,6 @@ export async function loggedDays(db: Db, userId: number, timeZone: string, limit
 
 const loggedRow = z.object({
   id: z.coerce.number(),
-  user_id: z.coerce.number(),
-  mood_score: z.coerce.number(),
-  emotions: z.array(z.string()).nullable(),
-  notes: z.string().nullable(),
   created_ms: z.coerce.number(),
   previous_id: z.coerce.number().nullable(),
 });
@@ -170,15 +166,15 @@ export interface RecentMood {
   score: number;
 }
 
+// Only what the caller does not already hold comes back: every returned column is parsed on both ends.
 const logStatement: PreparedStatement = {
-  name: 'moodscale_log_mood_v2',
+  name: 'moodscale_log_mood_v3',
   text: `WITH inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
            VALUES ($1, $2, $3::text[], $4)
-           RETURNING id, user_id, mood_score, emotions, notes, created_at
+           RETURNING id, created_at
          )
-         SELECT i.id, i.user_id, i.mood_score, i.emotions, i.notes,
-                (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
+         SELECT i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
                 (SELECT m.id FROM mood_entries m WHERE m.user_id = $1
                   ORDER BY m.created_at DESC LIMIT 1) AS previous_id
            FROM inserted i`,
@@ -200,10 +196,10 @@ export async function logMoodEntry(
   return {
     entry: {
       id: row.id,
-      userId: row.user_id,
-      moodScore: row.mood_score,
-      emotions: row.emotions,
-      notes: row.notes,
+      userId: input.userId,
+      moodScore: input.moodScore,
+      emotions,
+      notes,
       createdAt: new Date(row.created_ms),
     },
     previousId: row.previous_id,
