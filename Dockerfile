@@ -25,6 +25,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle
+# The chart font: digests render the same picture on every machine.
+COPY assets ./assets
 COPY package.json ./
 RUN mkdir -p /data /backups && chown node:node /data /backups
 USER node

@@ -2,7 +2,9 @@
  * `npm run bench`: runs every benchmark and prints one table of figures against their targets, each
  * with the baseline it was measured beside in the same run.
  */
+import { runDigest } from './digest.js';
 import { runDiscordInteractions } from './discord-interactions.js';
+import { runMemory } from './memory.js';
 import { runMoodWrite } from './mood-write.js';
 import { runSlackHttp } from './slack-http.js';
 import { type BenchFigure, table } from './support.js';
@@ -13,6 +15,8 @@ const benches: Array<{ name: string; run: () => Promise<{ figures: BenchFigure[]
   { name: 'discord-interactions', run: runDiscordInteractions },
   { name: 'slack-http', run: runSlackHttp },
   { name: 'track-analysis', run: runTrackAnalysis },
+  { name: 'digest', run: runDigest },
+  { name: 'memory', run: runMemory },
 ];
 
 const figures: BenchFigure[] = [];

@@ -1,11 +1,14 @@
 import { type AnyCommand, CommandRegistry } from '../src/core/commands/index.js';
 import type { Services } from '../src/services/services.js';
+import channelDigest from './channel-digest.js';
 import exportCommand from './export.js';
 import forget from './forget.js';
 import help from './help.js';
 import history from './history.js';
+import insights from './insights.js';
 import link from './link.js';
 import mood from './mood.js';
+import recommend from './recommend.js';
 import settings from './settings.js';
 import share from './share.js';
 import spotify from './spotify.js';
@@ -15,11 +18,14 @@ export const allCommands: AnyCommand<Services>[] = [
   mood,
   history,
   share,
+  recommend,
+  insights,
   settings,
   exportCommand,
   forget,
   link,
   spotify,
+  channelDigest,
   help,
 ];
 

@@ -49,6 +49,7 @@ export default defineCommand({
       title: `Mood logged: ${entry.moodScore}/10`,
       text: `Saved ${entry.moodScore}/10${tags}${entry.notes ? ', with your note' : ''}.`,
       fields,
+      buttons: [{ id: 'mood:recommend', label: 'Recommend music', style: 'primary', action: '/recommend' }],
       color: needsCare ? 'warning' : 'success',
     });
   },

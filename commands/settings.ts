@@ -18,7 +18,7 @@ export default defineCommand({
   options: {
     setting: opt.choice({
       description: 'What to change; leave out to see your settings',
-      choices: ['timezone', 'digest', 'digest-day', 'digest-hour', 'notes-consent'] as const,
+      choices: ['timezone', 'digest', 'digest-day', 'digest-hour', 'notes-consent', 'channel-vibe'] as const,
     }),
     value: opt.text({
       description: 'The new value, e.g. Europe/Berlin, on, off, monday, 9',
@@ -39,7 +39,7 @@ export default defineCommand({
   },
 });
 
-type Setting = 'timezone' | 'digest' | 'digest-day' | 'digest-hour' | 'notes-consent';
+type Setting = 'timezone' | 'digest' | 'digest-day' | 'digest-hour' | 'notes-consent' | 'channel-vibe';
 
 function example(setting: Setting): string {
   const values: Record<Setting, string> = {
@@ -48,6 +48,7 @@ function example(setting: Setting): string {
     'digest-day': 'monday',
     'digest-hour': '9',
     'notes-consent': 'on',
+    'channel-vibe': 'on',
   };
   return `/settings ${setting} ${values[setting]}`;
 }
@@ -64,6 +65,8 @@ function toPatch(setting: Setting, value: string): SettingsPatch {
       return { digestHour: parseHour(value) };
     case 'notes-consent':
       return { llmNotesConsent: onOffValue.parse(value, 'notes-consent') };
+    case 'channel-vibe':
+      return { channelVibeOptIn: onOffValue.parse(value, 'channel-vibe') };
   }
 }
 
@@ -105,6 +108,14 @@ function show(s: UserSettings, title: string) {
         value: s.llmNotesConsent
           ? 'on: your notes may be sent to the language model for insights'
           : 'off: your notes are never sent to the language model',
+      },
+      {
+        name: 'channel-vibe',
+        value: s.channelVibeOptIn
+          ? 'on: your mood scores and emotions count toward the anonymous weekly "channel vibe" of channels with ' +
+            'a weekly post in servers or workspaces where you use MoodScale; shown only as an average of at least ' +
+            '5 people, never with your name, and never your notes'
+          : 'off: your moods never count toward any channel post (only tracks you share in a channel appear there)',
       },
     ],
     color: 'info',

@@ -26,7 +26,7 @@ export default defineCommand({
       max: 500,
     }),
   },
-  async run({ user, options }, { tracks }) {
+  async run({ user, options, platform, channel }, { tracks }) {
     const link = parseSpotifyLink(options.url);
     if (!link) {
       throw new UserError(
@@ -35,7 +35,10 @@ export default defineCommand({
         'NOT_SPOTIFY',
       );
     }
-    const outcome = await tracks.share(user.id, link);
+    const where = channel
+      ? { platform, workspaceId: channel.workspaceId, channelId: channel.channelId }
+      : undefined;
+    const outcome = await tracks.share(user.id, link, where);
     switch (outcome.kind) {
       case 'track':
         return trackCard(outcome.analysis, outcome.prediction);

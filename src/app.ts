@@ -7,19 +7,33 @@ import type { Logger } from './core/logger.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
+import { asBoltRoutes, opsRoutes } from './http/ops-routes.js';
 import {
   createSpotifyCallbackHandler,
   SPOTIFY_CALLBACK_PATH,
   spotifyCallbackRoute,
 } from './http/spotify-callback.js';
+import { startBackupJob } from './jobs/backup-job.js';
+import { createChannelDigestJob } from './jobs/channel-digest-job.js';
+import { startDigestScheduler } from './jobs/digest-job.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { type Alerter, createAlerter } from './ops/alerts.js';
+import { backupTargetFor } from './ops/backup/backup-target.js';
+import { backupBeforeMigrating } from './ops/backup/pre-migration.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createOpsMonitor, type OpsMonitor } from './ops/monitor.js';
+import { createReadinessCheck } from './ops/readiness.js';
+import { createSendToChannel, type SendToChannel } from './platforms/channel-messages.js';
 import { createConsoleChat } from './platforms/console/console-chat.js';
 import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
-import { createDiscordAdapter, type DiscordAdapter } from './platforms/discord/discord-adapter.js';
+import type { DiscordAdapter } from './platforms/discord/discord-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
 import type { PlatformAdapter } from './platforms/platform.js';
-import { createSlackAdapter, type SlackAdapter } from './platforms/slack/slack-adapter.js';
+import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
+import { createChannelDigestRunner } from './services/channel-digest/run-channel-digests.js';
 import { resolveCipher } from './services/crypto/cipher-from-config.js';
 import type { FieldCipher } from './services/crypto/field-cipher.js';
+import { insightEnricher } from './services/digest/insight-enricher.js';
 import { createServices, type Services } from './services/services.js';
 
 /** A running MoodScale: what start-up built, and how to stop it in order. */
@@ -35,8 +49,34 @@ export interface App {
   slack: SlackAdapter | undefined;
   /** Direct messages to any chat account on a running platform (the weekly digest). */
   sendDirect: SendDirect;
+  /**
+   * Public posts in channels on a running platform (the weekly channel post). To schedule it:
+   * `createChannelDigestJob({ run: createChannelDigestRunner({ db, logger, sendToChannel }).run, logger })`.
+   */
+  sendToChannel: SendToChannel;
+  /** Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
+  alerter: Alerter;
+  /**
+   * Operations hooks for the jobs: `ops.digest(outcome)` from the weekly digest, `ops.backup(result)` from
+   * the backup job; both feed metrics and alerts.
+   */
+  ops: OpsMonitor;
+  /** Where /healthz, /readyz and /metrics answer (Slack's receiver in Slack HTTP mode), once started. */
+  readonly httpUrl: string | undefined;
+  /**
+   * Registers something to stop first on shutdown (a schedule), before commands in flight are drained
+   * and the platforms disconnect. Handlers run in registration order.
+   */
+  onStop(handler: () => Promise<void> | void): void;
   stop(): Promise<void>;
 }
+
+/** Shutdown budget: commands in flight get this long, platforms a little more, under main's 8 s. */
+const DRAIN_TIMEOUT_MS = 4000;
+/** How long shutdown waits for the audit log's last batch. */
+const AUDIT_FLUSH_TIMEOUT_MS = 1500;
+const PLATFORM_STOP_TIMEOUT_MS = 1500;
 
 export interface StartOptions {
   clock?: Clock;
@@ -49,13 +89,23 @@ export interface StartOptions {
   };
   /** Called when a platform ends on its own (the console's input ended). */
   onPlatformEnd?: () => void;
+  /** How often the operations checks (database, storage, backup age) run; 60 s when not given. */
+  opsCheckIntervalMs?: number;
 }
 
 /** The composition root: config -> database -> services -> commands -> platforms. */
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   const { cipher, keyMaterial } = resolveCipher(config, logger);
-  const database = await openDatabase(config.database, logger);
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  let monitor: OpsMonitor | undefined;
+  const database = await openDatabase(config.database, logger, {
+    onSlowQuery: () => metrics.slowQuery(),
+    onConnectionError: (error) => monitor?.connectionLost(error),
+  });
+  metrics.watchDatabase(database);
   try {
+    await backupBeforeMigrating({ database, config, logger, clock });
     await database.migrate();
     await database.ping();
   } catch (error) {
@@ -71,17 +121,21 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     config,
     secret: createHash('sha256').update(keyMaterial).digest('hex'),
-    music: { music: config.music, ai: config.ai },
+    music: { music: config.music, ai: config.ai, onModelCall: (outcome) => metrics.modelCall(outcome) },
     catalog: { commands: () => registry.all() },
   });
-  const dispatcher = createDispatcher(registry, services);
+  const dispatcher = createDispatcher(registry, services, { observer: metrics });
 
   const platforms: PlatformAdapter[] = [];
+  // Each chat SDK is loaded only when its platform is configured: discord.js and Bolt are tens of MB
+  // resident each, and a Discord-only bot should not carry Slack's (nor the console either).
   const discord = config.discord
-    ? createDiscordAdapter({
+    ? (await import('./platforms/discord/discord-adapter.js')).createDiscordAdapter({
         dispatcher,
         config: config.discord,
         logger,
+        stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
+        onAcknowledged: (ms) => metrics.acknowledged('discord', ms),
         onDirectMessageBlocked: (externalUserId) =>
           services.settings.markDirectMessagesBlocked({
             platform: 'discord',
@@ -91,38 +145,47 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       })
     : undefined;
   if (discord) platforms.push(discord);
-  // The Spotify callback is served on PORT: by Slack's HTTP receiver when it holds the port, else by
-  // a small server of our own (only when linking is configured, so no port opens for nothing).
+  // /healthz, /readyz, /metrics and the Spotify callback are served on PORT: by Slack's HTTP receiver
+  // when it holds the port, else by a small server of our own.
   const account = services.spotifyAccount;
   const slackHoldsPort = config.slack?.mode === 'http';
+  const readiness = createReadinessCheck({ database, platforms });
+  const operationsRoutes = opsRoutes({ readiness, metrics });
   const slack = config.slack
-    ? createSlackAdapter({
+    ? (await import('./platforms/slack/slack-adapter.js')).createSlackAdapter({
         dispatcher,
         config: config.slack,
         port: config.http.port,
         logger,
-        ...(account && slackHoldsPort
-          ? {
-              customRoutes: [
+        stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
+        onAcknowledged: (ms) => metrics.acknowledged('slack', ms),
+        customRoutes: [
+          ...asBoltRoutes(operationsRoutes, logger),
+          ...(account
+            ? [
                 {
                   path: SPOTIFY_CALLBACK_PATH,
                   method: ['GET'],
                   handler: createSpotifyCallbackHandler(account, logger),
                 },
-              ],
-            }
-          : {}),
+              ]
+            : []),
+        ],
       })
     : undefined;
-  const http: HttpServer | undefined =
-    account && !slackHoldsPort
-      ? createHttpServer({ port: config.http.port, routes: [spotifyCallbackRoute(account, logger)], logger })
-      : undefined;
+  const http: HttpServer | undefined = slackHoldsPort
+    ? undefined
+    : createHttpServer({
+        port: config.http.port,
+        routes: [...operationsRoutes, ...(account ? [spotifyCallbackRoute(account, logger)] : [])],
+        logger,
+      });
   if (slack) platforms.push(slack);
   // Discord reports refusals itself (above); Slack's are recorded here, on the shared path.
   const sendDirect = createSendDirect({ discord, slack }, (to) =>
     to.platform === 'discord' ? Promise.resolve() : services.settings.markDirectMessagesBlocked(to),
   );
+  const sendToChannel = createSendToChannel({ discord, slack });
   // The console is the fallback surface: with a chat platform configured (and under a shard manager,
   // where every shard would read the same stdin) it stays off.
   if (platforms.length === 0 && options.console) {
@@ -138,9 +201,40 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       }),
     );
   }
+  const alertChannel = config.ops.alertChannel;
+  const alertAdapter = alertChannel?.platform === 'discord' ? discord : slack;
+  if (alertChannel && !alertAdapter) {
+    logger.warn({ platform: alertChannel.platform }, 'ALERT_CHANNEL names a platform that is not configured');
+  }
+  const alerter = createAlerter({
+    webhookUrl: config.ops.alertWebhookUrl,
+    sendToChannel:
+      alertChannel && alertAdapter
+        ? (text) => alertAdapter.postToChannel(alertChannel.channelId, text)
+        : undefined,
+    logger,
+    clock,
+  });
+  monitor = createOpsMonitor({
+    database,
+    metrics,
+    alerter,
+    logger,
+    clock,
+    storageAlertBytes: config.ops.storageAlertBytes,
+    backupsEnabled: config.backup.enabled,
+    ...(options.opsCheckIntervalMs ? { intervalMs: options.opsCheckIntervalMs } : {}),
+  });
+  const ops = monitor;
+  const stopHandlers: Array<() => Promise<void> | void> = [];
+
   const started: PlatformAdapter[] = [];
   try {
-    await http?.start();
+    await startHttp(
+      http,
+      logger,
+      platforms.some((p) => p.name !== 'console'),
+    );
     for (const platform of platforms) {
       await platform.start();
       started.push(platform);
@@ -153,6 +247,58 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.close().catch(() => undefined);
     throw error;
   }
+  ops.start();
+  if (config.backup.enabled) {
+    const backups = startBackupJob({
+      target: backupTargetFor(database, config.database),
+      settings: config.backup,
+      logger,
+      clock,
+      onResult: (r) => ops.backup(r.ok ? { ok: true, at: r.backup.takenAt } : { ok: false, error: r.error }),
+    });
+    // The backup age counts from the newest verified backup on disk, not from this start.
+    const last = backups.lastSuccessAt();
+    if (last) ops.backup({ ok: true, at: last });
+    stopHandlers.push(() => backups.stop());
+  }
+  // The weekly digest goes by DM, so it runs only with a chat platform (the console has no DMs).
+  const dmPlatforms = [...(discord ? (['discord'] as const) : []), ...(slack ? (['slack'] as const) : [])];
+  if (config.digest.enabled && dmPlatforms.length > 0) {
+    const digests = startDigestScheduler({
+      db: database.db,
+      logger,
+      clock,
+      sendDirect,
+      platforms: dmPlatforms,
+      leaseMs: config.digest.leaseSeconds * 1000,
+      enrich: config.ai ? insightEnricher(services.insights) : undefined,
+      onOutcome: (o) => {
+        if (o.result !== 'taken') ops.digest(o.result === 'nudged' ? 'sent' : o.result, o.reason);
+      },
+    });
+    // First among the stop handlers: no digest starts once shutdown begins.
+    stopHandlers.unshift(() => digests.stop());
+  }
+  // The weekly channel post runs wherever a chat platform does; it posts only in channels an admin
+  // turned on, once per channel and week across instances (claimed in the database).
+  if (dmPlatforms.length > 0) {
+    const channelPosts = createChannelDigestRunner({
+      db: database.db,
+      logger,
+      sendToChannel,
+      onFailure: (f) =>
+        alerter.raise(
+          `channel-post:${f.platform}:${f.channelId}`,
+          `The weekly post to ${f.platform} channel ${f.channelId} for ${f.period} failed: ${f.error}`,
+        ),
+    });
+    const channelSchedule = startScheduler({
+      jobs: [createChannelDigestJob({ run: (now) => channelPosts.run(now), logger })],
+      clock,
+      logger,
+    });
+    stopHandlers.unshift(() => channelSchedule.stop());
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -164,16 +310,61 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     discord,
     slack,
     sendDirect,
+    sendToChannel,
+    metrics,
+    alerter,
+    ops,
+    get httpUrl() {
+      if (http) return http.url;
+      return slack?.port !== undefined ? `http://127.0.0.1:${slack.port}` : undefined;
+    },
+    onStop(handler) {
+      stopHandlers.push(handler);
+    },
     stop() {
       stopping ??= (async () => {
+        // Schedules first (nothing new starts), then the commands in flight, then the connections.
+        for (const handler of stopHandlers) {
+          await Promise.resolve()
+            .then(handler)
+            .catch((e: unknown) => logger.warn({ err: e }, 'a stop handler failed'));
+        }
+        ops.stop();
+        const drained = await dispatcher.drain?.(DRAIN_TIMEOUT_MS);
+        if (drained === false) {
+          logger.warn({ inFlight: dispatcher.inFlight }, 'stopping with commands still in flight');
+        }
         for (const platform of platforms)
           await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
         await http?.stop().catch((e: unknown) => logger.warn({ err: e }, 'http server stop failed'));
-        await services.audit.close();
+        await Promise.race([alerter.settled(), new Promise((r) => setTimeout(r, 1000).unref())]);
+        // Bounded like the rest: a flush stuck on a dead connection must not hold shutdown for ever.
+        const flushed = await Promise.race([
+          services.audit.close().then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), AUDIT_FLUSH_TIMEOUT_MS).unref()),
+        ]);
+        if (!flushed) logger.warn('the last audit entries could not be written before shutdown');
         await database.close();
         logger.info('MoodScale stopped');
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * Starts the operations server. With a chat platform configured a port already taken is fatal (the
+ * probes would fail silently); the console alone is a local, single-user mode and runs without it.
+ */
+async function startHttp(http: HttpServer | undefined, logger: Logger, required: boolean): Promise<void> {
+  if (!http) return;
+  try {
+    await http.start();
+  } catch (error) {
+    if (required || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    logger.warn(
+      { err: error },
+      'PORT is in use: /healthz, /readyz and /metrics are off for this console session',
+    );
+  }
 }

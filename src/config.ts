@@ -1,3 +1,4 @@
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from './core/errors.js';
 
@@ -107,9 +108,32 @@ export const envSchema = z.object({
   CARE_RESOURCES_TEXT: optional(z.string().max(2000, { error: 'expected at most 2,000 characters' })),
   CONSOLE_USER: optional(z.string().max(64, { error: 'expected at most 64 characters' })),
 
+  DIGEST_ENABLED: withDefault(booleanFlag, 'true'),
+  DIGEST_LEASE_SECONDS: withDefault(wholeNumber(30, 86_400), '600'),
+
   BACKUP_ENABLED: withDefault(booleanFlag, 'false'),
   BACKUP_RETENTION_DAYS: withDefault(wholeNumber(1, 3650), '30'),
   BACKUP_DIR: withDefault(z.string(), './backups'),
+  BACKUP_SCHEDULE: withDefault(
+    z.string().refine((v) => validateCron(v), {
+      error: 'expected a cron expression such as "30 3 * * *" (03:30 every day)',
+    }),
+    '30 3 * * *',
+  ),
+
+  ALERT_WEBHOOK_URL: optional(
+    z.url({ error: 'expected a URL such as https://hooks.slack.com/services/... or a Discord webhook URL' }),
+  ),
+  ALERT_CHANNEL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(discord:\d{15,25}|slack:[A-Z0-9]{8,15})$/, {
+        error:
+          'expected discord:<channel id> or slack:<channel id>, e.g. discord:123456789012345678 or slack:C0123456789',
+      }),
+  ),
+  STORAGE_ALERT_BYTES: optional(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -128,7 +152,15 @@ export interface Config {
     dataDir: string;
   };
   encryption: { key: string | undefined; oldKeys: string[] };
-  backup: { enabled: boolean; retentionDays: number; dir: string };
+  backup: { enabled: boolean; retentionDays: number; dir: string; schedule: string };
+  /** The weekly DM digest: on or off, and how long a claim on one user's digest holds. */
+  digest: { enabled: boolean; leaseSeconds: number };
+  /** Admin alerts and the storage threshold (see README, Operations). */
+  ops: {
+    alertWebhookUrl: string | undefined;
+    alertChannel: { platform: 'discord' | 'slack'; channelId: string } | undefined;
+    storageAlertBytes: number | undefined;
+  };
   rateLimit: { points: number; durationSeconds: number; store: 'memory' | 'database' };
   care: { text: string | undefined };
   console: { user: string | undefined };
@@ -229,7 +261,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         .map((k) => k.trim())
         .filter(Boolean),
     },
-    backup: { enabled: env.BACKUP_ENABLED, retentionDays: env.BACKUP_RETENTION_DAYS, dir: env.BACKUP_DIR },
+    backup: {
+      enabled: env.BACKUP_ENABLED,
+      retentionDays: env.BACKUP_RETENTION_DAYS,
+      dir: env.BACKUP_DIR,
+      schedule: env.BACKUP_SCHEDULE,
+    },
+    digest: { enabled: env.DIGEST_ENABLED, leaseSeconds: env.DIGEST_LEASE_SECONDS },
+    ops: {
+      alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+      alertChannel: env.ALERT_CHANNEL
+        ? {
+            platform: env.ALERT_CHANNEL.startsWith('discord:') ? 'discord' : 'slack',
+            channelId: env.ALERT_CHANNEL.slice(env.ALERT_CHANNEL.indexOf(':') + 1),
+          }
+        : undefined,
+      storageAlertBytes: env.STORAGE_ALERT_BYTES,
+    },
     rateLimit: {
       points: env.RATE_LIMIT_POINTS,
       durationSeconds: env.RATE_LIMIT_DURATION,

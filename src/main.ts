@@ -5,6 +5,9 @@ import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
 
+/** SIGTERM/SIGINT to exit: the app drains within this, or the process leaves anyway (exit code 1). */
+const SHUTDOWN_DEADLINE_MS = 7500;
+
 async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
@@ -31,8 +34,17 @@ async function main(): Promise<void> {
       { database: app.database.kind, platforms: app.platforms.map((p) => p.name) },
       'MoodScale is ready',
     );
+    let shuttingDown = false;
     shutdown = (reason: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
       logger?.info({ reason }, 'shutting down');
+      // Orchestrators kill after a grace period (Docker and Kubernetes: 10 s); leave on our own before.
+      setTimeout(() => {
+        logger?.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting now');
+        logger?.flush();
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
       app.stop().then(
         () => process.exit(0),
         (error: unknown) => {
@@ -41,8 +53,8 @@ async function main(): Promise<void> {
         },
       );
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
   } catch (error) {
     // Configuration and setup problems get one clear line, not a stack trace.
     if (error instanceof ConfigError || error instanceof UserError) {

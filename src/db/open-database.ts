@@ -4,14 +4,31 @@ import type { Database } from './database.js';
 import { openPgliteDatabase } from './pglite.js';
 import { openPostgresDatabase } from './postgres.js';
 
+/** Operations hooks (metrics, alerts); PGlite has no pool to lose connections from. */
+export interface DatabaseHooks {
+  onSlowQuery?: (durationMs: number) => void;
+  onConnectionError?: (error: Error) => void;
+}
+
 /** DATABASE_URL set: the PostgreSQL server; unset: the embedded PostgreSQL under DATA_DIR. */
-export async function openDatabase(config: Config['database'], logger: Logger): Promise<Database> {
+export async function openDatabase(
+  config: Config['database'],
+  logger: Logger,
+  hooks: DatabaseHooks = {},
+): Promise<Database> {
   if (config.url) {
     logger.info({ host: safeHost(config.url) }, 'using PostgreSQL');
-    return openPostgresDatabase({ ...config, url: config.url }, logger);
+    return openPostgresDatabase({ ...config, ...hooks, url: config.url }, logger);
   }
   logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite)');
-  return openPgliteDatabase({ dataDir: config.dataDir, slowQueryMs: config.slowQueryMs }, logger);
+  return openPgliteDatabase(
+    {
+      dataDir: config.dataDir,
+      slowQueryMs: config.slowQueryMs,
+      ...(hooks.onSlowQuery ? { onSlowQuery: hooks.onSlowQuery } : {}),
+    },
+    logger,
+  );
 }
 
 function safeHost(url: string): string {

@@ -12,6 +12,7 @@ export interface PgliteSettings {
   /** A directory to persist in, or undefined for an in-memory database (tests). */
   dataDir: string | undefined;
   slowQueryMs: number;
+  onSlowQuery?: (durationMs: number) => void;
   /** A tarball from dumpDataDir() to start from; tests use a migrated template this way. */
   loadDataDir?: Blob;
 }

@@ -14,6 +14,9 @@ export interface PostgresSettings {
   connectionTimeoutMs: number;
   statementTimeoutMs: number;
   slowQueryMs: number;
+  onSlowQuery?: (durationMs: number) => void;
+  /** Told when the pool loses a connection (the server restarted or terminated it): alerts. */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Arbitrary but fixed: every MoodScale instance contends for this advisory lock while migrating. */
@@ -33,10 +36,20 @@ export function openPostgresDatabase(settings: PostgresSettings, logger: Logger)
     options: '-c TimeZone=UTC',
   });
   // Without a listener, an idle client dropped by the server (restart, failover) kills the process.
-  pool.on('error', (error) =>
-    log.warn({ err: error }, 'idle database connection lost; the pool will reconnect'),
-  );
-  pool.on('connect', (client) => timeQueries(client, 'query', log, settings));
+  pool.on('error', (error) => {
+    log.warn({ err: error }, 'idle database connection lost; the pool will reconnect');
+    settings.onConnectionError?.(error);
+  });
+  pool.on('connect', (client) => {
+    timeQueries(client, 'query', log, settings);
+    // The pool listens for errors only on idle clients. A client checked out (a transaction between two
+    // statements) whose connection the server ends would emit 'error' to no one and kill the process;
+    // its holder still sees the failure on its next statement, and the pool discards the client.
+    client.on('error', (error) => {
+      log.warn({ err: error }, 'database connection lost while in use; the pool will reconnect');
+      settings.onConnectionError?.(error);
+    });
+  });
 
   const db = drizzle({ client: pool, schema }) as unknown as Db;
 
@@ -48,8 +61,35 @@ export function openPostgresDatabase(settings: PostgresSettings, logger: Logger)
       await pool.query('SELECT 1');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => pool.end(),
+    close: () => endPool(pool, log),
   };
+}
+
+/** How long closing waits for connections still checked out before it stops waiting for them. */
+const POOL_END_TIMEOUT_MS = 2000;
+
+/**
+ * Ends the pool. pool.end() waits for every checked-out connection to come back; one whose holder never
+ * returns it (a statement stranded on a dead connection) would keep shutdown waiting for ever, so after
+ * the deadline the pool is left to the process's exit, with a line saying what was still held.
+ */
+async function endPool(pool: pg.Pool, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), POOL_END_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    const ended = await Promise.race([pool.end().then(() => 'ended' as const), deadline]);
+    if (ended === 'timeout') {
+      log.warn(
+        { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+        'database pool did not close in time: connections were still checked out',
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -2,6 +2,8 @@ import type { Logger } from '../core/logger.js';
 
 export interface QueryTimingSettings {
   slowQueryMs: number;
+  /** Told about every statement at or above the threshold (metrics). */
+  onSlowQuery?: (durationMs: number) => void;
 }
 
 /**
@@ -24,7 +26,10 @@ export function timeQueries<T extends object>(
     const callback = args[last];
     if (typeof callback === 'function') {
       args[last] = (error: unknown, ...rest: unknown[]) => {
-        report(logger, settings, args[0], performance.now() - started, error ?? undefined);
+        // The pool releases the connection in this callback: a failing report must never skip it.
+        try {
+          report(logger, settings, args[0], performance.now() - started, error ?? undefined);
+        } catch {}
         return (callback as (...a: unknown[]) => unknown)(error, ...rest);
       };
       return bound(...args);
@@ -50,6 +55,7 @@ function report(
 ): void {
   // Runs for every statement: build the log line only when one is written.
   const slow = durationMs >= settings.slowQueryMs;
+  if (slow) settings.onSlowQuery?.(durationMs);
   if (!slow && !logger.isLevelEnabled('debug')) return;
   const line = {
     sql: sqlText(query),

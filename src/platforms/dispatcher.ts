@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type AnyCommand,
+  type CommandChannel,
   type CommandRegistry,
   type Platform,
   parseCommandText,
@@ -24,6 +25,8 @@ export interface Invocation {
   /** Typed text ('6 tired -- long day'), or values a platform delivered already typed (Discord). */
   input: { text: string } | { values: Readonly<Record<string, unknown>> };
   invocationId?: string;
+  /** The channel it came from; absent in direct messages and the console. */
+  channel?: CommandChannel;
 }
 
 export interface Outcome {
@@ -36,7 +39,30 @@ export interface Outcome {
 export interface Dispatcher {
   dispatch(invocation: Invocation): Promise<Outcome>;
   registry: CommandRegistry<Services>;
+  /**
+   * Shutdown: from now on every command is answered "restarting, try again"; resolves true when the
+   * commands in flight have finished, false at the deadline.
+   */
+  drain?(timeoutMs: number): Promise<boolean>;
+  /** Commands being worked on now. */
+  readonly inFlight?: number;
 }
+
+/** Told about every command once it has its answer (metrics). */
+export interface DispatchObserver {
+  commandHandled(observation: {
+    command: string;
+    platform: Platform;
+    outcome: AuditOutcome;
+    durationMs: number;
+  }): void;
+}
+
+export interface DispatcherOptions {
+  observer?: DispatchObserver;
+}
+
+const RESTARTING_TEXT = 'MoodScale is restarting. Nothing was saved; please try again in a moment.';
 
 const REF_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
@@ -50,10 +76,45 @@ export function errorReference(): string {
  * the rate limit, parse the options, run, audit. A UserError becomes a private answer saying what to
  * fix; anything else is logged with a reference the user sees. It never throws.
  */
-export function createDispatcher(registry: CommandRegistry<Services>, services: Services): Dispatcher {
+export function createDispatcher(
+  registry: CommandRegistry<Services>,
+  services: Services,
+  options: DispatcherOptions = {},
+): Dispatcher {
   const log = services.logger.child({ component: 'dispatcher' });
+  const running = new Set<Promise<Outcome>>();
+  let draining = false;
 
-  async function dispatch(invocation: Invocation): Promise<Outcome> {
+  function dispatch(invocation: Invocation): Promise<Outcome> {
+    if (draining) {
+      return Promise.resolve({
+        reply: reply.error(RESTARTING_TEXT),
+        outcome: 'error',
+        command: registry.get(invocation.command),
+        userId: null,
+      });
+    }
+    const task = run(invocation);
+    running.add(task);
+    void task.finally(() => running.delete(task));
+    return task;
+  }
+
+  async function drain(timeoutMs: number): Promise<boolean> {
+    draining = true;
+    if (running.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.allSettled([...running]).then(() => true as const), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function run(invocation: Invocation): Promise<Outcome> {
     const platform: Platform = invocation.identity.platform;
     const invocationId = invocation.invocationId ?? randomUUID();
     const command = registry.get(invocation.command);
@@ -79,6 +140,7 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
         ...(invocation.defaultTimeZone ? { defaultTimeZone: invocation.defaultTimeZone } : {}),
       });
       userId = user.id;
+      if (invocation.channel) await services.channelDigest.noteMember(user.id, platform, invocation.channel);
       const limit = await services.rateLimiter.consume(`user:${user.id}`);
       if (!limit.allowed) {
         outcome = 'rate_limited';
@@ -93,7 +155,7 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
           ? parseCommandText(command, invocation.input.text)
           : parseStructuredOptions(command, invocation.input.values);
       answer = await command.run(
-        { user, options, platform, now: services.clock.now(), invocationId },
+        { user, options, platform, now: services.clock.now(), invocationId, channel: invocation.channel },
         services,
       );
       if (user.dmBlocked) answer = await withDmNotice(answer, user.id);
@@ -128,6 +190,12 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
         // nothing more: every command writes this row, and metrics carry latency (see Operations).
         ...(outcome === 'ok' ? {} : { details: ref ? { durationMs, ref } : { durationMs } }),
       });
+      options.observer?.commandHandled({
+        command: command?.name ?? 'unknown',
+        platform,
+        outcome,
+        durationMs: performance.now() - started,
+      });
       if (log.isLevelEnabled('debug')) {
         log.debug({ command: invocation.command, platform, userId, outcome, durationMs }, 'command handled');
       }
@@ -151,5 +219,12 @@ export function createDispatcher(registry: CommandRegistry<Services>, services: 
     };
   }
 
-  return { dispatch, registry };
+  return {
+    dispatch,
+    registry,
+    drain,
+    get inFlight() {
+      return running.size;
+    },
+  };
 }

@@ -102,16 +102,28 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
     return resolved;
   }
 
+  // A burst from one account before its first answer (a flood) shares one lookup instead of racing
+  // hundreds of lookups and creations; entries leave as soon as they settle, so this stays small.
+  const pending = new Map<string, Promise<ResolvedUser>>();
+
+  async function load(key: IdentityKey, k: string, options: ResolveOptions): Promise<ResolvedUser> {
+    let user = await lookup(key);
+    if (user) await touchIdentity(db, user.identityId);
+    else user = await create(key, options);
+    cache.set(k, user);
+    return user;
+  }
+
   return {
-    async resolve(key, options = {}) {
+    resolve(key, options = {}) {
       const k = cacheKey(key);
       const cached = cache.get(k);
-      if (cached) return cached;
-      let user = await lookup(key);
-      if (user) await touchIdentity(db, user.identityId);
-      else user = await create(key, options);
-      cache.set(k, user);
-      return user;
+      if (cached) return Promise.resolve(cached);
+      const inFlight = pending.get(k);
+      if (inFlight) return inFlight;
+      const loading = load(key, k, options).finally(() => pending.delete(k));
+      pending.set(k, loading);
+      return loading;
     },
     forget(userId) {
       cache.deleteWhere((u) => u.id === userId);

@@ -6,16 +6,24 @@ import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
 import { type AuditWriter, createAuditWriter } from './audit-writer.js';
 import { DEFAULT_CARE_TEXT } from './care/care-resources.js';
+import {
+  type ChannelDigestService,
+  createChannelDigestService,
+} from './channel-digest/channel-digest-service.js';
 import { type ConfirmationCodes, createConfirmationCodes } from './confirmation-codes.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import { createIdentityService, type IdentityService } from './identity-service.js';
+import type { InsightService } from './insights/insight-service.js';
 import { createLinkService, type LinkService } from './link-service.js';
 import { createMoodService, type MoodService } from './mood/mood-service.js';
+import { createNoteCipher } from './mood/note-cipher.js';
 import { buildTrackAnalysis, type MusicSettings } from './music/build-track-analysis.js';
 import { createRecentPlays, type RecentPlays } from './music/recent-plays.js';
 import type { TrackAnalysisService } from './music/track-analysis.js';
 import { createPrivacyService, type PrivacyService } from './privacy/privacy-service.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { buildMusicAdvice } from './recommendations/build-music-advice.js';
+import type { RecommendationService } from './recommendations/recommendation-service.js';
 import { createSettingsService, type SettingsService } from './settings-service.js';
 import {
   createSpotifyAccountService,
@@ -32,6 +40,12 @@ export interface Services {
   privacy: PrivacyService;
   links: LinkService;
   tracks: TrackAnalysisService;
+  /** Music for the latest mood (/recommend and the digest). */
+  recommendations: RecommendationService;
+  /** Weekly personality insights (/insights and the digest). */
+  insights: InsightService;
+  /** The weekly channel post's switch (/channel-digest) and who belongs to which Discord server. */
+  channelDigest: ChannelDigestService;
   /** Present when Spotify linking is configured (client id and redirect URI). */
   spotifyAccount: SpotifyAccountService | undefined;
   /** Analyses a linked account's recently played tracks (present with spotifyAccount). */
@@ -72,7 +86,8 @@ const defaultMusic: MusicSettings = {
 export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
   const identities = createIdentityService({ db });
-  const moods = createMoodService({ db, clock });
+  const notes = createNoteCipher({ cipher: deps.cipher, logger });
+  const moods = createMoodService({ db, clock, notes });
   const music = deps.music ?? defaultMusic;
   const derive = (purpose: string) =>
     createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();
@@ -100,12 +115,20 @@ export function createServices(deps: ServiceDeps): Services {
     identities,
     moods,
     tracks,
+    ...buildMusicAdvice({
+      db,
+      clock,
+      logger,
+      settings: music,
+      notes: (id, period) => moods.notes(id, period),
+    }),
+    channelDigest: createChannelDigestService({ db, logger, now: () => clock.now() }),
     spotifyAccount,
     recentPlays: spotifyAccount
       ? createRecentPlays({ db, clock, logger, account: spotifyAccount, tracks })
       : undefined,
     settings: createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) }),
-    privacy: createPrivacyService({ db, clock, identities }),
+    privacy: createPrivacyService({ db, clock, identities, notes }),
     links: createLinkService({
       db,
       clock,

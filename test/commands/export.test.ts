@@ -17,6 +17,7 @@ const exportKeyOf: Record<string, string> = {
   personality_insights: 'personalityInsights',
   recommendations: 'recommendations',
   user_settings: 'settings',
+  workspace_members: 'workspaceMemberships',
 };
 
 function fileOf(result: Outcome, contentType: string): string {

@@ -4,6 +4,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/database.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { listAudit } from '../../src/db/repositories/audit-log.js';
+import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
@@ -52,6 +53,7 @@ async function userWithDataEverywhere(app: AppHarness, who: string): Promise<num
     { userId, moodEntryId: entry?.id, spotifyTrackId: `${who}-r`, trackName: 'r', artistName: 'a' },
   ]);
   await insertPersonalityInsight(app.db, { userId, musicDna: 'dna' });
+  await noteWorkspaceMember(app.db, userId, 'discord', `guild-of-${who}`, new Date());
   await claimDigest(app.db, {
     userId,
     period: '2026-W11',

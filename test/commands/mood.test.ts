@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
+import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { countEntries, field, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
@@ -45,7 +46,8 @@ describeEachDatabase('/mood', (getDb) => {
     const result = await app().run('/mood 6 tired, anxious -- long day at work', newAccount());
 
     const [row] = await listMoodEntries(app().db, userOf(result));
-    expect(row).toMatchObject({ moodScore: 6, emotions: ['tired', 'anxious'], notes: 'long day at work' });
+    expect(row).toMatchObject({ moodScore: 6, emotions: ['tired', 'anxious'] });
+    expect(app().cipher.decrypt(row?.notes ?? '', noteContext(userOf(result)))).toBe('long day at work');
     expect(result.reply.text).toBe('Saved 6/10 — tired, anxious, with your note.');
   });
 
@@ -109,7 +111,7 @@ describeEachDatabase('/mood', (getDb) => {
     expect(result.outcome, textOf(result)).toBe('ok');
     const [row] = await listMoodEntries(app().db, userOf(result));
     expect(row?.emotions).toEqual(tags);
-    expect(row?.notes).toHaveLength(1000);
+    expect(app().cipher.decrypt(row?.notes ?? '', noteContext(userOf(result)))).toHaveLength(1000);
   });
 
   it('GIVEN too many or too long tags THEN the message speaks of "emotions" in the plural', async () => {

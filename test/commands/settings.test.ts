@@ -27,6 +27,10 @@ describeEachDatabase('/settings', (getDb) => {
       ['digest-day', 'Monday'],
       ['digest-hour', '09:00'],
       ['notes-consent', 'off: your notes are never sent to the language model'],
+      [
+        'channel-vibe',
+        'off: your moods never count toward any channel post (only tracks you share in a channel appear there)',
+      ],
     ]);
   });
 
@@ -98,6 +102,17 @@ describeEachDatabase('/settings', (getDb) => {
       'on: your notes may be sent to the language model for insights',
     );
     expect(stored.llmNotesConsent).toBe(true);
+  });
+
+  it('GIVEN "channel-vibe on" THEN the opt-in is recorded and the answer says it is anonymous and from 5 people', async () => {
+    const { result, stored } = await change('channel-vibe on');
+
+    expect(field(result, 'channel-vibe')).toMatch(
+      /^on: .*anonymous.*at least 5 people, never with your name/,
+    );
+    expect(stored.channelVibeOptIn).toBe(true);
+    const off = await change('channel-vibe off');
+    expect(off.stored.channelVibeOptIn).toBe(false);
   });
 
   it('GIVEN a setting without a value THEN the answer asks for the value with an example', async () => {

@@ -18,7 +18,12 @@ describe('GIVEN no environment at all', () => {
       slowQueryMs: 200,
       dataDir: './data',
     });
-    expect(config.backup).toEqual({ enabled: false, retentionDays: 30, dir: './backups' });
+    expect(config.backup).toEqual({
+      enabled: false,
+      retentionDays: 30,
+      dir: './backups',
+      schedule: '30 3 * * *',
+    });
     expect(config.log).toEqual({ level: 'info', pretty: true });
   });
 
@@ -56,6 +61,7 @@ describe('GIVEN malformed values', () => {
     ['DB_MAX_CONNECTIONS', '0', /DB_MAX_CONNECTIONS: expected at least 1/],
     ['DB_IDLE_TIMEOUT', '-5', /DB_IDLE_TIMEOUT: expected a whole number/],
     ['BACKUP_ENABLED', 'maybe', /BACKUP_ENABLED: expected true or false \(got "maybe"\)/],
+    ['BACKUP_SCHEDULE', 'daily', /BACKUP_SCHEDULE: expected a cron expression such as "30 3 \* \* \*"/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: expected a URL such as postgresql:\/\//],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: .*(fatal|info)/],
     ['NODE_ENV', 'staging', /NODE_ENV: /],

@@ -13,11 +13,26 @@ export interface CommandUser {
   readonly timeZone: string;
 }
 
+/** The channel a command was run in (never a direct message or the console). */
+export interface CommandChannel {
+  /** The Slack team id or the Discord server (guild) id. */
+  readonly workspaceId: string;
+  readonly channelId: string;
+  /**
+   * Whether the person may configure this channel for everyone: on Discord, Manage Server, Manage
+   * Channels or Administrator in the interaction's permissions; on Slack, a workspace admin or owner
+   * (asked of users.info when called, so a demotion counts at once).
+   */
+  isAdmin(): Promise<boolean>;
+}
+
 /** What a handler receives besides the services. */
 export interface CommandContext<O extends OptionMap = OptionMap> {
   readonly user: CommandUser;
   readonly options: TypedOptions<O>;
   readonly platform: Platform;
+  /** The channel it was run in; undefined in a direct message and in the console. */
+  readonly channel?: CommandChannel | undefined;
   readonly now: Date;
   /** Unique per invocation; goes into logs and error references. */
   readonly invocationId: string;

@@ -1,6 +1,7 @@
 export { type Suggestion, suggest } from './autocomplete.js';
 export {
   type AnyCommand,
+  type CommandChannel,
   type CommandContext,
   type CommandDefinition,
   CommandRegistry,

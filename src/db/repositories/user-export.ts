@@ -2,6 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import {
   auditLog,
+  channelDigestChannels,
+  channelTrackShares,
   chatIdentities,
   digestDeliveries,
   linkCodes,
@@ -11,6 +13,7 @@ import {
   recommendations,
   userSettings,
   users,
+  workspaceMembers,
 } from '../schema/index.js';
 
 /**
@@ -63,6 +66,28 @@ export async function collectUserData(db: Db, userId: number) {
       .where(eq(linkCodes.userId, userId))
       .orderBy(asc(linkCodes.id)),
     auditLog: await db.select().from(auditLog).where(eq(auditLog.userId, userId)).orderBy(asc(auditLog.id)),
+    workspaceMemberships: await db
+      .select()
+      .from(workspaceMembers)
+      .where(eq(workspaceMembers.userId, userId))
+      .orderBy(asc(workspaceMembers.platform), asc(workspaceMembers.workspaceId)),
+    channelShares: await db
+      .select({
+        musicAnalysisId: channelTrackShares.musicAnalysisId,
+        platform: channelTrackShares.platform,
+        workspaceId: channelTrackShares.workspaceId,
+        channelId: channelTrackShares.channelId,
+        createdAt: channelTrackShares.createdAt,
+      })
+      .from(channelTrackShares)
+      .innerJoin(musicAnalysis, eq(musicAnalysis.id, channelTrackShares.musicAnalysisId))
+      .where(eq(musicAnalysis.userId, userId))
+      .orderBy(asc(channelTrackShares.id)),
+    channelPostsEnabled: await db
+      .select()
+      .from(channelDigestChannels)
+      .where(eq(channelDigestChannels.enabledBy, userId))
+      .orderBy(asc(channelDigestChannels.id)),
   };
 }
 

@@ -12,6 +12,8 @@ export interface AiClientOptions {
   logger: Logger;
   /** Clock for the circuit breaker; defaults to Date.now. */
   now?: () => number;
+  /** Told how each refinement went (metrics): answered, fell back to the local prediction, or skipped. */
+  onOutcome?: (outcome: 'ok' | 'fallback' | 'skipped') => void;
 }
 
 /** The language model as the rest of MoodScale sees it: one configured client plus its breaker. */
@@ -21,19 +23,23 @@ export interface AiClient {
   readonly logger: Logger;
   /** Skips calls for 60 s after 3 consecutive failures. */
   readonly breaker: CircuitBreaker;
+  readonly onOutcome?: (outcome: 'ok' | 'fallback' | 'skipped') => void;
 }
 
 export function createAiClient(options: AiClientOptions): AiClient {
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? 8000,
-    maxRetries: options.maxRetries ?? 1,
+    // The model refines an answer a user is waiting for (Discord allows 3 s): one short attempt, then the
+    // local prediction. A retry after a 429 or a hang would only make the fallback arrive too late.
+    timeout: options.timeoutMs ?? 2000,
+    maxRetries: options.maxRetries ?? 0,
   });
   return {
     client,
     model: options.model ?? 'gpt-4o-mini',
     logger: options.logger,
     breaker: createCircuitBreaker({ threshold: 3, cooldownMs: 60_000, now: options.now }),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   };
 }

@@ -61,6 +61,7 @@ export async function refineTrackMood(ai: AiClient, input: RefineInput): Promise
   const log = ai.logger;
   if (!ai.breaker.allow()) {
     log.debug('language model skipped: circuit breaker open');
+    ai.onOutcome?.('skipped');
     return local;
   }
   const features = featureSummary(input.features);
@@ -88,6 +89,7 @@ export async function refineTrackMood(ai: AiClient, input: RefineInput): Promise
     const checked = trackMoodAnswer.safeParse(message.parsed);
     if (!checked.success) return fail(ai, local, { kind: 'schema-mismatch' });
     ai.breaker.success();
+    ai.onOutcome?.('ok');
     const cap = features ? 1 : TITLE_ONLY_MAX_CONFIDENCE;
     return {
       mood: checked.data.mood,
@@ -101,6 +103,7 @@ export async function refineTrackMood(ai: AiClient, input: RefineInput): Promise
 
 function fail(ai: AiClient, local: MoodPrediction, why: { kind: string; status?: number }): MoodPrediction {
   ai.breaker.failure();
+  ai.onOutcome?.('fallback');
   ai.logger.warn(
     { ...why, model: ai.model },
     'language model refinement failed; keeping the local prediction',

@@ -11,6 +11,7 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   RESTEvents,
+  Status,
   type User,
 } from 'discord.js';
 import { type Clock, systemClock } from '../../core/clock.js';
@@ -19,8 +20,10 @@ import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
+import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
+import { discordChannel, postDiscordChannelMessage } from './channel-post.js';
 import { ANALYZE_TRACK_MENU, buildCommandJson, clip } from './command-json.js';
 import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
 import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
@@ -57,6 +60,8 @@ export interface DiscordAdapterOptions {
   readyTimeoutMs?: number;
   /** Called when a user does not accept direct messages (Discord error 50007). */
   onDirectMessageBlocked?: (externalUserId: string) => Promise<void>;
+  /** Told how long each interaction waited for its acknowledgement (metrics). */
+  onAcknowledged?: (ms: number) => void;
 }
 
 /** MoodScale on Discord: slash commands, autocomplete and buttons in, private answers and DMs out. */
@@ -65,6 +70,10 @@ export interface DiscordAdapter extends PlatformAdapter, DirectMessenger {
   readonly client: Client;
   /** The link that adds the bot to a server (also logged at start). */
   readonly inviteUrl: string;
+  /** Posts a reply in a server channel (the weekly channel post); mentions disabled. */
+  sendToChannel(channelId: string, reply: Reply): Promise<ChannelPostResult>;
+  /** Posts plain text in a channel (admin alerts), mentioning no one. */
+  postToChannel(channelId: string, text: string): Promise<void>;
 }
 
 const RESTARTING = replies.error('MoodScale is restarting. Try again in a moment.');
@@ -124,6 +133,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const client = createDiscordClient(config);
   const url = inviteLink(config.applicationId, messageContent);
   const inFlight = new Set<Promise<void>>();
+  const receivedAt = new WeakMap<Interaction, number>();
   let accepting = false;
   let connected = false;
   let stopping: Promise<void> | undefined;
@@ -146,6 +156,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     displayName: user.globalName ?? user.username,
   });
 
+  function acknowledged(interaction: Interaction): void {
+    const at = receivedAt.get(interaction);
+    if (at === undefined) return;
+    receivedAt.delete(interaction);
+    options.onAcknowledged?.(performance.now() - at);
+  }
+
   /**
    * Answers an interaction with the outcome of `pending`: directly when it settles in time, otherwise
    * deferred first (ephemeral unless `deferPublicly`) and completed with an edit.
@@ -159,10 +176,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     const early = await within(pending, waitMs);
     if (early) {
       await interaction.reply(renderReply(early.value.reply, { now: clock.now() }));
+      acknowledged(interaction);
       return;
     }
     // Discord takes the ephemeral flag only now, at defer time; an edit cannot add it later.
     await interaction.deferReply(deferPublicly ? {} : { flags: MessageFlags.Ephemeral });
+    acknowledged(interaction);
     const { reply } = await pending;
     if (deferPublicly && reply.visibility === 'private') {
       // The placeholder is public but the answer (an error, say) is private: remove the placeholder and
@@ -180,6 +199,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     const command = dispatcher.registry.get(interaction.commandName);
     const pending = dispatcher.dispatch({
       ...identityOf(interaction.user),
+      channel: discordChannel(interaction.guildId, interaction.channelId, interaction.memberPermissions),
       command: interaction.commandName,
       input: { values: optionValues(interaction.options.data) },
       invocationId: interaction.id,
@@ -197,6 +217,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
     const pending = dispatcher.dispatch({
       ...identityOf(interaction.user),
+      channel: discordChannel(interaction.guildId, interaction.channelId, interaction.memberPermissions),
       command: 'share',
       input: { values: { url: spotifyLinkUrl(link) } },
       invocationId: interaction.id,
@@ -218,6 +239,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     for (const [index, link] of links.entries()) {
       const { reply, outcome } = await dispatcher.dispatch({
         ...identityOf(message.author),
+        channel: discordChannel(message.guildId, message.channelId, null),
         command: 'share',
         input: { values: { url: spotifyLinkUrl(link) } },
         invocationId: `discord-message:${message.id}:${index}`,
@@ -263,6 +285,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     const command = dispatcher.registry.get(line.name);
     const pending = dispatcher.dispatch({
       ...identityOf(interaction.user),
+      channel: discordChannel(interaction.guildId, interaction.channelId, interaction.memberPermissions),
       command: line.name,
       input: { text: line.args },
       invocationId: interaction.id,
@@ -277,9 +300,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     const early = await within(pending, waitMs);
     if (early) {
       await interaction.update(renderMessage(early.value.reply, { now: clock.now() }));
+      acknowledged(interaction);
       return;
     }
     await interaction.deferUpdate();
+    acknowledged(interaction);
     const { reply } = await pending;
     await interaction.editReply(renderMessage(reply, { now: clock.now() }));
   }
@@ -308,7 +333,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   };
-  client.on(Events.InteractionCreate, (interaction) => track(handle(interaction)));
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (options.onAcknowledged) receivedAt.set(interaction, performance.now());
+    track(handle(interaction));
+  });
   if (messageContent) {
     client.on(Events.MessageCreate, (message) =>
       track(
@@ -431,6 +459,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     inviteUrl: url,
     start,
     stop,
+    isReady: () =>
+      connected && client.ws.shards.size > 0 && client.ws.shards.every((s) => s.status === Status.Ready),
+    async postToChannel(channelId, text) {
+      if (!connected) throw new Error('Discord is not connected');
+      await client.rest.post(`/channels/${channelId}/messages`, {
+        body: { content: text.slice(0, 2000), allowed_mentions: { parse: [] } },
+      });
+    },
+    sendToChannel(channelId, reply) {
+      if (!connected) return Promise.resolve('failed' as const);
+      return postDiscordChannelMessage(client, channelId, reply, log, clock.now());
+    },
     sendDirect(externalUserId: string, reply: Reply): Promise<DirectMessageResult> {
       if (!connected) return Promise.resolve('failed');
       return dms.enqueue(externalUserId, reply);

@@ -75,6 +75,9 @@ export const userInfoSchema = z.object({
     name: z.string().optional(),
     real_name: z.string().optional(),
     tz: z.string().optional(),
+    is_admin: z.boolean().optional(),
+    is_owner: z.boolean().optional(),
+    is_primary_owner: z.boolean().optional(),
     profile: z.object({ display_name: z.string().optional(), real_name: z.string().optional() }).optional(),
   }),
 });

@@ -56,7 +56,27 @@ export function createProfileLookup(deps: { client: WebClient; logger: Logger; t
     }
   }
 
+  /**
+   * Whether the user is a workspace admin or owner, asked of users.info every time (not cached: a
+   * demotion must count at once, and only admin commands ask). Any failure answers false.
+   */
+  async function isAdmin(userId: string): Promise<boolean> {
+    try {
+      const parsed = userInfoSchema.safeParse(await client.users.info({ user: userId }));
+      if (!parsed.success) return false;
+      const { user } = parsed.data;
+      return user.is_admin === true || user.is_owner === true || user.is_primary_owner === true;
+    } catch (error) {
+      logger.warn(
+        { err: error, userId, error: slackApiFailure(error)?.error },
+        'Slack users.info failed; the user is treated as not an admin',
+      );
+      return false;
+    }
+  }
+
   return {
+    isAdmin,
     get(workspaceId: string, userId: string): Promise<SlackProfile> {
       const key = `${workspaceId}:${userId}`;
       let found = cache.get(key);

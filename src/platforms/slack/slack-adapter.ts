@@ -10,13 +10,15 @@ import {
   type SlackEventMiddlewareArgs,
   webApi,
 } from '@slack/bolt';
-import { type Reply, splitCommandLine } from '../../core/commands/index.js';
+import { type CommandChannel, type Reply, splitCommandLine } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
+import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
 import { boltLogger } from './bolt-logger.js';
+import { postSlackChannelMessage } from './channel-post.js';
 import { createDeliveryDedupe, type DedupeOptions } from './delivery-dedupe.js';
 import { createDirectMessenger, type DirectResult } from './direct-messages.js';
 import {
@@ -69,6 +71,8 @@ export interface SlackAdapterOptions {
    * Paths other than these and `/slack/events` get 404.
    */
   customRoutes?: CustomRoute[];
+  /** Told how long each command or button took to be acknowledged (metrics). */
+  onAcknowledged?: (ms: number) => void;
   /** The time for button expiry; the system clock by default. */
   now?: () => Date;
 }
@@ -79,6 +83,10 @@ export interface SlackAdapter extends PlatformAdapter {
   sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectResult>;
   /** HTTP mode: the port listened on once started (useful with port 0); undefined in Socket Mode. */
   readonly port: number | undefined;
+  /** Posts a reply in a channel the bot is a member of (the weekly channel post). */
+  sendToChannel(channelId: string, reply: Reply): Promise<ChannelPostResult>;
+  /** Posts plain text in a channel the bot is in (admin alerts). */
+  postToChannel(channelId: string, text: string): Promise<void>;
 }
 
 /** Where a reply goes and how: the ephemeral/in-channel response, and the channel and DM for files. */
@@ -133,6 +141,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let app: App | undefined;
   let port: number | undefined;
   let stopping = false;
+  let ready = false;
   let stopped: Promise<void> | undefined;
   let lastSdkError: string | undefined;
   const sdkLogger = boltLogger(log, {
@@ -140,6 +149,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       lastSdkError = line;
     },
   });
+
+  /**
+   * The channel a command came from: C… (public) or G… (private, group); a D… direct message is none.
+   * Whether the user is an admin is asked of Slack only when a command wants to know.
+   */
+  function channelOf(
+    workspaceId: string,
+    channelId: string | undefined,
+    userId: string,
+  ): CommandChannel | undefined {
+    if (!channelId || channelId.startsWith('D')) return undefined;
+    return { workspaceId, channelId, isAdmin: () => profiles.isAdmin(userId) };
+  }
 
   /** Starts the work of an acknowledged delivery; the listener returns without waiting for it. */
   function enqueue(task: () => Promise<void>): void {
@@ -196,6 +218,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       command: command.command.slice(1).toLowerCase(),
       input: { text: decodeSlackEntities(command.text) },
       invocationId: `slack:${command.trigger_id}`,
+      channel: channelOf(command.team_id, command.channel_id, command.user_id),
     });
     await deliver(outcome.reply, {
       respond,
@@ -205,8 +228,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     });
   }
 
-  async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
+  async function timedAck(ack: () => Promise<void>): Promise<void> {
+    const started = performance.now();
     await ack();
+    options.onAcknowledged?.(performance.now() - started);
+  }
+
+  async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
+    await timedAck(ack);
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
       log.warn(
@@ -225,7 +254,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   }
 
   async function onAction({ ack, body, respond, context }: ActionArgs): Promise<void> {
-    await ack();
+    await timedAck(ack);
     const parsed = blockActionsSchema.safeParse(body);
     if (!parsed.success) {
       log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack action payload rejected');
@@ -265,6 +294,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         command: line.name,
         input: { text: line.args },
         invocationId: `slack:${payload.trigger_id}`,
+        channel: channelOf(workspaceId, payload.channel?.id, payload.user.id),
       });
       await deliver(outcome.reply, {
         respond,
@@ -291,6 +321,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         command: 'share',
         input: { values: { url: spotifyLinkUrl(link) } },
         invocationId: `slack-message:${teamId}:${message.channel}:${message.ts}:${index}`,
+        channel: message.channel_type === 'im' ? undefined : channelOf(teamId, message.channel, message.user),
       });
       if (reply.visibility !== 'public') {
         log.debug(
@@ -422,10 +453,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           ? `Slack is listening on :${port}/slack/events`
           : 'Slack is connected (Socket Mode)',
       );
+      ready = true;
     },
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        ready = false;
         const running = app;
         app = undefined;
         // Stop taking deliveries first (Slack redelivers what was not acknowledged), then finish the rest.
@@ -437,8 +470,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       })();
       return stopped;
     },
+    isReady: () => ready && !stopping,
+    async postToChannel(channelId, text) {
+      await api.chat.postMessage({ channel: channelId, text, unfurl_links: false, unfurl_media: false });
+    },
     sendDirect(externalUserId, workspaceId, reply) {
       return direct.send(externalUserId, workspaceId, reply);
+    },
+    sendToChannel(channelId, reply) {
+      return postSlackChannelMessage(api, channelId, reply, log, now());
     },
   };
 }

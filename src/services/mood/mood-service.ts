@@ -14,6 +14,8 @@ import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
 import { dayNumber, dayString, localDayNumber, localDayNumbers, startOfLocalDay } from './local-days.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
+import type { NoteCipher } from './note-cipher.js';
+import { readWrittenNotes, type WrittenNote } from './written-notes.js';
 
 export interface MoodInput {
   score: number;
@@ -61,6 +63,11 @@ export interface MoodService {
   history(user: MoodUser, days: number): Promise<MoodHistory>;
   /** Drops what is remembered about the user (their time zone changed, or accounts were merged). */
   forget(userId: number): void;
+  /**
+   * The user's notes of a period (`until` exclusive), decrypted, oldest first, at most 1,000. For
+   * features that read notes (insights): sending them to a language model needs the user's consent.
+   */
+  notes(userId: number, period: { since: Date; until: Date }): Promise<WrittenNote[]>;
 }
 
 // The window /mood reads with each entry: the 7-day average against the 7 days before, plus margin for
@@ -70,14 +77,15 @@ const STATS_WINDOW_DAYS = 16;
 export const LATEST_SHOWN = 10;
 const DAY_MS = 86_400_000;
 
-export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
+export function createMoodService(deps: { db: Db; clock: Clock; notes: NoteCipher }): MoodService {
   const { db, clock } = deps;
   // Per user: the logging run known so far. Entries are only ever added (erasure drops the user), so
   // a run once seen stays true; a stale one is only shorter than the truth and is then re-read.
   const runs = new LruCache<number, EarlierRun>(50_000, 24 * 3_600_000);
-  // Per user: their entries of the stats window and the id of the newest. An entry logged elsewhere
+  // Per user: their stats window as per-day counts and totals (a few numbers per day, however often
+  // they log), with the zone the days are in and the id of the newest entry. An entry logged elsewhere
   // (another instance) shows up as a different "previous id" on the next insert and forces a re-read.
-  const recents = new LruCache<number, { lastId: number; entries: RecentMood[] }>(20_000, 3_600_000);
+  const recents = new LruCache<number, RecentDays>(20_000, 3_600_000);
 
   async function runFromHistory(userId: number, timeZone: string): Promise<EarlierRun | undefined> {
     const days = (await loggedDays(db, userId, timeZone)).map(dayNumber);
@@ -99,24 +107,23 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
         userId: user.id,
         moodScore: input.score,
         emotions: input.emotions.length ? input.emotions : null,
-        notes: input.note,
+        notes: deps.notes.seal(user.id, input.note),
       });
-      const earlier =
-        remembered && remembered.lastId === previousId
-          ? remembered.entries.filter((e) => e.at >= since.getTime())
-          : (await recentMoods(db, user.id, since)).filter((e) => e.id !== entry.id);
-      const recent = [...earlier, { id: entry.id, at: entry.createdAt.getTime(), score: entry.moodScore }];
-      recents.set(user.id, { lastId: entry.id, entries: recent });
-      const days = byLocalDay(
-        recent,
-        user.timeZone,
-        since.getTime(),
-        Math.max(now.getTime(), entry.createdAt.getTime()),
-      );
+      const windowStart = localDayNumber(since.getTime(), user.timeZone);
+      const days =
+        remembered && remembered.lastId === previousId && remembered.timeZone === user.timeZone
+          ? remembered.days.filter((d) => d.day >= windowStart).map((d) => ({ ...d }))
+          : byLocalDay(
+              (await recentMoods(db, user.id, since)).filter((e) => e.id !== entry.id),
+              user.timeZone,
+              since.getTime(),
+              Math.max(now.getTime(), entry.createdAt.getTime()),
+            );
+      addToDay(days, localDayNumber(entry.createdAt.getTime(), user.timeZone), entry.moodScore);
+      recents.set(user.id, { lastId: entry.id, timeZone: user.timeZone, days });
       const today = localDayNumber(now.getTime(), user.timeZone);
       const known = runs.get(user.id);
       let stats = computeMoodStats(days, today, known);
-      const windowStart = localDayNumber(since.getTime(), user.timeZone);
       const runBegins = today - stats.streakDays + (stats.today.entries > 0 ? 1 : 0);
       // The window's first local day is only partly read (it starts at `since`, not at midnight), so a run
       // that reaches the day after it may go further back: only the full history can say how long it is.
@@ -126,7 +133,7 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
       const end = today - (stats.today.entries > 0 ? 0 : 1);
       if (stats.streakDays > 0) runs.set(user.id, { runStart: end - stats.streakDays + 1, lastDay: end });
       return {
-        entry,
+        entry: { ...entry, notes: input.note },
         stats,
         care: needsCare({ score: input.score, note: input.note, emotions: input.emotions }),
       };
@@ -136,6 +143,8 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
       runs.delete(userId);
       recents.delete(userId);
     },
+
+    notes: (userId, period) => readWrittenNotes(db, deps.notes, userId, period),
 
     async history(user, days) {
       const now = clock.now();
@@ -176,7 +185,7 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
         from: dayString(first),
         to: dayString(today),
         entryCount: count,
-        latest,
+        latest: deps.notes.openAll(latest),
         daily,
         average: count ? total / count : null,
         best,
@@ -188,7 +197,31 @@ export function createMoodService(deps: { db: Db; clock: Clock }): MoodService {
   };
 }
 
-/** Entries grouped by the local day they fall on. */
+/** The stats window of one user, as remembered between their entries. */
+interface RecentDays {
+  lastId: number;
+  timeZone: string;
+  /** Oldest first. */
+  days: DayAggregate[];
+}
+
+/** Counts one more entry on `day`, keeping the days in order. */
+function addToDay(days: DayAggregate[], day: number, score: number): void {
+  const last = days[days.length - 1];
+  if (last?.day === day) {
+    last.entries += 1;
+    last.total += score;
+    return;
+  }
+  const at = days.findIndex((d) => d.day >= day);
+  if (at === -1) days.push({ day, entries: 1, total: score });
+  else if (days[at]!.day === day) {
+    days[at]!.entries += 1;
+    days[at]!.total += score;
+  } else days.splice(at, 0, { day, entries: 1, total: score });
+}
+
+/** Entries grouped by the local day they fall on, oldest day first. */
 function byLocalDay(
   entries: readonly RecentMood[],
   timeZone: string,
@@ -208,5 +241,5 @@ function byLocalDay(
     day.total += entries[i]!.score;
     days.set(n, day);
   });
-  return [...days.values()];
+  return [...days.values()].sort((a, b) => a.day - b.day);
 }

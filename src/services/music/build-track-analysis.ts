@@ -23,6 +23,8 @@ export interface MusicSettings {
   /** Tests point the providers at loopback fakes; production never sets these two. */
   allowLoopbackForTests?: boolean;
   shortLinkHosts?: readonly string[];
+  /** Told how each language model refinement went (metrics). */
+  onModelCall?: (outcome: 'ok' | 'fallback' | 'skipped') => void;
 }
 
 /**
@@ -66,6 +68,7 @@ export function buildTrackAnalysis(deps: {
         ...(ai.baseUrl ? { baseURL: ai.baseUrl } : {}),
         model: ai.model,
         logger,
+        ...(deps.settings.onModelCall ? { onOutcome: deps.settings.onModelCall } : {}),
       })
     : undefined;
   const resolver = createShortLinkResolver({

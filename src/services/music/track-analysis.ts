@@ -2,6 +2,8 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { LruCache } from '../../core/lru-cache.js';
 import type { Db } from '../../db/database.js';
+import type { ChannelKey } from '../../db/repositories/channel-digest-channels.js';
+import { recordChannelShare } from '../../db/repositories/channel-track-shares.js';
 import { findLatestAnalysisOfTrack, recordShare } from '../../db/repositories/music-analysis.js';
 import type { MusicAnalysis } from '../../db/schema/index.js';
 import type {
@@ -22,8 +24,11 @@ export type ShareOutcome =
   | { kind: 'unavailable'; trackId: string };
 
 export interface TrackAnalysisService {
-  /** Analyses the link's track (or reuses an earlier analysis) and records that this user shared it. */
-  share(userId: number, link: SpotifyLink): Promise<ShareOutcome>;
+  /**
+   * Analyses the link's track (or reuses an earlier analysis) and records that this user shared it, and
+   * in which channel when it was shared in one (for the channel's weekly post).
+   */
+  share(userId: number, link: SpotifyLink, channel?: ChannelKey): Promise<ShareOutcome>;
 }
 
 export interface TrackAnalysisDeps {
@@ -126,7 +131,7 @@ export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalys
   }
 
   return {
-    async share(userId, link) {
+    async share(userId, link, channel) {
       let target = link;
       if (target.kind === 'short') {
         const resolved = await deps.resolveShortLink(target.url);
@@ -138,6 +143,7 @@ export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalys
       if (value === 'not-found') return { kind: 'not-found', trackId: target.id };
       if (value === 'unavailable') return { kind: 'unavailable', trackId: target.id };
       const analysis = await recordShare(deps.db, { ...value, userId });
+      if (channel) await recordChannelShare(deps.db, analysis.id, channel);
       return { kind: 'track', analysis, prediction: predictionOf(value), reused };
     },
   };

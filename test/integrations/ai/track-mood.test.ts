@@ -157,12 +157,12 @@ describe('refineTrackMood', () => {
 });
 
 describe('createAiClient', () => {
-  it('GIVEN only a key and a logger THEN the model is gpt-4o-mini with an 8 s timeout and 1 retry', () => {
+  it('GIVEN only a key and a logger THEN the model is gpt-4o-mini with a 2 s timeout and no retry (a user is waiting)', () => {
     const { logger } = captureLogger();
     const client = createAiClient({ apiKey: 'sk-test', logger });
     expect(client.model).toBe('gpt-4o-mini');
-    expect(client.client.timeout).toBe(8000);
-    expect(client.client.maxRetries).toBe(1);
+    expect(client.client.timeout).toBe(2000);
+    expect(client.client.maxRetries).toBe(0);
     expect(client.breaker.allow()).toBe(true);
   });
 

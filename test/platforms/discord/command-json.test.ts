@@ -92,6 +92,7 @@ describe('Discord command JSON', () => {
       'digest-day',
       'digest-hour',
       'notes-consent',
+      'channel-vibe',
     ]);
   });
 
