@@ -1,9 +1,9 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../database.js';
 import { queryRows } from '../raw-query.js';
 import { channelTrackShares, musicAnalysis } from '../schema/index.js';
 import type { ChannelKey } from './channel-digest-channels.js';
+import { type RankableTrack, toRankableTrack } from './music-analysis.js';
 import { storableText } from './text-guard.js';
 
 /** Records that the share `musicAnalysisId` happened in a channel. */
@@ -95,23 +95,8 @@ export async function listChannelShares(
   return [...byTrack.values()];
 }
 
-const catalogueRow = z.object({
-  spotify_track_id: z.string(),
-  track_name: z.string(),
-  artist_name: z.string(),
-  album_image: z.string().nullable(),
-  valence: z.coerce.number(),
-  energy: z.coerce.number(),
-});
-
-export interface CatalogueTrack {
-  spotifyTrackId: string;
-  trackName: string;
-  artistName: string;
-  albumImage: string | null;
-  valence: number;
-  energy: number;
-}
+/** An analysed track as the channel's recommendations rank it. */
+export type CatalogueTrack = RankableTrack;
 
 /**
  * The analysed tracks (one per track id) nearest a point in valence and energy, at most `limit`: the
@@ -135,15 +120,5 @@ export async function catalogueNear(
         ORDER BY (valence - ${target.valence}::float8) ^ 2 + (energy - ${target.energy}::float8) ^ 2, spotify_track_id
         LIMIT ${Math.max(1, Math.min(1000, Math.trunc(limit)))}`,
   );
-  return rows.map((raw) => {
-    const row = catalogueRow.parse(raw);
-    return {
-      spotifyTrackId: row.spotify_track_id,
-      trackName: row.track_name,
-      artistName: row.artist_name,
-      albumImage: row.album_image,
-      valence: row.valence,
-      energy: row.energy,
-    };
-  });
+  return rows.map(toRankableTrack);
 }

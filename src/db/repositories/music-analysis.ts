@@ -112,30 +112,33 @@ export async function userHasAnalysedMusic(db: Db, userId: number): Promise<bool
   return row !== undefined;
 }
 
-/** An analysed track with the two features recommendations rank by. */
-export interface CatalogueTrack {
+/** An analysed track with the two features the rankers order by (recommendations, digests, channels). */
+export interface RankableTrack {
   spotifyTrackId: string;
   trackName: string;
   artistName: string;
   albumImage: string | null;
   valence: number;
   energy: number;
-  /** When it was analysed (the latest analysis of the track). */
+}
+
+/** A RankableTrack with when it was analysed (the latest analysis of the track). */
+export interface CatalogueTrack extends RankableTrack {
   analysedAt: Date;
 }
 
-const catalogueRow = z.object({
+const rankableRow = z.object({
   spotify_track_id: z.string(),
   track_name: z.string(),
   artist_name: z.string(),
   album_image: z.string().nullable(),
   valence: z.coerce.number(),
   energy: z.coerce.number(),
-  analysed_ms: z.coerce.number(),
 });
 
-function toCatalogueTrack(row: unknown): CatalogueTrack {
-  const r = catalogueRow.parse(row);
+/** A raw row with spotify_track_id, track_name, artist_name, album_image, valence and energy. */
+export function toRankableTrack(row: unknown): RankableTrack {
+  const r = rankableRow.parse(row);
   return {
     spotifyTrackId: r.spotify_track_id,
     trackName: r.track_name,
@@ -143,8 +146,13 @@ function toCatalogueTrack(row: unknown): CatalogueTrack {
     albumImage: r.album_image,
     valence: r.valence,
     energy: r.energy,
-    analysedAt: new Date(r.analysed_ms),
   };
+}
+
+const analysedAtRow = z.object({ analysed_ms: z.coerce.number() });
+
+function toCatalogueTrack(row: unknown): CatalogueTrack {
+  return { ...toRankableTrack(row), analysedAt: new Date(analysedAtRow.parse(row).analysed_ms) };
 }
 
 // Only numeric features count: providers' jsonb may hold anything, and a failed cast would fail the query.

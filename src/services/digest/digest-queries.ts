@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import { type PreparedStatement, runPrepared } from '../../db/raw-query.js';
+import { type RankableTrack, toRankableTrack } from '../../db/repositories/music-analysis.js';
 import type { PersonalityInsightInput } from '../../db/repositories/personality-insights.js';
 import { storableText } from '../../db/repositories/text-guard.js';
 import { personalityInsights } from '../../db/schema/index.js';
@@ -254,24 +255,8 @@ export async function musicBetween(
   });
 }
 
-const candidateRow = z.object({
-  spotify_track_id: z.string(),
-  track_name: z.string(),
-  artist_name: z.string(),
-  album_image: z.string().nullable(),
-  valence: z.coerce.number(),
-  energy: z.coerce.number(),
-});
-
 /** A catalogue track as the local ranker takes it (the shape of recommendations' CandidateTrack). */
-export interface CatalogueTrack {
-  spotifyTrackId: string;
-  trackName: string;
-  artistName: string;
-  albumImage: string | null;
-  valence: number;
-  energy: number;
-}
+export type CatalogueTrack = RankableTrack;
 
 const catalogueOf: PreparedStatement = {
   name: 'moodscale_digest_catalogue_v1',
@@ -289,17 +274,7 @@ const catalogueOf: PreparedStatement = {
  */
 export async function trackCatalogue(db: Db, limit: number): Promise<CatalogueTrack[]> {
   const rows = await runPrepared(db, catalogueOf, [limit]);
-  return rows.map((raw) => {
-    const r = candidateRow.parse(raw);
-    return {
-      spotifyTrackId: r.spotify_track_id,
-      trackName: r.track_name,
-      artistName: r.artist_name,
-      albumImage: r.album_image,
-      valence: r.valence,
-      energy: r.energy,
-    };
-  });
+  return rows.map(toRankableTrack);
 }
 
 /** Stores many insights in one statement (one batch's sent digests). */
