@@ -74,7 +74,7 @@ export async function refineTrackMood(ai: AiClient, input: RefineInput): Promise
   log.debug({ trackName: input.trackName, artistName: input.artistName }, 'refining track mood');
 
   try {
-    const completion = await ai.client.chat.completions.parse({
+    const completion = await (await ai.client()).chat.completions.parse({
       model: ai.model,
       temperature: 0.2,
       messages: [

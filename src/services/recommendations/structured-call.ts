@@ -42,7 +42,7 @@ export async function callStructured<T extends z.ZodType>(
     return undefined;
   };
   try {
-    const completion = await ai.client.chat.completions.parse({
+    const completion = await (await ai.client()).chat.completions.parse({
       model: ai.model,
       temperature: request.temperature ?? 0.4,
       messages: [

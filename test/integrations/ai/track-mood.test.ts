@@ -157,16 +157,16 @@ describe('refineTrackMood', () => {
 });
 
 describe('createAiClient', () => {
-  it('GIVEN only a key and a logger THEN the model is gpt-4o-mini with a 2 s timeout and no retry (a user is waiting)', () => {
+  it('GIVEN only a key and a logger THEN the model is gpt-4o-mini with a 2 s timeout and no retry (a user is waiting)', async () => {
     const { logger } = captureLogger();
     const client = createAiClient({ apiKey: 'sk-test', logger });
     expect(client.model).toBe('gpt-4o-mini');
-    expect(client.client.timeout).toBe(2000);
-    expect(client.client.maxRetries).toBe(0);
+    expect((await client.client()).timeout).toBe(2000);
+    expect((await client.client()).maxRetries).toBe(0);
     expect(client.breaker.allow()).toBe(true);
   });
 
-  it('GIVEN a baseURL and a model THEN both are used (OpenAI-compatible local servers)', () => {
+  it('GIVEN a baseURL and a model THEN both are used (OpenAI-compatible local servers)', async () => {
     const { logger } = captureLogger();
     const client = createAiClient({
       apiKey: 'x',
@@ -174,7 +174,7 @@ describe('createAiClient', () => {
       model: 'llama3',
       logger,
     });
-    expect(client.client.baseURL).toBe('http://127.0.0.1:11434/v1');
+    expect((await client.client()).baseURL).toBe('http://127.0.0.1:11434/v1');
     expect(client.model).toBe('llama3');
   });
 });
