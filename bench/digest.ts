@@ -15,7 +15,6 @@ import { sql } from 'drizzle-orm';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { Database } from '../src/db/database.js';
-import { openPostgresDatabase } from '../src/db/postgres.js';
 import { seedDatabase } from '../src/db/seed/insert.js';
 import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
 import type { DigestData } from '../src/services/digest/build-digest.js';
@@ -23,7 +22,14 @@ import { createChartRenderer } from '../src/services/digest/chart.js';
 import { listDigestUsers, moodsBetween, musicBetween } from '../src/services/digest/digest-queries.js';
 import { createDigestRunner } from '../src/services/digest/digest-runner.js';
 import { daysOfWeek, previousWeek } from '../src/services/digest/iso-week.js';
-import { type BenchFigure, benchServerUrl, freshDatabase, percentile, table } from './support.js';
+import {
+  type BenchFigure,
+  benchServerUrl,
+  freshDatabase,
+  openBenchDatabase,
+  percentile,
+  table,
+} from './support.js';
 
 const WEEK = '2026-W47';
 const TRACKS = 100_000;
@@ -49,17 +55,11 @@ interface Seeded {
 
 async function seeded(users: number): Promise<Seeded> {
   const fresh = await freshDatabase(benchServerUrl(), `moodscale_bench_digest_${users}`);
-  const database = openPostgresDatabase(
-    {
-      url: fresh.url,
-      maxConnections: 4,
-      idleTimeoutMs: 30_000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 120_000,
-      slowQueryMs: 60_000,
-    },
-    silentLogger(),
-  );
+  const database = openBenchDatabase(fresh.url, {
+    maxConnections: 4,
+    statementTimeoutMs: 120_000,
+    slowQueryMs: 60_000,
+  });
   await database.migrate();
   const started = performance.now();
   const summary = await seedDatabase(database.db, createFieldCipher({ currentKey: 'd'.repeat(64) }), {

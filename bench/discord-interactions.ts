@@ -8,11 +8,18 @@
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { silentLogger } from '../src/core/logger.js';
-import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createDiscordAdapter } from '../src/platforms/discord/discord-adapter.js';
 import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { chatInputInteraction, userJson } from '../test/fakes/discord/payloads.js';
-import { type BenchFigure, benchServerUrl, benchStack, freshDatabase, percentile, table } from './support.js';
+import {
+  type BenchFigure,
+  benchServerUrl,
+  benchStack,
+  freshDatabase,
+  openBenchDatabase,
+  percentile,
+  table,
+} from './support.js';
 
 const USERS = 50;
 const PER_USER = 4;
@@ -32,17 +39,7 @@ function summary(latencies: readonly number[]) {
 
 export async function runDiscordInteractions(): Promise<{ figures: BenchFigure[]; report: string }> {
   const fresh = await freshDatabase(benchServerUrl(), 'moodscale_bench_discord');
-  const database = openPostgresDatabase(
-    {
-      url: fresh.url,
-      maxConnections: 20,
-      idleTimeoutMs: 30_000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 15_000,
-      slowQueryMs: 10_000,
-    },
-    silentLogger(),
-  );
+  const database = openBenchDatabase(fresh.url);
   const raw = new pg.Pool({ connectionString: fresh.url, max: 2 });
   raw.on('error', () => undefined);
   const fake = await startFakeDiscord();

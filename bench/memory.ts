@@ -11,11 +11,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { silentLogger } from '../src/core/logger.js';
-import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createDiscordAdapter } from '../src/platforms/discord/discord-adapter.js';
 import { chatInputInteraction, type InteractionJson, userJson } from '../test/fakes/discord/payloads.js';
 import type { FromFake, ToFake } from './fake-discord-process.js';
-import { type BenchFigure, benchServerUrl, benchStack, freshDatabase, table } from './support.js';
+import {
+  type BenchFigure,
+  benchServerUrl,
+  benchStack,
+  freshDatabase,
+  openBenchDatabase,
+  table,
+} from './support.js';
 
 const SEGMENT = Number(process.env.BENCH_MEMORY_SEGMENT ?? 50_000);
 const SEGMENTS = 3;
@@ -90,17 +96,7 @@ interface Sample {
 export async function runMemory(): Promise<{ figures: BenchFigure[]; report: string }> {
   const gc = collector();
   const fresh = await freshDatabase(benchServerUrl(), 'moodscale_bench_memory');
-  const database = openPostgresDatabase(
-    {
-      url: fresh.url,
-      maxConnections: 20,
-      idleTimeoutMs: 30_000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 15_000,
-      slowQueryMs: 10_000,
-    },
-    silentLogger(),
-  );
+  const database = openBenchDatabase(fresh.url);
   const fake = await startFakeProcess();
   let stop = async () => {};
   try {

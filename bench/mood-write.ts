@@ -8,7 +8,6 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { renderPlainText, splitCommandLine } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/logger.js';
-import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createDispatcher } from '../src/platforms/dispatcher.js';
 import { createNoteCipher } from '../src/services/mood/note-cipher.js';
 import {
@@ -17,6 +16,7 @@ import {
   benchStack,
   freshDatabase,
   measure,
+  openBenchDatabase,
   type RunStats,
   table,
 } from './support.js';
@@ -31,14 +31,7 @@ const LINE = `/mood 6 tired anxious -- ${NOTE}`;
 export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: string }> {
   const server = benchServerUrl();
   const fresh = await freshDatabase(server, 'moodscale_bench_mood');
-  const settings = {
-    maxConnections: 20,
-    idleTimeoutMs: 30_000,
-    connectionTimeoutMs: 5000,
-    statementTimeoutMs: 15_000,
-    slowQueryMs: 10_000,
-  };
-  const database = openPostgresDatabase({ ...settings, url: fresh.url }, silentLogger());
+  const database = openBenchDatabase(fresh.url);
   const raw = new pg.Pool({ connectionString: fresh.url, max: 20 });
   raw.on('error', () => undefined);
   try {

@@ -12,11 +12,18 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { silentLogger } from '../src/core/logger.js';
-import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createSlackAdapter } from '../src/platforms/slack/slack-adapter.js';
 import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../test/fakes/slack/slack-requests.js';
-import { type BenchFigure, benchServerUrl, benchStack, freshDatabase, percentile, table } from './support.js';
+import {
+  type BenchFigure,
+  benchServerUrl,
+  benchStack,
+  freshDatabase,
+  openBenchDatabase,
+  percentile,
+  table,
+} from './support.js';
 
 const REQUESTS = Number(process.env.BENCH_SLACK_REQUESTS ?? 500);
 const USERS = 50;
@@ -45,17 +52,7 @@ const summarise = (values: readonly number[]): Summary => {
 export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: string }> {
   const server = benchServerUrl();
   const fresh = await freshDatabase(server, 'moodscale_bench_slack');
-  const database = openPostgresDatabase(
-    {
-      url: fresh.url,
-      maxConnections: 20,
-      idleTimeoutMs: 30_000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 15_000,
-      slowQueryMs: 10_000,
-    },
-    silentLogger(),
-  );
+  const database = openBenchDatabase(fresh.url);
   const fake = await FakeSlack.start();
   const bare = await bareServer();
   const raw = new pg.Pool({ connectionString: fresh.url, max: 2 });

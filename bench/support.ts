@@ -3,7 +3,8 @@ import { createRegistry } from '../commands/index.js';
 import { systemClock } from '../src/core/clock.js';
 import type { CommandRegistry } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/logger.js';
-import type { Db } from '../src/db/database.js';
+import type { Database, Db } from '../src/db/database.js';
+import { openPostgresDatabase, type PostgresSettings } from '../src/db/postgres.js';
 import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
 import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../src/services/crypto/field-cipher.js';
@@ -125,4 +126,26 @@ export function benchStack(db: Db): {
     catalog: { commands: () => registry.all() },
   });
   return { registry, services, dispatcher: createDispatcher(registry, services), cipher };
+}
+
+/**
+ * The app's PostgreSQL pool on a benchmark database, as the bot opens it (20 connections unless told),
+ * quiet, with generous timeouts: a benchmark measures, it does not cancel.
+ */
+export function openBenchDatabase(
+  url: string,
+  overrides: Partial<Omit<PostgresSettings, 'url'>> = {},
+): Database {
+  return openPostgresDatabase(
+    {
+      url,
+      maxConnections: 20,
+      idleTimeoutMs: 30_000,
+      connectionTimeoutMs: 5000,
+      statementTimeoutMs: 15_000,
+      slowQueryMs: 10_000,
+      ...overrides,
+    },
+    silentLogger(),
+  );
 }

@@ -7,12 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
-import { openPostgresDatabase } from '../src/db/postgres.js';
 import { createUser } from '../src/db/repositories/users.js';
 import { buildTrackAnalysis } from '../src/services/music/build-track-analysis.js';
 import { FakeReccoBeats } from '../test/fakes/reccobeats/fake-reccobeats.js';
 import { defaultFakeTrack, startFakeSpotify } from '../test/fakes/spotify/fake-spotify.js';
-import { type BenchFigure, benchServerUrl, freshDatabase, measure, table } from './support.js';
+import {
+  type BenchFigure,
+  benchServerUrl,
+  freshDatabase,
+  measure,
+  openBenchDatabase,
+  table,
+} from './support.js';
 
 const TRACKS = 400;
 const CONCURRENCY = 4;
@@ -21,17 +27,7 @@ const trackId = () => Array.from(randomBytes(22), (b) => BASE62[b % 62]).join(''
 
 export async function runTrackAnalysis(): Promise<{ figures: BenchFigure[]; report: string }> {
   const fresh = await freshDatabase(benchServerUrl(), 'moodscale_bench_tracks');
-  const database = openPostgresDatabase(
-    {
-      url: fresh.url,
-      maxConnections: 10,
-      idleTimeoutMs: 30_000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 15_000,
-      slowQueryMs: 10_000,
-    },
-    silentLogger(),
-  );
+  const database = openBenchDatabase(fresh.url, { maxConnections: 10 });
   const spotify = await startFakeSpotify();
   const recco = await new FakeReccoBeats().start();
   try {
