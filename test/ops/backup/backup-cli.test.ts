@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -9,46 +7,15 @@ import type { Database } from '../../../src/db/database.js';
 import { openPgliteDatabase } from '../../../src/db/pglite.js';
 import { runBackup } from '../../../src/ops/backup/run-backup.js';
 import { countRows, type SqlRunner, type TableCounts } from '../../../src/ops/backup/table-counts.js';
+import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 import { seed, targetOf, tempDir } from './backup-support.js';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs an npm script's file the way `npm run` does (tsx), with only `env` for the database. */
-function cli(script: 'backup' | 'restore', args: string[], env: Record<string, string>): Promise<Run> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !/^(DATABASE_URL|DATA_DIR|BACKUP_|DISCORD_|SLACK_)/.test(name),
-    ),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
-    cwd: repoRoot,
-    env: { ...inherited, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not exit.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function cli(script: 'backup' | 'restore', args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCliScript(script, args, {
+    env,
+    drop: (name) => /^(DATABASE_URL|DATA_DIR|BACKUP_|DISCORD_|SLACK_)/.test(name),
   });
 }
 

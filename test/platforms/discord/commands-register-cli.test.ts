@@ -1,43 +1,18 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.js';
 import { ANALYZE_TRACK_MENU } from '../../../src/platforms/discord/command-json.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
+import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
 
 /** The slash commands, then the "Analyze track" message menu (registered with them). */
 const declaredNames = [...allCommands.map((c) => c.name), ANALYZE_TRACK_MENU];
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Runs `npm run commands:register` the way npm would (tsx on the script), with only `env` for Discord. */
-function register(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('DISCORD_') && name !== 'DATABASE_URL'),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/commands-register.ts'], {
-    cwd: repoRoot,
-    env: { ...inherited, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`commands:register did not exit.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/** Runs `npm run commands:register` with only `env` for Discord. */
+function register(env: Record<string, string>): Promise<CliRun> {
+  return runCliScript('commands-register', [], {
+    env,
+    drop: (name) => name.startsWith('DISCORD_') || name === 'DATABASE_URL',
+    timeoutMs: 30_000,
   });
 }
 

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -13,9 +11,9 @@ import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
 import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/services/mood/note-cipher.js';
+import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const oldKey = 'd'.repeat(64);
 const newKey = 'e'.repeat(64);
 const oldCipher = createFieldCipher({ currentKey: oldKey });
@@ -23,45 +21,11 @@ const newOnly = createFieldCipher({ currentKey: newKey });
 const OLD = oldCipher.currentKeyId;
 const NEW = newOnly.currentKeyId;
 
-/** Runs `npm run keys:rotate` the way npm would (tsx on the script) with `env` for the database. */
-function rotate(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('ENCRYPTION_') && name !== 'DATABASE_URL' && name !== 'DATA_DIR',
-    ),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys-rotate.ts', ...args], {
-    cwd: repoRoot,
-    env: {
-      ...inherited,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'development',
-      ENCRYPTION_KEY: newKey,
-      ENCRYPTION_OLD_KEYS: oldKey,
-      ...env,
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`keys:rotate did not exit.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/** Runs `npm run keys:rotate` with `env` for the database and the old key beside the new one. */
+function rotate(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCliScript('keys-rotate', args, {
+    env: { ENCRYPTION_KEY: newKey, ENCRYPTION_OLD_KEYS: oldKey, ...env },
+    drop: (name) => name.startsWith('ENCRYPTION_') || name === 'DATABASE_URL' || name === 'DATA_DIR',
   });
 }
 
