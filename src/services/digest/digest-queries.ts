@@ -215,13 +215,15 @@ export interface DigestMusicRow {
   tempo: number | null;
 }
 
+// Providers' jsonb may hold anything: a feature that is not a number reads as null instead of failing
+// the cast, and with it every digest of the batch.
+const featureOf = (key: string) =>
+  `CASE WHEN jsonb_typeof(a.audio_features->'${key}') = 'number' THEN (a.audio_features->>'${key}')::float8 END AS ${key}`;
+
 const musicOf: PreparedStatement = {
-  name: 'moodscale_digest_music_v1',
+  name: 'moodscale_digest_music_v2',
   text: `SELECT a.user_id, d.day::text AS day, a.spotify_track_id, a.artist_name, a.predicted_mood,
-                (a.audio_features->>'valence')::float8 AS valence, (a.audio_features->>'energy')::float8 AS energy,
-                (a.audio_features->>'danceability')::float8 AS danceability,
-                (a.audio_features->>'acousticness')::float8 AS acousticness,
-                (a.audio_features->>'tempo')::float8 AS tempo
+                ${['valence', 'energy', 'danceability', 'acousticness', 'tempo'].map(featureOf).join(', ')}
            FROM unnest($1::int[], $2::text[]) AS u(id, tz)
            JOIN music_analysis a ON a.user_id = u.id
                 AND a.created_at >= $3::date - 1 AND a.created_at < $4::date + 2
@@ -259,11 +261,12 @@ export async function musicBetween(
 export type CatalogueTrack = RankableTrack;
 
 const catalogueOf: PreparedStatement = {
-  name: 'moodscale_digest_catalogue_v1',
+  name: 'moodscale_digest_catalogue_v2',
   text: `SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,
                 (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy
            FROM music_analysis
-          WHERE (audio_features->>'valence') IS NOT NULL AND (audio_features->>'energy') IS NOT NULL
+          WHERE jsonb_typeof(audio_features->'valence') = 'number'
+            AND jsonb_typeof(audio_features->'energy') = 'number'
           ORDER BY spotify_track_id, created_at DESC
           LIMIT $1`,
 };
