@@ -105,7 +105,10 @@ export interface BenchFigure {
  * The app's command stack (registry, services, dispatcher) on a benchmark database. The rate limit is
  * lifted: the benchmarks measure the path, not the limiter's refusals.
  */
-export function benchStack(db: Db): {
+export function benchStack(
+  db: Db,
+  options: Pick<Parameters<typeof createServices>[0], 'moodWrite'> = {},
+): {
   registry: CommandRegistry<Services>;
   services: Services;
   dispatcher: Dispatcher;
@@ -124,6 +127,7 @@ export function benchStack(db: Db): {
     },
     secret: 'bench',
     catalog: { commands: () => registry.all() },
+    ...options,
   });
   return { registry, services, dispatcher: createDispatcher(registry, services), cipher };
 }

@@ -16,6 +16,7 @@ import { createIdentityService, type IdentityService } from './identity-service.
 import type { InsightService } from './insights/insight-service.js';
 import { createLinkService, type LinkService } from './link-service.js';
 import { createMoodService, type MoodService } from './mood/mood-service.js';
+import { createMoodWriteBatcher } from './mood/mood-write-batcher.js';
 import { createNoteCipher } from './mood/note-cipher.js';
 import { buildTrackAnalysis, type MusicSettings } from './music/build-track-analysis.js';
 import { createRecentPlays, type RecentPlays } from './music/recent-plays.js';
@@ -69,6 +70,8 @@ export interface ServiceDeps {
   /** Where track analysis gets its data; the public services with no language model when not given. */
   music?: MusicSettings;
   catalog?: Services['catalog'];
+  /** How /mood writes are grouped (see createMoodWriteBatcher); its defaults otherwise. */
+  moodWrite?: { maxInFlight?: number; maxBatch?: number };
 }
 
 const defaultMusic: MusicSettings = {
@@ -87,7 +90,12 @@ export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
   const identities = createIdentityService({ db });
   const notes = createNoteCipher({ cipher: deps.cipher, logger });
-  const moods = createMoodService({ db, clock, notes });
+  const moods = createMoodService({
+    db,
+    clock,
+    notes,
+    writer: createMoodWriteBatcher({ db, ...deps.moodWrite }),
+  });
   const music = deps.music ?? defaultMusic;
   const derive = (purpose: string) =>
     createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();

@@ -154,6 +154,7 @@ export async function loggedDays(db: Db, userId: number, timeZone: string, limit
 }
 
 const loggedRow = z.object({
+  user_id: z.coerce.number(),
   id: z.coerce.number(),
   created_ms: z.coerce.number(),
   previous_id: z.coerce.number().nullable(),
@@ -166,44 +167,84 @@ export interface RecentMood {
   score: number;
 }
 
-// Only what the caller does not already hold comes back: every returned column is parsed on both ends.
+/** A stored entry with the id of the user's latest entry before it (null for their first). */
+export interface LoggedMoodEntry {
+  entry: MoodEntry;
+  previousId: number | null;
+}
+
+// Several entries in one statement, one per user: the rows travel as parallel arrays (emotions as array
+// literals, so text is sent exactly as a single insert sends it) and only what the caller does not
+// already hold comes back. The latest-entry subquery reads the snapshot from before the insert, so it
+// never sees the batch's own rows.
 const logStatement: PreparedStatement = {
-  name: 'moodscale_log_mood_v3',
-  text: `WITH inserted AS (
+  name: 'moodscale_log_moods_v1',
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) WITH ORDINALITY
+                    AS t(user_id, mood_score, emotions, notes, ord)
+         ), inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
-           VALUES ($1, $2, $3::text[], $4)
-           RETURNING id, created_at
+           SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
+           RETURNING id, user_id, created_at
          )
-         SELECT i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
-                (SELECT m.id FROM mood_entries m WHERE m.user_id = $1
+         SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
+                (SELECT m.id FROM mood_entries m WHERE m.user_id = i.user_id
                   ORDER BY m.created_at DESC LIMIT 1) AS previous_id
            FROM inserted i`,
 };
 
 /**
- * Inserts an entry in one prepared statement and returns it with the id of the user's latest entry
- * before it. The hot path of `/mood`: a caller that remembers the user's recent entries can tell from
- * that id whether what it remembers is still complete (nothing was added elsewhere meanwhile).
+ * Inserts entries of distinct users in one prepared statement and returns each (in input order) with
+ * the id of its user's latest entry before it. The hot path of `/mood`: a caller that remembers the
+ * user's recent entries can tell from that id whether what it remembers is still complete (nothing was
+ * added elsewhere meanwhile). All rows commit together or none does.
  */
-export async function logMoodEntry(
-  db: Db,
-  input: MoodEntryInput,
-): Promise<{ entry: MoodEntry; previousId: number | null }> {
-  const emotions = storableTexts(input.emotions, 'emotions');
-  const notes = storableText(input.notes ?? null, 'note');
-  const rows = await runPrepared(db, logStatement, [input.userId, input.moodScore, emotions, notes]);
-  const row = loggedRow.parse(rows[0]);
-  return {
-    entry: {
-      id: row.id,
-      userId: input.userId,
-      moodScore: input.moodScore,
-      emotions,
-      notes,
-      createdAt: new Date(row.created_ms),
-    },
-    previousId: row.previous_id,
-  };
+export async function logMoodEntries(db: Db, inputs: readonly MoodEntryInput[]): Promise<LoggedMoodEntry[]> {
+  if (inputs.length === 0) return [];
+  const userIds = inputs.map((input) => input.userId);
+  if (new Set(userIds).size !== userIds.length) {
+    throw new TypeError(
+      'logMoodEntries takes at most one entry per user (their previous ids would overlap).',
+    );
+  }
+  const rows = inputs.map((input) => ({
+    ...input,
+    emotions: storableTexts(input.emotions, 'emotions'),
+    notes: storableText(input.notes ?? null, 'note'),
+  }));
+  const stored = await runPrepared(db, logStatement, [
+    userIds,
+    rows.map((row) => row.moodScore),
+    rows.map((row) => (row.emotions ? textArrayLiteral(row.emotions) : null)),
+    rows.map((row) => row.notes),
+  ]);
+  const byUser = new Map(stored.map((raw) => loggedRow.parse(raw)).map((row) => [row.user_id, row]));
+  return rows.map((input) => {
+    const row = byUser.get(input.userId);
+    if (!row) throw new Error(`The batch insert returned no row for user ${input.userId}.`);
+    return {
+      entry: {
+        id: row.id,
+        userId: input.userId,
+        moodScore: input.moodScore,
+        emotions: input.emotions,
+        notes: input.notes,
+        createdAt: new Date(row.created_ms),
+      },
+      previousId: row.previous_id,
+    };
+  });
+}
+
+/** One entry: logMoodEntries with a single row. */
+export async function logMoodEntry(db: Db, input: MoodEntryInput): Promise<LoggedMoodEntry> {
+  const [logged] = await logMoodEntries(db, [input]);
+  return logged!;
+}
+
+/** A PostgreSQL array literal of strings, every element quoted (so NULL, commas and braces stay text). */
+function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
 const recentRow = z.object({ id: z.coerce.number(), at: z.coerce.number(), score: z.coerce.number() });

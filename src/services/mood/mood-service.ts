@@ -5,7 +5,6 @@ import {
   dailyMoods,
   listMoodEntries,
   loggedDays,
-  logMoodEntry,
   type RecentMood,
   recentMoods,
   topEmotions,
@@ -14,6 +13,7 @@ import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
 import { dayNumber, dayString, localDayNumber, localDayNumbers, startOfLocalDay } from './local-days.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
+import { createMoodWriteBatcher, type MoodWriter } from './mood-write-batcher.js';
 import type { NoteCipher } from './note-cipher.js';
 import { readWrittenNotes, type WrittenNote } from './written-notes.js';
 
@@ -77,8 +77,14 @@ const STATS_WINDOW_DAYS = 16;
 export const LATEST_SHOWN = 10;
 const DAY_MS = 86_400_000;
 
-export function createMoodService(deps: { db: Db; clock: Clock; notes: NoteCipher }): MoodService {
+export function createMoodService(deps: {
+  db: Db;
+  clock: Clock;
+  notes: NoteCipher;
+  writer?: MoodWriter;
+}): MoodService {
   const { db, clock } = deps;
+  const writer = deps.writer ?? createMoodWriteBatcher({ db });
   // Per user: the logging run known so far. Entries are only ever added (erasure drops the user), so
   // a run once seen stays true; a stale one is only shorter than the truth and is then re-read.
   const runs = new LruCache<number, EarlierRun>(50_000, 24 * 3_600_000);
@@ -103,7 +109,7 @@ export function createMoodService(deps: { db: Db; clock: Clock; notes: NoteCiphe
       const now = clock.now();
       const since = new Date(now.getTime() - STATS_WINDOW_DAYS * DAY_MS);
       const remembered = recents.get(user.id);
-      const { entry, previousId } = await logMoodEntry(db, {
+      const { entry, previousId } = await writer.write({
         userId: user.id,
         moodScore: input.score,
         emotions: input.emotions.length ? input.emotions : null,

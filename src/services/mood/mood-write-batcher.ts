@@ -1,0 +1,105 @@
+import type { Db } from '../../db/database.js';
+import {
+  type LoggedMoodEntry,
+  logMoodEntries,
+  type MoodEntryInput,
+} from '../../db/repositories/mood-entries.js';
+import { storableText, storableTexts } from '../../db/repositories/text-guard.js';
+
+export interface MoodWriter {
+  /** Stores one entry; resolves once it is committed. */
+  write(input: MoodEntryInput): Promise<LoggedMoodEntry>;
+}
+
+interface Waiting {
+  input: MoodEntryInput;
+  resolve(logged: LoggedMoodEntry): void;
+  reject(error: unknown): void;
+}
+
+// SQLSTATE classes that blame the data of a row (22 data exception, 23 integrity constraint), not the
+// connection: only then is a failed batch split up, so one bad row does not fail its neighbours. After
+// any other error nobody is told their entry was stored and nothing is re-sent (it may have committed).
+const ROW_ERROR = /^2[23]/;
+
+/**
+ * Writes /mood entries, grouping those that arrive while earlier writes are in flight into one
+ * statement (group commit): under load one round trip and one commit carry many entries, while a lone
+ * entry is sent at once as before. Each caller is answered only after the commit holding its entry.
+ * A batch holds at most one entry per user, so each entry's "previous id" stays its own.
+ */
+export function createMoodWriteBatcher(deps: {
+  db: Db;
+  maxInFlight?: number;
+  maxBatch?: number;
+}): MoodWriter {
+  const maxInFlight = deps.maxInFlight ?? 4;
+  const maxBatch = deps.maxBatch ?? 64;
+  let queue: Waiting[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  const send = async (batch: Waiting[]): Promise<void> => {
+    try {
+      const logged = await logMoodEntries(
+        deps.db,
+        batch.map((w) => w.input),
+      );
+      for (const [i, w] of batch.entries()) w.resolve(logged[i]!);
+    } catch (error) {
+      if (batch.length > 1 && ROW_ERROR.test(sqlState(error))) {
+        await Promise.all(batch.map((w) => send([w])));
+      } else {
+        for (const w of batch) w.reject(error);
+      }
+    }
+  };
+
+  const pump = (): void => {
+    scheduled = false;
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch: Waiting[] = [];
+      const rest: Waiting[] = [];
+      const users = new Set<number>();
+      for (const waiting of queue) {
+        if (batch.length < maxBatch && !users.has(waiting.input.userId)) {
+          users.add(waiting.input.userId);
+          batch.push(waiting);
+        } else {
+          rest.push(waiting);
+        }
+      }
+      queue = rest;
+      inFlight++;
+      void send(batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  };
+
+  return {
+    write(input) {
+      try {
+        // Text the database would refuse fails its own writer here, not the whole batch.
+        storableTexts(input.emotions, 'emotions');
+        storableText(input.notes ?? null, 'note');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise<LoggedMoodEntry>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        // Entries queued in the same turn of the event loop leave together.
+        if (!scheduled) {
+          scheduled = true;
+          queueMicrotask(pump);
+        }
+      });
+    },
+  };
+}
+
+function sqlState(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
