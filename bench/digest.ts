@@ -23,6 +23,7 @@ import { listDigestUsers, moodsBetween, musicBetween } from '../src/services/dig
 import { createDigestRunner } from '../src/services/digest/digest-runner.js';
 import { daysOfWeek, previousWeek } from '../src/services/digest/iso-week.js';
 import {
+  applyProductRuntime,
   type BenchFigure,
   benchServerUrl,
   freshDatabase,
@@ -165,6 +166,7 @@ async function chartTimes(database: Database): Promise<number[]> {
 }
 
 export async function runDigest(): Promise<{ figures: BenchFigure[]; report: string }> {
+  applyProductRuntime();
   const small = await seeded(10_000);
   let large: Seeded | undefined;
   try {

@@ -12,6 +12,7 @@ import { createDiscordAdapter } from '../src/platforms/discord/discord-adapter.j
 import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { chatInputInteraction, userJson } from '../test/fakes/discord/payloads.js';
 import {
+  applyProductRuntime,
   type BenchFigure,
   benchServerUrl,
   benchStack,
@@ -38,6 +39,7 @@ function summary(latencies: readonly number[]) {
 }
 
 export async function runDiscordInteractions(): Promise<{ figures: BenchFigure[]; report: string }> {
+  applyProductRuntime();
   const fresh = await freshDatabase(benchServerUrl(), 'moodscale_bench_discord');
   const database = openBenchDatabase(fresh.url);
   const raw = new pg.Pool({ connectionString: fresh.url, max: 2 });

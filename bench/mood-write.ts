@@ -12,6 +12,7 @@ import { renderPlainText, splitCommandLine } from '../src/core/commands/index.js
 import { silentLogger } from '../src/core/logger.js';
 import { createNoteCipher } from '../src/services/mood/note-cipher.js';
 import {
+  applyProductRuntime,
   type BenchFigure,
   benchServerUrl,
   benchStack,
@@ -30,6 +31,7 @@ const NOTE = 'long day at work, but the evening was better';
 const LINE = `/mood 6 tired anxious -- ${NOTE}`;
 
 export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: string }> {
+  applyProductRuntime();
   const server = benchServerUrl();
   const fresh = await freshDatabase(server, 'moodscale_bench_mood');
   const database = openBenchDatabase(fresh.url);

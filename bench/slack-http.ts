@@ -16,6 +16,7 @@ import { createSlackAdapter } from '../src/platforms/slack/slack-adapter.js';
 import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../test/fakes/slack/slack-requests.js';
 import {
+  applyProductRuntime,
   type BenchFigure,
   benchServerUrl,
   benchStack,
@@ -50,6 +51,7 @@ const summarise = (values: readonly number[]): Summary => {
 };
 
 export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: string }> {
+  applyProductRuntime();
   const server = benchServerUrl();
   const fresh = await freshDatabase(server, 'moodscale_bench_slack');
   const database = openBenchDatabase(fresh.url);

@@ -1,10 +1,12 @@
 import pg from 'pg';
 import { createRegistry } from '../commands/index.js';
+import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
 import type { CommandRegistry } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { Database, Db } from '../src/db/database.js';
 import { openPostgresDatabase, type PostgresSettings } from '../src/db/postgres.js';
+import { applyHeapGrowth } from '../src/ops/heap-growth.js';
 import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
 import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../src/services/crypto/field-cipher.js';
@@ -152,4 +154,9 @@ export function openBenchDatabase(
     },
     silentLogger(),
   );
+}
+
+/** The bot's process settings as `npm start` applies them (the heap growth of HEAP_GROWING_PERCENT). */
+export function applyProductRuntime(): void {
+  applyHeapGrowth(loadConfig().ops.heapGrowingPercent);
 }

@@ -12,6 +12,7 @@ import { buildTrackAnalysis } from '../src/services/music/build-track-analysis.j
 import { FakeReccoBeats } from '../test/fakes/reccobeats/fake-reccobeats.js';
 import { defaultFakeTrack, startFakeSpotify } from '../test/fakes/spotify/fake-spotify.js';
 import {
+  applyProductRuntime,
   type BenchFigure,
   benchServerUrl,
   freshDatabase,
@@ -26,6 +27,7 @@ const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const trackId = () => Array.from(randomBytes(22), (b) => BASE62[b % 62]).join('');
 
 export async function runTrackAnalysis(): Promise<{ figures: BenchFigure[]; report: string }> {
+  applyProductRuntime();
   const fresh = await freshDatabase(benchServerUrl(), 'moodscale_bench_tracks');
   const database = openBenchDatabase(fresh.url, { maxConnections: 10 });
   const spotify = await startFakeSpotify();

@@ -134,6 +134,7 @@ export const envSchema = z.object({
       }),
   ),
   STORAGE_ALERT_BYTES: optional(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
+  HEAP_GROWING_PERCENT: withDefault(wholeNumber(0, 1000), '20'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -160,6 +161,8 @@ export interface Config {
     alertWebhookUrl: string | undefined;
     alertChannel: { platform: 'discord' | 'slack'; channelId: string } | undefined;
     storageAlertBytes: number | undefined;
+    /** V8's old-generation growth between full collections, in percent (0: V8's default). */
+    heapGrowingPercent: number;
   };
   rateLimit: { points: number; durationSeconds: number; store: 'memory' | 'database' };
   care: { text: string | undefined };
@@ -277,6 +280,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : undefined,
       storageAlertBytes: env.STORAGE_ALERT_BYTES,
+      heapGrowingPercent: env.HEAP_GROWING_PERCENT,
     },
     rateLimit: {
       points: env.RATE_LIMIT_POINTS,

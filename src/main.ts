@@ -4,6 +4,7 @@ import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { applyHeapGrowth } from './ops/heap-growth.js';
 
 /** SIGTERM/SIGINT to exit: the app drains within this, or the process leaves anyway (exit code 1). */
 const SHUTDOWN_DEADLINE_MS = 7500;
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     });
     const config = loadConfig();
     logger = createLogger(config.log);
+    const heap = applyHeapGrowth(config.ops.heapGrowingPercent);
+    logger.debug({ heapGrowingPercent: config.ops.heapGrowingPercent, heap }, 'heap growth set');
     const consoleUser =
       (typeof values.user === 'string' && values.user) || config.console.user || loginName();
     let shutdown = (_signal: string) => {};

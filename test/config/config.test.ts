@@ -25,6 +25,7 @@ describe('GIVEN no environment at all', () => {
       schedule: '30 3 * * *',
     });
     expect(config.log).toEqual({ level: 'info', pretty: true });
+    expect(config.ops.heapGrowingPercent).toBe(20);
   });
 
   it('THEN blank values count as unset', () => {
@@ -65,6 +66,7 @@ describe('GIVEN malformed values', () => {
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: expected a URL such as postgresql:\/\//],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: .*(fatal|info)/],
     ['NODE_ENV', 'staging', /NODE_ENV: /],
+    ['HEAP_GROWING_PERCENT', '2000', /HEAP_GROWING_PERCENT: expected at most 1000/],
   ])(
     'GIVEN %s=%s THEN start-up stops with a message naming it and what it expects',
     (name, value, message) => {

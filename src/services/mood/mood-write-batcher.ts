@@ -33,7 +33,9 @@ export function createMoodWriteBatcher(deps: {
   maxInFlight?: number;
   maxBatch?: number;
 }): MoodWriter {
-  const maxInFlight = deps.maxInFlight ?? 4;
+  // Two statements at once: one committing while the next gathers. With four, entries arriving spread
+  // out left in batches of about three and bench/mood-write fell from 74-89% to about 60% of raw.
+  const maxInFlight = deps.maxInFlight ?? 2;
   const maxBatch = deps.maxBatch ?? 64;
   let queue: Waiting[] = [];
   let inFlight = 0;
