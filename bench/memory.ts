@@ -248,7 +248,7 @@ export async function runMemory(): Promise<{ figures: BenchFigure[]; report: str
           fmt(s.seconds),
         ]),
       ),
-      `rss at rest after ${2 * SEGMENT}: ${fmt(second.restMb)} MB, peak under load up to ${2 * SEGMENT}: ${fmt(peak)} MB (target < ${RSS_TARGET_MB} MB); heap growth from ${2 * SEGMENT} to ${3 * SEGMENT}: ${fmt(growth)} MB, rss at rest ${fmt(restGrowth)} MB (target < ${GROWTH_TARGET_MB} MB)`,
+      `rss at rest after ${2 * SEGMENT}: ${fmt(second.restMb)} MB, peak under load up to ${2 * SEGMENT}: ${fmt(peak)} MB (target < ${RSS_TARGET_MB} MB); heap growth from ${2 * SEGMENT} to ${3 * SEGMENT}: ${fmt(growth)} MB (target < ${GROWTH_TARGET_MB} MB); rss at rest moved ${fmt(restGrowth)} MB (info: it follows the heap's unused reserve by a few MB either way)`,
       `interactions never delivered by the fake gateway: ${lost}; acknowledged after 3 s: ${late}`,
       'The fake Discord runs in a child process: the figures are the bot alone (discord.js, the command path, the pg pool).',
     ].join('\n');
