@@ -70,6 +70,16 @@ describeEachDatabase('/mood averages, trend and time zones', (getDb) => {
     expect(field(result, 'Today')).toBe(todayInZone ? '5.0 (2 entries)' : '8.0 (1 entry)');
   });
 
+  it('GIVEN a /mood answered WHEN another instance stores an entry for the user THEN the next /mood counts it', async () => {
+    const who = newAccount();
+    await app().run('/mood 8', who);
+    await insertEntries(app(), who, [[new Date(Date.now() - 1000), 2]]);
+
+    const result = await app().run('/mood 5', who);
+
+    expect(field(result, 'Today')).toBe('5.0 (3 entries)');
+  });
+
   describe('on a fixed clock', () => {
     const onFixedClock = useApp(getDb, { clock: fixedClock('2026-03-11T01:00:00Z') });
 

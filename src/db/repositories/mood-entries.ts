@@ -153,59 +153,92 @@ export async function loggedDays(db: Db, userId: number, timeZone: string, limit
   return rows.map((r) => r.day);
 }
 
+/** Entries of one local day: `day` counts days since 1970-01-01 in the user's zone. */
+export interface DayCount {
+  day: number;
+  entries: number;
+  total: number;
+}
+
+/**
+ * The window a writer wants back with its entry: the user's entries from `from` on, per local day of
+ * `timeZone`. When the caller holds that window already (`knownEntries` entries), it comes back only if
+ * the database counts a different number there: an entry stored elsewhere (another instance, a merge,
+ * a write committed out of order) makes the copy stale.
+ */
+export interface WindowRead {
+  from: Date;
+  timeZone: string;
+  knownEntries: number | null;
+}
+
+export interface MoodEntryWrite extends MoodEntryInput {
+  window?: WindowRead;
+}
+
+/** A stored entry, and the window asked for when the caller's copy was missing or stale. */
+export interface LoggedMoodEntry {
+  entry: MoodEntry;
+  /** The entries before this one, per local day, oldest first. */
+  recentDays?: DayCount[];
+}
+
+const dayCounts = z.array(z.tuple([z.coerce.number(), z.coerce.number(), z.coerce.number()]));
+
 const loggedRow = z.object({
   user_id: z.coerce.number(),
   id: z.coerce.number(),
   created_ms: z.coerce.number(),
-  previous_id: z.coerce.number().nullable(),
+  recent_days: dayCounts.nullable(),
 });
-
-/** An earlier entry as the hot path needs it: its id, when (epoch ms) and the score. */
-export interface RecentMood {
-  id: number;
-  at: number;
-  score: number;
-}
-
-/** A stored entry with the id of the user's latest entry before it (null for their first). */
-export interface LoggedMoodEntry {
-  entry: MoodEntry;
-  previousId: number | null;
-}
 
 // Several entries in one statement, one per user: the rows travel as parallel arrays (emotions as array
 // literals, so text is sent exactly as a single insert sends it) and only what the caller does not
-// already hold comes back. The latest-entry subquery reads the snapshot from before the insert, so it
-// never sees the batch's own rows.
+// already hold comes back. The reads after the insert see the snapshot from before it, so they never
+// count the batch's own rows. Entries are only ever added (erasure drops the whole user), so an equal
+// count means an unchanged window; counting is an index range scan, and a stale window is read in the
+// same round trip, so a cold cache costs no extra statement.
 const logStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_v1',
+  name: 'moodscale_log_moods_v2',
   text: `WITH input AS (
-           SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) WITH ORDINALITY
-                    AS t(user_id, mood_score, emotions, notes, ord)
+           SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
+                                $7::int[]) WITH ORDINALITY
+                    AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, ord)
          ), inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
            SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
            RETURNING id, user_id, created_at
          )
          SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
-                (SELECT m.id FROM mood_entries m WHERE m.user_id = i.user_id
-                  ORDER BY m.created_at DESC LIMIT 1) AS previous_id
-           FROM inserted i`,
+                CASE
+                  WHEN t.zone IS NULL THEN NULL
+                  WHEN t.known_entries = (
+                    SELECT count(*) FROM mood_entries m
+                     WHERE m.user_id = i.user_id
+                       AND m.created_at >= to_timestamp(t.from_ms / 1000) AT TIME ZONE 'UTC') THEN NULL
+                  ELSE (
+                    SELECT coalesce(json_agg(json_build_array(d.day, d.entries, d.total) ORDER BY d.day), '[]')
+                      FROM (SELECT ((m.created_at AT TIME ZONE 'UTC') AT TIME ZONE t.zone)::date
+                                     - DATE '1970-01-01' AS day,
+                                   count(*) AS entries, sum(m.mood_score) AS total
+                              FROM mood_entries m
+                             WHERE m.user_id = i.user_id
+                               AND m.created_at >= to_timestamp(t.from_ms / 1000) AT TIME ZONE 'UTC'
+                             GROUP BY 1) d)
+                END AS recent_days
+           FROM inserted i JOIN input t ON t.user_id = i.user_id`,
 };
 
 /**
- * Inserts entries of distinct users in one prepared statement and returns each (in input order) with
- * the id of its user's latest entry before it. The hot path of `/mood`: a caller that remembers the
- * user's recent entries can tell from that id whether what it remembers is still complete (nothing was
- * added elsewhere meanwhile). All rows commit together or none does.
+ * Inserts entries of distinct users in one prepared statement and returns each in input order, with
+ * the user's recent days where asked for and not already held. The hot path of `/mood`. All rows
+ * commit together or none does.
  */
-export async function logMoodEntries(db: Db, inputs: readonly MoodEntryInput[]): Promise<LoggedMoodEntry[]> {
+export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]): Promise<LoggedMoodEntry[]> {
   if (inputs.length === 0) return [];
   const userIds = inputs.map((input) => input.userId);
   if (new Set(userIds).size !== userIds.length) {
-    throw new TypeError(
-      'logMoodEntries takes at most one entry per user (their previous ids would overlap).',
-    );
+    throw new TypeError('logMoodEntries takes at most one entry per user (their windows would overlap).');
   }
   const rows = inputs.map((input) => ({
     ...input,
@@ -217,12 +250,15 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryInput[]):
     rows.map((row) => row.moodScore),
     rows.map((row) => (row.emotions ? textArrayLiteral(row.emotions) : null)),
     rows.map((row) => row.notes),
+    rows.map((row) => row.window?.from.getTime() ?? null),
+    rows.map((row) => row.window?.timeZone ?? null),
+    rows.map((row) => row.window?.knownEntries ?? null),
   ]);
   const byUser = new Map(stored.map((raw) => loggedRow.parse(raw)).map((row) => [row.user_id, row]));
   return rows.map((input) => {
     const row = byUser.get(input.userId);
     if (!row) throw new Error(`The batch insert returned no row for user ${input.userId}.`);
-    return {
+    const logged: LoggedMoodEntry = {
       entry: {
         id: row.id,
         userId: input.userId,
@@ -231,13 +267,16 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryInput[]):
         notes: input.notes,
         createdAt: new Date(row.created_ms),
       },
-      previousId: row.previous_id,
     };
+    if (row.recent_days) {
+      logged.recentDays = row.recent_days.map(([day, entries, total]) => ({ day, entries, total }));
+    }
+    return logged;
   });
 }
 
 /** One entry: logMoodEntries with a single row. */
-export async function logMoodEntry(db: Db, input: MoodEntryInput): Promise<LoggedMoodEntry> {
+export async function logMoodEntry(db: Db, input: MoodEntryWrite): Promise<LoggedMoodEntry> {
   const [logged] = await logMoodEntries(db, [input]);
   return logged!;
 }
@@ -245,22 +284,6 @@ export async function logMoodEntry(db: Db, input: MoodEntryInput): Promise<Logge
 /** A PostgreSQL array literal of strings, every element quoted (so NULL, commas and braces stay text). */
 function textArrayLiteral(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-}
-
-const recentRow = z.object({ id: z.coerce.number(), at: z.coerce.number(), score: z.coerce.number() });
-
-const recentStatement: PreparedStatement = {
-  name: 'moodscale_recent_moods_v1',
-  text: `SELECT id, (extract(epoch FROM created_at) * 1000)::float8 AS at, mood_score AS score
-           FROM mood_entries
-          WHERE user_id = $1 AND created_at >= to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC'
-          ORDER BY created_at, id`,
-};
-
-/** The user's entries since `since`, oldest first, reduced to what statistics need. */
-export async function recentMoods(db: Db, userId: number, since: Date): Promise<RecentMood[]> {
-  const rows = await runPrepared(db, recentStatement, [userId, since.getTime()]);
-  return rows.map((r) => recentRow.parse(r));
 }
 
 /** The user's most frequent emotion tags since `since`, most frequent first. */

@@ -61,27 +61,12 @@ export function localDayNumber(at: number, timeZone: string): number {
   return Math.floor((at + cachedOffset(at, timeZone)) / DAY_MS);
 }
 
-/**
- * Local day numbers of many instants within one span. The zone's offset is read at both ends; when it
- * is the same (no daylight-saving change inside), each instant costs an addition instead of an Intl call.
- */
-export function localDayNumbers(
-  instants: readonly number[],
-  timeZone: string,
-  from: number,
-  to: number,
-): number[] {
-  const start = cachedOffset(from, timeZone);
-  if (start === cachedOffset(to, timeZone)) return instants.map((at) => Math.floor((at + start) / DAY_MS));
-  return instants.map((at) => localDayNumber(at, timeZone));
-}
-
 /** The instant a local day (a day number) begins in a zone. */
 export function startOfLocalDay(day: number, timeZone: string): Date {
   const midnightUtc = day * DAY_MS;
   // The offset at UTC midnight is a first guess; the offset at the guessed instant corrects it.
-  const guess = midnightUtc - zoneOffsetMs(midnightUtc, timeZone);
-  return new Date(midnightUtc - zoneOffsetMs(guess, timeZone));
+  const guess = midnightUtc - cachedOffset(midnightUtc, timeZone);
+  return new Date(midnightUtc - cachedOffset(guess, timeZone));
 }
 
 /** Days since 1970-01-01 of a YYYY-MM-DD day: cheap arithmetic for streaks and windows. */

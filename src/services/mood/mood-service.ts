@@ -1,17 +1,10 @@
 import type { Clock } from '../../core/clock.js';
 import { LruCache } from '../../core/lru-cache.js';
 import type { Db } from '../../db/database.js';
-import {
-  dailyMoods,
-  listMoodEntries,
-  loggedDays,
-  type RecentMood,
-  recentMoods,
-  topEmotions,
-} from '../../db/repositories/mood-entries.js';
+import { dailyMoods, listMoodEntries, loggedDays, topEmotions } from '../../db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
-import { dayNumber, dayString, localDayNumber, localDayNumbers, startOfLocalDay } from './local-days.js';
+import { dayNumber, dayString, localDayNumber, startOfLocalDay } from './local-days.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
 import { createMoodWriteBatcher, type MoodWriter } from './mood-write-batcher.js';
 import type { NoteCipher } from './note-cipher.js';
@@ -70,12 +63,11 @@ export interface MoodService {
   notes(userId: number, period: { since: Date; until: Date }): Promise<WrittenNote[]>;
 }
 
-// The window /mood reads with each entry: the 7-day average against the 7 days before, plus margin for
-// the time zone. Longer streaks continue from a cached run instead of reading the whole history.
+// The local days /mood keeps per user: the 7-day average against the 7 days before, plus two days of
+// margin. Longer streaks continue from a cached run instead of reading the whole history.
 const STATS_WINDOW_DAYS = 16;
 /** How many of the latest entries /history lists. */
 export const LATEST_SHOWN = 10;
-const DAY_MS = 86_400_000;
 
 export function createMoodService(deps: {
   db: Db;
@@ -89,8 +81,9 @@ export function createMoodService(deps: {
   // a run once seen stays true; a stale one is only shorter than the truth and is then re-read.
   const runs = new LruCache<number, EarlierRun>(50_000, 24 * 3_600_000);
   // Per user: their stats window as per-day counts and totals (a few numbers per day, however often
-  // they log), with the zone the days are in and the id of the newest entry. An entry logged elsewhere
-  // (another instance) shows up as a different "previous id" on the next insert and forces a re-read.
+  // they log), with the zone the days are in. Each insert also counts the user's entries in the window;
+  // an entry stored elsewhere (another instance, a merge) changes that count and the window comes back
+  // afresh with the same statement.
   const recents = new LruCache<number, RecentDays>(20_000, 3_600_000);
 
   async function runFromHistory(userId: number, timeZone: string): Promise<EarlierRun | undefined> {
@@ -107,33 +100,35 @@ export function createMoodService(deps: {
   return {
     async log(user, input) {
       const now = clock.now();
-      const since = new Date(now.getTime() - STATS_WINDOW_DAYS * DAY_MS);
+      const today = localDayNumber(now.getTime(), user.timeZone);
+      const windowStart = today - (STATS_WINDOW_DAYS - 1);
+      // What is remembered counts only while it is in the user's current zone; the database then says
+      // whether it still holds the same number of entries in the window.
       const remembered = recents.get(user.id);
-      const { entry, previousId } = await writer.write({
+      const held =
+        remembered?.timeZone === user.timeZone
+          ? remembered.days.filter((d) => d.day >= windowStart).map((d) => ({ ...d }))
+          : undefined;
+      const { entry, recentDays } = await writer.write({
         userId: user.id,
         moodScore: input.score,
         emotions: input.emotions.length ? input.emotions : null,
         notes: deps.notes.seal(user.id, input.note),
+        window: {
+          from: startOfLocalDay(windowStart, user.timeZone),
+          timeZone: user.timeZone,
+          knownEntries: held ? held.reduce((sum, d) => sum + d.entries, 0) : null,
+        },
       });
-      const windowStart = localDayNumber(since.getTime(), user.timeZone);
-      const days =
-        remembered && remembered.lastId === previousId && remembered.timeZone === user.timeZone
-          ? remembered.days.filter((d) => d.day >= windowStart).map((d) => ({ ...d }))
-          : byLocalDay(
-              (await recentMoods(db, user.id, since)).filter((e) => e.id !== entry.id),
-              user.timeZone,
-              since.getTime(),
-              Math.max(now.getTime(), entry.createdAt.getTime()),
-            );
+      const days = recentDays ?? held;
+      if (!days) throw new Error('The mood writer returned no window for a user whose days are not held.');
       addToDay(days, localDayNumber(entry.createdAt.getTime(), user.timeZone), entry.moodScore);
-      recents.set(user.id, { lastId: entry.id, timeZone: user.timeZone, days });
-      const today = localDayNumber(now.getTime(), user.timeZone);
+      recents.set(user.id, { timeZone: user.timeZone, days });
       const known = runs.get(user.id);
       let stats = computeMoodStats(days, today, known);
       const runBegins = today - stats.streakDays + (stats.today.entries > 0 ? 1 : 0);
-      // The window's first local day is only partly read (it starts at `since`, not at midnight), so a run
-      // that reaches the day after it may go further back: only the full history can say how long it is.
-      if (stats.streakDays > 0 && runBegins <= windowStart + 1 && known?.runStart !== runBegins) {
+      // A run that reaches the window's first day may go further back: only the full history can say.
+      if (stats.streakDays > 0 && runBegins <= windowStart && known?.runStart !== runBegins) {
         stats = computeMoodStats(days, today, await runFromHistory(user.id, user.timeZone));
       }
       const end = today - (stats.today.entries > 0 ? 0 : 1);
@@ -205,7 +200,6 @@ export function createMoodService(deps: {
 
 /** The stats window of one user, as remembered between their entries. */
 interface RecentDays {
-  lastId: number;
   timeZone: string;
   /** Oldest first. */
   days: DayAggregate[];
@@ -225,27 +219,4 @@ function addToDay(days: DayAggregate[], day: number, score: number): void {
     days[at]!.entries += 1;
     days[at]!.total += score;
   } else days.splice(at, 0, { day, entries: 1, total: score });
-}
-
-/** Entries grouped by the local day they fall on, oldest day first. */
-function byLocalDay(
-  entries: readonly RecentMood[],
-  timeZone: string,
-  from: number,
-  to: number,
-): DayAggregate[] {
-  const numbers = localDayNumbers(
-    entries.map((e) => e.at),
-    timeZone,
-    from,
-    to,
-  );
-  const days = new Map<number, DayAggregate>();
-  numbers.forEach((n, i) => {
-    const day = days.get(n) ?? { day: n, entries: 0, total: 0 };
-    day.entries += 1;
-    day.total += entries[i]!.score;
-    days.set(n, day);
-  });
-  return [...days.values()].sort((a, b) => a.day - b.day);
 }

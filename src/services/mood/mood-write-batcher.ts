@@ -2,17 +2,17 @@ import type { Db } from '../../db/database.js';
 import {
   type LoggedMoodEntry,
   logMoodEntries,
-  type MoodEntryInput,
+  type MoodEntryWrite,
 } from '../../db/repositories/mood-entries.js';
 import { storableText, storableTexts } from '../../db/repositories/text-guard.js';
 
 export interface MoodWriter {
-  /** Stores one entry; resolves once it is committed. */
-  write(input: MoodEntryInput): Promise<LoggedMoodEntry>;
+  /** Stores one entry (reading back the window it asks for); resolves once it is committed. */
+  write(input: MoodEntryWrite): Promise<LoggedMoodEntry>;
 }
 
 interface Waiting {
-  input: MoodEntryInput;
+  input: MoodEntryWrite;
   resolve(logged: LoggedMoodEntry): void;
   reject(error: unknown): void;
 }
@@ -26,7 +26,8 @@ const ROW_ERROR = /^2[23]/;
  * Writes /mood entries, grouping those that arrive while earlier writes are in flight into one
  * statement (group commit): under load one round trip and one commit carry many entries, while a lone
  * entry is sent at once as before. Each caller is answered only after the commit holding its entry.
- * A batch holds at most one entry per user, so each entry's "previous id" stays its own.
+ * A batch holds at most one entry per user: the window read back with an entry comes from the snapshot
+ * before its statement, so a second entry of the same user in the same batch would not see the first.
  */
 export function createMoodWriteBatcher(deps: {
   db: Db;

@@ -3,11 +3,15 @@ import {
   dailyMoods,
   insertMoodEntry,
   loggedDays,
+  logMoodEntries,
   logMoodEntry,
-  recentMoods,
 } from '../../../src/db/repositories/mood-entries.js';
 import { newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
+
+const DAY = 86_400_000;
+const utcDay = (at: Date) => Math.floor(at.getTime() / DAY);
+const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
 
 describeEachDatabase('mood entries per local day', (getDb) => {
   it('GIVEN entries near midnight UTC THEN they fall on the day of the user’s time zone', async () => {
@@ -29,20 +33,11 @@ describeEachDatabase('mood entries per local day', (getDb) => {
     ]);
   });
 
-  it('GIVEN earlier entries WHEN a mood is logged THEN it returns the new entry and the id of the one before', async () => {
+  it('GIVEN earlier entries WHEN a mood is logged THEN the new entry comes back as stored, stamped now', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    const older = await insertMoodEntry(db, {
-      userId: user.id,
-      moodScore: 9,
-      createdAt: new Date(Date.now() - 30 * 86_400_000),
-    });
-    const latest = await insertMoodEntry(db, {
-      userId: user.id,
-      moodScore: 5,
-      createdAt: new Date(Date.now() - 86_400_000),
-    });
-    const { entry, previousId } = await logMoodEntry(db, {
+    await insertMoodEntry(db, { userId: user.id, moodScore: 5, createdAt: new Date(Date.now() - DAY) });
+    const { entry, recentDays } = await logMoodEntry(db, {
       userId: user.id,
       moodScore: 6,
       emotions: ['tired', 'it\'s "quoted"'],
@@ -55,36 +50,83 @@ describeEachDatabase('mood entries per local day', (getDb) => {
       notes: 'long day',
     });
     expect(Math.abs(entry.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
-    expect(previousId).toBe(latest.id);
-    expect(previousId).not.toBe(older.id);
+    expect(recentDays).toBeUndefined();
   });
 
-  it('GIVEN a first entry with no emotions and no note THEN nulls are stored and there is no previous id', async () => {
+  it('GIVEN a first entry with no emotions and no note THEN nulls are stored', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    const { entry, previousId } = await logMoodEntry(db, { userId: user.id, moodScore: 3 });
-    expect([entry.emotions, entry.notes, previousId]).toEqual([null, null, null]);
+    const { entry } = await logMoodEntry(db, { userId: user.id, moodScore: 3 });
+    expect([entry.emotions, entry.notes]).toEqual([null, null]);
   });
 
-  it('GIVEN entries in and before a window THEN recentMoods returns those in it, oldest first', async () => {
+  it('GIVEN the caller holds as many entries as the window has WHEN a mood is logged THEN no window is read back', async () => {
     const { db } = getDb();
     const user = await newUser(db);
-    const day = 86_400_000;
-    await insertMoodEntry(db, { userId: user.id, moodScore: 9, createdAt: new Date(Date.now() - 30 * day) });
-    const a = await insertMoodEntry(db, {
+    await insertMoodEntry(db, { userId: user.id, moodScore: 9, createdAt: new Date(Date.now() - 30 * DAY) });
+    await insertMoodEntry(db, { userId: user.id, moodScore: 5, createdAt: new Date(Date.now() - DAY) });
+    const logged = await logMoodEntry(db, {
       userId: user.id,
-      moodScore: 4,
-      createdAt: new Date(Date.now() - 3 * day),
+      moodScore: 6,
+      window: { from: new Date(Date.now() - 16 * DAY), timeZone: 'UTC', knownEntries: 1 },
     });
-    const b = await insertMoodEntry(db, {
+    expect(logged.recentDays).toBeUndefined();
+  });
+
+  it('GIVEN an entry stored elsewhere, earlier than the newest WHEN a mood is logged THEN the window comes back per local day, without the new entry', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const at = (iso: string, moodScore: number) =>
+      insertMoodEntry(db, { userId: user.id, moodScore, createdAt: new Date(iso) });
+    await at('2026-10-01T12:00:00Z', 9); // before the window
+    await at('2026-11-10T23:30:00Z', 4); // the 11th in Tokyo
+    await at('2026-11-12T12:00:00Z', 7);
+    await at('2026-11-11T01:00:00Z', 6); // stored elsewhere, out of order: only the count tells
+    const window = { from: new Date('2026-11-01T00:00:00Z'), knownEntries: 2 };
+    const tokyo = await logMoodEntry(db, {
       userId: user.id,
-      moodScore: 7,
-      createdAt: new Date(Date.now() - day),
+      moodScore: 1,
+      window: { ...window, timeZone: 'Asia/Tokyo' },
     });
-    expect(await recentMoods(db, user.id, new Date(Date.now() - 7 * day))).toEqual([
-      { id: a.id, at: a.createdAt.getTime(), score: 4 },
-      { id: b.id, at: b.createdAt.getTime(), score: 7 },
+    expect(tokyo.recentDays).toEqual([
+      { day: dayOf('2026-11-11'), entries: 2, total: 10 },
+      { day: dayOf('2026-11-12'), entries: 1, total: 7 },
     ]);
+    const utc = await logMoodEntry(db, {
+      userId: user.id,
+      moodScore: 1,
+      window: { ...window, timeZone: 'UTC' },
+    });
+    expect(utc.recentDays?.slice(0, 3)).toEqual([
+      { day: dayOf('2026-11-10'), entries: 1, total: 4 },
+      { day: dayOf('2026-11-11'), entries: 1, total: 6 },
+      { day: dayOf('2026-11-12'), entries: 1, total: 7 },
+    ]);
+  });
+
+  it('GIVEN a caller that holds nothing WHEN a first mood is logged THEN the window comes back empty', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const logged = await logMoodEntry(db, {
+      userId: user.id,
+      moodScore: 6,
+      window: { from: new Date(Date.now() - 16 * DAY), timeZone: 'Europe/Berlin', knownEntries: null },
+    });
+    expect(logged.recentDays).toEqual([]);
+  });
+
+  it('GIVEN a batch of a user whose window is held and one whose is stale THEN only the stale one gets it', async () => {
+    const { db } = getDb();
+    const [held, stale] = [await newUser(db), await newUser(db)];
+    await insertMoodEntry(db, { userId: held.id, moodScore: 5 });
+    const staleLast = await insertMoodEntry(db, { userId: stale.id, moodScore: 3 });
+    const from = new Date(Date.now() - 16 * DAY);
+    const [a, b] = await logMoodEntries(db, [
+      { userId: held.id, moodScore: 6, window: { from, timeZone: 'UTC', knownEntries: 1 } },
+      { userId: stale.id, moodScore: 7, window: { from, timeZone: 'UTC', knownEntries: 0 } },
+    ]);
+    expect(a!.recentDays).toBeUndefined();
+    expect(b!.recentDays).toEqual([{ day: utcDay(staleLast.createdAt), entries: 1, total: 3 }]);
   });
 
   it('GIVEN entries on several local days THEN loggedDays lists each day once, newest first', async () => {

@@ -6,28 +6,35 @@ import { createMoodWriteBatcher } from '../../../src/services/mood/mood-write-ba
 import { newUser } from '../../support/fixtures.js';
 import { createTestDatabase, describeEachDatabase } from '../../support/test-database.js';
 
+const DAY = 86_400_000;
+const utcDay = (at: Date) => Math.floor(at.getTime() / DAY);
+/** A window the caller does not hold: it always comes back. */
+const unheld = () => ({ from: new Date(Date.now() - 16 * DAY), timeZone: 'UTC', knownEntries: null });
+
 const storedOf = async (db: Db, userId: number) =>
   (await listMoodEntries(db, userId)).map((e) => ({ id: e.id, score: e.moodScore, emotions: e.emotions }));
 
 describeEachDatabase('mood write batcher', (getDb, kind) => {
-  it('GIVEN entries of several users in one turn THEN each is stored once and answered with its own previous id', async () => {
+  it('GIVEN entries of several users in one turn THEN each is stored once and answered with its own window', async () => {
     const { db } = getDb();
     const writer = createMoodWriteBatcher({ db });
     const users = await Promise.all([newUser(db), newUser(db), newUser(db)]);
     const earlier = await Promise.all(
-      users.map((u) =>
-        insertMoodEntry(db, { userId: u.id, moodScore: 2, createdAt: new Date(Date.now() - 86_400_000) }),
+      users.map((u, i) =>
+        insertMoodEntry(db, { userId: u.id, moodScore: 2 + i, createdAt: new Date(Date.now() - DAY) }),
       ),
     );
-    const logged = await Promise.all(users.map((u, i) => writer.write({ userId: u.id, moodScore: 5 + i })));
-    logged.forEach(({ entry, previousId }, i) => {
+    const logged = await Promise.all(
+      users.map((u, i) => writer.write({ userId: u.id, moodScore: 5 + i, window: unheld() })),
+    );
+    logged.forEach(({ entry, recentDays }, i) => {
       expect(entry).toMatchObject({ userId: users[i]!.id, moodScore: 5 + i });
-      expect(previousId).toBe(earlier[i]!.id);
+      expect(recentDays).toEqual([{ day: utcDay(earlier[i]!.createdAt), entries: 1, total: 2 + i }]);
     });
     for (const [i, u] of users.entries()) {
       expect(await storedOf(db, u.id)).toEqual([
         { id: logged[i]!.entry.id, score: 5 + i, emotions: null },
-        { id: earlier[i]!.id, score: 2, emotions: null },
+        { id: earlier[i]!.id, score: 2 + i, emotions: null },
       ]);
     }
   });
@@ -41,17 +48,17 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
     expect(times.size).toBe(1);
   });
 
-  it('GIVEN two entries of one user at once THEN they go in turn and the second knows the first as previous', async () => {
+  it('GIVEN two entries of one user at once THEN they go in turn and the second sees the first in its window', async () => {
     const { db } = getDb();
     const writer = createMoodWriteBatcher({ db, maxInFlight: 1 });
     const [user, other] = await Promise.all([newUser(db), newUser(db)]);
     const [first, second, neighbour] = await Promise.all([
-      writer.write({ userId: user.id, moodScore: 3 }),
-      writer.write({ userId: user.id, moodScore: 8 }),
+      writer.write({ userId: user.id, moodScore: 3, window: unheld() }),
+      writer.write({ userId: user.id, moodScore: 8, window: unheld() }),
       writer.write({ userId: other.id, moodScore: 6 }),
     ]);
-    expect(first.previousId).toBeNull();
-    expect(second.previousId).toBe(first.entry.id);
+    expect(first.recentDays).toEqual([]);
+    expect(second.recentDays).toEqual([{ day: utcDay(first.entry.createdAt), entries: 1, total: 3 }]);
     // The other user's entry left with the first one; the second waited for the next statement.
     expect(neighbour.entry.createdAt.getTime()).toBe(first.entry.createdAt.getTime());
     expect(second.entry.createdAt.getTime()).toBeGreaterThan(first.entry.createdAt.getTime());
