@@ -1,55 +1,30 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { type ChannelDigestDelivery, channelDigestDeliveries } from '../schema/index.js';
 import type { ChannelKey } from './channel-digest-channels.js';
+import { heldBy, type LeaseTerms, leaseClaim, leaseEnd } from './delivery-lease.js';
 
-export interface ChannelDigestClaim {
+export interface ChannelDigestClaim extends LeaseTerms {
   channel: ChannelKey;
   /** An ISO week such as 2026-W47. */
   period: string;
-  /** Who claims: an instance id, so only the lease holder can complete the claim. */
-  claimedBy: string;
-  leaseMs: number;
-  now: Date;
-  /** A failed post is retried until it has been attempted this many times. */
-  maxAttempts?: number;
 }
 
 /**
  * Claims the (channel, week) post. Succeeds when nobody has claimed it, when an earlier claim's lease ran
  * out (its process died), or when it failed and may be retried; undefined when it is sent, skipped, held
- * by a live lease, or out of attempts. The unique key makes this safe across processes without a lock.
+ * by a live lease, or out of attempts.
  */
 export async function claimChannelDigest(
   db: Db,
   claim: ChannelDigestClaim,
 ): Promise<ChannelDigestDelivery | undefined> {
-  const lease = new Date(claim.now.getTime() + claim.leaseMs);
-  const maxAttempts = claim.maxAttempts ?? 3;
   const t = channelDigestDeliveries;
+  const { values, set, setWhere } = leaseClaim(t, claim);
   const [row] = await db
     .insert(t)
-    .values({
-      ...claim.channel,
-      period: claim.period,
-      status: 'claimed',
-      claimedBy: claim.claimedBy,
-      leaseExpiresAt: lease,
-      attempts: 1,
-    })
-    .onConflictDoUpdate({
-      target: [t.platform, t.workspaceId, t.channelId, t.period],
-      set: {
-        status: 'claimed',
-        claimedBy: claim.claimedBy,
-        leaseExpiresAt: lease,
-        attempts: sql`${t.attempts} + 1`,
-      },
-      setWhere: and(
-        lt(t.attempts, maxAttempts),
-        or(and(eq(t.status, 'claimed'), lt(t.leaseExpiresAt, claim.now)), eq(t.status, 'failed')),
-      ),
-    })
+    .values({ ...claim.channel, period: claim.period, ...values })
+    .onConflictDoUpdate({ target: [t.platform, t.workspaceId, t.channelId, t.period], set, setWhere })
     .returning();
   return row;
 }
@@ -63,15 +38,15 @@ async function finish(
   const t = channelDigestDeliveries;
   const updated = await db
     .update(t)
-    .set({ ...values, leaseExpiresAt: null })
-    .where(and(eq(t.id, id), eq(t.status, 'claimed'), eq(t.claimedBy, claimedBy)))
+    .set(values)
+    .where(heldBy(t, id, claimedBy))
     .returning({ id: t.id });
   return updated.length > 0;
 }
 
 /** Marks a claimed post sent; false when the claim was lost (its lease ran out and another took it). */
 export function markChannelDigestSent(db: Db, id: number, claimedBy: string, at: Date): Promise<boolean> {
-  return finish(db, id, claimedBy, { status: 'sent', sentAt: at, lastError: null });
+  return finish(db, id, claimedBy, leaseEnd.sent(at));
 }
 
 export function markChannelDigestFailed(
@@ -80,7 +55,7 @@ export function markChannelDigestFailed(
   claimedBy: string,
   error: string,
 ): Promise<boolean> {
-  return finish(db, id, claimedBy, { status: 'failed', lastError: error.slice(0, 500) });
+  return finish(db, id, claimedBy, leaseEnd.failed(error));
 }
 
 /** A week with nothing to post: done, never retried. */
@@ -90,7 +65,7 @@ export function markChannelDigestSkipped(
   claimedBy: string,
   reason: string,
 ): Promise<boolean> {
-  return finish(db, id, claimedBy, { status: 'skipped', lastError: reason.slice(0, 500) });
+  return finish(db, id, claimedBy, leaseEnd.skipped(reason));
 }
 
 export async function findChannelDigestDelivery(
