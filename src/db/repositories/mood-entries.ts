@@ -201,9 +201,10 @@ const loggedRow = z.object({
 const logStatement: PreparedStatement = {
   name: 'moodscale_log_moods_v2',
   text: `WITH input AS (
-           SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
-                                $7::int[]) WITH ORDINALITY
-                    AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, ord)
+           SELECT *, to_timestamp(from_ms / 1000) AT TIME ZONE 'UTC' AS from_at
+             FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
+                         $7::int[]) WITH ORDINALITY
+                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, ord)
          ), inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
            SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
@@ -214,16 +215,14 @@ const logStatement: PreparedStatement = {
                   WHEN t.zone IS NULL THEN NULL
                   WHEN t.known_entries = (
                     SELECT count(*) FROM mood_entries m
-                     WHERE m.user_id = i.user_id
-                       AND m.created_at >= to_timestamp(t.from_ms / 1000) AT TIME ZONE 'UTC') THEN NULL
+                     WHERE m.user_id = i.user_id AND m.created_at >= t.from_at) THEN NULL
                   ELSE (
                     SELECT coalesce(json_agg(json_build_array(d.day, d.entries, d.total) ORDER BY d.day), '[]')
                       FROM (SELECT ((m.created_at AT TIME ZONE 'UTC') AT TIME ZONE t.zone)::date
                                      - DATE '1970-01-01' AS day,
                                    count(*) AS entries, sum(m.mood_score) AS total
                               FROM mood_entries m
-                             WHERE m.user_id = i.user_id
-                               AND m.created_at >= to_timestamp(t.from_ms / 1000) AT TIME ZONE 'UTC'
+                             WHERE m.user_id = i.user_id AND m.created_at >= t.from_at
                              GROUP BY 1) d)
                 END AS recent_days
            FROM inserted i JOIN input t ON t.user_id = i.user_id`,

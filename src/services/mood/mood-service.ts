@@ -107,7 +107,7 @@ export function createMoodService(deps: {
       const remembered = recents.get(user.id);
       const held =
         remembered?.timeZone === user.timeZone
-          ? remembered.days.filter((d) => d.day >= windowStart).map((d) => ({ ...d }))
+          ? remembered.days.filter((d) => d.day >= windowStart)
           : undefined;
       const { entry, recentDays } = await writer.write({
         userId: user.id,
@@ -120,7 +120,8 @@ export function createMoodService(deps: {
           knownEntries: held ? held.reduce((sum, d) => sum + d.entries, 0) : null,
         },
       });
-      const days = recentDays ?? held;
+      // A copy: the remembered days stay as they were until the new ones replace them.
+      const days = recentDays ?? held?.map((d) => ({ ...d }));
       if (!days) throw new Error('The mood writer returned no window for a user whose days are not held.');
       addToDay(days, localDayNumber(entry.createdAt.getTime(), user.timeZone), entry.moodScore);
       recents.set(user.id, { timeZone: user.timeZone, days });
