@@ -48,9 +48,10 @@ export async function runDiscordInteractions(): Promise<{ figures: BenchFigure[]
   let stop = async () => {};
   try {
     await database.migrate();
-    const { dispatcher, services } = benchStack(database.db);
+    const { dispatcher, services, inbox } = benchStack(database.db);
     const adapter = createDiscordAdapter({
       dispatcher,
+      inbox,
       config: {
         token: fake.token,
         applicationId: fake.applicationId,

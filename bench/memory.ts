@@ -129,9 +129,10 @@ export async function runMemory(): Promise<{ figures: BenchFigure[]; report: str
   let stop = async () => {};
   try {
     await database.migrate();
-    const { dispatcher, services } = benchStack(database.db);
+    const { dispatcher, services, inbox } = benchStack(database.db);
     const adapter = createDiscordAdapter({
       dispatcher,
+      inbox,
       config: {
         token: fake.ready.token,
         applicationId: fake.ready.applicationId,

@@ -62,9 +62,10 @@ export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: 
   let adapter: ReturnType<typeof createSlackAdapter> | undefined;
   try {
     await database.migrate();
-    const { dispatcher, services } = benchStack(database.db);
+    const { dispatcher, services, inbox } = benchStack(database.db);
     adapter = createSlackAdapter({
       dispatcher,
+      inbox,
       config: {
         botToken: 'xoxb-bench',
         mode: 'http',

@@ -8,8 +8,10 @@ import type { Database, Db } from '../src/db/database.js';
 import { openPostgresDatabase, type PostgresSettings } from '../src/db/postgres.js';
 import { applyHeapGrowth } from '../src/ops/heap-growth.js';
 import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
+import { createDeliveryRunner, type DeliveryRunner } from '../src/platforms/inbox/delivery-runner.js';
 import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../src/services/crypto/field-cipher.js';
+import { createInboxStore } from '../src/services/inbox/inbox-store.js';
 import { createServices, type Services } from '../src/services/services.js';
 
 /** Latency summary of one measured run. */
@@ -115,6 +117,8 @@ export function benchStack(
   services: Services;
   dispatcher: Dispatcher;
   cipher: FieldCipher;
+  /** The inbox as the app builds it, for benchmarks that drive a platform adapter. */
+  inbox: DeliveryRunner;
 } {
   const registry = createRegistry();
   const cipher = createFieldCipher({ currentKey: 'b'.repeat(64) });
@@ -131,7 +135,16 @@ export function benchStack(
     catalog: { commands: () => registry.all() },
     ...options,
   });
-  return { registry, services, dispatcher: createDispatcher(registry, services), cipher };
+  const dispatcher = createDispatcher(registry, services);
+  const store = createInboxStore({
+    db,
+    cipher,
+    logger: silentLogger(),
+    leaseMs: 20_000,
+    retentionMs: 3_600_000,
+  });
+  const inbox = createDeliveryRunner({ store, dispatcher, logger: silentLogger() });
+  return { registry, services, dispatcher, cipher, inbox };
 }
 
 /**

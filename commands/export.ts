@@ -4,6 +4,7 @@ import { plural } from './format.js';
 
 export default defineCommand({
   name: 'export',
+  readOnly: true,
   description: 'Get everything MoodScale stores about you, as JSON and CSV files (only you see them)',
   slow: true,
   async run({ user, now }, { privacy }) {

@@ -4,6 +4,7 @@ import { defineCommand } from './define.js';
 
 export default defineCommand({
   name: 'help',
+  readOnly: true,
   description: 'What MoodScale can do, and how to use each command',
   usageExample: '/help mood',
   options: {

@@ -9,6 +9,7 @@ const DAILY_CHART_MAX = 31;
 
 export default defineCommand({
   name: 'history',
+  readOnly: true,
   description: 'Your recent moods: averages, best and worst days, top emotions, a chart',
   usageExample: '/history 30',
   options: {

@@ -7,6 +7,7 @@ const level = (v: number | null) => (v === null ? 'not known yet' : bar(v));
 
 export default defineCommand({
   name: 'insights',
+  readOnly: true,
   description:
     'Your weekly music personality: energy, positivity, music DNA and a suggestion (only you see it)',
   usageExample: '/insights refresh',

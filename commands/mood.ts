@@ -5,6 +5,7 @@ import { plural, score, trendText } from './format.js';
 
 export default defineCommand({
   name: 'mood',
+  appliesOncePerDelivery: true,
   description: 'Log how you feel from 1 to 10, with emotions and a note (only you see it)',
   usageExample: '/mood 6 tired anxious -- long day at work',
   options: {
@@ -23,7 +24,7 @@ export default defineCommand({
     }),
     note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
   },
-  async run({ user, options }, { moods, care }) {
+  async run({ user, options, deliveryKey }, { moods, care }) {
     const {
       entry,
       stats,
@@ -32,6 +33,7 @@ export default defineCommand({
       score: options.score,
       emotions: options.emotions,
       note: options.note ?? null,
+      deliveryKey,
     });
     const tags = entry.emotions?.length ? ` — ${entry.emotions.join(', ')}` : '';
     const fields = [

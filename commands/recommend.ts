@@ -21,6 +21,7 @@ function itemField(r: Recommendation, i: number) {
 
 export default defineCommand({
   name: 'recommend',
+  readOnly: true,
   description: 'Music for your latest mood: match it, lift it gently, calm down or focus (only you see it)',
   usageExample: '/recommend lift',
   slow: true,

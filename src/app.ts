@@ -28,12 +28,18 @@ import { createConsoleChat } from './platforms/console/console-chat.js';
 import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
 import type { DiscordAdapter } from './platforms/discord/discord-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
+import {
+  createDeliveryRunner,
+  type DeliveryRunner,
+  type InboxSurface,
+} from './platforms/inbox/delivery-runner.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { createChannelDigestRunner } from './services/channel-digest/run-channel-digests.js';
 import { resolveCipher } from './services/crypto/cipher-from-config.js';
 import type { FieldCipher } from './services/crypto/field-cipher.js';
 import { insightEnricher } from './services/digest/insight-enricher.js';
+import { createInboxStore } from './services/inbox/inbox-store.js';
 import { createServices, type Services } from './services/services.js';
 
 /** A running MoodScale: what start-up built, and how to stop it in order. */
@@ -42,6 +48,8 @@ export interface App {
   cipher: FieldCipher;
   services: Services;
   dispatcher: Dispatcher;
+  /** The durable inbox every chat delivery passes through. */
+  inbox: DeliveryRunner;
   platforms: PlatformAdapter[];
   /** The Discord bot when DISCORD_TOKEN is set. */
   discord: DiscordAdapter | undefined;
@@ -125,6 +133,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     catalog: { commands: () => registry.all() },
   });
   const dispatcher = createDispatcher(registry, services, { observer: metrics });
+  const inboxStore = createInboxStore({
+    db: database.db,
+    cipher,
+    logger,
+    leaseMs: config.inbox.leaseSeconds * 1000,
+    retentionMs: config.inbox.retentionHours * 3_600_000,
+  });
+  const inbox = createDeliveryRunner({ store: inboxStore, dispatcher, logger, observer: metrics.inbox });
 
   const platforms: PlatformAdapter[] = [];
   // Each chat SDK is loaded only when its platform is configured: discord.js and Bolt are tens of MB
@@ -132,6 +148,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const discord = config.discord
     ? (await import('./platforms/discord/discord-adapter.js')).createDiscordAdapter({
         dispatcher,
+        inbox,
         config: config.discord,
         logger,
         stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
@@ -154,6 +171,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const slack = config.slack
     ? (await import('./platforms/slack/slack-adapter.js')).createSlackAdapter({
         dispatcher,
+        inbox,
         config: config.slack,
         port: config.http.port,
         logger,
@@ -222,6 +240,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     clock,
     storageAlertBytes: config.ops.storageAlertBytes,
+    inboxBacklog: () => inboxStore.backlog(),
     backupsEnabled: config.backup.enabled,
     ...(options.opsCheckIntervalMs ? { intervalMs: options.opsCheckIntervalMs } : {}),
   });
@@ -248,6 +267,23 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     throw error;
   }
   ops.start();
+  // What an instance that stopped left unanswered is taken over now and then, by whichever instance
+  // looks first; the console records nothing, so it has nothing to resume.
+  const surfaces: InboxSurface[] = [
+    ...(discord ? [discord.inboxSurface] : []),
+    ...(slack ? [slack.inboxSurface] : []),
+  ];
+  if (surfaces.length > 0) {
+    inbox.start(surfaces, Math.min(5000, Math.max(500, (config.inbox.leaseSeconds * 1000) / 2)));
+    const pruning = setInterval(() => {
+      inboxStore
+        .prune()
+        .then((n) => (n > 0 ? logger.debug({ pruned: n }, 'old inbox keys pruned') : undefined))
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not prune the inbox'));
+    }, 10 * 60_000);
+    pruning.unref();
+    stopHandlers.push(() => clearInterval(pruning));
+  }
   if (config.backup.enabled) {
     const backups = startBackupJob({
       target: backupTargetFor(database, config.database),
@@ -306,6 +342,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     cipher,
     services,
     dispatcher,
+    inbox,
     platforms,
     discord,
     slack,
@@ -336,6 +373,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         }
         for (const platform of platforms)
           await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
+        // The last deliveries marked done; one left open is answered by the next instance.
+        await Promise.race([inbox.stop(), new Promise((r) => setTimeout(r, 1000).unref())]);
         await http?.stop().catch((e: unknown) => logger.warn({ err: e }, 'http server stop failed'));
         await Promise.race([alerter.settled(), new Promise((r) => setTimeout(r, 1000).unref())]);
         // Bounded like the rest: a flush stuck on a dead connection must not hold shutdown for ever.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { queryRows } from '../db/raw-query.js';
+import type { InboxBacklog } from '../db/repositories/inbox.js';
 
 /** What the dispatcher reports after every command (see createDispatcher's observer). */
 export interface CommandObservation {
@@ -31,6 +32,14 @@ export interface Metrics {
   modelCall(outcome: ModelCallOutcome): void;
   digests: { inc(labels: { outcome: DigestOutcome }): void };
   setLastBackup(at: Date): void;
+  /** What the inbox does: duplicates recognised, deliveries resumed after a crash, writes that failed. */
+  inbox: {
+    duplicate(platform: string): void;
+    resumed(platform: string, result: 'answered' | 'failed' | 'dropped'): void;
+    unsaved(platform: string): void;
+  };
+  /** Deliveries waiting for their answer (from the operations check). */
+  setInboxBacklog(backlog: InboxBacklog): void;
   /** Pool figures and storage sizes are read from this database on every scrape. */
   watchDatabase(database: Database): void;
   /** The Prometheus text exposition. */
@@ -84,6 +93,34 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     help: "Time from an interaction's arrival to its acknowledgement (Discord and Slack allow 3 s)",
     labelNames: ['platform'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 3, 5],
+    registers: [registry],
+  });
+  const inboxDuplicates = new Counter({
+    name: 'moodscale_inbox_duplicates_total',
+    help: 'Deliveries already in the inbox (a retry, a replay, another instance): acknowledged, not run again',
+    labelNames: ['platform'] as const,
+    registers: [registry],
+  });
+  const inboxResumed = new Counter({
+    name: 'moodscale_inbox_resumed_total',
+    help: 'Deliveries taken over from an instance that stopped: answered, failed to answer, or dropped',
+    labelNames: ['platform', 'result'] as const,
+    registers: [registry],
+  });
+  const inboxUnsaved = new Counter({
+    name: 'moodscale_inbox_unsaved_total',
+    help: 'Deliveries the inbox could not record (database down or slow): the user was told nothing was saved',
+    labelNames: ['platform'] as const,
+    registers: [registry],
+  });
+  const inboxPending = new Gauge({
+    name: 'moodscale_inbox_pending',
+    help: 'Deliveries recorded and not yet answered, across every instance',
+    registers: [registry],
+  });
+  const inboxOldest = new Gauge({
+    name: 'moodscale_inbox_oldest_pending_seconds',
+    help: 'Age of the oldest delivery not yet answered (0 when none waits); alerts above 60 s',
     registers: [registry],
   });
   const slow = new Counter({
@@ -149,6 +186,15 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
       ack.observe({ platform }, ms / 1000);
     },
     slowQuery: () => slow.inc(),
+    inbox: {
+      duplicate: (platform) => inboxDuplicates.inc({ platform }),
+      resumed: (platform, result) => inboxResumed.inc({ platform, result }),
+      unsaved: (platform) => inboxUnsaved.inc({ platform }),
+    },
+    setInboxBacklog(backlog) {
+      inboxPending.set(backlog.pending);
+      inboxOldest.set(backlog.oldestPendingSeconds);
+    },
     modelCall: (outcome) => model.inc({ outcome }),
     digests: { inc: (labels) => digests.inc(labels) },
     setLastBackup(at) {

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../db/database.js';
+import type { InboxBacklog } from '../db/repositories/inbox.js';
 import type { Alerter } from './alerts.js';
 import { type DigestOutcome, type Metrics, readStorageUsage } from './metrics.js';
 
@@ -32,6 +33,10 @@ export interface OpsMonitorOptions {
   backupStaleMs?: number;
   /** 60 s by default. */
   intervalMs?: number;
+  /** The inbox's backlog: fed to the metrics, and an alert while the oldest waits over `inboxAlertSeconds`. */
+  inboxBacklog?: () => Promise<InboxBacklog>;
+  /** 60 s by default. */
+  inboxAlertSeconds?: number;
   pingTimeoutMs?: number;
 }
 
@@ -95,9 +100,23 @@ export function createOpsMonitor(options: OpsMonitorOptions): OpsMonitor {
     );
   }
 
+  async function checkInbox(): Promise<void> {
+    if (!options.inboxBacklog) return;
+    const backlog = await options.inboxBacklog();
+    options.metrics.setInboxBacklog(backlog);
+    const limit = options.inboxAlertSeconds ?? 60;
+    if (backlog.oldestPendingSeconds > limit) {
+      options.alerter.raise(
+        'inbox',
+        `${backlog.pending} chat deliveries are waiting for an answer; the oldest for ${Math.round(backlog.oldestPendingSeconds)} s (over ${limit} s). Is an instance stuck, or the database slow?`,
+      );
+    } else options.alerter.resolve('inbox');
+  }
+
   async function checkOnce(): Promise<void> {
     if (await checkDatabase()) {
       await checkStorage().catch((error: unknown) => log.warn({ err: error }, 'storage check failed'));
+      await checkInbox().catch((error: unknown) => log.warn({ err: error }, 'inbox check failed'));
     }
     checkBackupAge();
   }

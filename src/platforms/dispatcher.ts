@@ -25,6 +25,8 @@ export interface Invocation {
   /** Typed text ('6 tired -- long day'), or values a platform delivered already typed (Discord). */
   input: { text: string } | { values: Readonly<Record<string, unknown>> };
   invocationId?: string;
+  /** The inbox row it was recorded in before it was acknowledged (see the inbox service). */
+  deliveryKey?: string;
   /** The channel it came from; absent in direct messages and the console. */
   channel?: CommandChannel;
 }
@@ -155,7 +157,15 @@ export function createDispatcher(
           ? parseCommandText(command, invocation.input.text)
           : parseStructuredOptions(command, invocation.input.values);
       answer = await command.run(
-        { user, options, platform, now: services.clock.now(), invocationId, channel: invocation.channel },
+        {
+          user,
+          options,
+          platform,
+          now: services.clock.now(),
+          invocationId,
+          deliveryKey: invocation.deliveryKey,
+          channel: invocation.channel,
+        },
         services,
       );
       if (user.dmBlocked) answer = await withDmNotice(answer, user.id);

@@ -9,6 +9,7 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discor
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { type DiscordHarness, startDiscord } from '../platforms/discord/discord-harness.js';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM } from '../platforms/slack/slack-support.js';
+import { unusedInbox } from '../support/app-harness.js';
 import { describeEachDatabase } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng, runnerFor } from './digest-support.js';
 
@@ -30,6 +31,7 @@ describeEachDatabase('the weekly digest on Slack, and on both platforms for link
     slackFake = await FakeSlack.start();
     slack = createSlackAdapter({
       dispatcher: noDispatch,
+      inbox: unusedInbox,
       config: {
         botToken: BOT_TOKEN,
         mode: 'http',

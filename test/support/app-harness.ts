@@ -10,8 +10,10 @@ import type { Database, Db } from '../../src/db/database.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { createDispatcher, type Dispatcher, type Outcome } from '../../src/platforms/dispatcher.js';
+import { createDeliveryRunner, type DeliveryRunner } from '../../src/platforms/inbox/delivery-runner.js';
 import { createFieldCipher } from '../../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../../src/services/crypto/field-cipher.js';
+import { createInboxStore } from '../../src/services/inbox/inbox-store.js';
 import type { MusicSettings } from '../../src/services/music/build-track-analysis.js';
 import type { RateLimitSettings } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
@@ -35,6 +37,8 @@ export interface AppHarness {
   services: Services;
   registry: CommandRegistry<Services>;
   dispatcher: Dispatcher;
+  /** The inbox on the same database, as the app builds it (its resume loop not started). */
+  inbox: DeliveryRunner;
   /** Dispatches a typed line such as '/mood 6 tired' as `who` on `platform`. */
   run(line: string, who?: string, platform?: Platform): Promise<Outcome>;
   /** Writes the audit entries queued so far. */
@@ -64,6 +68,7 @@ export function createAppHarness(db: Db, options: HarnessOptions = {}): AppHarne
     services,
     registry,
     dispatcher,
+    inbox: createTestInbox(db, cipher, dispatcher),
     run(line, who = 'alice', platform = 'console') {
       const parsed = splitCommandLine(line);
       if (!parsed) throw new Error(`not a command line: ${line}`);
@@ -75,6 +80,18 @@ export function createAppHarness(db: Db, options: HarnessOptions = {}): AppHarne
     },
     flushAudit: () => services.audit.flush(),
   };
+}
+
+/** The inbox as the app builds it, with the lease and retention of production. */
+export function createTestInbox(db: Db, cipher: FieldCipher, dispatcher: Dispatcher): DeliveryRunner {
+  const store = createInboxStore({
+    db,
+    cipher,
+    logger: silentLogger(),
+    leaseMs: 20_000,
+    retentionMs: 3_600_000,
+  });
+  return createDeliveryRunner({ store, dispatcher, logger: silentLogger() });
 }
 
 /**
@@ -177,3 +194,13 @@ export function instantTodayInOnlyOne(
   }
   throw new Error(`${zone} and ${other} share every day boundary`);
 }
+
+/** For adapters a test drives without commands (DMs, start-up errors): an inbox that must not be used. */
+export const unusedInbox: DeliveryRunner = {
+  record: () => Promise.reject(new Error('the inbox is not expected to be used')),
+  run: () => Promise.reject(new Error('the inbox is not expected to be used')),
+  finish: () => Promise.resolve(),
+  resumeOnce: () => Promise.resolve(0),
+  start: () => undefined,
+  stop: () => Promise.resolve(),
+};

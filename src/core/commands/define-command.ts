@@ -36,6 +36,11 @@ export interface CommandContext<O extends OptionMap = OptionMap> {
   readonly now: Date;
   /** Unique per invocation; goes into logs and error references. */
   readonly invocationId: string;
+  /**
+   * The inbox delivery being run, when it came from a chat platform. A command whose effect carries it
+   * (see /mood) is applied at most once per delivery, even when a crash makes it run again.
+   */
+  readonly deliveryKey?: string | undefined;
 }
 
 /** No options: what a command without an `options` field declares. */
@@ -62,6 +67,17 @@ export interface CommandSpec<S, O extends OptionMap> {
   visibility?: Visibility;
   /** The handler may take longer than the platforms' 3-second acknowledgement window; adapters defer. */
   slow?: boolean;
+  /**
+   * The answer is all the user gets from the command (it may record what it showed, like /recommend,
+   * but changes nothing they asked for). Resumed after a crash past the platform's answer window, it is
+   * dropped instead of answered by DM. False when not set (the safe side).
+   */
+  readOnly?: boolean;
+  /**
+   * The command's effect marks its inbox delivery applied in the same statement (see /mood), so it is
+   * applied at most once however often it runs; other commands are marked applied after they return.
+   */
+  appliesOncePerDelivery?: boolean;
   run(context: CommandContext<O>, services: S): Reply | Promise<Reply>;
 }
 
@@ -73,6 +89,8 @@ export interface CommandDefinition<S = unknown, O extends OptionMap = OptionMap>
   readonly usageExample: string | undefined;
   readonly visibility: Visibility;
   readonly slow: boolean;
+  readonly readOnly: boolean;
+  readonly appliesOncePerDelivery: boolean;
   // A method (not a function property) on purpose: methods compare bivariantly, so every concrete
   // definition fits `AnyCommand<S>` and a registry can hold commands with different options.
   run(context: CommandContext<O>, services: S): Reply | Promise<Reply>;
@@ -147,6 +165,8 @@ export function defineCommand<O extends OptionMap = NoOptions, S = unknown>(
     usageExample: spec.usageExample,
     visibility: spec.visibility ?? 'private',
     slow: spec.slow ?? false,
+    readOnly: spec.readOnly ?? false,
+    appliesOncePerDelivery: spec.appliesOncePerDelivery ?? false,
     run: spec.run,
   });
 }

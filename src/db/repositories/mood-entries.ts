@@ -174,6 +174,12 @@ export interface WindowRead {
 
 export interface MoodEntryWrite extends MoodEntryInput {
   window?: WindowRead;
+  /**
+   * The inbox delivery this entry comes from. The entry is stored only together with marking that
+   * delivery applied, in one statement: a delivery already applied (run again after a crash, or by a
+   * second instance) stores nothing and comes back as `alreadyApplied`.
+   */
+  deliveryKey?: string;
 }
 
 /** A stored entry, and the window asked for when the caller's copy was missing or stale. */
@@ -182,6 +188,18 @@ export interface LoggedMoodEntry {
   /** The entries before this one, per local day, oldest first. */
   recentDays?: DayCount[];
 }
+
+/** The delivery of a write had been applied already: nothing was stored this time. */
+export interface AlreadyAppliedEntry {
+  alreadyApplied: true;
+  entry?: undefined;
+  recentDays?: undefined;
+}
+
+export type MoodWriteResult = LoggedMoodEntry | AlreadyAppliedEntry;
+
+export const isAlreadyApplied = (result: MoodWriteResult): result is AlreadyAppliedEntry =>
+  'alreadyApplied' in result;
 
 const dayCounts = z.array(z.tuple([z.coerce.number(), z.coerce.number(), z.coerce.number()]));
 
@@ -199,15 +217,22 @@ const loggedRow = z.object({
 // count means an unchanged window; counting is an index range scan, and a stale window is read in the
 // same round trip, so a cold cache costs no extra statement.
 const logStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_v2',
+  name: 'moodscale_log_moods_v3',
   text: `WITH input AS (
            SELECT *, to_timestamp(from_ms / 1000) AT TIME ZONE 'UTC' AS from_at
              FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
-                         $7::int[]) WITH ORDINALITY
-                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, ord)
+                         $7::int[], $8::text[]) WITH ORDINALITY
+                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, delivery_key, ord)
+         ), applied AS (
+           UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
+            WHERE delivery_key IN (SELECT delivery_key FROM input WHERE delivery_key IS NOT NULL)
+              AND applied_at IS NULL
+           RETURNING delivery_key
          ), inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
-           SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
+           SELECT user_id, mood_score, emotions::text[], notes FROM input
+            WHERE delivery_key IS NULL OR delivery_key IN (SELECT delivery_key FROM applied)
+            ORDER BY ord
            RETURNING id, user_id, created_at
          )
          SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
@@ -231,9 +256,9 @@ const logStatement: PreparedStatement = {
 /**
  * Inserts entries of distinct users in one prepared statement and returns each in input order, with
  * the user's recent days where asked for and not already held. The hot path of `/mood`. All rows
- * commit together or none does.
+ * commit together or none does, each with its inbox delivery marked applied (see MoodEntryWrite).
  */
-export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]): Promise<LoggedMoodEntry[]> {
+export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]): Promise<MoodWriteResult[]> {
   if (inputs.length === 0) return [];
   const userIds = inputs.map((input) => input.userId);
   if (new Set(userIds).size !== userIds.length) {
@@ -252,10 +277,12 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
     rows.map((row) => row.window?.from.getTime() ?? null),
     rows.map((row) => row.window?.timeZone ?? null),
     rows.map((row) => row.window?.knownEntries ?? null),
+    rows.map((row) => row.deliveryKey ?? null),
   ]);
   const byUser = new Map(stored.map((raw) => loggedRow.parse(raw)).map((row) => [row.user_id, row]));
   return rows.map((input) => {
     const row = byUser.get(input.userId);
+    if (!row && input.deliveryKey !== undefined) return { alreadyApplied: true } as const;
     if (!row) throw new Error(`The batch insert returned no row for user ${input.userId}.`);
     const logged: LoggedMoodEntry = {
       entry: {
@@ -274,10 +301,14 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
   });
 }
 
-/** One entry: logMoodEntries with a single row. */
-export async function logMoodEntry(db: Db, input: MoodEntryWrite): Promise<LoggedMoodEntry> {
+/** One entry without a delivery: logMoodEntries with a single row. */
+export async function logMoodEntry(
+  db: Db,
+  input: Omit<MoodEntryWrite, 'deliveryKey'>,
+): Promise<LoggedMoodEntry> {
   const [logged] = await logMoodEntries(db, [input]);
-  return logged!;
+  if (!logged || isAlreadyApplied(logged)) throw new Error('An entry without a delivery is always stored.');
+  return logged;
 }
 
 /** A PostgreSQL array literal of strings, every element quoted (so NULL, commas and braces stay text). */

@@ -42,10 +42,16 @@ export async function countUsers(db: Db): Promise<number> {
 
 /**
  * Deletes the user: every table referencing users cascades, and the audit log (which holds user ids
- * without a foreign key, see its schema) loses their rows in the same transaction.
+ * without a foreign key, see its schema) and the inbox (keyed by chat account, not user) lose their rows
+ * in the same transaction. Deliveries still being worked on (the erasure's own among them) stay until
+ * they end, when their payload goes; their keys keep a retried click from erasing a second time.
  */
 export async function deleteUser(db: Db, id: number): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await tx.execute(sql`
+      DELETE FROM inbox i USING chat_identities c
+       WHERE c.user_id = ${id} AND i.platform = c.platform AND i.workspace_id = c.workspace_id
+         AND i.external_user_id = c.external_user_id AND i.status <> 'claimed'`);
     const deleted = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
     await tx.delete(auditLog).where(eq(auditLog.userId, id));
     return deleted.length > 0;

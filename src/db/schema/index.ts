@@ -2,6 +2,7 @@ export * from './audit-log.js';
 export * from './channel-digests.js';
 export * from './chat-identities.js';
 export * from './digest-deliveries.js';
+export * from './inbox.js';
 export * from './link-codes.js';
 export * from './mood-entries.js';
 export * from './music-analysis.js';

@@ -6,10 +6,13 @@ import {
   type Client,
   type CommandInteractionOption,
   Events,
+  type GatewayDispatchPayload,
   type Interaction,
+  InteractionWebhook,
   type Message,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
+  PermissionsBitField,
   RESTEvents,
   Status,
   type User,
@@ -18,15 +21,23 @@ import { type Clock, systemClock } from '../../core/clock.js';
 import { type Reply, reply as replies, splitCommandLine, suggest } from '../../core/commands/index.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { within } from '../../core/within.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
+import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
 import { discordChannel, postDiscordChannelMessage } from './channel-post.js';
 import { ANALYZE_TRACK_MENU, buildCommandJson, clip } from './command-json.js';
 import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
 import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
+import {
+  type DiscordDelivery,
+  discordDeliveryKey,
+  discordDeliverySchema,
+  INTERACTION_TOKEN_WINDOW_MS,
+} from './discord-deliveries.js';
 import {
   DiscordCode,
   describeDiscordError,
@@ -40,6 +51,8 @@ import { commandOfAction, parseButtonCustomId, renderMessage, renderReply } from
 
 export interface DiscordAdapterOptions {
   dispatcher: Dispatcher;
+  /** Where every interaction is recorded before it is acknowledged, and run from. */
+  inbox: DeliveryRunner;
   /** `config.discord`. */
   config: DiscordSettings;
   logger: Logger;
@@ -50,8 +63,8 @@ export interface DiscordAdapterOptions {
   /** First wait after Discord says DMs are opened too fast (40003); doubles per retry. 5000 ms by default. */
   dmRetryDelayMs?: number;
   /**
-   * How long a command that is not declared slow may run before the interaction is deferred; 1500 ms
-   * by default, which leaves half of Discord's 3 seconds for the acknowledgement to travel.
+   * How long after its arrival a command that is not declared slow may run before the interaction is
+   * deferred; 1000 ms by default, so the acknowledgement leaves well within half of Discord's 3 seconds.
    */
   ackAfterMs?: number;
   /** How long stop() waits for interactions in flight; 10 s by default. */
@@ -60,7 +73,7 @@ export interface DiscordAdapterOptions {
   readyTimeoutMs?: number;
   /** Called when a user does not accept direct messages (Discord error 50007). */
   onDirectMessageBlocked?: (externalUserId: string) => Promise<void>;
-  /** Told how long each interaction waited for its acknowledgement (metrics). */
+  /** Told how long each interaction took from its arrival (the gateway packet) to its acknowledgement. */
   onAcknowledged?: (ms: number) => void;
 }
 
@@ -74,9 +87,16 @@ export interface DiscordAdapter extends PlatformAdapter, DirectMessenger {
   sendToChannel(channelId: string, reply: Reply): Promise<ChannelPostResult>;
   /** Posts plain text in a channel (admin alerts), mentioning no one. */
   postToChannel(channelId: string, text: string): Promise<void>;
+  /** How the inbox finishes a Discord delivery that an instance left unanswered. */
+  readonly inboxSurface: InboxSurface;
 }
 
-const RESTARTING = replies.error('MoodScale is restarting. Try again in a moment.');
+const RESTARTING = replies.error('MoodScale is restarting. Nothing was saved; try again in a moment.');
+const NOT_SAVED = replies.error(
+  'MoodScale could not save that: its database did not answer. Nothing was saved; please try again in a minute.',
+);
+/** From its arrival, how long an interaction may wait for the inbox before the user is told it was not saved. */
+const RECORD_DEADLINE_MS = 2000;
 const NO_TRACK_LINK = replies.error(
   'There is no Spotify track link in that message. Use it on a message with an open.spotify.com/track/… link.',
 );
@@ -96,26 +116,14 @@ export function spotifyLinkUrl(link: SpotifyLink): string {
 const NOT_MINE = replies.error('This button no longer works. Run the command again.');
 
 /** The values Discord delivered, keyed by option name; the dispatcher validates them like typed text. */
-export function optionValues(data: readonly CommandInteractionOption[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+export function optionValues(
+  data: readonly CommandInteractionOption[],
+): Record<string, string | number | boolean> {
+  const values: Record<string, string | number | boolean> = {};
   for (const option of data) {
     if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
   }
   return values;
-}
-
-/** Resolves to the value if `promise` settles within `ms`, or to undefined at the deadline. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
-  if (ms <= 0) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise.then((value) => ({ value })), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -127,13 +135,16 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } 
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { dispatcher, config } = options;
   const clock = options.clock ?? systemClock;
-  const ackAfterMs = options.ackAfterMs ?? 1500;
+  const ackAfterMs = options.ackAfterMs ?? 1000;
+  const inbox = options.inbox;
   const log = options.logger.child({ platform: 'discord' });
   const messageContent = config.messageContent ?? false;
   const client = createDiscordClient(config);
   const url = inviteLink(config.applicationId, messageContent);
   const inFlight = new Set<Promise<void>>();
-  const receivedAt = new WeakMap<Interaction, number>();
+  // Interaction id -> performance.now() of its gateway packet; taken when the interaction is handled.
+  const arrivals = new Map<string, number>();
+  const acknowledgedAt = new WeakMap<Interaction, number>();
   let accepting = false;
   let connected = false;
   let stopping: Promise<void> | undefined;
@@ -151,16 +162,100 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     logger: log,
   });
 
-  const identityOf = (user: User): Pick<Invocation, 'identity' | 'displayName'> => ({
-    identity: { platform: 'discord', workspaceId: '', externalUserId: user.id },
-    displayName: user.globalName ?? user.username,
-  });
-
   function acknowledged(interaction: Interaction): void {
-    const at = receivedAt.get(interaction);
+    const at = acknowledgedAt.get(interaction);
     if (at === undefined) return;
-    receivedAt.delete(interaction);
+    acknowledgedAt.delete(interaction);
     options.onAcknowledged?.(performance.now() - at);
+  }
+
+  /** Milliseconds since the interaction's gateway packet arrived. */
+  const elapsed = (interaction: Interaction): number =>
+    performance.now() - (acknowledgedAt.get(interaction) ?? performance.now());
+
+  /** The channel as the inbox keeps it, and back. */
+  const channelOf = (interaction: Interaction | Message) => ({
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    permissions:
+      'memberPermissions' in interaction
+        ? (interaction.memberPermissions?.bitfield.toString() ?? null)
+        : null,
+  });
+  const userOf = (user: User) => ({ id: user.id, displayName: user.globalName ?? user.username });
+
+  /** The invocation a recorded delivery stands for. */
+  function invocationOf(delivery: DiscordDelivery): Invocation {
+    const { guildId, channelId, permissions } = delivery.channel;
+    const base = {
+      identity: { platform: 'discord' as const, workspaceId: '', externalUserId: delivery.user.id },
+      displayName: delivery.user.displayName,
+      channel: discordChannel(
+        guildId,
+        channelId,
+        permissions === null ? null : new PermissionsBitField(BigInt(permissions)),
+      ),
+    };
+    if (delivery.kind === 'message') {
+      return {
+        ...base,
+        command: 'share',
+        input: { values: { url: delivery.url } },
+        invocationId: `discord-message:${delivery.messageId}`,
+      };
+    }
+    return {
+      ...base,
+      command: delivery.command,
+      input: delivery.input,
+      invocationId: delivery.interactionId,
+    };
+  }
+
+  type Answerable = ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction;
+
+  /**
+   * Records an interaction before anything acknowledges it. Undefined when it is not to be run: a
+   * duplicate (left to the copy that was recorded), or one the inbox did not take (the user is told).
+   */
+  async function record(
+    interaction: Answerable,
+    command: string,
+    input: Extract<DiscordDelivery, { kind: 'interaction' }>['input'],
+  ): Promise<{ deliveryKey: string; invocation: Invocation } | undefined> {
+    const delivery: DiscordDelivery = {
+      kind: 'interaction',
+      receivedAt: Date.now(),
+      interactionId: interaction.id,
+      applicationId: interaction.applicationId,
+      token: interaction.token,
+      user: userOf(interaction.user),
+      channel: channelOf(interaction),
+      command,
+      input,
+    };
+    const deliveryKey = discordDeliveryKey.interaction(interaction.id);
+    const invocation = invocationOf(delivery);
+    const recorded = await inbox.record(
+      {
+        deliveryKey,
+        identity: invocation.identity,
+        kind: interaction.isButton() ? 'button' : 'command',
+        command,
+        payload: delivery,
+      },
+      RECORD_DEADLINE_MS - elapsed(interaction),
+    );
+    if (recorded === 'unsaved') {
+      await interaction.reply(renderReply(NOT_SAVED, { now: clock.now() }));
+      acknowledged(interaction);
+      return undefined;
+    }
+    if (recorded === 'duplicate') {
+      log.info({ interactionId: interaction.id }, 'discord interaction delivered again; ignored');
+      return undefined;
+    }
+    return { deliveryKey, invocation };
   }
 
   /**
@@ -173,7 +268,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     waitMs: number,
     deferPublicly: boolean,
   ): Promise<void> {
-    const early = await within(pending, waitMs);
+    const early = await within(pending, waitMs - elapsed(interaction));
     if (early) {
       await interaction.reply(renderReply(early.value.reply, { now: clock.now() }));
       acknowledged(interaction);
@@ -197,14 +292,17 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const command = dispatcher.registry.get(interaction.commandName);
-    const pending = dispatcher.dispatch({
-      ...identityOf(interaction.user),
-      channel: discordChannel(interaction.guildId, interaction.channelId, interaction.memberPermissions),
-      command: interaction.commandName,
-      input: { values: optionValues(interaction.options.data) },
-      invocationId: interaction.id,
+    const recorded = await record(interaction, interaction.commandName, {
+      values: optionValues(interaction.options.data),
     });
-    await answer(interaction, pending, command?.slow ? 0 : ackAfterMs, command?.visibility === 'public');
+    if (!recorded) return;
+    const pending = inbox.run({ ...recorded.invocation, deliveryKey: recorded.deliveryKey });
+    try {
+      await answer(interaction, pending, command?.slow ? 0 : ackAfterMs, command?.visibility === 'public');
+    } finally {
+      await pending.catch(() => undefined);
+      await inbox.finish(recorded.deliveryKey);
+    }
   }
 
   /** "Analyze track" on a message: /share of its first Spotify link, answered publicly with the card. */
@@ -215,15 +313,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await interaction.reply(renderReply(NO_TRACK_LINK, { now: clock.now() }));
       return;
     }
-    const pending = dispatcher.dispatch({
-      ...identityOf(interaction.user),
-      channel: discordChannel(interaction.guildId, interaction.channelId, interaction.memberPermissions),
-      command: 'share',
-      input: { values: { url: spotifyLinkUrl(link) } },
-      invocationId: interaction.id,
-    });
-    // share is slow (outbound calls): defer publicly at once; a private answer replaces the placeholder.
-    await answer(interaction, pending, 0, true);
+    const recorded = await record(interaction, 'share', { values: { url: spotifyLinkUrl(link) } });
+    if (!recorded) return;
+    const pending = inbox.run({ ...recorded.invocation, deliveryKey: recorded.deliveryKey });
+    try {
+      // share is slow (outbound calls): defer publicly at once; a private answer replaces the placeholder.
+      await answer(interaction, pending, 0, true);
+    } finally {
+      await pending.catch(() => undefined);
+      await inbox.finish(recorded.deliveryKey);
+    }
   }
 
   /**
@@ -237,25 +336,85 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     if (message.author.id === client.user?.id) return;
     const links = findSpotifyLinks(message.content, MAX_LINKS_PER_MESSAGE);
     for (const [index, link] of links.entries()) {
-      const { reply, outcome } = await dispatcher.dispatch({
-        ...identityOf(message.author),
-        channel: discordChannel(message.guildId, message.channelId, null),
-        command: 'share',
-        input: { values: { url: spotifyLinkUrl(link) } },
-        invocationId: `discord-message:${message.id}:${index}`,
-      });
-      if (reply.visibility !== 'public') {
-        log.debug(
-          { messageId: message.id, channelId: message.channelId, outcome, kind: link.kind },
-          'a Spotify link in a message got a private answer; nothing posted in the channel',
-        );
+      const delivery: DiscordDelivery = {
+        kind: 'message',
+        receivedAt: Date.now(),
+        messageId: message.id,
+        user: userOf(message.author),
+        channel: channelOf(message),
+        url: spotifyLinkUrl(link),
+      };
+      const deliveryKey = discordDeliveryKey.message(message.id, index);
+      const invocation = invocationOf(delivery);
+      const recorded = await inbox.record(
+        { deliveryKey, identity: invocation.identity, kind: 'message', command: 'share', payload: delivery },
+        RECORD_DEADLINE_MS,
+      );
+      if (recorded !== 'new') {
+        if (recorded === 'unsaved')
+          log.warn({ messageId: message.id }, 'a Spotify link in a message was not recorded');
         continue;
       }
-      await message.reply({
-        ...renderMessage(reply, { now: clock.now() }),
-        allowedMentions: { parse: [], repliedUser: false },
-      });
+      const { reply, outcome } = await inbox.run({ ...invocation, deliveryKey });
+      await replyToMessage(delivery, reply, outcome);
+      await inbox.finish(deliveryKey);
     }
+  }
+
+  /** A public answer to a link is a reply to its message; a private one (an error, an album) is not posted. */
+  async function replyToMessage(
+    delivery: Extract<DiscordDelivery, { kind: 'message' }>,
+    reply: Reply,
+    outcome?: Outcome['outcome'],
+  ): Promise<void> {
+    if (reply.visibility !== 'public') {
+      log.debug(
+        { messageId: delivery.messageId, channelId: delivery.channel.channelId, outcome },
+        'a Spotify link in a message got a private answer; nothing posted in the channel',
+      );
+      return;
+    }
+    const channel = delivery.channel.channelId
+      ? await client.channels.fetch(delivery.channel.channelId)
+      : null;
+    if (!channel?.isSendable()) throw new Error(`cannot post in channel ${delivery.channel.channelId}`);
+    await channel.send({
+      ...renderMessage(reply, { now: clock.now() }),
+      reply: { messageReference: delivery.messageId, failIfNotExists: false },
+      allowedMentions: { parse: [], repliedUser: false },
+    });
+  }
+
+  /**
+   * Answers a delivery another instance left: an interaction by editing its answer while its token
+   * lasts (it fails when the interaction was never acknowledged), else by DM; a message link in place.
+   */
+  async function answerLate(
+    payload: unknown,
+    reply: Reply,
+    receivedAt: Date,
+  ): Promise<'answered' | 'failed'> {
+    const parsed = discordDeliverySchema.safeParse(payload);
+    if (!parsed.success || !connected) return 'failed';
+    const delivery = parsed.data;
+    if (delivery.kind === 'message') {
+      await replyToMessage(delivery, reply);
+      return 'answered';
+    }
+    if (clock.now().getTime() - receivedAt.getTime() < INTERACTION_TOKEN_WINDOW_MS - 60_000) {
+      try {
+        if (!client.isReady()) throw new Error('Discord is not connected');
+        const webhook = new InteractionWebhook(client, delivery.applicationId, delivery.token);
+        await webhook.editMessage('@original', renderMessage(reply, { now: clock.now() }));
+        return 'answered';
+      } catch (error) {
+        log.info(
+          { interactionId: delivery.interactionId, err: error },
+          `could not answer a resumed interaction in place (${describeDiscordError(error)}); sending a DM`,
+        );
+      }
+    }
+    return (await dms.enqueue(delivery.user.id, reply)) === 'sent' ? 'answered' : 'failed';
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -283,21 +442,25 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       return;
     }
     const command = dispatcher.registry.get(line.name);
-    const pending = dispatcher.dispatch({
-      ...identityOf(interaction.user),
-      channel: discordChannel(interaction.guildId, interaction.channelId, interaction.memberPermissions),
-      command: line.name,
-      input: { text: line.args },
-      invocationId: interaction.id,
-    });
-    const waitMs = command?.slow ? 0 : ackAfterMs;
+    const recorded = await record(interaction, line.name, { text: line.args });
+    if (!recorded) return;
+    const pending = inbox.run({ ...recorded.invocation, deliveryKey: recorded.deliveryKey });
+    try {
+      await answerButton(interaction, pending, command?.slow ? 0 : ackAfterMs);
+    } finally {
+      await pending.catch(() => undefined);
+      await inbox.finish(recorded.deliveryKey);
+    }
+  }
+
+  async function answerButton(interaction: ButtonInteraction, pending: Promise<Outcome>, waitMs: number) {
     if (!interaction.message.flags.has(MessageFlags.Ephemeral)) {
       // A button on a message others can see: the clicker's answer goes to them alone.
       await answer(interaction, pending, waitMs, false);
       return;
     }
     // A button on a private message: the message becomes the result, and its buttons go away.
-    const early = await within(pending, waitMs);
+    const early = await within(pending, waitMs - elapsed(interaction));
     if (early) {
       await interaction.update(renderMessage(early.value.reply, { now: clock.now() }));
       acknowledged(interaction);
@@ -333,8 +496,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   };
+  // The gateway packet's arrival, before discord.js builds the interaction: what acknowledgement counts from.
+  client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+    if (packet.t !== 'INTERACTION_CREATE') return;
+    // Interactions that never reach the handler (a payload discord.js cannot build) must not pile up.
+    if (arrivals.size > 10_000) arrivals.clear();
+    arrivals.set(packet.d.id, performance.now());
+  });
   client.on(Events.InteractionCreate, (interaction) => {
-    if (options.onAcknowledged) receivedAt.set(interaction, performance.now());
+    acknowledgedAt.set(interaction, arrivals.get(interaction.id) ?? performance.now());
+    arrivals.delete(interaction.id);
     track(handle(interaction));
   });
   if (messageContent) {
@@ -453,9 +624,20 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     return stopping;
   }
 
+  const inboxSurface: InboxSurface = {
+    platform: 'discord',
+    answerWindowMs: INTERACTION_TOKEN_WINDOW_MS,
+    invocationOf(payload) {
+      const parsed = discordDeliverySchema.safeParse(payload);
+      return parsed.success ? invocationOf(parsed.data) : undefined;
+    },
+    answerLate,
+  };
+
   return {
     name: 'discord',
     client,
+    inboxSurface,
     inviteUrl: url,
     start,
     stop,

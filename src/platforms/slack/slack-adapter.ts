@@ -2,36 +2,43 @@ import {
   type AllMiddlewareArgs,
   App,
   type AppOptions,
+  type Context,
   type CustomRoute,
   HTTPReceiver,
-  type RespondFn,
+  type RespondArguments,
   type SlackActionMiddlewareArgs,
   type SlackCommandMiddlewareArgs,
   type SlackEventMiddlewareArgs,
+  SocketModeReceiver,
   webApi,
 } from '@slack/bolt';
 import { type CommandChannel, type Reply, splitCommandLine } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
+import { within } from '../../core/within.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
+import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
 import { boltLogger } from './bolt-logger.js';
 import { postSlackChannelMessage } from './channel-post.js';
-import { createDeliveryDedupe, type DedupeOptions } from './delivery-dedupe.js';
 import { createDirectMessenger, type DirectResult } from './direct-messages.js';
 import {
   blockActionsSchema,
-  type ChannelMessageEvent,
   channelMessageEventSchema,
-  type SlashCommandPayload,
   slackApiFailure,
   slashCommandSchema,
 } from './payloads.js';
 import { createProfileLookup } from './profiles.js';
 import { decodeButtonValue, decodeSlackEntities, renderSlackMessage } from './render.js';
 import { createDmChannels, uploadFiles, webClientOptions } from './slack-api.js';
+import {
+  RESPONSE_URL_WINDOW_MS,
+  type SlackDelivery,
+  slackDeliveryKey,
+  slackDeliverySchema,
+} from './slack-deliveries.js';
 import { explainStartFailure, verifyBotToken } from './startup.js';
 import { createInFlight, createLimiter } from './work-queue.js';
 
@@ -46,14 +53,20 @@ export interface SlackSettings {
 
 export interface SlackAdapterOptions {
   dispatcher: Dispatcher;
+  /** Where every delivery is recorded before it is acknowledged, and run from. */
+  inbox: DeliveryRunner;
   config: SlackSettings;
   /** HTTP mode: the port serving POST /slack/events (`config.http.port`; 0 picks a free one). */
   port: number;
   logger: Logger;
   /** Spacing of direct messages; Slack allows about one message a second per channel. Default 1100 ms. */
   dmIntervalMs?: number;
-  /** How long a delivery is remembered against Slack's retries and redeliveries. */
-  dedupe?: DedupeOptions;
+  /**
+   * A slash command that finishes within this long after its arrival is answered in the acknowledgement
+   * itself (the HTTP response, the Socket Mode ack); a slower one is acknowledged then and answered
+   * through response_url. Default 1000 ms; 0 answers every command through response_url.
+   */
+  answerWithinMs?: number;
   /**
    * Commands worked on at once after their acknowledgement; the rest wait their turn, so acknowledging a
    * burst stays fast. Only the dispatch takes a slot, not the waits on Slack. Default 8.
@@ -71,7 +84,7 @@ export interface SlackAdapterOptions {
    * Paths other than these and `/slack/events` get 404.
    */
   customRoutes?: CustomRoute[];
-  /** Told how long each command or button took to be acknowledged (metrics). */
+  /** Told how long each delivery took from its arrival to its acknowledgement (metrics). */
   onAcknowledged?: (ms: number) => void;
   /** The time for button expiry; the system clock by default. */
   now?: () => Date;
@@ -79,6 +92,8 @@ export interface SlackAdapterOptions {
 
 /** A running Slack surface; `sendDirect` is for jobs (the weekly digest) that message users first. */
 export interface SlackAdapter extends PlatformAdapter {
+  /** How the inbox finishes a Slack delivery that an instance left unanswered. */
+  readonly inboxSurface: InboxSurface;
   /** Sends a reply as a DM: 'blocked' when this user can never get one (a bot, gone, DMs disabled). */
   sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectResult>;
   /** HTTP mode: the port listened on once started (useful with port 0); undefined in Socket Mode. */
@@ -91,13 +106,15 @@ export interface SlackAdapter extends PlatformAdapter {
 
 /** Where a reply goes and how: the ephemeral/in-channel response, and the channel and DM for files. */
 interface Target {
-  respond: RespondFn;
+  respond: (message: RespondArguments) => Promise<unknown>;
   userId: string;
   channelId: string | undefined;
   replaceOriginal: boolean;
 }
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+/** What an acknowledgement of a slash command may carry: the answer itself. */
+type AckBody = RespondArguments;
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 type MessageEventArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
@@ -109,8 +126,12 @@ function spotifyLinkUrl(link: SpotifyLink): string {
   return link.kind === 'short' ? link.url : `https://open.spotify.com/${link.kind}/${link.id}`;
 }
 
-const RESTARTING = 'MoodScale is restarting. Please send that again in a minute.';
+const RESTARTING = 'MoodScale is restarting. Nothing was saved; please send that again in a minute.';
+const NOT_SAVED =
+  ':warning: MoodScale could not save that: its database did not answer. Nothing was saved; please send it again in a minute.';
 const RESPOND_TIMEOUT_MS = 15_000;
+/** From its arrival, how long a delivery may wait for the inbox before the user is told it was not saved. */
+const RECORD_DEADLINE_MS = 2000;
 
 /**
  * Every command of the registry as a Slack slash command, on @slack/bolt: Socket Mode by default (no
@@ -127,7 +148,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     ...webClientOptions(config.apiUrl),
     logger: boltLogger(log),
   });
-  const dedupe = createDeliveryDedupe(options.dedupe);
+  const inbox = options.inbox;
+  const answerWithinMs = options.answerWithinMs ?? 1000;
   const profiles = createProfileLookup({ client: api, logger: log });
   const openDm = createDmChannels(api);
   const direct = createDirectMessenger({
@@ -144,6 +166,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let ready = false;
   let stopped: Promise<void> | undefined;
   let lastSdkError: string | undefined;
+  const arrivals = new WeakMap<object, number>();
   const sdkLogger = boltLogger(log, {
     onError: (line) => {
       lastSdkError = line;
@@ -166,11 +189,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   /** Starts the work of an acknowledged delivery; the listener returns without waiting for it. */
   function enqueue(task: () => Promise<void>): void {
     inFlight.add(task().catch((error: unknown) => log.error({ err: error }, 'Slack handler failed')));
-  }
-
-  /** The dispatch, a bounded number at a time (see createLimiter). */
-  function dispatch(invocation: Invocation): Promise<Outcome> {
-    return limiter.run(() => dispatcher.dispatch(invocation));
   }
 
   /** Uploads the files (DM, or the channel for a public reply), then answers with a note on where they went. */
@@ -205,39 +223,90 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   }
 
-  async function runCommand(command: SlashCommandPayload, respond: RespondFn): Promise<void> {
-    if (stopping) {
-      await respond({ response_type: 'ephemeral', text: RESTARTING });
-      return;
-    }
-    const profile = await profiles.get(command.team_id, command.user_id);
-    const outcome = await dispatch({
-      identity: { platform: 'slack', workspaceId: command.team_id, externalUserId: command.user_id },
-      displayName: profile.displayName ?? command.user_name ?? null,
-      ...(profile.timeZone ? { defaultTimeZone: profile.timeZone } : {}),
-      command: command.command.slice(1).toLowerCase(),
-      input: { text: decodeSlackEntities(command.text) },
-      invocationId: `slack:${command.trigger_id}`,
-      channel: channelOf(command.team_id, command.channel_id, command.user_id),
-    });
-    await deliver(outcome.reply, {
-      respond,
-      userId: command.user_id,
-      channelId: command.channel_id,
-      replaceOriginal: false,
-    });
+  /** performance.now() when the delivery arrived: the HTTP request's start, the envelope's receipt. */
+  function arrivalOf(context: Context): number {
+    const at = context.arrivedAt;
+    return typeof at === 'number' ? at : performance.now();
   }
 
-  async function timedAck(ack: () => Promise<void>): Promise<void> {
-    const started = performance.now();
-    await ack();
-    options.onAcknowledged?.(performance.now() - started);
+  /** Waits for an acknowledgement to go out, and reports the time since the delivery's arrival. */
+  async function acknowledge(sending: Promise<void>, arrivedAt: number): Promise<void> {
+    await sending;
+    options.onAcknowledged?.(performance.now() - arrivedAt);
+  }
+
+  /** The invocation a recorded delivery stands for; `channel` is asked of Slack only when needed. */
+  function invocationOf(delivery: SlackDelivery): Invocation {
+    if (delivery.kind === 'command') {
+      const { command } = delivery;
+      return {
+        identity: { platform: 'slack', workspaceId: command.team_id, externalUserId: command.user_id },
+        displayName: delivery.displayName,
+        ...(delivery.timeZone ? { defaultTimeZone: delivery.timeZone } : {}),
+        command: command.command.slice(1).toLowerCase(),
+        input: { text: decodeSlackEntities(command.text) },
+        invocationId: `slack:${command.trigger_id}`,
+        channel: channelOf(command.team_id, command.channel_id, command.user_id),
+      };
+    }
+    if (delivery.kind === 'button') {
+      return {
+        identity: { platform: 'slack', workspaceId: delivery.workspaceId, externalUserId: delivery.userId },
+        displayName: delivery.displayName,
+        command: delivery.command,
+        input: { text: delivery.args },
+        invocationId: `slack:${delivery.triggerId}`,
+        channel: channelOf(delivery.workspaceId, delivery.channelId, delivery.userId),
+      };
+    }
+    return {
+      identity: { platform: 'slack', workspaceId: delivery.workspaceId, externalUserId: delivery.userId },
+      displayName: null,
+      command: 'share',
+      input: { values: { url: delivery.url } },
+      invocationId: `slack-message:${delivery.workspaceId}:${delivery.channelId}:${delivery.threadTs}`,
+      channel:
+        delivery.channelType === 'im'
+          ? undefined
+          : channelOf(delivery.workspaceId, delivery.channelId, delivery.userId),
+    };
+  }
+
+  /** Records a delivery; answers the user itself when it cannot be kept (or was kept already). */
+  async function record(
+    deliveryKey: string,
+    delivery: SlackDelivery,
+    arrivedAt: number,
+  ): Promise<'new' | 'duplicate' | 'unsaved'> {
+    const invocation = invocationOf(delivery);
+    return inbox.record(
+      {
+        deliveryKey,
+        identity: invocation.identity,
+        kind: delivery.kind,
+        command: invocation.command,
+        payload: delivery,
+      },
+      RECORD_DEADLINE_MS - (performance.now() - arrivedAt),
+    );
+  }
+
+  /** Runs a recorded slash command: the user's Slack profile first (name, time zone), then the dispatch. */
+  async function runCommand(deliveryKey: string, delivery: SlackDelivery & { kind: 'command' }) {
+    const profile = await profiles.get(delivery.command.team_id, delivery.command.user_id);
+    const invocation = invocationOf({
+      ...delivery,
+      displayName: profile.displayName ?? delivery.displayName,
+      ...(profile.timeZone ? { timeZone: profile.timeZone } : {}),
+    });
+    return limiter.run(() => inbox.run({ ...invocation, deliveryKey }));
   }
 
   async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
-    await timedAck(ack);
+    const arrivedAt = arrivalOf(context);
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
+      await acknowledge(ack(), arrivedAt);
       log.warn(
         { issues: parsed.error.issues.map((i) => i.path.join('.')) },
         'Slack slash command payload rejected',
@@ -245,119 +314,197 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return;
     }
     const command = parsed.data;
-    const key = `command:${command.team_id}:${command.user_id}:${command.trigger_id}`;
-    if (!dedupe.first(key)) {
+    if (stopping) {
+      await acknowledge(ack({ response_type: 'ephemeral', text: RESTARTING }), arrivedAt);
+      return;
+    }
+    const deliveryKey = slackDeliveryKey.command(command.team_id, command.trigger_id);
+    const delivery = {
+      kind: 'command' as const,
+      receivedAt: Date.now(),
+      command,
+      displayName: command.user_name ?? null,
+    };
+    const recorded = await record(deliveryKey, delivery, arrivedAt);
+    if (recorded === 'unsaved') {
+      await acknowledge(ack({ response_type: 'ephemeral', text: NOT_SAVED }), arrivedAt);
+      return;
+    }
+    if (recorded === 'duplicate') {
+      await acknowledge(ack(), arrivedAt);
       log.info({ command: command.command, retryNum: context.retryNum }, 'Slack redelivery ignored');
       return;
     }
-    enqueue(() => runCommand(command, respond));
+    const pending = runCommand(deliveryKey, delivery);
+    const early = await within(pending, answerWithinMs - (performance.now() - arrivedAt));
+    const target = {
+      respond,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      replaceOriginal: false,
+    };
+    if (early && (early.value.reply.files ?? []).length === 0) {
+      const answered = await acknowledge(ack(ackBodyOf(early.value.reply)), arrivedAt).then(
+        () => true,
+        (error: unknown) => {
+          log.warn(
+            { err: error },
+            'the acknowledgement with the answer failed; answering through response_url',
+          );
+          return false;
+        },
+      );
+      if (!answered) await deliver(early.value.reply, target);
+      await inbox.finish(deliveryKey);
+      return;
+    }
+    await acknowledge(ack(), arrivedAt);
+    enqueue(async () => {
+      const outcome = await pending;
+      await deliver(outcome.reply, target);
+      await inbox.finish(deliveryKey);
+    });
+  }
+
+  /** A reply as the body of the acknowledgement (no files: those need uploads first). */
+  function ackBodyOf(reply: Reply): AckBody {
+    const message = renderSlackMessage(reply, { now: now() });
+    return {
+      response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
+      text: message.text,
+      blocks: message.blocks,
+    };
   }
 
   async function onAction({ ack, body, respond, context }: ActionArgs): Promise<void> {
-    await timedAck(ack);
+    const arrivedAt = arrivalOf(context);
     const parsed = blockActionsSchema.safeParse(body);
     if (!parsed.success) {
+      await acknowledge(ack(), arrivedAt);
       log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack action payload rejected');
       return;
     }
     const payload = parsed.data;
     const action = payload.actions[0]!;
     const workspaceId = payload.team?.id ?? payload.user.team_id ?? '';
-    const key = `action:${workspaceId}:${payload.user.id}:${action.action_ts}:${payload.trigger_id}`;
-    if (!dedupe.first(key)) {
+    const value = decodeButtonValue(action.value);
+    const line = value ? splitCommandLine(value.c) : undefined;
+    if (!payload.response_url || !value || !line || stopping) {
+      await acknowledge(ack(), arrivedAt);
+      if (stopping && payload.response_url) await respond({ response_type: 'ephemeral', text: RESTARTING });
+      else if (payload.response_url)
+        log.warn({ actionId: action.action_id }, 'Slack button without a MoodScale command');
+      return;
+    }
+    if (value.x !== undefined && value.x <= now().getTime()) {
+      await acknowledge(ack(), arrivedAt);
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        text: `That button has expired. Run \`/${line.name}\` again for a new one.`,
+      });
+      return;
+    }
+    const deliveryKey = slackDeliveryKey.button(
+      workspaceId,
+      payload.user.id,
+      action.action_ts,
+      payload.trigger_id,
+    );
+    const delivery = {
+      kind: 'button' as const,
+      receivedAt: Date.now(),
+      workspaceId,
+      userId: payload.user.id,
+      displayName: payload.user.name ?? payload.user.username ?? null,
+      ...(payload.channel?.id ? { channelId: payload.channel.id } : {}),
+      responseUrl: payload.response_url,
+      triggerId: payload.trigger_id,
+      command: line.name,
+      args: line.args,
+    };
+    const recorded = await record(deliveryKey, delivery, arrivedAt);
+    // Slack reads nothing from a button's acknowledgement: every answer goes through response_url.
+    await acknowledge(ack(), arrivedAt);
+    if (recorded === 'unsaved') {
+      await respond({ response_type: 'ephemeral', text: NOT_SAVED });
+      return;
+    }
+    if (recorded === 'duplicate') {
       log.info({ retryNum: context.retryNum }, 'Slack action redelivery ignored');
       return;
     }
-    if (!payload.response_url) return;
     enqueue(async () => {
-      if (stopping) {
-        await respond({ response_type: 'ephemeral', text: RESTARTING });
-        return;
-      }
-      const value = decodeButtonValue(action.value);
-      const line = value ? splitCommandLine(value.c) : undefined;
-      if (!value || !line) {
-        log.warn({ actionId: action.action_id }, 'Slack button without a MoodScale command');
-        return;
-      }
-      if (value.x !== undefined && value.x <= now().getTime()) {
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: true,
-          text: `That button has expired. Run \`/${line.name}\` again for a new one.`,
-        });
-        return;
-      }
-      const outcome = await dispatch({
-        identity: { platform: 'slack', workspaceId, externalUserId: payload.user.id },
-        displayName: payload.user.name ?? payload.user.username ?? null,
-        command: line.name,
-        input: { text: line.args },
-        invocationId: `slack:${payload.trigger_id}`,
-        channel: channelOf(workspaceId, payload.channel?.id, payload.user.id),
-      });
+      const outcome = await limiter.run(() => inbox.run({ ...invocationOf(delivery), deliveryKey }));
       await deliver(outcome.reply, {
         respond,
         userId: payload.user.id,
         channelId: payload.channel?.id,
         replaceOriginal: true,
       });
+      await inbox.finish(deliveryKey);
     });
   }
 
-  /** Shares each Spotify link of a channel message (at most 3) for its author and answers in its thread. */
-  async function answerLinks(
-    message: ChannelMessageEvent['event'] & { user: string },
-    teamId: string,
-    links: SpotifyLink[],
-  ): Promise<void> {
-    const profile = await profiles.get(teamId, message.user);
-    for (const [index, link] of links.entries()) {
-      if (stopping) return;
-      const { reply, outcome } = await dispatch({
-        identity: { platform: 'slack', workspaceId: teamId, externalUserId: message.user },
+  /** Shares one Spotify link of a channel message for its author and answers in its thread. */
+  async function answerLink(deliveryKey: string, delivery: SlackDelivery & { kind: 'message' }) {
+    const profile = await profiles.get(delivery.workspaceId, delivery.userId);
+    const invocation = invocationOf(delivery);
+    const { reply, outcome } = await limiter.run(() =>
+      inbox.run({
+        ...invocation,
         displayName: profile.displayName ?? null,
         ...(profile.timeZone ? { defaultTimeZone: profile.timeZone } : {}),
-        command: 'share',
-        input: { values: { url: spotifyLinkUrl(link) } },
-        invocationId: `slack-message:${teamId}:${message.channel}:${message.ts}:${index}`,
-        channel: message.channel_type === 'im' ? undefined : channelOf(teamId, message.channel, message.user),
+        deliveryKey,
+      }),
+    );
+    await answerInThread(delivery, reply, outcome);
+    await inbox.finish(deliveryKey);
+  }
+
+  /** A public answer to a link goes in the message's thread; a private one (an error, an album) nowhere. */
+  async function answerInThread(
+    delivery: SlackDelivery & { kind: 'message' },
+    reply: Reply,
+    outcome?: Outcome['outcome'],
+  ): Promise<boolean> {
+    if (reply.visibility !== 'public') {
+      log.debug(
+        { channel: delivery.channelId, ts: delivery.threadTs, outcome },
+        'a Spotify link in a message got a private answer; nothing posted in the thread',
+      );
+      return true;
+    }
+    const rendered = renderSlackMessage(reply, { now: now() });
+    try {
+      // No link_names: the card's text is escaped and mentions nobody.
+      await api.chat.postMessage({
+        channel: delivery.channelId,
+        thread_ts: delivery.threadTs,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
       });
-      if (reply.visibility !== 'public') {
-        log.debug(
-          { channel: message.channel, ts: message.ts, outcome, kind: link.kind },
-          'a Spotify link in a message got a private answer; nothing posted in the thread',
-        );
-        continue;
-      }
-      const rendered = renderSlackMessage(reply, { now: now() });
-      try {
-        // In the message's thread (the thread it is in, when it is a reply). No link_names: the card's
-        // text is escaped and mentions nobody.
-        await api.chat.postMessage({
-          channel: message.channel,
-          thread_ts: message.thread_ts ?? message.ts,
-          text: rendered.text,
-          blocks: rendered.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-      } catch (error) {
-        const failure = slackApiFailure(error);
-        log.warn(
-          { err: error, error: failure?.error, channel: message.channel },
-          'could not answer a Spotify link in the thread',
-        );
-      }
+      return true;
+    } catch (error) {
+      const failure = slackApiFailure(error);
+      log.warn(
+        { err: error, error: failure?.error, channel: delivery.channelId },
+        'could not answer a Spotify link in the thread',
+      );
+      return false;
     }
   }
 
   /**
    * A message in a channel the bot is in: plain messages (and thread replies also sent to the channel)
-   * by people, with Spotify links, are answered in their thread. Bot posts, edits, deletions, joins and
-   * redeliveries are ignored.
+   * by people, with Spotify links, are answered in their thread, each link (at most 3) a delivery of
+   * its own. Bot posts, edits, deletions, joins and redeliveries are ignored; a message without a link
+   * is not recorded at all.
    */
   async function onMessage({ body, context }: MessageEventArgs): Promise<void> {
+    const arrivedAt = arrivalOf(context);
     const parsed = channelMessageEventSchema.safeParse(body);
     if (!parsed.success) {
       log.debug({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack message event skipped');
@@ -369,14 +516,79 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     if (context.botUserId !== undefined && event.user === context.botUserId) return;
     if (stopping) return;
     const links = findSpotifyLinks(event.text, MAX_LINKS_PER_MESSAGE);
-    if (links.length === 0) return;
-    const key = `message:${teamId}:${event.channel}:${event.client_msg_id ?? event.event_ts ?? event.ts}`;
-    if (!dedupe.first(key)) {
+    const messageId = event.client_msg_id ?? event.ts;
+    const user = event.user;
+    const recorded = await Promise.all(
+      links.map(async (link, index) => {
+        const deliveryKey = slackDeliveryKey.message(teamId, event.channel, messageId, index);
+        const delivery = {
+          kind: 'message' as const,
+          receivedAt: Date.now(),
+          workspaceId: teamId,
+          userId: user,
+          channelId: event.channel,
+          ...(event.channel_type ? { channelType: event.channel_type } : {}),
+          // In the message's thread (the thread it is in, when it is a reply).
+          threadTs: event.thread_ts ?? event.ts,
+          url: spotifyLinkUrl(link),
+        };
+        return { deliveryKey, delivery, result: await record(deliveryKey, delivery, arrivedAt) };
+      }),
+    );
+    const fresh = recorded.filter((r) => r.result === 'new');
+    if (recorded.some((r) => r.result === 'duplicate')) {
       log.info({ retryNum: context.retryNum, channel: event.channel }, 'Slack message redelivery ignored');
-      return;
     }
-    const message = { ...event, user: event.user };
-    enqueue(() => answerLinks(message, teamId, links));
+    if (recorded.some((r) => r.result === 'unsaved')) {
+      log.warn(
+        { channel: event.channel },
+        'a Spotify link in a message was not recorded; Slack will retry it',
+      );
+      // Not acknowledged (Bolt answers events after the listener): Slack retries the event later.
+      throw new Error('the inbox did not take a message event');
+    }
+    // Links of one message are answered in order, so the thread reads like the message.
+    if (fresh.length > 0) {
+      enqueue(async () => {
+        for (const { deliveryKey, delivery } of fresh) await answerLink(deliveryKey, delivery);
+      });
+    }
+  }
+
+  /** Answers a delivery another instance left: in place while response_url lasts, else by DM. */
+  async function answerLate(
+    payload: unknown,
+    reply: Reply,
+    receivedAt: Date,
+  ): Promise<'answered' | 'failed'> {
+    const parsed = slackDeliverySchema.safeParse(payload);
+    if (!parsed.success) return 'failed';
+    const delivery = parsed.data;
+    if (delivery.kind === 'message') return (await answerInThread(delivery, reply)) ? 'answered' : 'failed';
+    const [userId, workspaceId, responseUrl, channelId] =
+      delivery.kind === 'command'
+        ? [
+            delivery.command.user_id,
+            delivery.command.team_id,
+            delivery.command.response_url,
+            delivery.command.channel_id,
+          ]
+        : [delivery.userId, delivery.workspaceId, delivery.responseUrl, delivery.channelId];
+    if (now().getTime() - receivedAt.getTime() < RESPONSE_URL_WINDOW_MS - 60_000) {
+      let posted = true;
+      await deliver(reply, {
+        respond: (message) =>
+          postToResponseUrl(responseUrl, message).catch((error: unknown) => {
+            posted = false;
+            throw error;
+          }),
+        userId,
+        channelId,
+        replaceOriginal: false,
+      });
+      if (posted) return 'answered';
+    }
+    return (await direct.send(userId, workspaceId, reply)) === 'sent' ? 'answered' : 'failed';
   }
 
   function build(bot: { botUserId: string | undefined; botId: string | undefined }): App {
@@ -399,18 +611,29 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         endpoints: '/slack/events',
         port: options.port,
         logger: sdkLogger,
+        // Events are acknowledged when their listener returns, after the inbox holds them (Bolt would
+        // otherwise acknowledge them before any listener runs).
+        processBeforeResponse: true,
+        customPropertiesExtractor: (request) => ({ arrivedAt: arrivals.get(request) ?? performance.now() }),
         ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
       });
+      // The request's arrival, before its body is read: what the acknowledgement time counts from.
+      const listener = receiver.requestListener;
+      receiver.requestListener = (request, response) => {
+        arrivals.set(request, performance.now());
+        listener(request, response);
+      };
       built = new App({ ...common, receiver });
     } else {
       if (!config.appToken) throw new Error('Slack Socket Mode needs SLACK_APP_TOKEN');
-      built = new App({
-        ...common,
-        socketMode: true,
+      const receiver = new SocketModeReceiver({
         appToken: config.appToken,
+        logger: sdkLogger,
         // The Socket Mode client's own Web API client (apps.connections.open) keeps its long reconnect policy.
         installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
+        customPropertiesExtractor: () => ({ arrivedAt: performance.now() }),
       });
+      built = new App({ ...common, receiver });
     }
     const names = dispatcher.registry.all().map((c) => c.name);
     for (const name of names) built.command(`/${name}`, onCommand);
@@ -426,6 +649,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   return {
     name: 'slack',
+    inboxSurface: {
+      platform: 'slack',
+      answerWindowMs: RESPONSE_URL_WINDOW_MS,
+      invocationOf(payload) {
+        const parsed = slackDeliverySchema.safeParse(payload);
+        return parsed.success ? invocationOf(parsed.data) : undefined;
+      },
+      answerLate,
+    },
     get port() {
       return port;
     },
@@ -497,6 +729,19 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Posts an answer to a response_url (what Bolt's respond() does), failing on anything but 2xx. */
+async function postToResponseUrl(url: string, message: RespondArguments): Promise<void> {
+  const body = typeof message === 'string' ? { text: message } : message;
+  const response = await globalThis.fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(RESPOND_TIMEOUT_MS),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }
 
 /** fetch with a deadline when the caller gave none (Bolt's respond() gives none). */

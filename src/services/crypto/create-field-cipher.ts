@@ -113,7 +113,10 @@ function associatedData(keyId: string, context: CipherContext): Buffer {
   if (!Number.isSafeInteger(context.userId)) {
     throw new TypeError(`CipherContext.userId must be an integer (got ${context.userId}).`);
   }
-  return Buffer.from(JSON.stringify([PREFIX, keyId, context.table, context.column, context.userId]), 'utf8');
+  const fields: Array<string | number> = [PREFIX, keyId, context.table, context.column, context.userId];
+  // Values bound to a row key as well (the inbox's) carry it last; the others keep their bytes as before.
+  if (context.rowKey !== undefined) fields.push(context.rowKey);
+  return Buffer.from(JSON.stringify(fields), 'utf8');
 }
 
 function parseStored(stored: string): StoredValue | undefined {

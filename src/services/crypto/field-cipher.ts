@@ -6,6 +6,8 @@ export interface CipherContext {
   table: string;
   column: string;
   userId: number;
+  /** A row's own key, for values that belong to no user yet (an inbox delivery): 0 as userId, then. */
+  rowKey?: string;
 }
 
 /** Application-level encryption of single column values (AES-256-GCM, rotating keys). */

@@ -1,7 +1,14 @@
 import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
 import { LruCache } from '../../core/lru-cache.js';
 import type { Db } from '../../db/database.js';
-import { dailyMoods, listMoodEntries, loggedDays, topEmotions } from '../../db/repositories/mood-entries.js';
+import {
+  dailyMoods,
+  isAlreadyApplied,
+  listMoodEntries,
+  loggedDays,
+  topEmotions,
+} from '../../db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
 import { dayNumber, dayString, localDayNumber, startOfLocalDay } from './local-days.js';
@@ -14,6 +21,8 @@ export interface MoodInput {
   score: number;
   emotions: readonly string[];
   note: string | null;
+  /** The inbox delivery it comes from: stored at most once per delivery, however often it runs. */
+  deliveryKey?: string | undefined;
 }
 
 export interface MoodUser {
@@ -109,7 +118,7 @@ export function createMoodService(deps: {
         remembered?.timeZone === user.timeZone
           ? remembered.days.filter((d) => d.day >= windowStart)
           : undefined;
-      const { entry, recentDays } = await writer.write({
+      const written = await writer.write({
         userId: user.id,
         moodScore: input.score,
         emotions: input.emotions.length ? input.emotions : null,
@@ -119,7 +128,15 @@ export function createMoodService(deps: {
           timeZone: user.timeZone,
           knownEntries: held ? held.reduce((sum, d) => sum + d.entries, 0) : null,
         },
+        ...(input.deliveryKey !== undefined ? { deliveryKey: input.deliveryKey } : {}),
       });
+      if (isAlreadyApplied(written)) {
+        throw new UserError(
+          'That mood is saved already, so I did not save it a second time.',
+          'ALREADY_APPLIED',
+        );
+      }
+      const { entry, recentDays } = written;
       // A copy: the remembered days stay as they were until the new ones replace them.
       const days = recentDays ?? held?.map((d) => ({ ...d }));
       if (!days) throw new Error('The mood writer returned no window for a user whose days are not held.');

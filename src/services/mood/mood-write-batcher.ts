@@ -1,19 +1,22 @@
 import type { Db } from '../../db/database.js';
 import {
-  type LoggedMoodEntry,
   logMoodEntries,
   type MoodEntryWrite,
+  type MoodWriteResult,
 } from '../../db/repositories/mood-entries.js';
 import { storableText, storableTexts } from '../../db/repositories/text-guard.js';
 
 export interface MoodWriter {
-  /** Stores one entry (reading back the window it asks for); resolves once it is committed. */
-  write(input: MoodEntryWrite): Promise<LoggedMoodEntry>;
+  /**
+   * Stores one entry (reading back the window it asks for); resolves once it is committed, or with
+   * `alreadyApplied` when its delivery had been applied before (see MoodEntryWrite.deliveryKey).
+   */
+  write(input: MoodEntryWrite): Promise<MoodWriteResult>;
 }
 
 interface Waiting {
   input: MoodEntryWrite;
-  resolve(logged: LoggedMoodEntry): void;
+  resolve(logged: MoodWriteResult): void;
   reject(error: unknown): void;
 }
 
@@ -90,7 +93,7 @@ export function createMoodWriteBatcher(deps: {
       } catch (error) {
         return Promise.reject(error);
       }
-      return new Promise<LoggedMoodEntry>((resolve, reject) => {
+      return new Promise<MoodWriteResult>((resolve, reject) => {
         queue.push({ input, resolve, reject });
         // Entries queued in the same turn of the event loop leave together.
         if (!scheduled) {

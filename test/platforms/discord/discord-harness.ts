@@ -30,7 +30,7 @@ import {
   userJson,
 } from '../../fakes/discord/payloads.js';
 import { callbackSchema, type MessageBody, messageBodySchema } from '../../fakes/discord/schemas.js';
-import { type AppHarness, createAppHarness } from '../../support/app-harness.js';
+import { type AppHarness, createAppHarness, createTestInbox } from '../../support/app-harness.js';
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
 
@@ -104,6 +104,7 @@ export async function startDiscord(db: Db, options: DiscordHarnessOptions = {}):
   const { logger, lines } = capturingLogger();
   const adapter = createDiscordAdapter({
     dispatcher,
+    inbox: options.registry ? createTestInbox(db, app.cipher, dispatcher) : app.inbox,
     config: config.discord,
     logger,
     dmIntervalMs: 20,

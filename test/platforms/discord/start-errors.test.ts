@@ -28,8 +28,10 @@ describe('when Discord refuses the bot', () => {
       ...env,
     });
     if (!config.discord) throw new Error('no Discord configuration');
+    const app = createAppHarness(db.db);
     const adapter = createDiscordAdapter({
-      dispatcher: createAppHarness(db.db).dispatcher,
+      dispatcher: app.dispatcher,
+      inbox: app.inbox,
       config: config.discord,
       logger,
     });

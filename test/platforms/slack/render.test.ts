@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Reply, reply } from '../../../src/core/commands/index.js';
-import { createDeliveryDedupe } from '../../../src/platforms/slack/delivery-dedupe.js';
 import {
   decodeButtonValue,
   decodeSlackEntities,
@@ -198,27 +197,5 @@ describe('button values', () => {
     expect(decodeButtonValue(undefined)).toBeUndefined();
     expect(decodeButtonValue('not json')).toBeUndefined();
     expect(decodeButtonValue('{"c":5}')).toBeUndefined();
-  });
-});
-
-describe('delivery dedupe', () => {
-  it('GIVEN a key seen within the TTL THEN a repeat is refused; after the TTL it is new again', () => {
-    let now = 0;
-    const dedupe = createDeliveryDedupe({ ttlMs: 1000, now: () => now });
-    expect(dedupe.first('a')).toBe(true);
-    expect(dedupe.first('a')).toBe(false);
-    now = 999;
-    expect(dedupe.first('a')).toBe(false);
-    now = 5000;
-    expect(dedupe.first('a')).toBe(true);
-  });
-
-  it('GIVEN more keys than the bound THEN memory stays bounded (oldest forgotten)', () => {
-    const dedupe = createDeliveryDedupe({ maxEntries: 2 });
-    dedupe.first('a');
-    dedupe.first('b');
-    dedupe.first('c');
-    expect(dedupe.first('a')).toBe(true);
-    expect(dedupe.first('c')).toBe(false);
   });
 });

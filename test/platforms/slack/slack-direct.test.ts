@@ -5,6 +5,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import type { Dispatcher } from '../../../src/platforms/dispatcher.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/platforms/slack/slack-adapter.js';
 import { FakeSlack } from '../../fakes/slack/fake-slack.js';
+import { unusedInbox } from '../../support/app-harness.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './slack-support.js';
 
 /** sendDirect needs no command path: a dispatcher that must not be called. */
@@ -19,6 +20,7 @@ describe('Slack sendDirect', () => {
   const make = (dmIntervalMs: number) =>
     createSlackAdapter({
       dispatcher: noDispatch,
+      inbox: unusedInbox,
       config: {
         botToken: BOT_TOKEN,
         mode: 'http',

@@ -72,6 +72,7 @@ describe('Slack adapter start-up', () => {
     const app = createAppHarness(database.db);
     const adapter = createSlackAdapter({
       dispatcher: app.dispatcher,
+      inbox: app.inbox,
       config: {
         botToken: BOT_TOKEN,
         mode: 'http',
@@ -94,6 +95,7 @@ describe('Slack adapter start-up', () => {
       const app = createAppHarness(database.db);
       const adapter = createSlackAdapter({
         dispatcher: app.dispatcher,
+        inbox: app.inbox,
         config: {
           botToken: BOT_TOKEN,
           mode: 'http',
@@ -133,6 +135,7 @@ describe('Slack adapter start-up', () => {
     const app = createAppHarness(database.db);
     const adapter = createSlackAdapter({
       dispatcher: app.dispatcher,
+      inbox: app.inbox,
       config: {
         botToken: BOT_TOKEN,
         mode: 'http',

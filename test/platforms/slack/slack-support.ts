@@ -14,7 +14,7 @@ import {
 } from '../../../src/platforms/slack/slack-adapter.js';
 import type { Services } from '../../../src/services/services.js';
 import { FakeSlack, type RecordedResponse } from '../../fakes/slack/fake-slack.js';
-import { type AppHarness, createAppHarness } from '../../support/app-harness.js';
+import { type AppHarness, createAppHarness, createTestInbox } from '../../support/app-harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -35,7 +35,10 @@ export async function startSlackRig(
   db: Db,
   mode: 'http' | 'socket',
   options: Partial<
-    Pick<SlackAdapterOptions, 'dmIntervalMs' | 'logger' | 'now' | 'stopTimeoutMs' | 'startTimeoutMs'>
+    Pick<
+      SlackAdapterOptions,
+      'dmIntervalMs' | 'logger' | 'now' | 'stopTimeoutMs' | 'startTimeoutMs' | 'answerWithinMs'
+    >
   > & {
     fake?: FakeSlack;
     botToken?: string;
@@ -46,8 +49,12 @@ export async function startSlackRig(
 ): Promise<SlackRig> {
   const fake = options.fake ?? (await FakeSlack.start());
   const app = createAppHarness(db);
+  const dispatcher = options.registry ? createDispatcher(options.registry, app.services) : app.dispatcher;
   const adapter = createSlackAdapter({
-    dispatcher: options.registry ? createDispatcher(options.registry, app.services) : app.dispatcher,
+    dispatcher,
+    inbox: options.registry ? createTestInbox(db, app.cipher, dispatcher) : app.inbox,
+    // Every answer through response_url unless a test asks for answers in the acknowledgement.
+    answerWithinMs: options.answerWithinMs ?? 0,
     config: {
       botToken: options.botToken ?? BOT_TOKEN,
       mode,

@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import { expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
-import { insertMoodEntry, listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
+import {
+  insertMoodEntry,
+  isAlreadyApplied,
+  type LoggedMoodEntry,
+  listMoodEntries,
+  type MoodEntryWrite,
+} from '../../../src/db/repositories/mood-entries.js';
 import { createMoodWriteBatcher } from '../../../src/services/mood/mood-write-batcher.js';
 import { newUser } from '../../support/fixtures.js';
 import { createTestDatabase, describeEachDatabase } from '../../support/test-database.js';
@@ -11,13 +17,26 @@ const utcDay = (at: Date) => Math.floor(at.getTime() / DAY);
 /** A window the caller does not hold: it always comes back. */
 const unheld = () => ({ from: new Date(Date.now() - 16 * DAY), timeZone: 'UTC', knownEntries: null });
 
+/** The batcher, for writes without an inbox delivery: each is stored (never `alreadyApplied`). */
+function storingWriter(deps: Parameters<typeof createMoodWriteBatcher>[0]) {
+  const writer = createMoodWriteBatcher(deps);
+  return {
+    write: async (input: MoodEntryWrite): Promise<LoggedMoodEntry> => {
+      const result = await writer.write(input);
+      if (isAlreadyApplied(result))
+        throw new Error('a write without a delivery came back as already applied');
+      return result;
+    },
+  };
+}
+
 const storedOf = async (db: Db, userId: number) =>
   (await listMoodEntries(db, userId)).map((e) => ({ id: e.id, score: e.moodScore, emotions: e.emotions }));
 
 describeEachDatabase('mood write batcher', (getDb, kind) => {
   it('GIVEN entries of several users in one turn THEN each is stored once and answered with its own window', async () => {
     const { db } = getDb();
-    const writer = createMoodWriteBatcher({ db });
+    const writer = storingWriter({ db });
     const users = await Promise.all([newUser(db), newUser(db), newUser(db)]);
     const earlier = await Promise.all(
       users.map((u, i) =>
@@ -41,7 +60,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
 
   it('GIVEN entries queued together THEN they share one statement (one commit, one transaction time)', async () => {
     const { db } = getDb();
-    const writer = createMoodWriteBatcher({ db, maxInFlight: 1 });
+    const writer = storingWriter({ db, maxInFlight: 1 });
     const users = await Promise.all([newUser(db), newUser(db), newUser(db), newUser(db)]);
     const logged = await Promise.all(users.map((u) => writer.write({ userId: u.id, moodScore: 7 })));
     const times = new Set(logged.map((l) => l.entry.createdAt.getTime()));
@@ -50,7 +69,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
 
   it('GIVEN two entries of one user at once THEN they go in turn and the second sees the first in its window', async () => {
     const { db } = getDb();
-    const writer = createMoodWriteBatcher({ db, maxInFlight: 1 });
+    const writer = storingWriter({ db, maxInFlight: 1 });
     const [user, other] = await Promise.all([newUser(db), newUser(db)]);
     const [first, second, neighbour] = await Promise.all([
       writer.write({ userId: user.id, moodScore: 3, window: unheld() }),
@@ -67,7 +86,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
 
   it('GIVEN emotions with quotes, backslashes, braces, commas and the word NULL THEN they are stored verbatim', async () => {
     const { db } = getDb();
-    const writer = createMoodWriteBatcher({ db });
+    const writer = storingWriter({ db });
     const user = await newUser(db);
     const emotions = ['it\'s "quoted"', 'back\\slash', '{braces}', 'a,b', 'NULL', ' spaced ', '😀'];
     const { entry } = await writer.write({ userId: user.id, moodScore: 4, emotions, notes: 'n' });
@@ -76,7 +95,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
 
   it('GIVEN one row the database refuses in a batch THEN only its writer fails and the others are stored', async () => {
     const { db } = getDb();
-    const writer = createMoodWriteBatcher({ db });
+    const writer = storingWriter({ db });
     const [a, b] = await Promise.all([newUser(db), newUser(db)]);
     const missingUser = 2_000_000_000;
     const results = await Promise.allSettled([
@@ -91,7 +110,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
 
   it('GIVEN a note with a NUL character THEN only that writer gets the explanation and its neighbours are stored', async () => {
     const { db } = getDb();
-    const writer = createMoodWriteBatcher({ db });
+    const writer = storingWriter({ db });
     const [a, b] = await Promise.all([newUser(db), newUser(db)]);
     const results = await Promise.allSettled([
       writer.write({ userId: a.id, moodScore: 5, notes: 'bad\u0000note' }),
@@ -105,7 +124,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
   it('GIVEN the database is gone THEN every waiting writer is refused and none is told its entry was stored', async () => {
     const database = await createTestDatabase(kind);
     const user = await newUser(database.db);
-    const writer = createMoodWriteBatcher({ db: database.db });
+    const writer = storingWriter({ db: database.db });
     await database.close();
     const results = await Promise.allSettled([
       writer.write({ userId: user.id, moodScore: 5 }),
@@ -119,7 +138,7 @@ describeEachDatabase('mood write batcher', (getDb, kind) => {
     it('GIVEN a write in flight and one slot THEN entries arriving meanwhile wait and leave in one statement', async () => {
       const { db } = getDb();
       const pool = (db as unknown as { $client: pg.Pool }).$client;
-      const writer = createMoodWriteBatcher({ db, maxInFlight: 1 });
+      const writer = storingWriter({ db, maxInFlight: 1 });
       const users = await Promise.all([newUser(db), newUser(db), newUser(db), newUser(db)]);
       // Hold inserts back with a table lock, so the first write is surely still in flight.
       const blocker = await pool.connect();

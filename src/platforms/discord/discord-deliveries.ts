@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const channelSchema = z.object({
+  guildId: z.string().nullable(),
+  channelId: z.string().nullable(),
+  /** The member's permissions in the channel as a bit field (decimal string); null in DMs. */
+  permissions: z.string().nullable(),
+});
+
+const userSchema = z.object({ id: z.string(), displayName: z.string().nullable() });
+
+/**
+ * What the inbox keeps of a Discord delivery: enough to run it again and answer it after a crash. An
+ * interaction keeps its token (its webhook answers for 15 minutes); a link in a message keeps where to
+ * reply.
+ */
+export const discordDeliverySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('interaction'),
+    receivedAt: z.number(),
+    interactionId: z.string(),
+    applicationId: z.string(),
+    token: z.string(),
+    user: userSchema,
+    channel: channelSchema,
+    command: z.string(),
+    input: z.union([
+      z.object({ text: z.string() }),
+      z.object({ values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
+    ]),
+  }),
+  z.object({
+    kind: z.literal('message'),
+    receivedAt: z.number(),
+    messageId: z.string(),
+    user: userSchema,
+    channel: channelSchema,
+    url: z.string(),
+  }),
+]);
+
+export type DiscordDelivery = z.infer<typeof discordDeliverySchema>;
+
+/** Delivery keys: an interaction by its id (unique, never reused), a message link by message and place. */
+export const discordDeliveryKey = {
+  interaction: (interactionId: string) => `discord:interaction:${interactionId}`,
+  message: (messageId: string, index: number) => `discord:message:${messageId}:${index}`,
+};
+
+/** An interaction's token answers for 15 minutes. */
+export const INTERACTION_TOKEN_WINDOW_MS = 15 * 60_000;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { blockActionsSchema, slashCommandSchema } from './payloads.js';
+
+/**
+ * What the inbox keeps of a Slack delivery: enough to run it again and answer it after a crash. A
+ * slash command and a button keep their response_url (answers in place for 30 minutes); a link in a
+ * message keeps where to answer in its thread.
+ */
+export const slackDeliverySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('command'),
+    receivedAt: z.number(),
+    command: slashCommandSchema,
+    displayName: z.string().nullable(),
+    timeZone: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('button'),
+    receivedAt: z.number(),
+    workspaceId: z.string(),
+    userId: z.string(),
+    displayName: z.string().nullable(),
+    channelId: z.string().optional(),
+    responseUrl: blockActionsSchema.shape.response_url.unwrap(),
+    triggerId: z.string(),
+    command: z.string(),
+    args: z.string(),
+  }),
+  z.object({
+    kind: z.literal('message'),
+    receivedAt: z.number(),
+    workspaceId: z.string(),
+    userId: z.string(),
+    channelId: z.string(),
+    channelType: z.string().optional(),
+    threadTs: z.string(),
+    url: z.string(),
+  }),
+]);
+
+export type SlackDelivery = z.infer<typeof slackDeliverySchema>;
+
+/**
+ * Delivery keys: a slash command by its trigger id (unique per invocation; Slack never retries slash
+ * commands, so a repeat is a replay), a button by its action and trigger, a message link by the
+ * event id Slack keeps across its retries (or the message's own ts), and the link's place in it.
+ */
+export const slackDeliveryKey = {
+  command: (teamId: string, triggerId: string) => `slack:command:${teamId}:${triggerId}`,
+  button: (teamId: string, userId: string, actionTs: string, triggerId: string) =>
+    `slack:button:${teamId}:${userId}:${actionTs}:${triggerId}`,
+  message: (teamId: string, channelId: string, messageId: string, index: number) =>
+    `slack:message:${teamId}:${channelId}:${messageId}:${index}`,
+};
+
+/** Slack's response_url takes answers for 30 minutes. */
+export const RESPONSE_URL_WINDOW_MS = 30 * 60_000;

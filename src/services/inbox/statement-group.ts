@@ -1,0 +1,63 @@
+/**
+ * Groups the calls that arrive while earlier statements are in flight into one statement (group
+ * commit): a lone call leaves at once, a burst leaves in a few round trips instead of one each. Each
+ * caller is answered from its own element of the statement's result; when the statement fails, every
+ * caller of that group gets its error.
+ */
+export function createStatementGroup<T, R>(
+  send: (items: T[]) => Promise<R[]>,
+  options: { maxInFlight?: number; maxBatch?: number } = {},
+): { run(item: T): Promise<R>; readonly idle: Promise<void> } {
+  const maxInFlight = options.maxInFlight ?? 2;
+  const maxBatch = options.maxBatch ?? 256;
+  let queue: Array<{ item: T; resolve(result: R): void; reject(error: unknown): void }> = [];
+  let inFlight = 0;
+  let scheduled = false;
+  let idleWaiters: Array<() => void> = [];
+
+  const settleIdle = (): void => {
+    if (inFlight > 0 || queue.length > 0) return;
+    for (const wake of idleWaiters) wake();
+    idleWaiters = [];
+  };
+
+  const pump = (): void => {
+    scheduled = false;
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(maxBatch);
+      inFlight++;
+      void send(batch.map((w) => w.item))
+        .then(
+          (results) => {
+            for (const [i, w] of batch.entries()) w.resolve(results[i] as R);
+          },
+          (error: unknown) => {
+            for (const w of batch) w.reject(error);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+          settleIdle();
+        });
+    }
+  };
+
+  return {
+    run(item) {
+      return new Promise<R>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        // Calls made in the same turn of the event loop leave together.
+        if (!scheduled) {
+          scheduled = true;
+          queueMicrotask(pump);
+        }
+      });
+    },
+    get idle() {
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
