@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { LruCache } from '../core/lru-cache.js';
 import type { Db } from '../db/database.js';
-import { findIdentity, type IdentityKey, touchIdentity } from '../db/repositories/chat-identities.js';
+import {
+  createIdentityUser,
+  findIdentityUser,
+  type IdentityKey,
+  type IdentityUser,
+  touchIdentity,
+  usernameFor,
+} from '../db/repositories/chat-identities.js';
 import { storableText } from '../db/repositories/text-guard.js';
-import { getUserSettings, updateUserSettings } from '../db/repositories/user-settings.js';
+import { updateUserSettings } from '../db/repositories/user-settings.js';
 import { chatIdentities, type User, users } from '../db/schema/index.js';
 
 /** The MoodScale user behind a chat account, with what every command needs to know about them. */
@@ -33,9 +40,6 @@ export interface IdentityService {
 }
 
 /** A username that is unique per chat account and says where it came from. */
-export function usernameFor(key: IdentityKey): string {
-  return [key.platform, key.workspaceId, key.externalUserId].filter(Boolean).join(':');
-}
 
 class LostRace extends Error {}
 
@@ -57,17 +61,17 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
   // Commands arrive in bursts per user; caching skips two queries on every command after the first.
   const cache = new LruCache<string, ResolvedUser>(10_000, 60_000);
 
+  const resolvedOf = (found: IdentityUser): ResolvedUser => ({
+    id: found.userId,
+    username: found.username,
+    identityId: found.identityId,
+    timeZone: found.timeZone,
+    dmBlocked: found.dmBlocked,
+  });
+
   async function lookup(key: IdentityKey): Promise<ResolvedUser | undefined> {
-    const found = await findIdentity(db, key);
-    if (!found) return undefined;
-    const settings = await getUserSettings(db, found.user.id);
-    return {
-      id: found.user.id,
-      username: found.user.username,
-      identityId: found.identity.id,
-      timeZone: settings.timeZone,
-      dmBlocked: settings.dmBlockedAt !== null,
-    };
+    const found = await findIdentityUser(db, key);
+    return found ? resolvedOf(found) : undefined;
   }
 
   /**
@@ -76,6 +80,12 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
    * left and both requests resolve to the winner's user.
    */
   async function create(key: IdentityKey, options: ResolveOptions): Promise<ResolvedUser> {
+    // The common case in one round trip; a taken username or a lost race takes the careful path below.
+    const created = await createIdentityUser(db, key, {
+      displayName: options.displayName ?? null,
+      timeZone: options.defaultTimeZone,
+    });
+    if (typeof created === 'object') return resolvedOf(created);
     await db
       .transaction(async (tx) => {
         const user = await createUserWithFreeName(tx, usernameFor(key));

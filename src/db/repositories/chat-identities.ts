@@ -1,5 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../database.js';
+import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type ChatIdentity, chatIdentities, type Platform, type User, users } from '../schema/index.js';
 import { storableText } from './text-guard.js';
 
@@ -84,4 +86,105 @@ export async function detachIdentity(db: Db, identityId: number): Promise<boolea
     .where(eq(chatIdentities.id, identityId))
     .returning({ id: chatIdentities.id });
   return deleted.length > 0;
+}
+
+/** A chat account's user with the settings every command needs. */
+export interface IdentityUser {
+  userId: number;
+  username: string;
+  identityId: number;
+  timeZone: string;
+  dmBlocked: boolean;
+}
+
+const identityUserRow = z.object({
+  user_id: z.coerce.number(),
+  username: z.string(),
+  identity_id: z.coerce.number(),
+  time_zone: z.string().nullable(),
+  dm_blocked: z.boolean().nullable(),
+});
+
+const toIdentityUser = (raw: unknown): IdentityUser => {
+  const row = identityUserRow.parse(raw);
+  return {
+    userId: row.user_id,
+    username: row.username,
+    identityId: row.identity_id,
+    timeZone: row.time_zone ?? 'UTC',
+    dmBlocked: row.dm_blocked ?? false,
+  };
+};
+
+const findIdentityUserStatement: PreparedStatement = {
+  name: 'moodscale_find_identity_user_v1',
+  text: `SELECT u.id AS user_id, u.username, i.id AS identity_id, s.time_zone,
+                s.dm_blocked_at IS NOT NULL AS dm_blocked
+           FROM chat_identities i
+           JOIN users u ON u.id = i.user_id
+           LEFT JOIN user_settings s ON s.user_id = u.id
+          WHERE i.platform = $1 AND i.workspace_id = $2 AND i.external_user_id = $3`,
+};
+
+/** The account's user and settings in one round trip; undefined for an account not seen before. */
+export async function findIdentityUser(db: Db, key: IdentityKey): Promise<IdentityUser | undefined> {
+  const [row] = await runPrepared(db, findIdentityUserStatement, [
+    key.platform,
+    key.workspaceId,
+    key.externalUserId,
+  ]);
+  return row === undefined ? undefined : toIdentityUser(row);
+}
+
+// User, identity and (with a time zone) settings in one statement. A username that is taken, or an
+// account another request attached first, inserts no identity: the caller then takes the slow path.
+const createIdentityUserStatement: PreparedStatement = {
+  name: 'moodscale_create_identity_user_v1',
+  text: `WITH new_user AS (
+           INSERT INTO users (username) VALUES ($1) ON CONFLICT (username) DO NOTHING RETURNING id, username
+         ), identity AS (
+           INSERT INTO chat_identities (user_id, platform, workspace_id, external_user_id, display_name)
+           SELECT id, $2, $3, $4, $5 FROM new_user
+           ON CONFLICT (platform, workspace_id, external_user_id) DO NOTHING
+           RETURNING id, user_id
+         ), settings AS (
+           INSERT INTO user_settings (user_id, time_zone)
+           SELECT user_id, $6 FROM identity WHERE $6::text IS NOT NULL
+           RETURNING user_id
+         )
+         SELECT n.id AS user_id, n.username, i.id AS identity_id, coalesce($6::text, 'UTC') AS time_zone,
+                false AS dm_blocked
+           FROM new_user n LEFT JOIN identity i ON i.user_id = n.id`,
+};
+
+/**
+ * Creates the user of a new chat account in one round trip. 'taken' when the username is in use (an
+ * unlinked account's old user): nothing was written. 'lost' when another request attached the account
+ * first: the user row this made is deleted again.
+ */
+export async function createIdentityUser(
+  db: Db,
+  key: IdentityKey,
+  options: { displayName: string | null; timeZone: string | undefined },
+): Promise<IdentityUser | 'taken' | 'lost'> {
+  const [row] = await runPrepared(db, createIdentityUserStatement, [
+    usernameFor(key),
+    key.platform,
+    storableText(key.workspaceId, 'workspace id'),
+    storableText(key.externalUserId, 'user id'),
+    storableText(options.displayName, 'display name'),
+    options.timeZone === undefined ? null : storableText(options.timeZone, 'time zone'),
+  ]);
+  if (row === undefined) return 'taken';
+  const raw = row as { identity_id: unknown; user_id: unknown };
+  if (raw.identity_id === null) {
+    await db.delete(users).where(eq(users.id, Number(raw.user_id)));
+    return 'lost';
+  }
+  return toIdentityUser(row);
+}
+
+/** The username a chat account's own user gets: platform, workspace and user id. */
+export function usernameFor(key: IdentityKey): string {
+  return [key.platform, key.workspaceId, key.externalUserId].filter(Boolean).join(':');
 }

@@ -13,6 +13,7 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   PermissionsBitField,
+  REST,
   RESTEvents,
   Status,
   type User,
@@ -142,6 +143,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const client = createDiscordClient(config);
   const url = inviteLink(config.applicationId, messageContent);
   const inFlight = new Set<Promise<void>>();
+  // Interaction webhooks (edits and follow-ups of an answer) are not bound by the bot's global limit of
+  // 50 requests a second, which @discordjs/rest applies to every route but the callback: behind a burst
+  // of deferred answers it would hold the last edits for seconds. Their own per-token buckets still apply.
+  const webhookRest = new REST({
+    ...(config.apiUrl ? { api: config.apiUrl } : {}),
+    globalRequestsPerSecond: Number.MAX_SAFE_INTEGER,
+  });
+  const webhookClient: Client<true> = Object.create(client, { rest: { value: webhookRest } });
+  const webhookOf = (applicationId: string, token: string) =>
+    new InteractionWebhook(webhookClient, applicationId, token);
   // Interaction id -> performance.now() of its gateway packet; taken when the interaction is handled.
   const arrivals = new Map<string, number>();
   const acknowledgedAt = new WeakMap<Interaction, number>();
@@ -281,13 +292,17 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     if (deferPublicly && reply.visibility === 'private') {
       // The placeholder is public but the answer (an error, say) is private: remove the placeholder and
       // answer in an ephemeral follow-up instead of showing it to the channel.
-      await interaction.deleteReply().catch((error: unknown) => {
+      const webhook = webhookOf(interaction.applicationId, interaction.token);
+      await webhook.deleteMessage('@original').catch((error: unknown) => {
         log.warn({ err: error }, `could not remove the public placeholder: ${describeDiscordError(error)}`);
       });
-      await interaction.followUp(renderReply(reply, { now: clock.now(), ephemeral: true }));
+      await webhook.send(renderReply(reply, { now: clock.now(), ephemeral: true }));
       return;
     }
-    await interaction.editReply(renderMessage(reply, { now: clock.now() }));
+    await webhookOf(interaction.applicationId, interaction.token).editMessage(
+      '@original',
+      renderMessage(reply, { now: clock.now() }),
+    );
   }
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
@@ -403,8 +418,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
     if (clock.now().getTime() - receivedAt.getTime() < INTERACTION_TOKEN_WINDOW_MS - 60_000) {
       try {
-        if (!client.isReady()) throw new Error('Discord is not connected');
-        const webhook = new InteractionWebhook(client, delivery.applicationId, delivery.token);
+        const webhook = webhookOf(delivery.applicationId, delivery.token);
         await webhook.editMessage('@original', renderMessage(reply, { now: clock.now() }));
         return 'answered';
       } catch (error) {
@@ -469,7 +483,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     await interaction.deferUpdate();
     acknowledged(interaction);
     const { reply } = await pending;
-    await interaction.editReply(renderMessage(reply, { now: clock.now() }));
+    await webhookOf(interaction.applicationId, interaction.token).editMessage(
+      '@original',
+      renderMessage(reply, { now: clock.now() }),
+    );
   }
 
   async function handle(interaction: Interaction): Promise<void> {
@@ -618,15 +635,32 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       const finished = await Promise.race([settled, sleep(stopTimeoutMs, false)]);
       if (!finished) log.warn({ inFlight: inFlight.size }, 'stopping with interactions still in flight');
       connected = false;
+      webhookRest.clearHashSweeper();
+      webhookRest.clearHandlerSweeper();
       await client.destroy();
       log.info('discord disconnected');
     })();
     return stopping;
   }
 
+  /** An acknowledged interaction has an original message (its answer or "thinking…"); an unanswered one none. */
+  async function wasAcknowledged(payload: unknown, receivedAt: Date): Promise<boolean | undefined> {
+    const parsed = discordDeliverySchema.safeParse(payload);
+    if (!parsed.success || parsed.data.kind !== 'interaction') return undefined;
+    if (clock.now().getTime() - receivedAt.getTime() >= INTERACTION_TOKEN_WINDOW_MS - 60_000)
+      return undefined;
+    try {
+      await webhookOf(parsed.data.applicationId, parsed.data.token).fetchMessage('@original');
+      return true;
+    } catch (error) {
+      return discordCodeOf(error) === DiscordCode.UnknownMessage ? false : undefined;
+    }
+  }
+
   const inboxSurface: InboxSurface = {
     platform: 'discord',
     answerWindowMs: INTERACTION_TOKEN_WINDOW_MS,
+    wasAcknowledged,
     invocationOf(payload) {
       const parsed = discordDeliverySchema.safeParse(payload);
       return parsed.success ? invocationOf(parsed.data) : undefined;

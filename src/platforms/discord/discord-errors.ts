@@ -8,6 +8,7 @@ import {
 
 /** Discord's JSON error codes the adapter acts on. */
 export const DiscordCode = {
+  UnknownMessage: 10008,
   UnknownInteraction: 10062,
   MissingAccess: 50001,
   CannotSendToUser: 50007,

@@ -13,6 +13,12 @@ export interface InboxSurface {
   readonly answerWindowMs: number;
   /** Answers a resumed delivery: in place within the answer window, else by direct message. */
   answerLate(payload: unknown, reply: Reply, receivedAt: Date): Promise<'answered' | 'failed'>;
+  /**
+   * Whether the user was told the delivery arrived, when the platform can say (Discord can: an
+   * interaction never acknowledged has no original message). One that was not is dropped, not run:
+   * the user saw it fail and may send it again. Undefined: cannot tell, so it is run.
+   */
+  wasAcknowledged?(payload: unknown, receivedAt: Date): Promise<boolean | undefined>;
 }
 
 /** Told what the inbox does (metrics). */
@@ -144,6 +150,11 @@ export function createDeliveryRunner(deps: {
       answer = replies.error(`I could not finish your ${asked}, so nothing was done. Please try again.`);
     } else if (pastWindow && command?.readOnly) {
       log.info(where, 'a read-only command resumed past its answer window; dropped');
+      await store.finish(delivery.deliveryKey, 'dropped');
+      deps.observer?.resumed(delivery.platform, 'dropped');
+      return;
+    } else if ((await surface.wasAcknowledged?.(delivery.payload, delivery.receivedAt)) === false) {
+      log.info(where, 'a delivery its instance never acknowledged (the user saw it fail); dropped, not run');
       await store.finish(delivery.deliveryKey, 'dropped');
       deps.observer?.resumed(delivery.platform, 'dropped');
       return;

@@ -30,7 +30,7 @@ import {
   slackApiFailure,
   slashCommandSchema,
 } from './payloads.js';
-import { createProfileLookup } from './profiles.js';
+import { createProfileLookup, type SlackProfile } from './profiles.js';
 import { decodeButtonValue, decodeSlackEntities, renderSlackMessage } from './render.js';
 import { createDmChannels, uploadFiles, webClientOptions } from './slack-api.js';
 import {
@@ -132,6 +132,21 @@ const NOT_SAVED =
 const RESPOND_TIMEOUT_MS = 15_000;
 /** From its arrival, how long a delivery may wait for the inbox before the user is told it was not saved. */
 const RECORD_DEADLINE_MS = 2000;
+/** An acknowledgement that leaves later than this may reach Slack after its 3 s: the answer goes again. */
+const LATE_ACK_MS = 2500;
+
+/**
+ * When a delivery reached the process (performance.now()): the HTTP request's start or the envelope's
+ * receipt; in HTTP mode also when its response left (undefined when the connection closed first).
+ */
+interface Arrival {
+  at: number;
+  sent?: Promise<number | undefined>;
+}
+
+function isArrival(value: unknown): value is Arrival {
+  return typeof value === 'object' && value !== null && typeof (value as Arrival).at === 'number';
+}
 
 /**
  * Every command of the registry as a Slack slash command, on @slack/bolt: Socket Mode by default (no
@@ -166,7 +181,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let ready = false;
   let stopped: Promise<void> | undefined;
   let lastSdkError: string | undefined;
-  const arrivals = new WeakMap<object, number>();
+  const arrivals = new WeakMap<object, Arrival>();
   const sdkLogger = boltLogger(log, {
     onError: (line) => {
       lastSdkError = line;
@@ -223,17 +238,29 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   }
 
-  /** performance.now() when the delivery arrived: the HTTP request's start, the envelope's receipt. */
-  function arrivalOf(context: Context): number {
-    const at = context.arrivedAt;
-    return typeof at === 'number' ? at : performance.now();
+  function arrivalOf(context: Context): Arrival {
+    const arrival = context.arrival;
+    return isArrival(arrival) ? arrival : { at: performance.now() };
   }
 
-  /** Waits for an acknowledgement to go out, and reports the time since the delivery's arrival. */
-  async function acknowledge(sending: Promise<void>, arrivedAt: number): Promise<void> {
+  /**
+   * Hands an acknowledgement to Bolt and reports, once it has left, the time since the delivery's
+   * arrival. In HTTP mode Bolt sends it when the listener returns (see processBeforeResponse).
+   */
+  async function acknowledge(sending: Promise<void>, arrival: Arrival): Promise<void> {
     await sending;
-    options.onAcknowledged?.(performance.now() - arrivedAt);
+    if (!arrival.sent) {
+      options.onAcknowledged?.(performance.now() - arrival.at);
+      return;
+    }
+    void arrival.sent.then((at) => {
+      if (at !== undefined) options.onAcknowledged?.(at - arrival.at);
+    });
   }
+
+  /** When the acknowledgement left: at once in Socket Mode (the ack was sent), or when the HTTP response did. */
+  const acknowledgementSent = (arrival: Arrival): Promise<number | undefined> =>
+    arrival.sent ?? Promise.resolve(performance.now());
 
   /** The invocation a recorded delivery stands for; `channel` is asked of Slack only when needed. */
   function invocationOf(delivery: SlackDelivery): Invocation {
@@ -276,7 +303,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   async function record(
     deliveryKey: string,
     delivery: SlackDelivery,
-    arrivedAt: number,
+    arrival: Arrival,
   ): Promise<'new' | 'duplicate' | 'unsaved'> {
     const invocation = invocationOf(delivery);
     return inbox.record(
@@ -287,13 +314,17 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         command: invocation.command,
         payload: delivery,
       },
-      RECORD_DEADLINE_MS - (performance.now() - arrivedAt),
+      RECORD_DEADLINE_MS - (performance.now() - arrival.at),
     );
   }
 
-  /** Runs a recorded slash command: the user's Slack profile first (name, time zone), then the dispatch. */
-  async function runCommand(deliveryKey: string, delivery: SlackDelivery & { kind: 'command' }) {
-    const profile = await profiles.get(delivery.command.team_id, delivery.command.user_id);
+  /** Runs a recorded slash command with the user's Slack profile (name, time zone), asked for at arrival. */
+  async function runCommand(
+    deliveryKey: string,
+    delivery: SlackDelivery & { kind: 'command' },
+    asked: Promise<SlackProfile>,
+  ) {
+    const profile = await asked;
     const invocation = invocationOf({
       ...delivery,
       displayName: profile.displayName ?? delivery.displayName,
@@ -303,10 +334,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   }
 
   async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
-    const arrivedAt = arrivalOf(context);
+    const arrival = arrivalOf(context);
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
-      await acknowledge(ack(), arrivedAt);
+      await acknowledge(ack(), arrival);
       log.warn(
         { issues: parsed.error.issues.map((i) => i.path.join('.')) },
         'Slack slash command payload rejected',
@@ -315,9 +346,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
     const command = parsed.data;
     if (stopping) {
-      await acknowledge(ack({ response_type: 'ephemeral', text: RESTARTING }), arrivedAt);
+      await acknowledge(ack({ response_type: 'ephemeral', text: RESTARTING }), arrival);
       return;
     }
+    // Asked while the inbox records: a new user's profile is a round trip to Slack (cached after).
+    const profile = profiles.get(command.team_id, command.user_id);
     const deliveryKey = slackDeliveryKey.command(command.team_id, command.trigger_id);
     const delivery = {
       kind: 'command' as const,
@@ -325,18 +358,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       command,
       displayName: command.user_name ?? null,
     };
-    const recorded = await record(deliveryKey, delivery, arrivedAt);
+    const recorded = await record(deliveryKey, delivery, arrival);
     if (recorded === 'unsaved') {
-      await acknowledge(ack({ response_type: 'ephemeral', text: NOT_SAVED }), arrivedAt);
+      await acknowledge(ack({ response_type: 'ephemeral', text: NOT_SAVED }), arrival);
       return;
     }
     if (recorded === 'duplicate') {
-      await acknowledge(ack(), arrivedAt);
+      await acknowledge(ack(), arrival);
       log.info({ command: command.command, retryNum: context.retryNum }, 'Slack redelivery ignored');
       return;
     }
-    const pending = runCommand(deliveryKey, delivery);
-    const early = await within(pending, answerWithinMs - (performance.now() - arrivedAt));
+    const pending = runCommand(deliveryKey, delivery, profile);
+    const early = await within(pending, answerWithinMs - (performance.now() - arrival.at));
     const target = {
       respond,
       userId: command.user_id,
@@ -344,7 +377,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       replaceOriginal: false,
     };
     if (early && (early.value.reply.files ?? []).length === 0) {
-      const answered = await acknowledge(ack(ackBodyOf(early.value.reply)), arrivedAt).then(
+      const reply = early.value.reply;
+      const handed = await acknowledge(ack(ackBodyOf(reply)), arrival).then(
         () => true,
         (error: unknown) => {
           log.warn(
@@ -354,11 +388,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           return false;
         },
       );
-      if (!answered) await deliver(early.value.reply, target);
-      await inbox.finish(deliveryKey);
+      // Done only once the answer has left: a crash before that leaves the delivery to be resumed.
+      enqueue(async () => {
+        const sentAt = handed ? await acknowledgementSent(arrival) : undefined;
+        if (sentAt === undefined || sentAt - arrival.at > LATE_ACK_MS) {
+          // Slack drops an acknowledgement that comes after 3 s (the user sees a timeout): say it again.
+          await deliver(reply, target);
+        }
+        await inbox.finish(deliveryKey);
+      });
       return;
     }
-    await acknowledge(ack(), arrivedAt);
+    await acknowledge(ack(), arrival);
     enqueue(async () => {
       const outcome = await pending;
       await deliver(outcome.reply, target);
@@ -377,10 +418,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   }
 
   async function onAction({ ack, body, respond, context }: ActionArgs): Promise<void> {
-    const arrivedAt = arrivalOf(context);
+    const arrival = arrivalOf(context);
     const parsed = blockActionsSchema.safeParse(body);
     if (!parsed.success) {
-      await acknowledge(ack(), arrivedAt);
+      await acknowledge(ack(), arrival);
       log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack action payload rejected');
       return;
     }
@@ -390,14 +431,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const value = decodeButtonValue(action.value);
     const line = value ? splitCommandLine(value.c) : undefined;
     if (!payload.response_url || !value || !line || stopping) {
-      await acknowledge(ack(), arrivedAt);
+      await acknowledge(ack(), arrival);
       if (stopping && payload.response_url) await respond({ response_type: 'ephemeral', text: RESTARTING });
       else if (payload.response_url)
         log.warn({ actionId: action.action_id }, 'Slack button without a MoodScale command');
       return;
     }
     if (value.x !== undefined && value.x <= now().getTime()) {
-      await acknowledge(ack(), arrivedAt);
+      await acknowledge(ack(), arrival);
       await respond({
         response_type: 'ephemeral',
         replace_original: true,
@@ -423,9 +464,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       command: line.name,
       args: line.args,
     };
-    const recorded = await record(deliveryKey, delivery, arrivedAt);
+    const recorded = await record(deliveryKey, delivery, arrival);
     // Slack reads nothing from a button's acknowledgement: every answer goes through response_url.
-    await acknowledge(ack(), arrivedAt);
+    await acknowledge(ack(), arrival);
     if (recorded === 'unsaved') {
       await respond({ response_type: 'ephemeral', text: NOT_SAVED });
       return;
@@ -504,7 +545,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
    * is not recorded at all.
    */
   async function onMessage({ body, context }: MessageEventArgs): Promise<void> {
-    const arrivedAt = arrivalOf(context);
+    const arrival = arrivalOf(context);
     const parsed = channelMessageEventSchema.safeParse(body);
     if (!parsed.success) {
       log.debug({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'Slack message event skipped');
@@ -532,7 +573,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           threadTs: event.thread_ts ?? event.ts,
           url: spotifyLinkUrl(link),
         };
-        return { deliveryKey, delivery, result: await record(deliveryKey, delivery, arrivedAt) };
+        return { deliveryKey, delivery, result: await record(deliveryKey, delivery, arrival) };
       }),
     );
     const fresh = recorded.filter((r) => r.result === 'new');
@@ -614,13 +655,20 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         // Events are acknowledged when their listener returns, after the inbox holds them (Bolt would
         // otherwise acknowledge them before any listener runs).
         processBeforeResponse: true,
-        customPropertiesExtractor: (request) => ({ arrivedAt: arrivals.get(request) ?? performance.now() }),
+        customPropertiesExtractor: (request) => ({
+          arrival: arrivals.get(request) ?? { at: performance.now() },
+        }),
         ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
       });
       // The request's arrival, before its body is read: what the acknowledgement time counts from.
       const listener = receiver.requestListener;
       receiver.requestListener = (request, response) => {
-        arrivals.set(request, performance.now());
+        const at = performance.now();
+        const sent = new Promise<number | undefined>((resolve) => {
+          response.once('finish', () => resolve(performance.now()));
+          response.once('close', () => resolve(undefined));
+        });
+        arrivals.set(request, { at, sent });
         listener(request, response);
       };
       built = new App({ ...common, receiver });
@@ -631,7 +679,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         logger: sdkLogger,
         // The Socket Mode client's own Web API client (apps.connections.open) keeps its long reconnect policy.
         installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
-        customPropertiesExtractor: () => ({ arrivedAt: performance.now() }),
+        customPropertiesExtractor: () => ({ arrival: { at: performance.now() } }),
       });
       built = new App({ ...common, receiver });
     }
