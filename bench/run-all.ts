@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark and prints one table of figures against their targets, each
  * with the baseline it was measured beside in the same run.
  */
+import { runAnswerLatency } from './answer-latency.js';
 import { runDigest } from './digest.js';
 import { runDiscordInteractions } from './discord-interactions.js';
 import { runMemory } from './memory.js';
@@ -14,6 +15,7 @@ const benches: Array<{ name: string; run: () => Promise<{ figures: BenchFigure[]
   { name: 'mood-write', run: runMoodWrite },
   { name: 'discord-interactions', run: runDiscordInteractions },
   { name: 'slack-http', run: runSlackHttp },
+  { name: 'answer-latency', run: runAnswerLatency },
   { name: 'track-analysis', run: runTrackAnalysis },
   { name: 'digest', run: runDigest },
   { name: 'memory', run: runMemory },

@@ -197,8 +197,12 @@ export class FakeSlack {
     return this.waitFor(() => this.sockets.size > 0 || undefined, ms, 'a Socket Mode connection');
   }
 
-  /** Sends an envelope to the connected client; returns it (its envelope_id identifies the acks). */
-  sendEnvelope(type: Envelope['type'], payload: Record<string, unknown>): Envelope {
+  /**
+   * Sends an envelope to the connected clients (or, with `to`, only to the connection of that index, in
+   * connection order, as Slack picks one of an app's connections); returns it (its envelope_id
+   * identifies the acks).
+   */
+  sendEnvelope(type: Envelope['type'], payload: Record<string, unknown>, to?: number): Envelope {
     const envelope: Envelope = {
       envelope_id: this.nextId('env-'),
       type,
@@ -206,18 +210,26 @@ export class FakeSlack {
       accepts_response_payload: type !== 'events_api',
     };
     this.sent.set(envelope.envelope_id, envelope);
-    this.broadcast(envelope);
+    this.broadcast(envelope, to);
     return envelope;
   }
 
-  /** Sends the same envelope again, as Slack does when it thinks the first delivery was lost. */
-  redeliver(envelopeId: string): Envelope {
+  /**
+   * Sends the same envelope again, as Slack does when it thinks the first delivery was lost; with `to`,
+   * only to the connection of that index (another instance of the app).
+   */
+  redeliver(envelopeId: string, to?: number): Envelope {
     const envelope = this.sent.get(envelopeId);
     if (!envelope) throw new Error(`FakeSlack: no envelope ${envelopeId}`);
     const again = { ...envelope, retry_attempt: (envelope.retry_attempt ?? 0) + 1 };
     this.sent.set(envelopeId, again);
-    this.broadcast(again);
+    this.broadcast(again, to);
     return again;
+  }
+
+  /** DMs the app sent a user: chat.postMessage calls to the channel conversations.open gave for them. */
+  directMessagesTo(userId: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === `D${userId}`);
   }
 
   acksOf(envelopeId: string): Ack[] {
@@ -253,9 +265,11 @@ export class FakeSlack {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  private broadcast(envelope: Envelope): void {
+  private broadcast(envelope: Envelope, to?: number): void {
     if (this.sockets.size === 0) throw new Error('FakeSlack: no Socket Mode client is connected');
-    for (const ws of this.sockets) ws.send(JSON.stringify(envelope));
+    const targets = to === undefined ? [...this.sockets] : [[...this.sockets][to]];
+    if (targets[0] === undefined) throw new Error(`FakeSlack: no Socket Mode connection ${to}`);
+    for (const ws of targets) ws?.send(JSON.stringify(envelope));
   }
 
   private onSocket(ws: WebSocket): void {
