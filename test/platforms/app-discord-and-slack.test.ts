@@ -14,7 +14,7 @@ import { callbackSchema } from '../fakes/discord/schemas.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../fakes/slack/slack-requests.js';
 import { messageOf, newDiscordUser, textOfMessage } from './discord/discord-harness.js';
-import { allText, SIGNING_SECRET, waitForResponse } from './slack/slack-support.js';
+import { allText, answerOf, SIGNING_SECRET } from './slack/slack-support.js';
 
 /** The whole app as `npm start` builds it, with both platforms pointed at loopback fakes. */
 describe('GIVEN MoodScale started with Discord and Slack (HTTP mode) in one process', () => {
@@ -70,7 +70,7 @@ describe('GIVEN MoodScale started with Discord and Slack (HTTP mode) in one proc
       signedForm(SIGNING_SECRET, { ...form }),
     );
     expect(answer.status).toBe(200);
-    return allText((await waitForResponse(slackFake, responseUrl)).body);
+    return allText(await answerOf(slackFake, answer, responseUrl));
   };
 
   it('THEN the Discord commands were registered', () => {

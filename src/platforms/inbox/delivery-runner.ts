@@ -170,6 +170,11 @@ export function createDeliveryRunner(deps: {
       });
     log.info({ ...where, result }, 'resumed a delivery left by an instance that stopped');
     deps.observer?.resumed(delivery.platform, result);
+    if (result === 'failed' && delivery.attempts <= MAX_ATTEMPTS) {
+      // Not answered (the platform is down, a DM refused): its lease runs out and a later round tries again.
+      store.release(delivery.deliveryKey);
+      return;
+    }
     await finish(delivery.deliveryKey);
   }
 

@@ -56,6 +56,8 @@ export interface InboxStore {
   applied(deliveryKey: string): Promise<void>;
   /** Ends a delivery this instance holds: its payload is deleted, its key kept against retries. */
   finish(deliveryKey: string, end?: InboxEnd): Promise<void>;
+  /** Stops renewing a delivery's lease without ending it: once the lease runs out it is tried again. */
+  release(deliveryKey: string): void;
   /** Takes over at most `limit` deliveries of `platforms` whose lease ran out. */
   takeOver(limit: number, platforms: readonly string[]): Promise<ResumedDelivery[]>;
   backlog(): Promise<InboxBacklog>;
@@ -161,6 +163,9 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       } finally {
         holding.delete(deliveryKey);
       }
+    },
+    release(deliveryKey) {
+      holding.delete(deliveryKey);
     },
     async takeOver(limit, platforms) {
       if (platforms.length === 0) return [];

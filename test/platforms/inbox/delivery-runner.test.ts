@@ -169,6 +169,23 @@ describeEachDatabase('the inbox between the platforms and the dispatcher', (getD
     expect(mine[0]?.text).toContain('went through');
   });
 
+  it('GIVEN a resumed /mood whose answer cannot be delivered THEN a later round answers it, and it is stored once', async () => {
+    const { db } = getDb();
+    const who = newAccount('unreachable');
+    const { deliveryKey } = await recordLine(db, who, '/mood 4');
+    await expire(db, deliveryKey);
+    const refusing = fakeSurface();
+    refusing.answerLate = async () => 'failed';
+    const first = runnerOn(db).runner;
+    first.start([refusing], 60_000);
+    await first.stop();
+    await expire(db, deliveryKey);
+    const mine = (await resume(db)).filter((a) => (a.payload as { who: string }).who === who);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.text).toContain('is saved');
+    expect(await entriesOf(who)).toBe(1);
+  });
+
   it('GIVEN a read-only command resumed past its answer window THEN it is dropped, not answered', async () => {
     const { db } = getDb();
     const who = newAccount('history');

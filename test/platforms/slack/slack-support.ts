@@ -168,3 +168,19 @@ export function capturingLogger(): { logger: Logger; lines: () => string } {
   });
   return { logger: pino({ level: 'info' }, stream), lines: () => text };
 }
+
+/**
+ * The answer to a slash command as the user gets it: the acknowledgement's body when it carries the
+ * answer (a command that finished within the adapter's budget), else the first post to its response_url.
+ */
+export async function answerOf(
+  fake: FakeSlack,
+  acknowledgement: { body: string },
+  responseUrl: string,
+): Promise<Record<string, unknown>> {
+  if (acknowledgement.body.trim() !== '') {
+    const body: unknown = JSON.parse(acknowledgement.body);
+    if (isRecord(body) && (typeof body.text === 'string' || Array.isArray(body.blocks))) return body;
+  }
+  return (await waitForResponse(fake, responseUrl)).body;
+}

@@ -38,7 +38,7 @@ import { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../../fakes/slack/slack-requests.js';
 import { defaultFakeTrack, type FakeSpotify, startFakeSpotify } from '../../fakes/spotify/fake-spotify.js';
 import { messageOf, newDiscordUser, textOfMessage } from '../../platforms/discord/discord-harness.js';
-import { allText, SIGNING_SECRET, waitForResponse } from '../../platforms/slack/slack-support.js';
+import { allText, answerOf, SIGNING_SECRET } from '../../platforms/slack/slack-support.js';
 
 const MANAGE_GUILD = String(1n << 5n);
 const DAY_MS = 86_400_000;
@@ -213,7 +213,7 @@ describe('GIVEN MoodScale on Discord and Slack with weekly channel posts', () =>
       signedForm(SIGNING_SECRET, { ...form }),
     );
     expect(answer.status).toBe(200);
-    return allText((await waitForResponse(slack, responseUrl)).body);
+    return allText(await answerOf(slack, answer, responseUrl));
   }
 
   const discordPosts = (channelId: string): RecordedRequest[] =>
