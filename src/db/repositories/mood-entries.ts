@@ -216,26 +216,16 @@ const loggedRow = z.object({
 // count the batch's own rows. Entries are only ever added (erasure drops the whole user), so an equal
 // count means an unchanged window; counting is an index range scan, and a stale window is read in the
 // same round trip, so a cold cache costs no extra statement.
-const logStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_v3',
-  text: `WITH input AS (
+// Each row's input, the window's start computed once.
+const logInput = `WITH input AS (
            SELECT *, to_timestamp(from_ms / 1000) AT TIME ZONE 'UTC' AS from_at
              FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
                          $7::int[], $8::text[]) WITH ORDINALITY
                   AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, delivery_key, ord)
-         ), applied AS (
-           UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
-            WHERE delivery_key IN (SELECT delivery_key FROM input WHERE delivery_key IS NOT NULL)
-              AND applied_at IS NULL
-           RETURNING delivery_key
-         ), inserted AS (
-           INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
-           SELECT user_id, mood_score, emotions::text[], notes FROM input
-            WHERE delivery_key IS NULL OR delivery_key IN (SELECT delivery_key FROM applied)
-            ORDER BY ord
-           RETURNING id, user_id, created_at
-         )
-         SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
+         `;
+
+// The answer: each stored entry with the window the caller asked for (see the comment above).
+const logAnswer = `         SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
                 CASE
                   WHEN t.zone IS NULL THEN NULL
                   WHEN t.known_entries = (
@@ -250,7 +240,35 @@ const logStatement: PreparedStatement = {
                              WHERE m.user_id = i.user_id AND m.created_at >= t.from_at
                              GROUP BY 1) d)
                 END AS recent_days
-           FROM inserted i JOIN input t ON t.user_id = i.user_id`,
+           FROM inserted i JOIN input t ON t.user_id = i.user_id`;
+
+/** Entries without an inbox delivery (the console, tools): every row is stored. */
+const logStatement: PreparedStatement = {
+  name: 'moodscale_log_moods_plain_v1',
+  text: `${logInput}), inserted AS (
+           INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
+           SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
+           RETURNING id, user_id, created_at
+         )
+${logAnswer}`,
+};
+
+/** Entries from inbox deliveries: a row is stored only as its delivery is marked applied, once. */
+const logDeliveriesStatement: PreparedStatement = {
+  name: 'moodscale_log_moods_delivered_v1',
+  text: `${logInput}), applied AS (
+           UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
+            WHERE delivery_key IN (SELECT delivery_key FROM input WHERE delivery_key IS NOT NULL)
+              AND applied_at IS NULL
+           RETURNING delivery_key
+         ), inserted AS (
+           INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
+           SELECT user_id, mood_score, emotions::text[], notes FROM input
+            WHERE delivery_key IS NULL OR delivery_key IN (SELECT delivery_key FROM applied)
+            ORDER BY ord
+           RETURNING id, user_id, created_at
+         )
+${logAnswer}`,
 };
 
 /**
@@ -269,7 +287,10 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
     emotions: storableTexts(input.emotions, 'emotions'),
     notes: storableText(input.notes ?? null, 'note'),
   }));
-  const stored = await runPrepared(db, logStatement, [
+  const statement = inputs.some((input) => input.deliveryKey !== undefined)
+    ? logDeliveriesStatement
+    : logStatement;
+  const stored = await runPrepared(db, statement, [
     userIds,
     rows.map((row) => row.moodScore),
     rows.map((row) => (row.emotions ? textArrayLiteral(row.emotions) : null)),
