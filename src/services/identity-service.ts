@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { LruCache } from '../core/lru-cache.js';
 import type { Db } from '../db/database.js';
 import {
-  createIdentityUser,
   findIdentityUser,
   type IdentityKey,
   type IdentityUser,
-  touchIdentity,
+  resolveIdentityUser,
   usernameFor,
 } from '../db/repositories/chat-identities.js';
 import { storableText } from '../db/repositories/text-guard.js';
@@ -80,12 +79,6 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
    * left and both requests resolve to the winner's user.
    */
   async function create(key: IdentityKey, options: ResolveOptions): Promise<ResolvedUser> {
-    // The common case in one round trip; a taken username or a lost race takes the careful path below.
-    const created = await createIdentityUser(db, key, {
-      displayName: options.displayName ?? null,
-      timeZone: options.defaultTimeZone,
-    });
-    if (typeof created === 'object') return resolvedOf(created);
     await db
       .transaction(async (tx) => {
         const user = await createUserWithFreeName(tx, usernameFor(key));
@@ -117,9 +110,13 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
   const pending = new Map<string, Promise<ResolvedUser>>();
 
   async function load(key: IdentityKey, k: string, options: ResolveOptions): Promise<ResolvedUser> {
-    let user = await lookup(key);
-    if (user) await touchIdentity(db, user.identityId);
-    else user = await create(key, options);
+    // Found or created in one round trip; a taken username or a lost race takes the careful path.
+    const found = await resolveIdentityUser(db, key, {
+      displayName: options.displayName ?? null,
+      timeZone: options.defaultTimeZone,
+    });
+    const user =
+      typeof found === 'object' ? resolvedOf(found) : ((await lookup(key)) ?? (await create(key, options)));
     cache.set(k, user);
     return user;
   }

@@ -136,12 +136,24 @@ export async function findIdentityUser(db: Db, key: IdentityKey): Promise<Identi
   return row === undefined ? undefined : toIdentityUser(row);
 }
 
-// User, identity and (with a time zone) settings in one statement. A username that is taken, or an
-// account another request attached first, inserts no identity: the caller then takes the slow path.
-const createIdentityUserStatement: PreparedStatement = {
-  name: 'moodscale_create_identity_user_v1',
-  text: `WITH new_user AS (
-           INSERT INTO users (username) VALUES ($1) ON CONFLICT (username) DO NOTHING RETURNING id, username
+// The account's user when the account is known (its last use noted), else a new user, identity and (with
+// a time zone) settings: one round trip either way. A username that is taken, or an account another
+// request attached at the same moment, inserts no identity: the caller then takes the slow path.
+const resolveIdentityUserStatement: PreparedStatement = {
+  name: 'moodscale_resolve_identity_user_v1',
+  text: `WITH found AS (
+           SELECT u.id AS user_id, u.username, i.id AS identity_id, s.time_zone,
+                  s.dm_blocked_at IS NOT NULL AS dm_blocked
+             FROM chat_identities i
+             JOIN users u ON u.id = i.user_id
+             LEFT JOIN user_settings s ON s.user_id = u.id
+            WHERE i.platform = $2 AND i.workspace_id = $3 AND i.external_user_id = $4
+         ), touched AS (
+           UPDATE chat_identities SET last_seen_at = now() AT TIME ZONE 'UTC'
+            WHERE id IN (SELECT identity_id FROM found)
+         ), new_user AS (
+           INSERT INTO users (username) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM found)
+           ON CONFLICT (username) DO NOTHING RETURNING id, username
          ), identity AS (
            INSERT INTO chat_identities (user_id, platform, workspace_id, external_user_id, display_name)
            SELECT id, $2, $3, $4, $5 FROM new_user
@@ -152,22 +164,24 @@ const createIdentityUserStatement: PreparedStatement = {
            SELECT user_id, $6 FROM identity WHERE $6::text IS NOT NULL
            RETURNING user_id
          )
-         SELECT n.id AS user_id, n.username, i.id AS identity_id, coalesce($6::text, 'UTC') AS time_zone,
-                false AS dm_blocked
+         SELECT user_id, username, identity_id, time_zone, dm_blocked FROM found
+         UNION ALL
+         SELECT n.id, n.username, i.id, coalesce($6::text, 'UTC'), false
            FROM new_user n LEFT JOIN identity i ON i.user_id = n.id`,
 };
 
 /**
- * Creates the user of a new chat account in one round trip. 'taken' when the username is in use (an
- * unlinked account's old user): nothing was written. 'lost' when another request attached the account
- * first: the user row this made is deleted again.
+ * The user of a chat account in one round trip: found (and its use noted), or created with its identity
+ * and settings. 'taken' when a new account's username is in use (an unlinked account's old user):
+ * nothing was written. 'lost' when another request attached the account at the same moment: the user
+ * row this made is deleted again.
  */
-export async function createIdentityUser(
+export async function resolveIdentityUser(
   db: Db,
   key: IdentityKey,
   options: { displayName: string | null; timeZone: string | undefined },
 ): Promise<IdentityUser | 'taken' | 'lost'> {
-  const [row] = await runPrepared(db, createIdentityUserStatement, [
+  const [row] = await runPrepared(db, resolveIdentityUserStatement, [
     usernameFor(key),
     key.platform,
     storableText(key.workspaceId, 'workspace id'),

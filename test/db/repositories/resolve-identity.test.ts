@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../../src/db/raw-query.js';
+import {
+  type IdentityKey,
+  resolveIdentityUser,
+  usernameFor,
+} from '../../../src/db/repositories/chat-identities.js';
+import { createUser } from '../../../src/db/repositories/users.js';
+import { describeEachDatabase } from '../../support/test-database.js';
+
+const account = (): IdentityKey => ({
+  platform: 'slack',
+  workspaceId: 'T1',
+  externalUserId: `U${randomBytes(5).toString('hex')}`,
+});
+
+describeEachDatabase('resolving a chat account in one statement', (getDb) => {
+  it('GIVEN a new account THEN its user, identity and time zone are created together', async () => {
+    const { db } = getDb();
+    const key = account();
+    const created = await resolveIdentityUser(db, key, { displayName: 'Ada', timeZone: 'Asia/Tokyo' });
+    expect(created).toMatchObject({ username: usernameFor(key), timeZone: 'Asia/Tokyo', dmBlocked: false });
+    const [settings] = await queryRows<{ time_zone: string }>(
+      db,
+      sql`SELECT time_zone FROM user_settings WHERE user_id = ${typeof created === 'object' ? created.userId : -1}`,
+    );
+    expect(settings?.time_zone).toBe('Asia/Tokyo');
+  });
+
+  it('GIVEN a known account THEN the same user comes back, with its settings, and nothing new is made', async () => {
+    const { db } = getDb();
+    const key = account();
+    const first = await resolveIdentityUser(db, key, { displayName: null, timeZone: undefined });
+    const again = await resolveIdentityUser(db, key, { displayName: null, timeZone: 'Europe/Paris' });
+    expect(again).toEqual(first);
+    expect(again).toMatchObject({ timeZone: 'UTC' });
+  });
+
+  it('GIVEN a new account whose username is taken THEN nothing is written and the caller is told', async () => {
+    const { db } = getDb();
+    const key = account();
+    await createUser(db, usernameFor(key));
+    expect(await resolveIdentityUser(db, key, { displayName: null, timeZone: undefined })).toBe('taken');
+    const identities = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM chat_identities WHERE external_user_id = ${key.externalUserId}`,
+    );
+    expect(identities[0]?.n).toBe(0);
+  });
+
+  it('GIVEN two first commands of one account at once THEN both resolve to one user, and no orphan user is left', async () => {
+    const { db } = getDb();
+    const key = account();
+    const results = await Promise.all([
+      resolveIdentityUser(db, key, { displayName: null, timeZone: undefined }),
+      resolveIdentityUser(db, key, { displayName: null, timeZone: undefined }),
+    ]);
+    const users = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM users WHERE username = ${usernameFor(key)}`,
+    );
+    expect(users[0]?.n).toBe(1);
+    expect(results.filter((r) => typeof r === 'object').length).toBeGreaterThanOrEqual(1);
+  });
+});
