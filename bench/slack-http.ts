@@ -107,13 +107,19 @@ export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: 
       );
       const answer: number[] = [];
       if (waitForAnswers) {
+        // A command answered within the adapter's budget has its answer in the acknowledgement's body;
+        // the others get theirs through response_url.
+        const inAck = results.map((r) => r.body.trim() !== '');
         await fake.waitFor(
-          () => commands.every((_, i) => fake.responsesTo(`r${round}-${i}`).length > 0) || undefined,
+          () =>
+            commands.every((_, i) => inAck[i] || fake.responsesTo(`r${round}-${i}`).length > 0) || undefined,
           120_000,
           `the answers of round ${round}`,
         );
         commands.forEach((_, i) => {
-          answer.push(fake.responsesTo(`r${round}-${i}`)[0]!.at - sentAt[i]!);
+          answer.push(
+            inAck[i] ? results[i]!.elapsedMs : fake.responsesTo(`r${round}-${i}`)[0]!.at - sentAt[i]!,
+          );
         });
       }
       return {
@@ -158,7 +164,7 @@ export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: 
         [
           row('bare node:http 200 (floor)', floor),
           row('Slack HTTPReceiver ack (HTTP 200)', ack),
-          row('answer posted to response_url', answer),
+          row('answer (in the ack, else response_url)', answer),
         ],
       ),
       `acknowledged with 200: ${allOk ? 'all' : 'NOT all'}; stored ${stored} of ${expected} (exactly once: ${stored === expected ? 'yes' : 'NO'}); ` +
