@@ -1,6 +1,7 @@
 /**
  * bench/slack-http: 500 signed `/mood` slash commands from 50 users, all sent at once, through Bolt's
- * HTTPReceiver and the Slack adapter onto real PostgreSQL, the answers going to a loopback response_url.
+ * HTTPReceiver and the Slack adapter onto real PostgreSQL, each answered in its acknowledgement when
+ * the command finishes within the adapter's budget, else through a loopback response_url.
  * Beside it, in the same run and at the same concurrency, the same 500 requests against a bare
  * node:http server that answers 200 at once (the floor of the machine and the client). Target: every
  * request acknowledged within Slack's 3 s (p99 and max reported), every command stored exactly once.

@@ -8,10 +8,9 @@ import type { Database, Db } from '../src/db/database.js';
 import { openPostgresDatabase, type PostgresSettings } from '../src/db/postgres.js';
 import { applyHeapGrowth } from '../src/ops/heap-growth.js';
 import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
-import { createDeliveryRunner, type DeliveryRunner } from '../src/platforms/inbox/delivery-runner.js';
+import { createInbox, type DeliveryRunner } from '../src/platforms/inbox/delivery-runner.js';
 import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../src/services/crypto/field-cipher.js';
-import { createInboxStore } from '../src/services/inbox/inbox-store.js';
 import { createServices, type Services } from '../src/services/services.js';
 
 /** Latency summary of one measured run. */
@@ -136,14 +135,15 @@ export function benchStack(
     ...options,
   });
   const dispatcher = createDispatcher(registry, services);
-  const store = createInboxStore({
+  const logger = silentLogger();
+  const inbox = createInbox({
     db,
     cipher,
-    logger: silentLogger(),
+    logger,
     leaseMs: 20_000,
     retentionMs: 3_600_000,
-  });
-  const inbox = createDeliveryRunner({ store, dispatcher, logger: silentLogger() });
+    dispatcher,
+  }).runner;
   return { registry, services, dispatcher, cipher, inbox };
 }
 

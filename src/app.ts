@@ -28,18 +28,13 @@ import { createConsoleChat } from './platforms/console/console-chat.js';
 import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
 import type { DiscordAdapter } from './platforms/discord/discord-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
-import {
-  createDeliveryRunner,
-  type DeliveryRunner,
-  type InboxSurface,
-} from './platforms/inbox/delivery-runner.js';
+import { createInbox, type DeliveryRunner, type InboxSurface } from './platforms/inbox/delivery-runner.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { createChannelDigestRunner } from './services/channel-digest/run-channel-digests.js';
 import { resolveCipher } from './services/crypto/cipher-from-config.js';
 import type { FieldCipher } from './services/crypto/field-cipher.js';
 import { insightEnricher } from './services/digest/insight-enricher.js';
-import { createInboxStore } from './services/inbox/inbox-store.js';
 import { createServices, type Services } from './services/services.js';
 
 /** A running MoodScale: what start-up built, and how to stop it in order. */
@@ -133,14 +128,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     catalog: { commands: () => registry.all() },
   });
   const dispatcher = createDispatcher(registry, services, { observer: metrics });
-  const inboxStore = createInboxStore({
+  const { store: inboxStore, runner: inbox } = createInbox({
     db: database.db,
     cipher,
     logger,
     leaseMs: config.inbox.leaseSeconds * 1000,
     retentionMs: config.inbox.retentionHours * 3_600_000,
+    dispatcher,
+    observer: metrics.inbox,
   });
-  const inbox = createDeliveryRunner({ store: inboxStore, dispatcher, logger, observer: metrics.inbox });
 
   const platforms: PlatformAdapter[] = [];
   // Each chat SDK is loaded only when its platform is configured: discord.js and Bolt are tens of MB

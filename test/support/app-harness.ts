@@ -10,10 +10,9 @@ import type { Database, Db } from '../../src/db/database.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { createDispatcher, type Dispatcher, type Outcome } from '../../src/platforms/dispatcher.js';
-import { createDeliveryRunner, type DeliveryRunner } from '../../src/platforms/inbox/delivery-runner.js';
+import { createInbox, type DeliveryRunner } from '../../src/platforms/inbox/delivery-runner.js';
 import { createFieldCipher } from '../../src/services/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../../src/services/crypto/field-cipher.js';
-import { createInboxStore } from '../../src/services/inbox/inbox-store.js';
 import type { MusicSettings } from '../../src/services/music/build-track-analysis.js';
 import type { RateLimitSettings } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
@@ -84,14 +83,8 @@ export function createAppHarness(db: Db, options: HarnessOptions = {}): AppHarne
 
 /** The inbox as the app builds it, with the lease and retention of production. */
 export function createTestInbox(db: Db, cipher: FieldCipher, dispatcher: Dispatcher): DeliveryRunner {
-  const store = createInboxStore({
-    db,
-    cipher,
-    logger: silentLogger(),
-    leaseMs: 20_000,
-    retentionMs: 3_600_000,
-  });
-  return createDeliveryRunner({ store, dispatcher, logger: silentLogger() });
+  const logger = silentLogger();
+  return createInbox({ db, cipher, logger, leaseMs: 20_000, retentionMs: 3_600_000, dispatcher }).runner;
 }
 
 /**

@@ -1,7 +1,13 @@
 import type { Reply } from '../../core/commands/index.js';
 import { reply as replies } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
-import type { InboxDelivery, InboxStore, ResumedDelivery } from '../../services/inbox/inbox-store.js';
+import {
+  createInboxStore,
+  type InboxDelivery,
+  type InboxStore,
+  type InboxStoreOptions,
+  type ResumedDelivery,
+} from '../../services/inbox/inbox-store.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 
 /** What a platform gives the inbox so that a delivery recorded by a dead instance can be finished. */
@@ -231,6 +237,21 @@ export function createDeliveryRunner(deps: {
       await store.stop();
     },
   };
+}
+
+/** The inbox as the app builds it: the store on the database, and the runner over the dispatcher. */
+export function createInbox(
+  options: InboxStoreOptions & { dispatcher: Dispatcher; observer?: InboxObserver },
+): { store: InboxStore; runner: DeliveryRunner } {
+  const { dispatcher, observer, ...storeOptions } = options;
+  const store = createInboxStore(storeOptions);
+  const runner = createDeliveryRunner({
+    store,
+    dispatcher,
+    logger: options.logger,
+    ...(observer ? { observer } : {}),
+  });
+  return { store, runner };
 }
 
 /** `/mood 6 tired` from 10:02 UTC: the command as the user typed it, and when. */

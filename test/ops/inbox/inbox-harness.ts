@@ -5,13 +5,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import type { SignedRequest } from '../../fakes/slack/slack-requests.js';
+
+/** A free TCP port on 127.0.0.1 (the bot is started on it, and restarted on the same one). */
+export { freePort } from '../faults/private-postgres.js';
 
 export const SIGNING_SECRET = 'inbox-fault-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-inbox-fault-bot-token';
@@ -31,16 +33,6 @@ export const NOT_SAVED =
   /(?:\bnot|n't)\s+(?:been\s+)?saved|\bnothing\s+(?:was|has\s+been)\s+saved|\b(?:could\s+not|couldn't|did\s+not|didn't)\s+save\b/i;
 
 const MAIN = join(import.meta.dirname, '..', '..', '..', 'src', 'main.ts');
-
-/** A free TCP port on 127.0.0.1 (the bot is started on it, and restarted on the same one). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 /** A bot process: `node --import tsx src/main.ts` with the given environment. */
 export interface BotProcess {
