@@ -155,7 +155,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     new InteractionWebhook(webhookClient, applicationId, token);
   // Interaction id -> performance.now() of its gateway packet; taken when the interaction is handled.
   const arrivals = new Map<string, number>();
-  const acknowledgedAt = new WeakMap<Interaction, number>();
+  const arrivedAt = new WeakMap<Interaction, number>();
   let accepting = false;
   let connected = false;
   let stopping: Promise<void> | undefined;
@@ -174,15 +174,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   });
 
   function acknowledged(interaction: Interaction): void {
-    const at = acknowledgedAt.get(interaction);
+    const at = arrivedAt.get(interaction);
     if (at === undefined) return;
-    acknowledgedAt.delete(interaction);
+    arrivedAt.delete(interaction);
     options.onAcknowledged?.(performance.now() - at);
   }
 
   /** Milliseconds since the interaction's gateway packet arrived. */
   const elapsed = (interaction: Interaction): number =>
-    performance.now() - (acknowledgedAt.get(interaction) ?? performance.now());
+    performance.now() - (arrivedAt.get(interaction) ?? performance.now());
 
   /** The channel as the inbox keeps it, and back. */
   const channelOf = (interaction: Interaction | Message) => ({
@@ -311,12 +311,27 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       values: optionValues(interaction.options.data),
     });
     if (!recorded) return;
+    await runAndAnswer(recorded, (pending) =>
+      answer(interaction, pending, command?.slow ? 0 : ackAfterMs, command?.visibility === 'public'),
+    );
+  }
+
+  /**
+   * Runs a recorded interaction and answers it; an answer that fails (Discord refused or was gone)
+   * leaves the delivery to be resumed, so the user still hears what was done.
+   */
+  async function runAndAnswer(
+    recorded: { deliveryKey: string; invocation: Invocation },
+    respond: (pending: Promise<Outcome>) => Promise<void>,
+  ): Promise<void> {
     const pending = inbox.run({ ...recorded.invocation, deliveryKey: recorded.deliveryKey });
+    let answered = false;
     try {
-      await answer(interaction, pending, command?.slow ? 0 : ackAfterMs, command?.visibility === 'public');
+      await respond(pending);
+      answered = true;
     } finally {
       await pending.catch(() => undefined);
-      await inbox.finish(recorded.deliveryKey);
+      await inbox.finish(recorded.deliveryKey, answered);
     }
   }
 
@@ -330,14 +345,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
     const recorded = await record(interaction, 'share', { values: { url: spotifyLinkUrl(link) } });
     if (!recorded) return;
-    const pending = inbox.run({ ...recorded.invocation, deliveryKey: recorded.deliveryKey });
-    try {
-      // share is slow (outbound calls): defer publicly at once; a private answer replaces the placeholder.
-      await answer(interaction, pending, 0, true);
-    } finally {
-      await pending.catch(() => undefined);
-      await inbox.finish(recorded.deliveryKey);
-    }
+    // share is slow (outbound calls): defer publicly at once; a private answer replaces the placeholder.
+    await runAndAnswer(recorded, (pending) => answer(interaction, pending, 0, true));
   }
 
   /**
@@ -371,8 +380,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         continue;
       }
       const { reply, outcome } = await inbox.run({ ...invocation, deliveryKey });
-      await replyToMessage(delivery, reply, outcome);
-      await inbox.finish(deliveryKey);
+      const answered = await replyToMessage(delivery, reply, outcome).then(
+        () => true,
+        (error: unknown) => {
+          log.warn({ err: error, messageId: message.id }, 'could not answer a Spotify link in a message');
+          return false;
+        },
+      );
+      await inbox.finish(deliveryKey, answered);
     }
   }
 
@@ -458,13 +473,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     const command = dispatcher.registry.get(line.name);
     const recorded = await record(interaction, line.name, { text: line.args });
     if (!recorded) return;
-    const pending = inbox.run({ ...recorded.invocation, deliveryKey: recorded.deliveryKey });
-    try {
-      await answerButton(interaction, pending, command?.slow ? 0 : ackAfterMs);
-    } finally {
-      await pending.catch(() => undefined);
-      await inbox.finish(recorded.deliveryKey);
-    }
+    await runAndAnswer(recorded, (pending) =>
+      answerButton(interaction, pending, command?.slow ? 0 : ackAfterMs),
+    );
   }
 
   async function answerButton(interaction: ButtonInteraction, pending: Promise<Outcome>, waitMs: number) {
@@ -521,7 +532,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     arrivals.set(packet.d.id, performance.now());
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    acknowledgedAt.set(interaction, arrivals.get(interaction.id) ?? performance.now());
+    arrivedAt.set(interaction, arrivals.get(interaction.id) ?? performance.now());
     arrivals.delete(interaction.id);
     track(handle(interaction));
   });

@@ -43,8 +43,12 @@ export interface DeliveryRunner {
   record(delivery: InboxDelivery, deadlineMs: number): Promise<'new' | 'duplicate' | 'unsaved'>;
   /** Runs a recorded delivery's command (its invocation carries the delivery key). */
   run(invocation: Invocation & { deliveryKey: string }): Promise<Outcome>;
-  /** The delivery is answered: its payload goes, its key stays against retries. Never throws. */
-  finish(deliveryKey: string): Promise<void>;
+  /**
+   * The delivery is answered: its payload goes, its key stays against retries. With `answered` false
+   * (the answer could not be delivered) it is left instead: once its lease runs out another round
+   * answers it, in place or by DM. Never throws.
+   */
+  finish(deliveryKey: string, answered?: boolean): Promise<void>;
   /** Takes over the deliveries of dead instances once; resolves with how many were handled. */
   resumeOnce(): Promise<number>;
   /** Resumes now and then every `everyMs`, with the platforms that can answer. */
@@ -119,7 +123,12 @@ export function createDeliveryRunner(deps: {
     return outcome;
   }
 
-  async function finish(deliveryKey: string): Promise<void> {
+  async function finish(deliveryKey: string, answered = true): Promise<void> {
+    if (!answered) {
+      log.warn({ deliveryKey }, 'an answer could not be delivered; the delivery is left to be resumed');
+      store.release(deliveryKey);
+      return;
+    }
     await store.finish(deliveryKey).catch((error: unknown) => {
       // Its lease runs out and another round answers it again; its effect is not applied twice.
       log.warn({ err: error, deliveryKey }, 'could not mark a delivery done');

@@ -206,8 +206,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     inFlight.add(task().catch((error: unknown) => log.error({ err: error }, 'Slack handler failed')));
   }
 
-  /** Uploads the files (DM, or the channel for a public reply), then answers with a note on where they went. */
-  async function deliver(reply: Reply, target: Target): Promise<void> {
+  /**
+   * Uploads the files (DM, or the channel for a public reply), then answers with a note on where they
+   * went; false when the answer itself was refused.
+   */
+  async function deliver(reply: Reply, target: Target): Promise<boolean> {
     let filesNote: string | undefined;
     const files = reply.files ?? [];
     if (files.length > 0) {
@@ -233,8 +236,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         text: message.text,
         blocks: message.blocks,
       });
+      return true;
     } catch (error) {
       log.warn({ err: error }, 'Slack response_url rejected the answer');
+      return false;
     }
   }
 
@@ -391,19 +396,16 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       // Done only once the answer has left: a crash before that leaves the delivery to be resumed.
       enqueue(async () => {
         const sentAt = handed ? await acknowledgementSent(arrival) : undefined;
-        if (sentAt === undefined || sentAt - arrival.at > LATE_ACK_MS) {
-          // Slack drops an acknowledgement that comes after 3 s (the user sees a timeout): say it again.
-          await deliver(reply, target);
-        }
-        await inbox.finish(deliveryKey);
+        // Slack drops an acknowledgement that comes after 3 s (the user sees a timeout): say it again.
+        const late = sentAt === undefined || sentAt - arrival.at > LATE_ACK_MS;
+        await inbox.finish(deliveryKey, late ? await deliver(reply, target) : true);
       });
       return;
     }
     await acknowledge(ack(), arrival);
     enqueue(async () => {
       const outcome = await pending;
-      await deliver(outcome.reply, target);
-      await inbox.finish(deliveryKey);
+      await inbox.finish(deliveryKey, await deliver(outcome.reply, target));
     });
   }
 
@@ -477,13 +479,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
     enqueue(async () => {
       const outcome = await limiter.run(() => inbox.run({ ...invocationOf(delivery), deliveryKey }));
-      await deliver(outcome.reply, {
+      const answered = await deliver(outcome.reply, {
         respond,
         userId: payload.user.id,
         channelId: payload.channel?.id,
         replaceOriginal: true,
       });
-      await inbox.finish(deliveryKey);
+      await inbox.finish(deliveryKey, answered);
     });
   }
 
@@ -499,8 +501,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         deliveryKey,
       }),
     );
-    await answerInThread(delivery, reply, outcome);
-    await inbox.finish(deliveryKey);
+    await inbox.finish(deliveryKey, await answerInThread(delivery, reply, outcome));
   }
 
   /** A public answer to a link goes in the message's thread; a private one (an error, an album) nowhere. */
@@ -616,18 +617,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           ]
         : [delivery.userId, delivery.workspaceId, delivery.responseUrl, delivery.channelId];
     if (now().getTime() - receivedAt.getTime() < RESPONSE_URL_WINDOW_MS - 60_000) {
-      let posted = true;
-      await deliver(reply, {
-        respond: (message) =>
-          postToResponseUrl(responseUrl, message).catch((error: unknown) => {
-            posted = false;
-            throw error;
-          }),
-        userId,
-        channelId,
-        replaceOriginal: false,
-      });
-      if (posted) return 'answered';
+      const respond = (message: RespondArguments) => postToResponseUrl(responseUrl, message);
+      if (await deliver(reply, { respond, userId, channelId, replaceOriginal: false })) return 'answered';
     }
     return (await direct.send(userId, workspaceId, reply)) === 'sent' ? 'answered' : 'failed';
   }

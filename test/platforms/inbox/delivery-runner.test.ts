@@ -186,6 +186,28 @@ describeEachDatabase('the inbox between the platforms and the dispatcher', (getD
     expect(await entriesOf(who)).toBe(1);
   });
 
+  it('GIVEN a /mood whose live answer failed THEN it is left to be resumed, and the resume says it is saved', async () => {
+    const { db } = getDb();
+    const who = newAccount('unanswered');
+    const { deliveryKey, runner } = await recordLine(db, who, '/mood 8');
+    await runner.run({
+      identity: { platform: 'slack', workspaceId: 'T1', externalUserId: who },
+      command: 'mood',
+      input: { text: '8' },
+      deliveryKey,
+    });
+    await runner.finish(deliveryKey, false);
+    const [row] = await queryRows<{ status: string }>(
+      db,
+      sql`SELECT status FROM inbox WHERE delivery_key = ${deliveryKey}`,
+    );
+    expect(row?.status).toBe('claimed');
+    await expire(db, deliveryKey);
+    const mine = (await resume(db)).filter((a) => (a.payload as { who: string }).who === who);
+    expect(mine[0]?.text).toContain('Your `/mood 8` from');
+    expect(await entriesOf(who)).toBe(1);
+  });
+
   it('GIVEN a read-only command resumed past its answer window THEN it is dropped, not answered', async () => {
     const { db } = getDb();
     const who = newAccount('history');
