@@ -63,9 +63,8 @@ export async function runSlackHttp(): Promise<{ figures: BenchFigure[]; report: 
   let adapter: ReturnType<typeof createSlackAdapter> | undefined;
   try {
     await database.migrate();
-    const { dispatcher, services, inbox } = benchStack(database.db);
+    const { services, inbox } = benchStack(database.db);
     adapter = createSlackAdapter({
-      dispatcher,
       inbox,
       config: {
         botToken: 'xoxb-bench',

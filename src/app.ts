@@ -166,7 +166,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const operationsRoutes = opsRoutes({ readiness, metrics });
   const slack = config.slack
     ? (await import('./platforms/slack/slack-adapter.js')).createSlackAdapter({
-        dispatcher,
         inbox,
         config: config.slack,
         port: config.http.port,

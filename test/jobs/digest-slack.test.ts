@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRegistry } from '../../commands/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
 import { createSendDirect, type SendDirect } from '../../src/platforms/direct-messages.js';
-import type { Dispatcher } from '../../src/platforms/dispatcher.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/platforms/slack/slack-adapter.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
@@ -14,11 +12,6 @@ import { describeEachDatabase } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng, runnerFor } from './digest-support.js';
 
 const PERIOD = '2026-W47';
-/** Direct messages need no command path: a dispatcher that must not be called. */
-const noDispatch: Dispatcher = {
-  registry: createRegistry(),
-  dispatch: () => Promise.reject(new Error('not expected')),
-};
 
 describeEachDatabase('the weekly digest on Slack, and on both platforms for linked accounts', (getDb) => {
   let slackFake: FakeSlack;
@@ -30,7 +23,6 @@ describeEachDatabase('the weekly digest on Slack, and on both platforms for link
   beforeAll(async () => {
     slackFake = await FakeSlack.start();
     slack = createSlackAdapter({
-      dispatcher: noDispatch,
       inbox: unusedInbox,
       config: {
         botToken: BOT_TOKEN,

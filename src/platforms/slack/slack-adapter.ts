@@ -18,7 +18,7 @@ import { within } from '../../core/within.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { ChannelPostResult } from '../channel-messages.js';
-import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
+import type { Invocation, Outcome } from '../dispatcher.js';
 import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
 import { boltLogger } from './bolt-logger.js';
@@ -52,8 +52,7 @@ export interface SlackSettings {
 }
 
 export interface SlackAdapterOptions {
-  dispatcher: Dispatcher;
-  /** Where every delivery is recorded before it is acknowledged, and run from. */
+  /** Where every delivery is recorded before it is acknowledged, and run (through the dispatcher) from. */
   inbox: DeliveryRunner;
   config: SlackSettings;
   /** HTTP mode: the port serving POST /slack/events (`config.http.port`; 0 picks a free one). */
@@ -156,7 +155,7 @@ function isArrival(value: unknown): value is Arrival {
  * unless the reply is public). Retries and redeliveries are acknowledged and ignored.
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
-  const { dispatcher, config } = options;
+  const { config } = options;
   const log = options.logger.child({ component: 'slack' });
   const now = options.now ?? (() => new Date());
   const api = new webApi.WebClient(config.botToken, {
@@ -674,10 +673,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       });
       built = new App({ ...common, receiver });
     }
-    const names = dispatcher.registry.all().map((c) => c.name);
-    for (const name of names) built.command(`/${name}`, onCommand);
-    // A command in the manifest that this version does not know still gets an answer (the dispatcher's).
-    built.command(new RegExp(`^/(?!(?:${names.map(escapeRegExp).join('|')})$)`), onCommand);
+    // One listener for every command: Bolt runs each listener's matching on every request, and the
+    // dispatcher knows the commands (one this version lacks still gets its answer there).
+    built.command(/^\//, onCommand);
     built.action(/^ms:/, onAction);
     built.event('message', onMessage);
     built.error(async (error) => {
@@ -786,8 +784,4 @@ async function postToResponseUrl(url: string, message: RespondArguments): Promis
 /** fetch with a deadline when the caller gave none (Bolt's respond() gives none). */
 function fetchWithTimeout(ms: number): webApi.FetchFunction {
   return (url, init) => globalThis.fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) });
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,25 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry } from '../../../commands/index.js';
 import { reply } from '../../../src/core/commands/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import type { Dispatcher } from '../../../src/platforms/dispatcher.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/platforms/slack/slack-adapter.js';
 import { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { unusedInbox } from '../../support/app-harness.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './slack-support.js';
-
-/** sendDirect needs no command path: a dispatcher that must not be called. */
-const noDispatch: Dispatcher = {
-  registry: createRegistry(),
-  dispatch: () => Promise.reject(new Error('not expected')),
-};
 
 describe('Slack sendDirect', () => {
   let fake: FakeSlack;
   let adapter: SlackAdapter;
   const make = (dmIntervalMs: number) =>
     createSlackAdapter({
-      dispatcher: noDispatch,
       inbox: unusedInbox,
       config: {
         botToken: BOT_TOKEN,

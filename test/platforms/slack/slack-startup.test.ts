@@ -71,7 +71,6 @@ describe('Slack adapter start-up', () => {
   it('GIVEN the Web API cannot be reached THEN start fails saying so and naming SLACK_API_URL', async () => {
     const app = createAppHarness(database.db);
     const adapter = createSlackAdapter({
-      dispatcher: app.dispatcher,
       inbox: app.inbox,
       config: {
         botToken: BOT_TOKEN,
@@ -94,7 +93,6 @@ describe('Slack adapter start-up', () => {
     try {
       const app = createAppHarness(database.db);
       const adapter = createSlackAdapter({
-        dispatcher: app.dispatcher,
         inbox: app.inbox,
         config: {
           botToken: BOT_TOKEN,
@@ -134,7 +132,6 @@ describe('Slack adapter start-up', () => {
   it('GIVEN a custom route (health) in HTTP mode THEN it is served on the same port as /slack/events', async () => {
     const app = createAppHarness(database.db);
     const adapter = createSlackAdapter({
-      dispatcher: app.dispatcher,
       inbox: app.inbox,
       config: {
         botToken: BOT_TOKEN,

@@ -51,7 +51,6 @@ export async function startSlackRig(
   const app = createAppHarness(db);
   const dispatcher = options.registry ? createDispatcher(options.registry, app.services) : app.dispatcher;
   const adapter = createSlackAdapter({
-    dispatcher,
     inbox: options.registry ? createTestInbox(db, app.cipher, dispatcher) : app.inbox,
     // Every answer through response_url unless a test asks for answers in the acknowledgement.
     answerWithinMs: options.answerWithinMs ?? 0,
