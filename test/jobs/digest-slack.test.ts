@@ -1,3 +1,6 @@
+// discord.js must load before @slack/bolt, as app.ts loads them: the other way round, a Discord DM
+// with a file fails inside undici ("action is not a function"). See the session note of 2026-12-05.
+import '../../src/platforms/discord/discord-adapter.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
