@@ -653,6 +653,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       // The request's arrival, before its body is read: what the acknowledgement time counts from.
       const listener = receiver.requestListener;
       receiver.requestListener = (request, response) => {
+        if (fromTheFuture(request.headers['x-slack-request-timestamp'], now())) {
+          // Bolt refuses only timestamps over 5 minutes old; Slack's rule holds both ways.
+          response.writeHead(401).end();
+          return;
+        }
         const at = performance.now();
         const sent = new Promise<number | undefined>((resolve) => {
           response.once('finish', () => resolve(performance.now()));
@@ -766,6 +771,12 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A Slack request timestamp more than 5 minutes ahead of our clock: no genuine request has one. */
+function fromTheFuture(header: string | string[] | undefined, now: Date): boolean {
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(seconds) && seconds * 1000 - now.getTime() > 5 * 60_000;
 }
 
 /** Posts an answer to a response_url (what Bolt's respond() does), failing on anything but 2xx. */

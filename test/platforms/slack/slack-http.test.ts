@@ -106,6 +106,14 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
         (fields) => signedForm(SIGNING_SECRET, fields, Math.floor(Date.now() / 1000) - 360),
       ],
       [
+        'a timestamp 6 minutes in the future',
+        (fields) => signedForm(SIGNING_SECRET, fields, Math.floor(Date.now() / 1000) + 360),
+      ],
+      [
+        'a timestamp a year in the future',
+        (fields) => signedForm(SIGNING_SECRET, fields, Math.floor(Date.now() / 1000) + 365 * 86_400),
+      ],
+      [
         'no signature headers',
         (fields) => {
           const { headers, body } = signedForm(SIGNING_SECRET, fields);
