@@ -12,6 +12,7 @@ import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
 import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { insertPersonalityInsight } from '../../src/db/repositories/personality-insights.js';
+import { commandCounterKey } from '../../src/db/repositories/rate-limits.js';
 import { insertRecommendations } from '../../src/db/repositories/recommendations.js';
 import { updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import { deleteUser } from '../../src/db/repositories/users.js';
@@ -85,6 +86,36 @@ describeEachDatabase('erasing a user', (getDb) => {
       expect(await rowsOf(db, table, doomed.id), table).toBe(0);
       expect(await rowsOf(db, table, bystander.id), table).toBeGreaterThan(0);
     }
+  });
+
+  it('GIVEN a user with a shared rate-limit counter and inbox rows WHEN erased THEN both are gone, and others are kept', async () => {
+    const { db } = getDb();
+    const [doomed, bystander] = [await newUser(db, 'limited'), await newUser(db, 'limited')];
+    for (const user of [doomed, bystander]) {
+      await db.execute(
+        sql`INSERT INTO rate_limits (key, points, expire) VALUES (${commandCounterKey(user.id)}, 1, NULL)`,
+      );
+      const account = { platform: 'slack' as const, workspaceId: 'T1', externalUserId: `U-${user.id}` };
+      await attachIdentity(db, account, user.id);
+      await db.execute(
+        sql`INSERT INTO inbox (delivery_key, platform, workspace_id, external_user_id, kind, command, status)
+            VALUES (${`test:erase:${user.id}`}, 'slack', 'T1', ${`U-${user.id}`}, 'command', 'mood', 'done')`,
+      );
+    }
+    await deleteUser(db, doomed.id);
+    const count = async (table: 'rate_limits' | 'inbox', user: { id: number }) => {
+      const where =
+        table === 'rate_limits'
+          ? sql`key = ${commandCounterKey(user.id)}`
+          : sql`delivery_key = ${`test:erase:${user.id}`}`;
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE ${where}`,
+      );
+      return row?.n ?? 0;
+    };
+    expect([await count('rate_limits', doomed), await count('inbox', doomed)]).toEqual([0, 0]);
+    expect([await count('rate_limits', bystander), await count('inbox', bystander)]).toEqual([1, 1]);
   });
 
   it('THEN every foreign key to users cascades on delete, except who turned a channel post on (set to NULL)', async () => {

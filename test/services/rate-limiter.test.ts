@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../src/db/raw-query.js';
+import { commandCounterKey } from '../../src/db/repositories/rate-limits.js';
 import { createRateLimiter } from '../../src/services/rate-limiter.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
@@ -38,5 +39,16 @@ describeEachDatabase('per-user rate limits', (getDb) => {
       sql`SELECT points FROM rate_limits WHERE key = 'cmd:user:shared'`,
     );
     expect(row?.points).toBe(3);
+  });
+
+  it('GIVEN the database store WHEN the dispatcher counts user 987654 THEN the row has the key erasure deletes', async () => {
+    const limiter = createRateLimiter({ points: 5, durationSeconds: 60, store: 'database' }, getDb().db);
+    // The dispatcher counts `user:<id>` (src/platforms/dispatcher.ts).
+    await limiter.consume('user:987654');
+    const rows = await queryRows<{ key: string }>(
+      getDb().db,
+      sql`SELECT key FROM rate_limits WHERE key = ${commandCounterKey(987_654)}`,
+    );
+    expect(rows).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { CipherContext, FieldCipher } from '../../services/crypto/field-cipher.js';
 import type { Db } from '../database.js';
 import { auditLog, type User, users } from '../schema/index.js';
+import { commandCounterKey } from './rate-limits.js';
 import { storableText } from './text-guard.js';
 
 export async function createUser(db: Db, username: string): Promise<User> {
@@ -42,12 +43,13 @@ export async function countUsers(db: Db): Promise<number> {
 
 /**
  * Deletes the user: every table referencing users cascades, and the audit log (which holds user ids
- * without a foreign key, see its schema) and the inbox (keyed by chat account, not user) lose their rows
- * in the same transaction. Deliveries still being worked on (the erasure's own among them) stay until
+ * without a foreign key, see its schema), the shared rate-limit counter and the inbox (keyed by chat
+ * account, not user) lose their rows in the same transaction. Deliveries still being worked on (the erasure's own among them) stay until
  * they end, when their payload goes; their keys keep a retried click from erasing a second time.
  */
 export async function deleteUser(db: Db, id: number): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await tx.execute(sql`DELETE FROM rate_limits WHERE key = ${commandCounterKey(id)}`);
     await tx.execute(sql`
       DELETE FROM inbox i USING chat_identities c
        WHERE c.user_id = ${id} AND i.platform = c.platform AND i.workspace_id = c.workspace_id
