@@ -16,7 +16,7 @@
  * Targets: MoodScale's ack p99 < 1,500 ms; answer p99 <= 1.5x the baseline's on Slack and below the
  * baseline's on Discord; every command stored exactly once. The process exits 0 even when a target is
  * missed (it is a measurement) and prints MISS.
- * Knobs: BENCH_ANSWER_ROUNDS (3 per side).
+ * Knobs: BENCH_ANSWER_ROUNDS (3 per side), BENCH_CPU_PROFILE_DIR (write each bot's CPU profile there).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +45,8 @@ import {
   table,
 } from './support.js';
 
+// A directory for V8 CPU profiles of each bot process (one .cpuprofile per side), to see where time goes.
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const ROUNDS = Math.max(1, Math.min(10, Number(process.env.BENCH_ANSWER_ROUNDS ?? 3)));
 const DISCORD_BURST = 200;
 const SLACK_COMMANDS = 500;
@@ -131,7 +133,10 @@ async function startBot(side: Side, env: Record<string, string>): Promise<BotPro
   const underTsx = import.meta.url.endsWith('.ts');
   const script = fileURLToPath(new URL(`./answer-bot-process.${underTsx ? 'ts' : 'js'}`, import.meta.url));
   const child: ChildProcess = fork(script, [], {
-    execArgv: underTsx ? ['--import', 'tsx'] : [],
+    execArgv: [
+      ...(underTsx ? ['--import', 'tsx'] : []),
+      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${side}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -171,6 +171,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         port: config.http.port,
         logger,
         stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
+        // A command holds at most one connection at a time: as many at once as the pool has keeps it busy.
+        concurrency: config.database.maxConnections,
         onAcknowledged: (ms) => metrics.acknowledged('slack', ms),
         customRoutes: [
           ...asBoltRoutes(operationsRoutes, logger),

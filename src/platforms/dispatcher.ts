@@ -12,6 +12,7 @@ import {
 import { isUserError } from '../core/errors.js';
 import type { IdentityKey } from '../db/repositories/chat-identities.js';
 import type { AuditOutcome } from '../db/schema/index.js';
+import type { AccountProfile } from '../services/identity-service.js';
 import type { Services } from '../services/services.js';
 
 /** One command as a platform adapter received it, before anything is known about the user. */
@@ -21,6 +22,8 @@ export interface Invocation {
   displayName?: string | null;
   /** Time zone for a user created by this invocation (Slack's profile zone). */
   defaultTimeZone?: string;
+  /** Asks the platform for the profile of a user this invocation creates (see ResolveOptions). */
+  lookupProfile?: () => Promise<AccountProfile>;
   command: string;
   /** Typed text ('6 tired -- long day'), or values a platform delivered already typed (Discord). */
   input: { text: string } | { values: Readonly<Record<string, unknown>> };
@@ -140,6 +143,7 @@ export function createDispatcher(
       const user = await services.identities.resolve(invocation.identity, {
         displayName: invocation.displayName ?? null,
         ...(invocation.defaultTimeZone ? { defaultTimeZone: invocation.defaultTimeZone } : {}),
+        ...(invocation.lookupProfile ? { lookupProfile: invocation.lookupProfile } : {}),
       });
       userId = user.id;
       if (invocation.channel) await services.channelDigest.noteMember(user.id, platform, invocation.channel);

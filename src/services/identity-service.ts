@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../core/logger.js';
 import { LruCache } from '../core/lru-cache.js';
 import type { Db } from '../db/database.js';
 import {
+  applyAccountProfile,
   findIdentityUser,
   type IdentityKey,
   type IdentityUser,
@@ -22,10 +24,22 @@ export interface ResolvedUser {
   dmBlocked: boolean;
 }
 
+/** What a platform's profile says about an account (Slack's users.info). */
+export interface AccountProfile {
+  timeZone?: string | undefined;
+  displayName?: string | undefined;
+}
+
 export interface ResolveOptions {
   displayName?: string | null;
   /** Time zone for a user created now (Slack passes the profile's zone). */
   defaultTimeZone?: string;
+  /**
+   * Asks the platform for the account's profile. Called only when this resolve creates the user, after
+   * creating it: the user gets the profile's time zone (unless they chose one meanwhile) and display
+   * name once it arrives, and no command waits for it.
+   */
+  lookupProfile?: () => Promise<AccountProfile>;
 }
 
 export interface IdentityService {
@@ -55,8 +69,9 @@ async function createUserWithFreeName(db: Db, base: string): Promise<User> {
 
 const cacheKey = (key: IdentityKey) => `${key.platform}\u0001${key.workspaceId}\u0001${key.externalUserId}`;
 
-export function createIdentityService(deps: { db: Db }): IdentityService {
+export function createIdentityService(deps: { db: Db; logger: Logger }): IdentityService {
   const { db } = deps;
+  const log = deps.logger.child({ component: 'identities' });
   // Commands arrive in bursts per user; caching skips two queries on every command after the first.
   const cache = new LruCache<string, ResolvedUser>(10_000, 60_000);
 
@@ -118,7 +133,28 @@ export function createIdentityService(deps: { db: Db }): IdentityService {
     const user =
       typeof found === 'object' ? resolvedOf(found) : ((await lookup(key)) ?? (await create(key, options)));
     cache.set(k, user);
+    if (typeof found === 'object' && found.created && options.lookupProfile) {
+      void applyProfileLater(k, user, options.lookupProfile);
+    }
     return user;
+  }
+
+  /** A new user's profile, once it arrives; the cached copy follows the stored zone. Never throws. */
+  async function applyProfileLater(k: string, user: ResolvedUser, lookup: () => Promise<AccountProfile>) {
+    try {
+      const profile = await lookup();
+      if (profile.timeZone === undefined && profile.displayName === undefined) return;
+      const zone = await applyAccountProfile(db, {
+        userId: user.id,
+        identityId: user.identityId,
+        timeZone: profile.timeZone,
+        displayName: profile.displayName,
+      });
+      const cached = cache.get(k);
+      if (zone !== undefined && cached?.id === user.id) cache.set(k, { ...cached, timeZone: zone });
+    } catch (error) {
+      log.warn({ err: error, userId: user.id }, "a new user's profile could not be stored; they keep UTC");
+    }
   }
 
   return {

@@ -88,7 +88,7 @@ const defaultMusic: MusicSettings = {
 
 export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
-  const identities = createIdentityService({ db });
+  const identities = createIdentityService({ db, logger });
   const notes = createNoteCipher({ cipher: deps.cipher, logger });
   const moods = createMoodService({
     db,

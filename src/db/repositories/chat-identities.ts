@@ -140,7 +140,7 @@ export async function findIdentityUser(db: Db, key: IdentityKey): Promise<Identi
 // a time zone) settings: one round trip either way. A username that is taken, or an account another
 // request attached at the same moment, inserts no identity: the caller then takes the slow path.
 const resolveIdentityUserStatement: PreparedStatement = {
-  name: 'moodscale_resolve_identity_user_v1',
+  name: 'moodscale_resolve_identity_user_v2',
   text: `WITH found AS (
            SELECT u.id AS user_id, u.username, i.id AS identity_id, s.time_zone,
                   s.dm_blocked_at IS NOT NULL AS dm_blocked
@@ -164,9 +164,9 @@ const resolveIdentityUserStatement: PreparedStatement = {
            SELECT user_id, $6 FROM identity WHERE $6::text IS NOT NULL
            RETURNING user_id
          )
-         SELECT user_id, username, identity_id, time_zone, dm_blocked FROM found
+         SELECT user_id, username, identity_id, time_zone, dm_blocked, false AS created FROM found
          UNION ALL
-         SELECT n.id, n.username, i.id, coalesce($6::text, 'UTC'), false
+         SELECT n.id, n.username, i.id, coalesce($6::text, 'UTC'), false, true
            FROM new_user n LEFT JOIN identity i ON i.user_id = n.id`,
 };
 
@@ -180,7 +180,7 @@ export async function resolveIdentityUser(
   db: Db,
   key: IdentityKey,
   options: { displayName: string | null; timeZone: string | undefined },
-): Promise<IdentityUser | 'taken' | 'lost'> {
+): Promise<(IdentityUser & { created: boolean }) | 'taken' | 'lost'> {
   const [row] = await runPrepared(db, resolveIdentityUserStatement, [
     usernameFor(key),
     key.platform,
@@ -195,7 +195,45 @@ export async function resolveIdentityUser(
     await db.delete(users).where(eq(users.id, Number(raw.user_id)));
     return 'lost';
   }
-  return toIdentityUser(row);
+  return { ...toIdentityUser(row), created: (row as { created?: unknown }).created === true };
+}
+
+// Settings are inserted only when the user has none: a zone chosen meanwhile (or any settings row) wins.
+const applyAccountProfileStatement: PreparedStatement = {
+  name: 'moodscale_apply_account_profile_v1',
+  text: `WITH settings AS (
+           INSERT INTO user_settings (user_id, time_zone)
+           SELECT $1, $3::text WHERE $3::text IS NOT NULL
+           ON CONFLICT (user_id) DO NOTHING
+           RETURNING time_zone
+         ), named AS (
+           UPDATE chat_identities SET display_name = $4
+            WHERE id = $2 AND $4::text IS NOT NULL AND display_name IS DISTINCT FROM $4
+         )
+         SELECT time_zone FROM settings`,
+};
+
+/**
+ * A just-created user's profile details that arrived after the user was made (Slack's users.info): the
+ * time zone becomes the user's only if they have no settings yet, the display name replaces the one
+ * the command carried. Resolves with the time zone now stored, or undefined when nothing changed it.
+ */
+export async function applyAccountProfile(
+  db: Db,
+  account: {
+    userId: number;
+    identityId: number;
+    timeZone?: string | undefined;
+    displayName?: string | undefined;
+  },
+): Promise<string | undefined> {
+  const [row] = await runPrepared(db, applyAccountProfileStatement, [
+    account.userId,
+    account.identityId,
+    account.timeZone === undefined ? null : storableText(account.timeZone, 'time zone'),
+    account.displayName === undefined ? null : storableText(account.displayName, 'display name'),
+  ]);
+  return row === undefined ? undefined : z.object({ time_zone: z.string() }).parse(row).time_zone;
 }
 
 /** The username a chat account's own user gets: platform, workspace and user id. */

@@ -1,8 +1,14 @@
+import { z } from 'zod';
 import { canonicalTimeZone } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import { LruCache } from '../../core/lru-cache.js';
 import { slackApiFailure, userInfoSchema } from './payloads.js';
 import type { WebClient } from './slack-api.js';
+import type { UsersInfoAnswer } from './users-info.js';
+import { createLimiter } from './work-queue.js';
+
+/** users.info's answer when Slack refused (HTTP 200 with `ok: false`). */
+const platformError = z.object({ ok: z.literal(false), error: z.string() });
 
 /** What a Slack profile tells MoodScale about a new user. */
 export interface SlackProfile {
@@ -12,48 +18,49 @@ export interface SlackProfile {
 }
 
 /**
- * users.info, asked once per user per process (the first command this process sees from them) and
- * remembered: the time zone only matters when the dispatcher creates the user, so later answers add
- * nothing. A failure or a slow answer (over `timeoutMs`) just means no default zone.
+ * users.info, asked for a user a command has just created (once per user per process) and remembered.
+ * A failure or a slow answer (over `timeoutMs`) just means the user keeps UTC.
  */
-export function createProfileLookup(deps: { client: WebClient; logger: Logger; timeoutMs?: number }) {
+export function createProfileLookup(deps: {
+  client: WebClient;
+  /** users.info for the profile (see users-info.ts); the admin check goes through `client`. */
+  usersInfo: (userId: string) => Promise<UsersInfoAnswer>;
+  logger: Logger;
+  /** users.info calls at once (4). */
+  concurrency?: number;
+}) {
   const { client, logger } = deps;
-  const timeoutMs = deps.timeoutMs ?? 2000;
   const cache = new LruCache<string, Promise<SlackProfile>>(50_000, 24 * 3_600_000);
+  // Nobody waits for a profile, so a burst of new users is asked a few at a time: no connection storm
+  // competing with the commands, and gentler on Slack's per-method rate limit.
+  const asking = createLimiter(deps.concurrency ?? 4);
   let warnedScope = false;
 
   async function fetchProfile(userId: string): Promise<SlackProfile> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
-    });
-    try {
-      const answer = await Promise.race([client.users.info({ user: userId }), timeout]);
-      if (answer === undefined) return {};
-      const parsed = userInfoSchema.safeParse(answer);
-      if (!parsed.success) return {};
-      const { user } = parsed.data;
-      const profile: SlackProfile = {};
-      const zone = user.tz ? canonicalTimeZone(user.tz) : undefined;
-      if (zone) profile.timeZone = zone;
-      const name = user.profile?.display_name || user.profile?.real_name || user.real_name || user.name;
-      if (name) profile.displayName = name;
-      return profile;
-    } catch (error) {
-      const failure = slackApiFailure(error);
-      if (failure?.error === 'missing_scope' && !warnedScope) {
+    const answer = await deps.usersInfo(userId);
+    const failure = answer.ok ? platformError.safeParse(answer.body) : undefined;
+    const error = answer.ok ? (failure?.success ? failure.data.error : undefined) : answer.error;
+    if (error !== undefined) {
+      if (error === 'missing_scope' && !warnedScope) {
         warnedScope = true;
         logger.warn(
           'Slack users.info needs the users:read scope: new users get UTC instead of their profile time zone. ' +
             'Add users:read under OAuth & Permissions > Bot Token Scopes and reinstall the app.',
         );
       } else {
-        logger.debug({ err: error, userId }, 'Slack users.info failed; no default time zone');
+        logger.debug({ error, userId }, 'Slack users.info failed; no default time zone');
       }
       return {};
-    } finally {
-      clearTimeout(timer);
     }
+    const parsed = userInfoSchema.safeParse(answer.ok ? answer.body : undefined);
+    if (!parsed.success) return {};
+    const { user } = parsed.data;
+    const profile: SlackProfile = {};
+    const zone = user.tz ? canonicalTimeZone(user.tz) : undefined;
+    if (zone) profile.timeZone = zone;
+    const name = user.profile?.display_name || user.profile?.real_name || user.real_name || user.name;
+    if (name) profile.displayName = name;
+    return profile;
   }
 
   /**
@@ -75,16 +82,24 @@ export function createProfileLookup(deps: { client: WebClient; logger: Logger; t
     }
   }
 
+  // Answers that have arrived, so a command can use one without waiting a turn of the event loop.
+  const settled = new LruCache<string, SlackProfile>(50_000, 24 * 3_600_000);
+
   return {
     isAdmin,
     get(workspaceId: string, userId: string): Promise<SlackProfile> {
       const key = `${workspaceId}:${userId}`;
       let found = cache.get(key);
       if (!found) {
-        found = fetchProfile(userId);
+        found = asking.run(() => fetchProfile(userId));
         cache.set(key, found);
+        void found.then((profile) => settled.set(key, profile));
       }
       return found;
+    },
+    /** The profile if its answer is in; undefined while it is still being asked for. */
+    peek(workspaceId: string, userId: string): SlackProfile | undefined {
+      return settled.get(`${workspaceId}:${userId}`);
     },
   };
 }

@@ -30,7 +30,7 @@ import {
   slackApiFailure,
   slashCommandSchema,
 } from './payloads.js';
-import { createProfileLookup, type SlackProfile } from './profiles.js';
+import { createProfileLookup } from './profiles.js';
 import { decodeButtonValue, decodeSlackEntities, renderSlackMessage } from './render.js';
 import { createDmChannels, uploadFiles, webClientOptions } from './slack-api.js';
 import {
@@ -40,6 +40,7 @@ import {
   slackDeliverySchema,
 } from './slack-deliveries.js';
 import { explainStartFailure, verifyBotToken } from './startup.js';
+import { createUsersInfo } from './users-info.js';
 import { createInFlight, createLimiter } from './work-queue.js';
 
 /** The Slack part of MoodScale's configuration (`config.slack`). */
@@ -68,7 +69,8 @@ export interface SlackAdapterOptions {
   answerWithinMs?: number;
   /**
    * Commands worked on at once after their acknowledgement; the rest wait their turn, so acknowledging a
-   * burst stays fast. Only the dispatch takes a slot, not the waits on Slack. Default 8.
+   * burst stays fast. Only the dispatch takes a slot, not the waits on Slack. Default 8; the app passes
+   * DB_MAX_CONNECTIONS.
    */
   concurrency?: number;
   /** How long stop() waits for commands in flight. Default 10 s. */
@@ -133,6 +135,8 @@ const RESPOND_TIMEOUT_MS = 15_000;
 const RECORD_DEADLINE_MS = 2000;
 /** An acknowledgement that leaves later than this may reach Slack after its 3 s: the answer goes again. */
 const LATE_ACK_MS = 2500;
+/** users.info for a new user's profile: past this the user keeps UTC. */
+const PROFILE_TIMEOUT_MS = 5000;
 
 /**
  * When a delivery reached the process (performance.now()): the HTTP request's start or the envelope's
@@ -164,7 +168,16 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   const inbox = options.inbox;
   const answerWithinMs = options.answerWithinMs ?? 1000;
-  const profiles = createProfileLookup({ client: api, logger: log });
+  const profiles = createProfileLookup({
+    client: api,
+    usersInfo: createUsersInfo({
+      token: config.botToken,
+      apiUrl: config.apiUrl,
+      timeoutMs: PROFILE_TIMEOUT_MS,
+      maxSockets: 4,
+    }),
+    logger: log,
+  });
   const openDm = createDmChannels(api);
   const direct = createDirectMessenger({
     client: api,
@@ -322,19 +335,20 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     );
   }
 
-  /** Runs a recorded slash command with the user's Slack profile (name, time zone), asked for at arrival. */
-  async function runCommand(
-    deliveryKey: string,
-    delivery: SlackDelivery & { kind: 'command' },
-    asked: Promise<SlackProfile>,
-  ) {
-    const profile = await asked;
+  /**
+   * Runs a recorded slash command. A user it creates gets their Slack profile (time zone, name) once
+   * users.info answers, after the command; nobody waits for it (see the identity service).
+   */
+  function runCommand(deliveryKey: string, delivery: SlackDelivery & { kind: 'command' }) {
+    const { command } = delivery;
+    const profile = profiles.peek(command.team_id, command.user_id);
     const invocation = invocationOf({
       ...delivery,
-      displayName: profile.displayName ?? delivery.displayName,
-      ...(profile.timeZone ? { timeZone: profile.timeZone } : {}),
+      displayName: profile?.displayName ?? delivery.displayName,
+      ...(profile?.timeZone ? { timeZone: profile.timeZone } : {}),
     });
-    return limiter.run(() => inbox.run({ ...invocation, deliveryKey }));
+    const lookupProfile = () => profiles.get(command.team_id, command.user_id);
+    return limiter.run(() => inbox.run({ ...invocation, deliveryKey, lookupProfile }));
   }
 
   async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
@@ -353,8 +367,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await acknowledge(ack({ response_type: 'ephemeral', text: RESTARTING }), arrival);
       return;
     }
-    // Asked while the inbox records: a new user's profile is a round trip to Slack (cached after).
-    const profile = profiles.get(command.team_id, command.user_id);
     const deliveryKey = slackDeliveryKey.command(command.team_id, command.trigger_id);
     const delivery = {
       kind: 'command' as const,
@@ -372,7 +384,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       log.info({ command: command.command, retryNum: context.retryNum }, 'Slack redelivery ignored');
       return;
     }
-    const pending = runCommand(deliveryKey, delivery, profile);
+    const pending = runCommand(deliveryKey, delivery);
     const early = await within(pending, answerWithinMs - (performance.now() - arrival.at));
     const target = {
       respond,

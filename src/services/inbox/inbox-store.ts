@@ -82,6 +82,9 @@ export interface InboxStoreOptions {
   instanceId?: string;
 }
 
+/** How long a delivery's end waits to share its statement with others. */
+const FINISH_LINGER_MS = 25;
+
 const payloadContext = (deliveryKey: string): CipherContext => ({
   table: 'inbox',
   column: 'payload',
@@ -120,10 +123,15 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       return isNew ? 'new' : 'duplicate';
     });
   });
-  const finishes = createStatementGroup<{ deliveryKey: string; end: InboxEnd }, void>(async (ends) => {
-    await finishInboxEntries(db, ends);
-    return ends.map(() => undefined);
-  });
+  // Ending a delivery only deletes its payload (its answer has gone already): a short wait lets a
+  // burst's ends share a statement. A crash inside it means the user is told "saved" a second time.
+  const finishes = createStatementGroup<{ deliveryKey: string; end: InboxEnd }, void>(
+    async (ends) => {
+      await finishInboxEntries(db, ends);
+      return ends.map(() => undefined);
+    },
+    { lingerMs: FINISH_LINGER_MS, maxInFlight: 1 },
+  );
   const applies = createStatementGroup<string, void>(async (keys) => {
     await markInboxApplied(db, keys);
     return keys.map(() => undefined);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../../src/db/raw-query.js';
 import {
+  applyAccountProfile,
   type IdentityKey,
   resolveIdentityUser,
   usernameFor,
@@ -34,8 +35,46 @@ describeEachDatabase('resolving a chat account in one statement', (getDb) => {
     const key = account();
     const first = await resolveIdentityUser(db, key, { displayName: null, timeZone: undefined });
     const again = await resolveIdentityUser(db, key, { displayName: null, timeZone: 'Europe/Paris' });
-    expect(again).toEqual(first);
+    expect(first).toMatchObject({ created: true });
+    expect(again).toEqual({ ...(first as object), created: false });
     expect(again).toMatchObject({ timeZone: 'UTC' });
+  });
+
+  it('GIVEN a user made without a time zone THEN a profile that arrives later sets zone and display name', async () => {
+    const { db } = getDb();
+    const key = account();
+    const made = await resolveIdentityUser(db, key, { displayName: 'ada', timeZone: undefined });
+    if (typeof made !== 'object') throw new Error('not created');
+    const zone = await applyAccountProfile(db, {
+      userId: made.userId,
+      identityId: made.identityId,
+      timeZone: 'Asia/Tokyo',
+      displayName: 'Ada L.',
+    });
+    expect(zone).toBe('Asia/Tokyo');
+    const again = await resolveIdentityUser(db, key, { displayName: null, timeZone: undefined });
+    expect(again).toMatchObject({ timeZone: 'Asia/Tokyo' });
+    const [identity] = await queryRows<{ display_name: string }>(
+      db,
+      sql`SELECT display_name FROM chat_identities WHERE id = ${made.identityId}`,
+    );
+    expect(identity?.display_name).toBe('Ada L.');
+  });
+
+  it('GIVEN a user who has settings already THEN a late profile leaves their time zone alone', async () => {
+    const { db } = getDb();
+    const key = account();
+    const made = await resolveIdentityUser(db, key, { displayName: null, timeZone: 'Europe/Lisbon' });
+    if (typeof made !== 'object') throw new Error('not created');
+    const zone = await applyAccountProfile(db, {
+      userId: made.userId,
+      identityId: made.identityId,
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(zone).toBeUndefined();
+    expect(await resolveIdentityUser(db, key, { displayName: null, timeZone: undefined })).toMatchObject({
+      timeZone: 'Europe/Lisbon',
+    });
   });
 
   it('GIVEN a new account whose username is taken THEN nothing is written and the caller is told', async () => {

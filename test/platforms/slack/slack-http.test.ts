@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   blockActions,
   post,
@@ -11,6 +11,7 @@ import { describeEachDatabase } from '../../support/test-database.js';
 import {
   allText,
   buttonsOf,
+  displayNameOf,
   entriesOfSlackUser,
   SIGNING_SECRET,
   type SlackRig,
@@ -186,14 +187,16 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
   });
 
   describe('what a user sees', () => {
-    it('GIVEN a new user whose Slack profile says Asia/Tokyo THEN their time zone is Asia/Tokyo after the first command', async () => {
+    it('GIVEN a new user whose Slack profile says Asia/Tokyo THEN their time zone becomes Asia/Tokyo after the first command', async () => {
       const command = slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() });
       rig.fake.users.set(command.user_id, { tz: 'Asia/Tokyo', real_name: 'Kei' });
       await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(command)));
       await waitForResponse(rig.fake, command.response_url);
       const userId = await slackUserId(getDb().db, command.user_id);
       expect(userId).toBeDefined();
-      expect(await timeZoneOf(getDb().db, userId!)).toBe('Asia/Tokyo');
+      // users.info is asked after the user is made, so nobody waits for it: the zone follows shortly.
+      await expect.poll(() => timeZoneOf(getDb().db, userId!)).toBe('Asia/Tokyo');
+      expect(await displayNameOf(getDb().db, command.user_id)).toBe('Kei');
       expect(rig.fake.callsTo('users.info').filter((c) => c.body.user === command.user_id)).toHaveLength(1);
 
       // Later commands do not ask again.
@@ -205,6 +208,54 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
       await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(again)));
       await waitForResponse(rig.fake, again.response_url);
       expect(rig.fake.callsTo('users.info').filter((c) => c.body.user === command.user_id)).toHaveLength(1);
+    });
+
+    it('GIVEN users.info takes 3 s for a new user THEN the first answer does not wait for it, and the zone follows', async () => {
+      rig.fake.usersInfoDelayMs = 3000;
+      onTestFinished(() => {
+        rig.fake.usersInfoDelayMs = 0;
+      });
+      {
+        const command = slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() });
+        rig.fake.users.set(command.user_id, { tz: 'Asia/Tokyo' });
+        const started = performance.now();
+        const res = await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(command)));
+        await waitForResponse(rig.fake, command.response_url);
+        expect(res.status).toBe(200);
+        expect(performance.now() - started).toBeLessThan(2500);
+        const userId = (await slackUserId(getDb().db, command.user_id))!;
+        expect(await timeZoneOf(getDb().db, userId)).toBe('UTC');
+        await expect.poll(() => timeZoneOf(getDb().db, userId), { timeout: 6000 }).toBe('Asia/Tokyo');
+      }
+    });
+
+    it('GIVEN a new user chose a time zone before users.info answered THEN their choice stays', async () => {
+      rig.fake.usersInfoDelayMs = 1500;
+      onTestFinished(() => {
+        rig.fake.usersInfoDelayMs = 0;
+      });
+      const mood = slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() });
+      rig.fake.users.set(mood.user_id, { tz: 'Asia/Tokyo' });
+      await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(mood)));
+      await waitForResponse(rig.fake, mood.response_url);
+      const settings = slashCommand({
+        ...mood,
+        command: '/settings',
+        text: 'timezone Europe/Lisbon',
+        trigger_id: `${mood.trigger_id}-tz`,
+        response_url: rig.fake.responseUrl(),
+      });
+      await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(settings)));
+      await waitForResponse(rig.fake, settings.response_url);
+      await rig.fake.waitFor(
+        () => (rig.fake.callsTo('users.info').some((c) => c.body.user === mood.user_id) ? true : undefined),
+        5000,
+        'users.info',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1800));
+      expect(await timeZoneOf(getDb().db, (await slackUserId(getDb().db, mood.user_id))!)).toBe(
+        'Europe/Lisbon',
+      );
     });
 
     it('GIVEN users.info fails for a new user THEN the command still works and the zone is UTC', async () => {

@@ -47,9 +47,8 @@ describeEachDatabase('Slack adapter, Socket Mode', (getDb) => {
     expect(String(answer.body.text)).toContain('Mood logged: 6/10');
     expect(allText({ blocks: answer.body.blocks })).toContain('Mood logged: 6/10');
     expect(await entriesOfSlackUser(getDb().db, command.user_id)).toBe(1);
-    expect(await timeZoneOf(getDb().db, (await slackUserId(getDb().db, command.user_id))!)).toBe(
-      'America/Sao_Paulo',
-    );
+    const userId = (await slackUserId(getDb().db, command.user_id))!;
+    await expect.poll(() => timeZoneOf(getDb().db, userId)).toBe('America/Sao_Paulo');
   });
 
   it('GIVEN the same envelope redelivered THEN it is acked again, and there is still one entry and one answer', async () => {

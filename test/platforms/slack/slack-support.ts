@@ -98,6 +98,16 @@ export async function slackUserId(db: Db, externalUserId: string, team = TEAM): 
   return rows[0]?.user_id;
 }
 
+/** The display name stored with a Slack account's identity. */
+export async function displayNameOf(db: Db, externalUserId: string, team = TEAM): Promise<string | null> {
+  const rows = await queryRows<{ display_name: string | null }>(
+    db,
+    sql`SELECT display_name FROM chat_identities
+         WHERE platform = 'slack' AND workspace_id = ${team} AND external_user_id = ${externalUserId}`,
+  );
+  return rows[0]?.display_name ?? null;
+}
+
 /** Mood entries stored for a Slack account (0 when it has no user). */
 export async function entriesOfSlackUser(db: Db, externalUserId: string, team = TEAM): Promise<number> {
   const userId = await slackUserId(db, externalUserId, team);

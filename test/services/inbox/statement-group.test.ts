@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createStatementGroup } from '../../../src/services/inbox/statement-group.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A group whose statement only records what it was sent. */
+function recordingGroup(options: Parameters<typeof createStatementGroup>[1] = {}) {
+  const sent: number[][] = [];
+  const group = createStatementGroup<number, number>(async (items) => {
+    sent.push(items);
+    await sleep(5);
+    return items.map((n) => n * 10);
+  }, options);
+  return { group, sent };
+}
+
+describe('grouping statements', () => {
+  it('GIVEN calls made in one turn THEN they leave in one statement and each gets its own answer', async () => {
+    const { group, sent } = recordingGroup();
+    const answers = await Promise.all([group.run(1), group.run(2), group.run(3)]);
+    expect(sent).toEqual([[1, 2, 3]]);
+    expect(answers).toEqual([10, 20, 30]);
+  });
+
+  it('GIVEN a linger of 30 ms THEN calls spread over a few ms still share one statement', async () => {
+    const { group, sent } = recordingGroup({ lingerMs: 30 });
+    const first = group.run(1);
+    await sleep(5);
+    const second = group.run(2);
+    await sleep(5);
+    const third = group.run(3);
+    expect(await Promise.all([first, second, third])).toEqual([10, 20, 30]);
+    expect(sent).toEqual([[1, 2, 3]]);
+  });
+
+  it('GIVEN no linger THEN calls in different turns leave in separate statements', async () => {
+    const { group, sent } = recordingGroup({ maxInFlight: 4 });
+    const first = group.run(1);
+    await sleep(1);
+    const second = group.run(2);
+    await Promise.all([first, second]);
+    expect(sent).toEqual([[1], [2]]);
+  });
+});
