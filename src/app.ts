@@ -22,6 +22,7 @@ import { backupTargetFor } from './ops/backup/backup-target.js';
 import { backupBeforeMigrating } from './ops/backup/pre-migration.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createOpsMonitor, type OpsMonitor } from './ops/monitor.js';
+import { guardUnhandledRejections } from './ops/process-guards.js';
 import { createReadinessCheck } from './ops/readiness.js';
 import { createSendToChannel, type SendToChannel } from './platforms/channel-messages.js';
 import { createConsoleChat } from './platforms/console/console-chat.js';
@@ -263,6 +264,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.close().catch(() => undefined);
     throw error;
   }
+  stopHandlers.push(guardUnhandledRejections(logger, () => metrics.unhandledRejection()));
   ops.start();
   // What an instance that stopped left unanswered is taken over now and then, by whichever instance
   // looks first; the console records nothing, so it has nothing to resume.
@@ -281,6 +283,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     pruning.unref();
     stopHandlers.push(() => clearInterval(pruning));
   }
+  // Shared rate-limit counters of users who went quiet (RATE_LIMIT_STORE=database) would stay for ever.
+  const pruningCounters = setInterval(() => {
+    services.rateLimiter
+      .prune()
+      .then((n) => (n > 0 ? logger.debug({ pruned: n }, 'expired rate-limit counters pruned') : undefined))
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not prune rate-limit counters'));
+  }, 10 * 60_000);
+  pruningCounters.unref();
+  stopHandlers.push(() => clearInterval(pruningCounters));
   if (config.backup.enabled) {
     const backups = startBackupJob({
       target: backupTargetFor(database, config.database),
@@ -308,6 +319,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onOutcome: (o) => {
         if (o.result !== 'taken') ops.digest(o.result === 'nudged' ? 'sent' : o.result, o.reason);
       },
+      // A run that fails as a whole (not one user's digest) would otherwise only be a log line.
+      onFailure: (error) => alerter.raise('job:digest', `The weekly digest run failed: ${messageOf(error)}`),
     });
     // First among the stop handlers: no digest starts once shutdown begins.
     stopHandlers.unshift(() => digests.stop());
@@ -329,6 +342,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       jobs: [createChannelDigestJob({ run: (now) => channelPosts.run(now), logger })],
       clock,
       logger,
+      onFailure: (job, error) => alerter.raise(`job:${job}`, `The ${job} run failed: ${messageOf(error)}`),
     });
     stopHandlers.unshift(() => channelSchedule.stop());
   }
@@ -403,4 +417,9 @@ async function startHttp(http: HttpServer | undefined, logger: Logger, required:
       'PORT is in use: /healthz, /readyz and /metrics are off for this console session',
     );
   }
+}
+
+/** An error's message for an alert (the stack goes to the log). */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -38,6 +38,8 @@ export interface Metrics {
     resumed(platform: string, result: 'answered' | 'failed' | 'dropped'): void;
     unsaved(platform: string): void;
   };
+  /** A promise rejected with nobody handling it (a library's bug, a payload it could not read): logged, served on. */
+  unhandledRejection(): void;
   /** Deliveries waiting for their answer (from the operations check). */
   setInboxBacklog(backlog: InboxBacklog): void;
   /** Pool figures and storage sizes are read from this database on every scrape. */
@@ -111,6 +113,11 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     name: 'moodscale_inbox_unsaved_total',
     help: 'Deliveries the inbox could not record (database down or slow): the user was told nothing was saved',
     labelNames: ['platform'] as const,
+    registers: [registry],
+  });
+  const unhandled = new Counter({
+    name: 'moodscale_unhandled_rejections_total',
+    help: 'Promises rejected with nobody handling them: logged with their stack; the bot keeps serving',
     registers: [registry],
   });
   const inboxPending = new Gauge({
@@ -191,6 +198,7 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
       resumed: (platform, result) => inboxResumed.inc({ platform, result }),
       unsaved: (platform) => inboxUnsaved.inc({ platform }),
     },
+    unhandledRejection: () => unhandled.inc(),
     setInboxBacklog(backlog) {
       inboxPending.set(backlog.pending);
       inboxOldest.set(backlog.oldestPendingSeconds);

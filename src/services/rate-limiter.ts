@@ -1,5 +1,6 @@
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db/database.js';
+import { pruneExpiredRateLimits } from '../db/repositories/rate-limits.js';
 import { rateLimits } from '../db/schema/index.js';
 
 export interface RateLimitSettings {
@@ -14,6 +15,8 @@ export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfter
 
 export interface RateLimiter {
   consume(key: string): Promise<RateLimitDecision>;
+  /** Deletes shared counters whose window ended long ago (database store); resolves with how many. */
+  prune(): Promise<number>;
 }
 
 /** Per-user command limits on rate-limiter-flexible; a database outage falls back to memory limits. */
@@ -27,12 +30,14 @@ export function createRateLimiter(settings: RateLimitSettings, db: Db): RateLimi
           schema: rateLimits,
           storeClient: db,
           insuranceLimiter: memory,
-          // One row per user, reused when its window expires: the table cannot grow past the user count,
-          // so the library's cleanup timer (which reports through console.warn) is not needed.
+          // One row per user, reused when its window expires; rows of users who went quiet are pruned by
+          // prune() (the app's maintenance timer), not by the library's timer, which reports through
+          // console.warn.
           clearExpiredByTimeout: false,
         })
       : memory;
   return {
+    prune: () => (settings.store === 'database' ? pruneExpiredRateLimits(db) : Promise.resolve(0)),
     async consume(key) {
       try {
         await limiter.consume(key);

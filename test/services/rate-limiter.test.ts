@@ -51,4 +51,24 @@ describeEachDatabase('per-user rate limits', (getDb) => {
     );
     expect(rows).toHaveLength(1);
   });
+
+  it('GIVEN counters that expired two hours ago, one a minute ago and a live one THEN prune deletes only the old one', async () => {
+    const { db } = getDb();
+    const limiter = createRateLimiter({ points: 5, durationSeconds: 60, store: 'database' }, db);
+    await limiter.consume('user:prune-live');
+    await db.execute(sql`INSERT INTO rate_limits (key, points, expire) VALUES
+      ('cmd:user:prune-old', 1, (now() AT TIME ZONE 'UTC') - interval '2 hours'),
+      ('cmd:user:prune-recent', 1, (now() AT TIME ZONE 'UTC') - interval '1 minute')`);
+    expect(await limiter.prune()).toBeGreaterThanOrEqual(1);
+    const keys = await queryRows<{ key: string }>(
+      db,
+      sql`SELECT key FROM rate_limits WHERE key LIKE 'cmd:user:prune-%' ORDER BY key`,
+    );
+    expect(keys.map((k) => k.key)).toEqual(['cmd:user:prune-live', 'cmd:user:prune-recent']);
+  });
+
+  it('GIVEN the memory store THEN prune touches no table', async () => {
+    const limiter = createRateLimiter({ points: 5, durationSeconds: 60, store: 'memory' }, getDb().db);
+    expect(await limiter.prune()).toBe(0);
+  });
 });

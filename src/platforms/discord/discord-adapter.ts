@@ -527,6 +527,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   // The gateway packet's arrival, before discord.js builds the interaction: what acknowledgement counts from.
   client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
     if (packet.t !== 'INTERACTION_CREATE') return;
+    // discord.js 14 reads `entitlements` without a fallback and throws inside its gateway handler when
+    // it is missing (Discord's own documented example has none): the interaction would never be
+    // acknowledged. Raw is emitted with the same object just before discord.js builds the interaction.
+    const data = packet.d as { entitlements?: unknown };
+    if (!Array.isArray(data.entitlements)) data.entitlements = [];
     // Interactions that never reach the handler (a payload discord.js cannot build) must not pile up.
     if (arrivals.size > 10_000) arrivals.clear();
     arrivals.set(packet.d.id, performance.now());

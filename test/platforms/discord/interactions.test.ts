@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buttonCustomId } from '../../../src/platforms/discord/render.js';
-import { buttonInteraction } from '../../fakes/discord/payloads.js';
+import {
+  buttonInteraction,
+  chatInputInteraction,
+  type InteractionJson,
+} from '../../fakes/discord/payloads.js';
 import { autocompleteDataSchema } from '../../fakes/discord/schemas.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
@@ -40,6 +44,21 @@ describeEachDatabase('Discord interactions through discord.js and a fake Discord
     expect(message.flags).toBe(EPHEMERAL);
     expect(textOfMessage(message)).toContain('Mood logged: 6/10');
     expect(await moodsOf(getDb().db, user.id)).toEqual([{ score: 6, emotions: ['tired'] }]);
+  });
+
+  it("GIVEN an interaction without `entitlements` (as in Discord's documented example) THEN it is answered, and so is the next one", async () => {
+    const user = newDiscordUser();
+    const { entitlements: _dropped, ...bare } = chatInputInteraction(
+      h.fake.applicationId,
+      { name: 'mood', options: [{ name: 'score', type: 4, value: 7 }] },
+      user,
+    );
+    const sent = h.fake.interact(bare as InteractionJson);
+    const ack = await h.fake.acknowledgement(sent.json.id);
+    expect(textOfMessage(messageOfRequest(ack))).toContain('Mood logged: 7/10');
+    const next = await h.command('mood', [{ name: 'score', type: 4, value: 5 }], user);
+    expect(textOfMessage(messageOf(next.data))).toContain('Mood logged: 5/10');
+    expect(await moodsOf(getDb().db, user.id)).toHaveLength(2);
   });
 
   it('GIVEN /mood score 11 THEN a private reply says the score is 1 to 10 and nothing is stored', async () => {
