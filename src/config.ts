@@ -78,6 +78,7 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_MODE: withDefault(z.enum(['socket', 'http']), 'socket'),
   SLACK_API_URL: optional(z.url({ error: 'expected a URL such as https://slack.com/api/' })),
+  SLACK_MAX_BODY_BYTES: withDefault(wholeNumber(1024, 10_000_000), '65536'),
   PORT: withDefault(wholeNumber(0, 65_535), '3000'),
 
   SPOTIFY_CLIENT_ID: optional(z.string()),
@@ -189,6 +190,7 @@ export interface Config {
         appToken: string | undefined;
         signingSecret: string | undefined;
         apiUrl: string | undefined;
+        maxBodyBytes: number;
       }
     | undefined;
   http: { port: number };
@@ -311,6 +313,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           appToken: env.SLACK_APP_TOKEN,
           signingSecret: env.SLACK_SIGNING_SECRET,
           apiUrl: env.SLACK_API_URL,
+          maxBodyBytes: env.SLACK_MAX_BODY_BYTES,
         }
       : undefined,
     http: { port: env.PORT },

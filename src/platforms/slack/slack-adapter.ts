@@ -31,6 +31,7 @@ import {
   slashCommandSchema,
 } from './payloads.js';
 import { createProfileLookup } from './profiles.js';
+import { DEFAULT_MAX_BODY_BYTES, refuseBeforeBody } from './request-gate.js';
 import { decodeButtonValue, decodeSlackEntities, renderSlackMessage } from './render.js';
 import { createDmChannels, uploadFiles, webClientOptions } from './slack-api.js';
 import {
@@ -50,6 +51,8 @@ export interface SlackSettings {
   appToken: string | undefined;
   signingSecret: string | undefined;
   apiUrl: string | undefined;
+  /** HTTP mode: larger request bodies are refused before they are read (SLACK_MAX_BODY_BYTES). */
+  maxBodyBytes?: number | undefined;
 }
 
 export interface SlackAdapterOptions {
@@ -131,6 +134,8 @@ const RESTARTING = 'MoodScale is restarting. Nothing was saved; please send that
 const NOT_SAVED =
   ':warning: MoodScale could not save that: its database did not answer. Nothing was saved; please send it again in a minute.';
 const RESPOND_TIMEOUT_MS = 15_000;
+/** Where Slack sends commands, actions and events in HTTP mode. */
+const SLACK_EVENTS_PATH = '/slack/events';
 /** From its arrival, how long a delivery may wait for the inbox before the user is told it was not saved. */
 const RECORD_DEADLINE_MS = 2000;
 /** An acknowledgement that leaves later than this may reach Slack after its 3 s: the answer goes again. */
@@ -649,11 +654,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     let built: App;
     if (config.mode === 'http') {
       if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
+      const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       const receiver = new HTTPReceiver({
         signingSecret: config.signingSecret,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         port: options.port,
         logger: sdkLogger,
+        // Also enforced while reading, for a body longer than its Content-Length said.
+        bodyLimit: maxBodyBytes,
         // Events are acknowledged when their listener returns, after the inbox holds them (Bolt would
         // otherwise acknowledge them before any listener runs).
         processBeforeResponse: true,
@@ -665,9 +673,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       // The request's arrival, before its body is read: what the acknowledgement time counts from.
       const listener = receiver.requestListener;
       receiver.requestListener = (request, response) => {
-        if (fromTheFuture(request.headers['x-slack-request-timestamp'], now())) {
-          // Bolt refuses only timestamps over 5 minutes old; Slack's rule holds both ways.
-          response.writeHead(401).end();
+        const refusal =
+          request.method === 'POST' && request.url?.split('?')[0] === SLACK_EVENTS_PATH
+            ? refuseBeforeBody(request.headers, now(), maxBodyBytes)
+            : undefined;
+        if (refusal) {
+          // The body stays unread, so the connection cannot carry another request: it is closed.
+          log.debug({ status: refusal.status, reason: refusal.reason }, 'Slack request refused before its body');
+          response.writeHead(refusal.status, { connection: 'close' }).end();
           return;
         }
         const at = performance.now();
@@ -783,12 +796,6 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A Slack request timestamp more than 5 minutes ahead of our clock: no genuine request has one. */
-function fromTheFuture(header: string | string[] | undefined, now: Date): boolean {
-  const seconds = Number(Array.isArray(header) ? header[0] : header);
-  return Number.isFinite(seconds) && seconds * 1000 - now.getTime() > 5 * 60_000;
 }
 
 /** Posts an answer to a response_url (what Bolt's respond() does), failing on anything but 2xx. */

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   blockActions,
@@ -164,6 +165,46 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
         expect(rig.fake.calls.length).toBe(callsBefore);
       });
     }
+
+    it('GIVEN a signed request declaring a 4 MB body THEN 413 before any of it is sent, and the connection is closed', async () => {
+      const command = slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() });
+      const { headers } = signedForm(SIGNING_SECRET, fieldsOf(command));
+      const answer = await headersOnly(rig.eventsUrl, {
+        ...headers,
+        'content-length': String(4 * 1024 * 1024),
+      });
+      expect(answer.status).toBe(413);
+      expect(answer.headers.connection).toBe('close');
+      expect(answer.closedByServer).toBe(true);
+      expect(await slackUserId(getDb().db, command.user_id)).toBeUndefined();
+    });
+
+    it('GIVEN an unsigned request declaring a 4 MB body THEN 401 before any of it is sent', async () => {
+      const answer = await headersOnly(rig.eventsUrl, {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(4 * 1024 * 1024),
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.closedByServer).toBe(true);
+    });
+
+    it('GIVEN a signed request sent chunked (no Content-Length) THEN 411', async () => {
+      const command = slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() });
+      const { headers } = signedForm(SIGNING_SECRET, fieldsOf(command));
+      const answer = await headersOnly(rig.eventsUrl, { ...headers, 'transfer-encoding': 'chunked' });
+      expect(answer.status).toBe(411);
+      expect(await slackUserId(getDb().db, command.user_id)).toBeUndefined();
+    });
+
+    it('GIVEN a request just over SLACK_MAX_BODY_BYTES THEN 413, and a normal command right after is answered', async () => {
+      const command = slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() });
+      const padded = signedForm(SIGNING_SECRET, { ...fieldsOf(command), text: `6 -- ${'x'.repeat(70_000)}` });
+      expect((await post(rig.eventsUrl, padded)).status).toBe(413);
+      const res = await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(command)));
+      expect(res.status).toBe(200);
+      await waitForResponse(rig.fake, command.response_url);
+      expect(await entriesOfSlackUser(getDb().db, command.user_id)).toBe(1);
+    });
 
     it('GIVEN a signature over the body at a timestamp 4 minutes old THEN it is still accepted', async () => {
       const command = slashCommand({ command: '/mood', text: '5', response_url: rig.fake.responseUrl() });
@@ -457,3 +498,36 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
     }, 120_000);
   });
 });
+
+/**
+ * Sends a POST's headers and none of its body, and reads the answer: a server that waited for the
+ * body would never answer (the test would time out).
+ */
+function headersOnly(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string>; closedByServer: boolean }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(target.port), target.hostname);
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = ''] = received.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const parsed: Record<string, string> = {};
+      for (const line of lines) {
+        const at = line.indexOf(':');
+        if (at > 0) parsed[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers: parsed, closedByServer: true });
+      socket.destroy();
+    });
+    const lines = Object.entries({ host: target.host, ...headers }).map(([k, v]) => `${k}: ${v}`);
+    socket.write(`POST ${target.pathname} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
