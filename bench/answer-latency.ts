@@ -18,11 +18,10 @@
  * missed (it is a measurement) and prints MISS.
  * Knobs: BENCH_ANSWER_ROUNDS (3 per side), BENCH_CPU_PROFILE_DIR (write each bot's CPU profile there).
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { z } from 'zod';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
@@ -35,7 +34,8 @@ import {
   signedForm,
   slashCommand,
 } from '../test/fakes/slack/slack-requests.js';
-import type { FromBot, Side, ToBot } from './answer-bot-process.js';
+import type { Side } from './answer-bot-process.js';
+import { type BotProcess, startBot } from './bot-process.js';
 import {
   type BenchFigure,
   benchServerUrl,
@@ -45,8 +45,6 @@ import {
   table,
 } from './support.js';
 
-// A directory for V8 CPU profiles of each bot process (one .cpuprofile per side), to see where time goes.
-const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const ROUNDS = Math.max(1, Math.min(10, Number(process.env.BENCH_ANSWER_ROUNDS ?? 3)));
 const DISCORD_BURST = 200;
 const SLACK_COMMANDS = 500;
@@ -66,8 +64,6 @@ const POST_DEADLINE_MS = 30_000;
 /** How long the stored-once check waits for the counts to settle after the answers. */
 const STORED_DEADLINE_MS = 10_000;
 const POLL_MS = 25;
-const BOT_START_DEADLINE_MS = 180_000;
-const BOT_STOP_DEADLINE_MS = 20_000;
 
 const SIDES: readonly Side[] = ['baseline', 'moodscale'];
 const LABEL: Record<Side, string> = { baseline: 'baseline', moodscale: 'MoodScale' };
@@ -115,67 +111,6 @@ const summarise = (values: readonly number[]): Summary => {
 };
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : Number.isNaN(n) ? '-' : 'never');
-
-// --- the bots, each in its own process -----------------------------------------------------------
-
-interface BotProcess {
-  slackEventsUrl: string;
-  stop(): Promise<void>;
-}
-
-const fromBot = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), slackEventsUrl: z.string() }),
-  z.object({ type: z.literal('failed'), error: z.string() }),
-]);
-
-async function startBot(side: Side, env: Record<string, string>): Promise<BotProcess> {
-  // Under tsx the script is .ts and the child needs tsx's loader too; compiled, it is .js.
-  const underTsx = import.meta.url.endsWith('.ts');
-  const script = fileURLToPath(new URL(`./answer-bot-process.${underTsx ? 'ts' : 'js'}`, import.meta.url));
-  const child: ChildProcess = fork(script, [], {
-    execArgv: [
-      ...(underTsx ? ['--import', 'tsx'] : []),
-      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${side}`] : []),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const command = (message: ToBot) => child.send(message);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const reply = await Promise.race([
-      new Promise<FromBot>((resolve, reject) => {
-        child.on('message', (raw: unknown) => {
-          const parsed = fromBot.safeParse(raw);
-          if (parsed.success) resolve(parsed.data);
-        });
-        child.once('exit', (code) => reject(new Error(`the ${side} bot process exited (${code})`)));
-        command({ type: 'start', side, env });
-      }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the ${side} bot did not start within ${BOT_START_DEADLINE_MS} ms`)),
-          BOT_START_DEADLINE_MS,
-        );
-      }),
-    ]);
-    if (reply.type === 'failed') throw new Error(`the ${side} bot failed to start: ${reply.error}`);
-    return {
-      slackEventsUrl: reply.slackEventsUrl,
-      async stop() {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        command({ type: 'stop' });
-        const stopped = await Promise.race([exited.then(() => true), sleep(BOT_STOP_DEADLINE_MS)]);
-        if (!stopped) child.kill('SIGKILL');
-      },
-    };
-  } catch (error) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 // --- Discord ---------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import { runDigest } from './digest.js';
 import { runDiscordInteractions } from './discord-interactions.js';
 import { runMemory } from './memory.js';
 import { runMoodWrite } from './mood-write.js';
+import { runSlackFlood } from './slack-flood.js';
 import { runSlackHttp } from './slack-http.js';
 import { type BenchFigure, table } from './support.js';
 import { runTrackAnalysis } from './track-analysis.js';
@@ -15,6 +16,7 @@ const benches: Array<{ name: string; run: () => Promise<{ figures: BenchFigure[]
   { name: 'mood-write', run: runMoodWrite },
   { name: 'discord-interactions', run: runDiscordInteractions },
   { name: 'slack-http', run: runSlackHttp },
+  { name: 'slack-flood', run: runSlackFlood },
   { name: 'answer-latency', run: runAnswerLatency },
   { name: 'track-analysis', run: runTrackAnalysis },
   { name: 'digest', run: runDigest },
