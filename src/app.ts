@@ -274,24 +274,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   ];
   if (surfaces.length > 0) {
     inbox.start(surfaces, Math.min(5000, Math.max(500, (config.inbox.leaseSeconds * 1000) / 2)));
-    const pruning = setInterval(() => {
-      inboxStore
-        .prune()
-        .then((n) => (n > 0 ? logger.debug({ pruned: n }, 'old inbox keys pruned') : undefined))
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not prune the inbox'));
-    }, 10 * 60_000);
-    pruning.unref();
-    stopHandlers.push(() => clearInterval(pruning));
+    stopHandlers.push(pruneEvery(PRUNE_EVERY_MS, 'old inbox keys', () => inboxStore.prune(), logger));
   }
   // Shared rate-limit counters of users who went quiet (RATE_LIMIT_STORE=database) would stay for ever.
-  const pruningCounters = setInterval(() => {
-    services.rateLimiter
-      .prune()
-      .then((n) => (n > 0 ? logger.debug({ pruned: n }, 'expired rate-limit counters pruned') : undefined))
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not prune rate-limit counters'));
-  }, 10 * 60_000);
-  pruningCounters.unref();
-  stopHandlers.push(() => clearInterval(pruningCounters));
+  stopHandlers.push(
+    pruneEvery(PRUNE_EVERY_MS, 'expired rate-limit counters', () => services.rateLimiter.prune(), logger),
+  );
   if (config.backup.enabled) {
     const backups = startBackupJob({
       target: backupTargetFor(database, config.database),
@@ -422,4 +410,18 @@ async function startHttp(http: HttpServer | undefined, logger: Logger, required:
 /** An error's message for an alert (the stack goes to the log). */
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** How often rows kept only for a while (inbox keys, rate-limit counters) are pruned. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** Runs a prune now and then, logging what went; returns the function that stops it. */
+function pruneEvery(everyMs: number, what: string, prune: () => Promise<number>, logger: Logger): () => void {
+  const timer = setInterval(() => {
+    prune()
+      .then((n) => (n > 0 ? logger.debug({ pruned: n }, `${what} pruned`) : undefined))
+      .catch((error: unknown) => logger.warn({ err: error }, `could not prune ${what}`));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

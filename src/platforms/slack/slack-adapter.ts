@@ -31,8 +31,8 @@ import {
   slashCommandSchema,
 } from './payloads.js';
 import { createProfileLookup } from './profiles.js';
-import { DEFAULT_MAX_BODY_BYTES, refuseBeforeBody } from './request-gate.js';
 import { decodeButtonValue, decodeSlackEntities, renderSlackMessage } from './render.js';
+import { DEFAULT_MAX_BODY_BYTES, refuseBeforeBody } from './request-gate.js';
 import { createDmChannels, uploadFiles, webClientOptions } from './slack-api.js';
 import {
   RESPONSE_URL_WINDOW_MS,
@@ -679,7 +679,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             : undefined;
         if (refusal) {
           // The body stays unread, so the connection cannot carry another request: it is closed.
-          log.debug({ status: refusal.status, reason: refusal.reason }, 'Slack request refused before its body');
+          log.debug(
+            { status: refusal.status, reason: refusal.reason },
+            'Slack request refused before its body',
+          );
           response.writeHead(refusal.status, { connection: 'close' }).end();
           return;
         }
