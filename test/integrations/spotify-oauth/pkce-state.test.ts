@@ -12,12 +12,12 @@ function states(clock = fixedClock('2026-03-01T12:00:00Z')) {
   return { clock, state: createOAuthState({ secret, cipher, clock }) };
 }
 
-/** Re-encodes the state's payload after `change`, keeping the original mac. */
-function tamper(state: string, change: (payload: Record<string, unknown>) => void): string {
-  const [version, payload, mac] = state.split('.');
-  const decoded = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-  change(decoded);
-  return `${version}.${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${mac}`;
+/** Flips one character of the state's sealed part, keeping the original mac. */
+function tamper(state: string): string {
+  const [version, sealed, mac] = state.split('.');
+  const at = Math.floor(sealed!.length / 2);
+  const flipped = `${sealed!.slice(0, at)}${sealed![at] === 'A' ? 'B' : 'A'}${sealed!.slice(at + 1)}`;
+  return `${version}.${flipped}.${mac}`;
 }
 
 describe('PKCE', () => {
@@ -82,7 +82,7 @@ describe('OAuth state', () => {
     const payload = Buffer.from(JSON.stringify({ u: 1, n: 'x'.repeat(22), e: 9e15, v: 'y' })).toString(
       'base64url',
     );
-    expect(state.consume(`v1.${payload}.${'A'.repeat(43)}`)).toEqual({ ok: false, reason: 'forged' });
+    expect(state.consume(`v2.${payload}.${'A'.repeat(43)}`)).toEqual({ ok: false, reason: 'forged' });
     expect(state.consume('not-a-state')).toEqual({ ok: false, reason: 'malformed' });
     expect(state.consume('')).toEqual({ ok: false, reason: 'malformed' });
   });
@@ -94,13 +94,36 @@ describe('OAuth state', () => {
     expect(state.consume(other.issue(7).state)).toEqual({ ok: false, reason: 'forged' });
   });
 
-  it('GIVEN a state whose user id or expiry was changed THEN it is refused as forged', () => {
+  it('GIVEN a state whose sealed part was changed THEN it is refused as forged', () => {
     const { state } = states();
     const issued = state.issue(7).state;
-    expect(state.consume(tamper(issued, (p) => (p.u = 8)))).toEqual({ ok: false, reason: 'forged' });
-    expect(state.consume(tamper(issued, (p) => (p.e = 9e15)))).toEqual({ ok: false, reason: 'forged' });
+    expect(state.consume(tamper(issued))).toEqual({ ok: false, reason: 'forged' });
     // The untouched original still works: tampered copies did not burn its nonce.
     expect(state.consume(issued).ok).toBe(true);
+  });
+
+  it('GIVEN an issued state THEN it is opaque: neither the user id nor the verifier can be read from it', () => {
+    const { state } = states();
+    const issued = state.issue(424242);
+    const checked = state.consume(issued.state);
+    if (!checked.ok) throw new Error('refused');
+    const decodedParts = issued.state
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+      .join(' ');
+    expect(`${issued.state} ${decodedParts}`).not.toContain('424242');
+    expect(`${issued.state} ${decodedParts}`).not.toContain(checked.codeVerifier);
+  });
+
+  it('GIVEN a state sealed under another encryption key but the same secret THEN it is refused as forged', () => {
+    const clock = fixedClock('2026-03-01T12:00:00Z');
+    const other = createOAuthState({
+      secret,
+      cipher: createFieldCipher({ currentKey: 'b'.repeat(64) }),
+      clock,
+    });
+    const { state } = states(clock);
+    expect(state.consume(other.issue(7).state)).toEqual({ ok: false, reason: 'forged' });
   });
 
   it('GIVEN more than 10 minutes passed THEN the state is refused as expired', () => {

@@ -22,7 +22,7 @@ export interface OAuthState {
   consume(state: string): StateCheck;
 }
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const payloadSchema = z.object({
   /** MoodScale user id. */
   u: z.number().int().positive(),
@@ -30,21 +30,22 @@ const payloadSchema = z.object({
   n: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
   /** Expiry, ms since the epoch. */
   e: z.number().int().nonnegative(),
-  /** The code_verifier, encrypted with the FieldCipher bound to the user. */
-  v: z.string().min(1).max(1000),
+  /** The PKCE code_verifier. */
+  v: z.string().min(43).max(128),
 });
 
-export const OAUTH_STATE_CONTEXT = { table: 'oauth_state', column: 'code_verifier' } as const;
+export const OAUTH_STATE_CONTEXT = { table: 'oauth_state', column: 'state', userId: 0 } as const;
 
 /**
- * The OAuth `state` parameter, stateless: `v1.<payload>.<mac>` where the payload (base64url JSON) binds
- * the MoodScale user id, a nonce, the expiry and the PKCE code_verifier encrypted with the FieldCipher
- * (context oauth_state/code_verifier/userId), and the mac is HMAC-SHA256 over both under `secret`.
+ * The OAuth `state` parameter, stateless and opaque: `v2.<sealed>.<mac>` where `sealed` is the payload
+ * (user id, nonce, expiry, PKCE code_verifier) as JSON encrypted with the FieldCipher (AES-256-GCM,
+ * context oauth_state/state), base64url, and the mac is HMAC-SHA256 over both under `secret`. Whoever
+ * sees the URL (the browser's history, a proxy's log) learns nothing: not the internal user id, not
+ * the verifier.
  *
  * Why stateless: a deployment with several instances routes Spotify's callback to any of them, so an
  * in-memory map of verifiers kept by the instance that issued the link would miss on the others. Here
- * any instance with the same secret and encryption key finishes the flow. The verifier is still secret
- * (it is only ever sent encrypted, and only to Spotify in clear over TLS) and the mac makes a forged or
+ * any instance with the same secret and encryption key finishes the flow. The mac makes a forged or
  * tampered state fail before anything is decrypted.
  *
  * Replays: each nonce is remembered as used in a bounded in-memory map until its state expires, so a
@@ -65,7 +66,6 @@ export function createOAuthState(deps: {
   const used = new Map<string, number>();
 
   const mac = (signed: string) => createHmac('sha256', deps.secret).update(signed).digest();
-  const context = (userId: number) => ({ ...OAUTH_STATE_CONTEXT, userId });
 
   function remember(nonce: string, expires: number): void {
     const now = deps.clock.now().getTime();
@@ -82,13 +82,9 @@ export function createOAuthState(deps: {
     issue(userId) {
       const codeVerifier = createCodeVerifier();
       const expires = deps.clock.now().getTime() + ttl;
-      const payload = {
-        u: userId,
-        n: randomBytes(16).toString('base64url'),
-        e: expires,
-        v: deps.cipher.encrypt(codeVerifier, context(userId)),
-      };
-      const signed = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+      const payload = { u: userId, n: randomBytes(16).toString('base64url'), e: expires, v: codeVerifier };
+      const sealed = deps.cipher.encrypt(JSON.stringify(payload), OAUTH_STATE_CONTEXT);
+      const signed = `${VERSION}.${Buffer.from(sealed).toString('base64url')}`;
       return {
         state: `${signed}.${mac(signed).toString('base64url')}`,
         challenge: codeChallengeS256(codeVerifier),
@@ -107,21 +103,17 @@ export function createOAuthState(deps: {
       }
       let json: unknown;
       try {
-        json = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
+        const sealed = Buffer.from(parts[1] ?? '', 'base64url').toString('utf8');
+        json = JSON.parse(deps.cipher.decrypt(sealed, OAUTH_STATE_CONTEXT));
       } catch {
-        return { ok: false, reason: 'malformed' };
+        // The mac was right, so this is our own secret with another encryption key (or a bug).
+        return { ok: false, reason: 'forged' };
       }
       const payload = payloadSchema.safeParse(json);
       if (!payload.success) return { ok: false, reason: 'malformed' };
-      const { u: userId, n: nonce, e: expires, v: sealed } = payload.data;
+      const { u: userId, n: nonce, e: expires, v: codeVerifier } = payload.data;
       if (deps.clock.now().getTime() >= expires) return { ok: false, reason: 'expired' };
       if (used.has(nonce)) return { ok: false, reason: 'replayed' };
-      let codeVerifier: string;
-      try {
-        codeVerifier = deps.cipher.decrypt(sealed, context(userId));
-      } catch {
-        return { ok: false, reason: 'forged' };
-      }
       remember(nonce, expires);
       return { ok: true, userId, codeVerifier };
     },
