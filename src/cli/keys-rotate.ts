@@ -9,6 +9,7 @@ import {
   formatRotationRun,
   keyUsage,
   rotateEncryptedValues,
+  unreadableValues,
 } from '../services/crypto/key-rotation.js';
 import { runCli } from './run-cli.js';
 
@@ -24,6 +25,9 @@ Options:
   --dry-run          only report; change nothing
   --batch-size N     rows per batch, 1 to 10000 (default 500)
   --help             show this text
+
+Exit codes: 0 done; 1 bad options or a failure; 2 some values cannot be read with the configured keys
+(they are left as they are: add their key to ENCRYPTION_OLD_KEYS and run again); 130 interrupted.
 `;
 
 const flagsSchema = z.object({
@@ -93,6 +97,8 @@ async function rotate(flags: z.infer<typeof flagsSchema>): Promise<void> {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Values the run tried and could not decrypt (a known key id on a tampered or moved value included).
+    let failedToOpen = 0;
     try {
       await database.migrate();
       if (!flags['dry-run']) {
@@ -103,10 +109,23 @@ async function rotate(flags: z.infer<typeof flagsSchema>): Promise<void> {
         });
         process.stdout.write(formatRotationRun(run, cipher.currentKeyId));
         if (run.interrupted) process.exitCode = 130;
+        failedToOpen = run.columns.reduce((n, c) => n + c.unreadable, 0);
       } else {
         process.stdout.write('Dry run: nothing was changed.\n');
       }
-      process.stdout.write(formatKeyUsage(await keyUsage(database.db), keys));
+      const counts = await keyUsage(database.db);
+      process.stdout.write(formatKeyUsage(counts, keys));
+      const unreadable = unreadableValues(counts, keys);
+      const count = Math.max(unreadable.count, failedToOpen);
+      if (count > 0) {
+        // A script or an operator must not read "done" here: these values stay sealed until their key is back.
+        process.stderr.write(
+          `${count} stored value(s) cannot be read with the configured keys` +
+            `${unreadable.keyIds.length ? ` (written under ${unreadable.keyIds.join(', ')})` : ''}. ` +
+            'Add the key they were written with to ENCRYPTION_OLD_KEYS and run keys:rotate again.\n',
+        );
+        if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = 2;
+      }
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -3,6 +3,8 @@ import {
   type APIApplicationCommandOptionChoice,
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
   type RESTPostAPIApplicationCommandsJSONBody,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
@@ -97,6 +99,15 @@ export function toDiscordOption(name: string, option: AnyOption): APIApplication
   }
 }
 
+/**
+ * Where every command may run: installed to a server only (never to a user's account, which would let
+ * someone use it in a server the bot is not in), in that server's channels and in the bot's DMs.
+ */
+export const COMMAND_PLACES = {
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+};
+
 /** A command declaration as Discord's slash command JSON (CHAT_INPUT). */
 export function toDiscordCommand(command: AnyCommand): RESTPostAPIChatInputApplicationCommandsJSONBody {
   const options = Object.entries(command.options)
@@ -107,6 +118,7 @@ export function toDiscordCommand(command: AnyCommand): RESTPostAPIChatInputAppli
     name: command.name,
     description: clip(command.description, DISCORD_LIMITS.description),
     ...(options.length > 0 ? { options } : {}),
+    ...COMMAND_PLACES,
   };
 }
 
@@ -119,7 +131,7 @@ export const ANALYZE_TRACK_MENU = 'Analyze track';
  * works without the Message Content intent.
  */
 export function analyzeTrackMenuJson(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
-  return { type: ApplicationCommandType.Message, name: ANALYZE_TRACK_MENU };
+  return { type: ApplicationCommandType.Message, name: ANALYZE_TRACK_MENU, ...COMMAND_PLACES };
 }
 
 /**

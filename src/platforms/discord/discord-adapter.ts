@@ -93,6 +93,9 @@ export interface DiscordAdapter extends PlatformAdapter, DirectMessenger {
 }
 
 const RESTARTING = replies.error('MoodScale is restarting. Nothing was saved; try again in a moment.');
+const SERVER_INSTALL_ONLY = replies.error(
+  'MoodScale works in the servers it was added to and in a direct message with it, not through an app installed to your account. Ask a server admin to add it, or message it directly.',
+);
 const NOT_SAVED = replies.error(
   'MoodScale could not save that: its database did not answer. Nothing was saved; please try again in a minute.',
 );
@@ -506,6 +509,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         if (interaction.isRepliable()) await interaction.reply(renderReply(RESTARTING, { now: clock.now() }));
         return;
       }
+      if (installedOnAUserOnly(interaction)) {
+        // Registered for server installs only; a copy a user installed to their own account could still
+        // send interactions from servers MoodScale is not in. Nothing runs there.
+        if (interaction.isAutocomplete()) await interaction.respond([]);
+        else if (interaction.isRepliable()) {
+          await interaction.reply(renderReply(SERVER_INSTALL_ONLY, { now: clock.now() }));
+        }
+        return;
+      }
       if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isMessageContextMenuCommand()) {
         if (interaction.commandName === ANALYZE_TRACK_MENU) await onAnalyzeTrack(interaction);
@@ -530,8 +542,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     // discord.js 14 reads `entitlements` without a fallback and throws inside its gateway handler when
     // it is missing (Discord's own documented example has none): the interaction would never be
     // acknowledged. Raw is emitted with the same object just before discord.js builds the interaction.
-    const data = packet.d as { entitlements?: unknown };
+    const data = packet.d as { entitlements?: unknown; authorizing_integration_owners?: unknown };
     if (!Array.isArray(data.entitlements)) data.entitlements = [];
+    // Likewise absent from older payloads, and read without a fallback.
+    if (
+      typeof data.authorizing_integration_owners !== 'object' ||
+      data.authorizing_integration_owners === null
+    ) {
+      data.authorizing_integration_owners = {};
+    }
     // Interactions that never reach the handler (a payload discord.js cannot build) must not pile up.
     if (arrivals.size > 10_000) arrivals.clear();
     arrivals.set(packet.d.id, performance.now());
@@ -708,4 +727,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       return dms.enqueue(externalUserId, reply);
     },
   };
+}
+
+/** An interaction authorised only by a user's own install of the app (never by a server's). */
+function installedOnAUserOnly(interaction: Interaction): boolean {
+  const owners = interaction.authorizingIntegrationOwners;
+  return owners.userId !== null && owners.guildId === null;
 }

@@ -45,6 +45,8 @@ const commandSchema = z.object({
   // Context-menu commands (type 3) have none: Discord answers with an empty string.
   description: z.string().default(''),
   options: z.array(optionSchema).optional(),
+  integration_types: z.array(z.number()).nullish(),
+  contexts: z.array(z.number()).nullish(),
 });
 const commandListSchema = z.array(commandSchema);
 
@@ -78,7 +80,18 @@ export function canonicalCommand(command: RemoteCommand): string {
     description: command.description ?? '',
     // Options keep their order: it is the order Discord shows, and required ones must come first.
     options: (command.options ?? []).map(canonicalOption),
+    // Where it may run: a command registered before these were declared differs, and is overwritten.
+    integration_types: sortedOrNull(command.integration_types),
+    contexts: sortedOrNull(command.contexts),
   });
+}
+
+const sortedOrNull = (values: readonly number[] | null | undefined): number[] | null =>
+  values ? [...values].sort((a, b) => a - b) : null;
+
+/** Discord takes `integration_types` and `contexts` on global commands only. */
+function withoutPlaces(commands: readonly RESTPostAPIApplicationCommandsJSONBody[]) {
+  return commands.map(({ integration_types: _types, contexts: _contexts, ...rest }) => rest);
 }
 
 /** Compares the declared commands with Discord's, ignoring the order of commands (Discord does). */
@@ -118,8 +131,9 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
     log.error({ err: error }, `could not read the ${scope} commands: ${describeDiscordError(error)}`);
     throw error;
   }
+  const body = guildId ? withoutPlaces(options.commands) : options.commands;
   const remote = commandListSchema.safeParse(fetched);
-  const declared = commandListSchema.parse(options.commands);
+  const declared = commandListSchema.parse(body);
   const diff = remote.success
     ? diffCommands(declared, remote.data)
     : { added: declared.map((c) => c.name), removed: [], changed: [] };
@@ -128,7 +142,7 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
     return { scope, action: 'unchanged', ...diff };
   }
   try {
-    await rest.put(route, { body: options.commands });
+    await rest.put(route, { body });
   } catch (error) {
     log.error({ err: error }, `could not register the ${scope} commands: ${describeDiscordError(error)}`);
     throw error;

@@ -147,6 +147,28 @@ export async function keyUsage(
 }
 
 /**
+ * Values no configured key can open: under a key id that is neither current nor old (a restored backup,
+ * a typo in a secret), or malformed. Whatever a run found unreadable is counted by the run itself.
+ */
+export function unreadableValues(
+  usage: readonly KeyUsage[],
+  keys: { current: string; old: readonly string[] },
+): { count: number; keyIds: string[] } {
+  const known = new Set([keys.current, ...keys.old]);
+  const keyIds = new Set<string>();
+  let count = 0;
+  for (const column of usage) {
+    count += column.malformed;
+    for (const [id, n] of Object.entries(column.byKeyId)) {
+      if (known.has(id) || n === 0) continue;
+      keyIds.add(id);
+      count += n;
+    }
+  }
+  return { count, keyIds: [...keyIds].sort() };
+}
+
+/**
  * The report an operator reads before retiring a key: per column, the values under each key id (marked
  * current, old or not configured) and the plain text left; then which old keys protect nothing any more.
  */

@@ -31,11 +31,24 @@ export const commandOptionSchema = z.looseObject({
   choices: z.array(choiceSchema).optional(),
 });
 
+/** Where a command may be installed (0 server, 1 user) and used (0 server, 1 bot DM, 2 private channel). */
+const places = {
+  integration_types: z
+    .array(z.union([z.literal(0), z.literal(1)]))
+    .min(1)
+    .optional(),
+  contexts: z
+    .array(z.union([z.literal(0), z.literal(1), z.literal(2)]))
+    .min(1)
+    .optional(),
+};
+
 const slashCommandSchema = z.looseObject({
   type: z.literal(1).optional(),
   name: z.string().regex(/^[-_\p{L}\p{N}]{1,32}$/u),
   description: z.string().min(1).max(100),
   options: z.array(commandOptionSchema).max(25).optional(),
+  ...places,
 });
 
 /** User (2) and message (3) context-menu commands: names may have spaces; no description, no options. */
@@ -44,6 +57,7 @@ const menuCommandSchema = z.looseObject({
   name: z.string().min(1).max(32),
   description: z.string().max(0).optional(),
   options: z.undefined().optional(),
+  ...places,
 });
 
 export const commandSchema = z.union([slashCommandSchema, menuCommandSchema]);

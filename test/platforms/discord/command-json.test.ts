@@ -31,7 +31,26 @@ const byName = (name: string) => {
 describe('Discord command JSON', () => {
   it('GIVEN the declared commands (share among them) THEN the "Analyze track" message menu (type 3, no description) comes after the slash commands', () => {
     expect(everything.map((c) => c.name)).toEqual([...allCommands.map((c) => c.name), ANALYZE_TRACK_MENU]);
-    expect(everything.at(-1)).toEqual({ type: ApplicationCommandType.Message, name: 'Analyze track' });
+    expect(everything.at(-1)).toEqual({
+      type: ApplicationCommandType.Message,
+      name: 'Analyze track',
+      integration_types: [0],
+      contexts: [0, 1],
+    });
+  });
+
+  it('GIVEN every command THEN it installs to servers only and runs in server channels and the bot DM', () => {
+    for (const command of everything) {
+      expect(command, command.name).toMatchObject({ integration_types: [0], contexts: [0, 1] });
+    }
+  });
+
+  it('GIVEN Discord holds a command registered before these fields THEN it counts as changed', () => {
+    const { integration_types: _types, contexts: _contexts, ...older } = byName('mood');
+    expect(diffCommands([byName('mood')], [older]).changed).toEqual(['mood']);
+    expect(
+      diffCommands([byName('mood')], [{ ...older, integration_types: [0], contexts: [1, 0] }]).changed,
+    ).toEqual([]);
   });
 
   it('GIVEN commands without share THEN no message menu is declared', () => {

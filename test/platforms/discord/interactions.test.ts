@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { queryRows } from '../../../src/db/raw-query.js';
 import { buttonCustomId } from '../../../src/platforms/discord/render.js';
 import {
   buttonInteraction,
@@ -59,6 +61,32 @@ describeEachDatabase('Discord interactions through discord.js and a fake Discord
     const next = await h.command('mood', [{ name: 'score', type: 4, value: 5 }], user);
     expect(textOfMessage(messageOf(next.data))).toContain('Mood logged: 5/10');
     expect(await moodsOf(getDb().db, user.id)).toHaveLength(2);
+  });
+
+  it('GIVEN a server admin turning on the channel post through a copy installed to their own account THEN it is refused and nothing is turned on', async () => {
+    const user = newDiscordUser();
+    const interaction = chatInputInteraction(
+      h.fake.applicationId,
+      { name: 'channel-digest', options: [{ name: 'state', type: 3, value: 'on' }] },
+      user,
+      { guildId: '812345678901234567', channelId: '912345678901234567', permissions: String(1n << 5n) },
+    );
+    const userInstalled = {
+      ...interaction,
+      authorizing_integration_owners: { '1': user.id },
+      context: 2,
+    } as unknown as InteractionJson;
+    const sent = h.fake.interact(userInstalled);
+    const ack = await h.fake.acknowledgement(sent.json.id);
+    const text = textOfMessage(messageOfRequest(ack));
+    expect(text).toContain('not through an app installed to your account');
+    expect(text).not.toContain('Weekly channel post on');
+    const rows = await queryRows<{ n: number }>(
+      getDb().db,
+      sql`SELECT count(*)::int AS n FROM channel_digest_channels WHERE channel_id = '912345678901234567'`,
+    );
+    expect(rows[0]?.n).toBe(0);
+    expect(messageOfRequest(ack).flags).toBe(EPHEMERAL);
   });
 
   it('GIVEN /mood score 11 THEN a private reply says the score is 1 to 10 and nothing is stored', async () => {

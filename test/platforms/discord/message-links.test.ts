@@ -129,7 +129,9 @@ describe('the "Analyze track" message menu', () => {
       (r) => r.method === 'PUT' && r.path === `/applications/${h.fake.applicationId}/commands`,
     );
     const sent = commandListSchema.parse(put?.body);
-    expect(sent.filter((c) => c.type === 3)).toEqual([{ type: 3, name: 'Analyze track' }]);
+    expect(sent.filter((c) => c.type === 3)).toEqual([
+      { type: 3, name: 'Analyze track', integration_types: [0], contexts: [0, 1] },
+    ]);
     expect(sent.some((c) => c.name === 'share' && (c.type ?? 1) === 1)).toBe(true);
   });
 

@@ -99,6 +99,35 @@ describe('npm run keys:rotate on the embedded database (DATA_DIR)', () => {
     }
   }, 120_000);
 
+  it('GIVEN a note sealed under a key that is not configured THEN both runs name the key and exit with code 2', async () => {
+    const strayDir = mkdtempSync(join(tmpdir(), 'moodscale-rotate-stray-'));
+    try {
+      const stray = createFieldCipher({ currentKey: 'f'.repeat(64) });
+      const database = await openPgliteDatabase({ dataDir: strayDir, slowQueryMs: 10_000 }, silentLogger());
+      await database.migrate();
+      const user = await createUser(database.db, 'cli-rotate-stray');
+      await insertMoodEntry(database.db, {
+        userId: user.id,
+        moodScore: 4,
+        notes: stray.encrypt('from another key', noteContext(user.id)),
+      });
+      await database.close();
+
+      const dry = await rotate(['--dry-run'], { DATA_DIR: strayDir });
+      const real = await rotate([], { DATA_DIR: strayDir });
+
+      for (const run of [dry, real]) {
+        expect(run.code, run.stdout).toBe(2);
+        expect(run.stderr).toContain('1 stored value(s) cannot be read with the configured keys');
+        expect(run.stderr).toContain(stray.currentKeyId);
+        expect(run.stderr).toContain('ENCRYPTION_OLD_KEYS');
+      }
+      expect(real.stdout).toContain('1 left unreadable');
+    } finally {
+      rmSync(strayDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('GIVEN a bad option THEN it exits with code 1 and points to --help', async () => {
     const result = await rotate(['--batch-size', 'lots'], { DATA_DIR: dataDir });
 
