@@ -118,6 +118,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
 
   const registry = createRegistry();
+  // Services are made before the alerter (which needs the platforms); what they report goes to it once it exists.
+  let raiseAlert: ((key: string, message: string) => void) | undefined;
   const services = createServices({
     db: database.db,
     cipher,
@@ -127,6 +129,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     secret: createHash('sha256').update(keyMaterial).digest('hex'),
     music: { music: config.music, ai: config.ai, onModelCall: (outcome) => metrics.modelCall(outcome) },
     catalog: { commands: () => registry.all() },
+    auditObserver: {
+      held: (count) => metrics.audit.held(count),
+      dropped: (count, total) => {
+        metrics.audit.dropped(count);
+        raiseAlert?.(
+          'audit-dropped',
+          `The database has been unavailable long enough that ${total} audit entries were dropped (the oldest first).`,
+        );
+      },
+    },
   });
   const dispatcher = createDispatcher(registry, services, { observer: metrics });
   const { store: inboxStore, runner: inbox } = createInbox({
@@ -231,6 +243,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     clock,
   });
+  raiseAlert = (key, message) => alerter.raise(key, message);
   monitor = createOpsMonitor({
     database,
     metrics,

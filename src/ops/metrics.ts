@@ -40,6 +40,8 @@ export interface Metrics {
   };
   /** A promise rejected with nobody handling it (a library's bug, a payload it could not read): logged, served on. */
   unhandledRejection(): void;
+  /** Audit entries held while the database is unavailable, and those dropped past the hold limit. */
+  audit: { held(count: number): void; dropped(count: number): void };
   /** Deliveries waiting for their answer (from the operations check). */
   setInboxBacklog(backlog: InboxBacklog): void;
   /** Pool figures and storage sizes are read from this database on every scrape. */
@@ -113,6 +115,16 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     name: 'moodscale_inbox_unsaved_total',
     help: 'Deliveries the inbox could not record (database down or slow): the user was told nothing was saved',
     labelNames: ['platform'] as const,
+    registers: [registry],
+  });
+  const auditHeld = new Gauge({
+    name: 'moodscale_audit_held',
+    help: 'Audit entries waiting for the database (held during an outage, written when it is back)',
+    registers: [registry],
+  });
+  const auditDropped = new Counter({
+    name: 'moodscale_audit_dropped_total',
+    help: 'Audit entries dropped because the database stayed unavailable past the hold limit (alerted)',
     registers: [registry],
   });
   const unhandled = new Counter({
@@ -199,6 +211,10 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
       unsaved: (platform) => inboxUnsaved.inc({ platform }),
     },
     unhandledRejection: () => unhandled.inc(),
+    audit: {
+      held: (count) => auditHeld.set(count),
+      dropped: (count) => auditDropped.inc(count),
+    },
     setInboxBacklog(backlog) {
       inboxPending.set(backlog.pending);
       inboxOldest.set(backlog.oldestPendingSeconds);

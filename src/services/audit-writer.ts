@@ -5,63 +5,149 @@ import { type AuditRecord, recordAudits } from '../db/repositories/audit-log.js'
 export interface AuditWriter {
   /** Queues an entry; it is written within `flushMs`, in one multi-row insert with its neighbours. */
   record(entry: AuditRecord): void;
-  /** Writes everything queued so far. */
+  /** Writes everything queued so far (what the database cannot take now stays held). */
   flush(): Promise<void>;
-  /** Flushes and stops the timer (at shutdown). */
+  /** Flushes and stops the timers (at shutdown); entries still held are reported as lost. */
   close(): Promise<void>;
+  /** Entries waiting to be written (the database was unavailable). */
+  readonly held: number;
+}
+
+/** Told what the audit trail holds back and what it had to give up (metrics, alerts). */
+export interface AuditObserver {
+  held(count: number): void;
+  dropped(count: number, total: number): void;
 }
 
 /**
- * Buffers audit entries so a command costs no extra round trip for its audit row. The window is short
- * and the buffer is flushed at shutdown, so at most a crash's last moments go unrecorded.
+ * Whether a failed insert says something about the rows (bad data: dropping the row is all one can do)
+ * rather than about the database being unavailable (keep the rows and try again). SQLSTATE classes 22
+ * (data exception), 23 (integrity constraint) and 42 (syntax or access rule) are about the rows.
+ */
+function rejectsTheRows(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code);
+}
+
+/**
+ * Buffers audit entries so a command costs no extra round trip for its audit row. While the database
+ * is unavailable, entries are held in order (at most `maxHeld`) and written when it is back; past the
+ * bound the oldest are dropped, counted and reported, never silently. Held entries live in memory: a
+ * crash during an outage loses them (the log says how many were held at the last report).
  */
 export function createAuditWriter(deps: {
   db: Db;
   logger: Logger;
   flushMs?: number;
   maxBatch?: number;
+  /** Entries held while the database is unavailable (10,000). */
+  maxHeld?: number;
+  /** How long to wait before trying again after the database refused (2 s). */
+  retryMs?: number;
+  observer?: AuditObserver;
 }): AuditWriter {
   const flushMs = deps.flushMs ?? 200;
   const maxBatch = deps.maxBatch ?? 500;
-  let queue: AuditRecord[] = [];
+  const maxHeld = deps.maxHeld ?? 10_000;
+  const retryMs = deps.retryMs ?? 2000;
+  const log = deps.logger.child({ component: 'audit' });
+  // Oldest first: what could not be written yet, then what arrived since.
+  let held: AuditRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let unavailable = false;
+  let droppedTotal = 0;
+  let closed = false;
 
-  const write = async (batch: AuditRecord[]) => {
+  const report = () => deps.observer?.held(held.length);
+
+  /** Writes `batch`; returns how many of it are done with (written, or rejected as bad) and whether to stop. */
+  async function write(batch: readonly AuditRecord[]): Promise<{ done: number; unavailable: boolean }> {
     try {
       await recordAudits(deps.db, batch);
-    } catch {
-      // One bad row must not cost the others: write one by one, so only the bad one is lost.
-      for (const entry of batch) {
-        await recordAudits(deps.db, [entry]).catch((error: unknown) =>
-          deps.logger.error({ err: error, action: entry.action }, 'audit entry lost'),
-        );
+      return { done: batch.length, unavailable: false };
+    } catch (error) {
+      if (!rejectsTheRows(error)) return { done: 0, unavailable: true };
+    }
+    // One bad row must not cost the others: one by one, so only the bad one is lost.
+    for (const [i, entry] of batch.entries()) {
+      try {
+        await recordAudits(deps.db, [entry]);
+      } catch (error) {
+        if (!rejectsTheRows(error)) return { done: i, unavailable: true };
+        log.error({ err: error, action: entry.action }, 'audit entry lost: the database rejected it');
       }
     }
-  };
+    return { done: batch.length, unavailable: false };
+  }
 
-  const flush = (): Promise<void> => {
+  async function drain(): Promise<void> {
+    while (held.length > 0) {
+      const batch = held.slice(0, maxBatch);
+      const result = await write(batch);
+      held = held.slice(result.done);
+      if (result.unavailable) {
+        if (!unavailable) log.warn({ held: held.length }, 'audit entries held: the database is unavailable');
+        unavailable = true;
+        report();
+        if (!closed && !retryTimer) {
+          retryTimer = setTimeout(() => {
+            retryTimer = undefined;
+            void flush();
+          }, retryMs);
+          retryTimer.unref();
+        }
+        return;
+      }
+    }
+    if (unavailable) log.info('the database is back: held audit entries written');
+    unavailable = false;
+    report();
+  }
+
+  function flush(): Promise<void> {
     if (timer) {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (queue.length === 0) return inFlight;
-    const batch = queue;
-    queue = [];
-    inFlight = inFlight.then(() => write(batch));
+    inFlight = inFlight.then(drain);
     return inFlight;
-  };
+  }
 
   return {
     record(entry) {
-      queue.push(entry);
-      if (queue.length >= maxBatch) void flush();
+      held.push(entry);
+      if (held.length > maxHeld) {
+        const over = held.length - maxHeld;
+        held = held.slice(over);
+        droppedTotal += over;
+        deps.observer?.dropped(over, droppedTotal);
+        log.error(
+          { dropped: over, droppedTotal, maxHeld },
+          'audit entries dropped: the database has been unavailable past the hold limit',
+        );
+      }
+      // During an outage the retry timer writes; otherwise a short window gathers a batch.
+      if (unavailable) return;
+      if (held.length >= maxBatch) void flush();
       else if (!timer) {
         timer = setTimeout(() => void flush(), flushMs);
         timer.unref();
       }
     },
     flush,
-    close: flush,
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      await flush();
+      if (held.length > 0) {
+        log.error({ lost: held.length }, 'audit entries lost at shutdown: the database was unavailable');
+      }
+    },
+    get held() {
+      return held.length;
+    },
   };
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { HelpCommand } from '../core/commands/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
-import { type AuditWriter, createAuditWriter } from './audit-writer.js';
+import { type AuditObserver, type AuditWriter, createAuditWriter } from './audit-writer.js';
 import { DEFAULT_CARE_TEXT } from './care/care-resources.js';
 import {
   type ChannelDigestService,
@@ -72,6 +72,8 @@ export interface ServiceDeps {
   catalog?: Services['catalog'];
   /** How /mood writes are grouped (see createMoodWriteBatcher); its defaults otherwise. */
   moodWrite?: { maxInFlight?: number; maxBatch?: number };
+  /** Told what the audit trail holds back during a database outage and what it had to drop. */
+  auditObserver?: AuditObserver;
 }
 
 const defaultMusic: MusicSettings = {
@@ -148,7 +150,7 @@ export function createServices(deps: ServiceDeps): Services {
       },
     }),
     confirmations: createConfirmationCodes({ secret: derive('confirmations'), clock }),
-    audit: createAuditWriter({ db, logger }),
+    audit: createAuditWriter({ db, logger, ...(deps.auditObserver ? { observer: deps.auditObserver } : {}) }),
     rateLimiter: createRateLimiter(deps.config.rateLimit, db),
     care: { text: deps.config.care.text ?? DEFAULT_CARE_TEXT },
     catalog: deps.catalog ?? { commands: () => [] },
