@@ -176,7 +176,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const account = services.spotifyAccount;
   const slackHoldsPort = config.slack?.mode === 'http';
   const readiness = createReadinessCheck({ database, platforms });
-  const operationsRoutes = opsRoutes({ readiness, metrics });
+  const operationsRoutes = opsRoutes({ readiness, metrics, logger });
   const slack = config.slack
     ? (await import('./platforms/slack/slack-adapter.js')).createSlackAdapter({
         inbox,

@@ -19,6 +19,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export function opsRoutes(deps: {
   readiness: () => Promise<Readiness>;
   metrics: { render(): Promise<{ contentType: string; body: string }> };
+  /** Where a failing check's details go: the answer says which check failed, never hosts or driver messages. */
+  logger?: Logger;
 }): Route[] {
   return [
     { method: 'GET', path: HEALTH_PATH, handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
@@ -27,13 +29,22 @@ export function opsRoutes(deps: {
       path: READY_PATH,
       async handler(_req, res) {
         const readiness = await deps.readiness();
-        const failing = Object.entries(readiness.checks)
+        const entries = Object.entries(readiness.checks);
+        const failing = entries
           .filter(([, check]) => !check.ok)
           .map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`);
+        const details = Object.fromEntries(
+          entries
+            .filter(([, check]) => check.detail !== undefined)
+            .map(([name, check]) => [name, check.detail]),
+        );
+        if (Object.keys(details).length > 0) deps.logger?.warn({ details }, 'a readiness check failed');
         sendJson(res, readiness.ready ? 200 : 503, {
           status: readiness.ready ? 'ready' : 'not ready',
           ...(failing.length > 0 ? { reason: failing.join('; ') } : {}),
-          checks: readiness.checks,
+          checks: Object.fromEntries(
+            entries.map(([name, { ok, reason }]) => [name, reason === undefined ? { ok } : { ok, reason }]),
+          ),
         });
       },
     },

@@ -4,7 +4,14 @@ import type { PlatformAdapter } from '../platforms/platform.js';
 /** The answer of /readyz: ready when the database answers and every configured platform is connected. */
 export interface Readiness {
   ready: boolean;
-  checks: Record<string, { ok: boolean; reason?: string }>;
+  checks: Record<string, ReadinessCheck>;
+}
+
+/** One check: `reason` is safe to show anyone; `detail` (driver messages, hosts, ports) only to the log. */
+export interface ReadinessCheck {
+  ok: boolean;
+  reason?: string;
+  detail?: string;
 }
 
 /** How long the database may take to answer `SELECT 1` before it counts as down. */
@@ -27,18 +34,19 @@ export function createReadinessCheck(deps: {
   };
 }
 
-async function pingWithin(database: Database, ms: number): Promise<{ ok: boolean; reason?: string }> {
+async function pingWithin(database: Database, ms: number): Promise<ReadinessCheck> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<{ ok: false; reason: string }>((resolve) => {
+  const deadline = new Promise<ReadinessCheck>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
   });
   try {
     return await Promise.race([
       database.ping().then(
         () => ({ ok: true }),
-        (error: unknown) => ({
+        (error: unknown): ReadinessCheck => ({
           ok: false,
-          reason: `database unreachable: ${error instanceof Error ? error.message : String(error)}`,
+          reason: 'database unreachable',
+          detail: error instanceof Error ? error.message : String(error),
         }),
       ),
       deadline,
