@@ -19,7 +19,7 @@ export interface SlackProfile {
 
 /**
  * users.info, asked for a user a command has just created (once per user per process) and remembered.
- * A failure or a slow answer (over `timeoutMs`) just means the user keeps UTC.
+ * A failure or a slow answer (past the call's own timeout) just means the user keeps UTC.
  */
 export function createProfileLookup(deps: {
   client: WebClient;
@@ -82,9 +82,6 @@ export function createProfileLookup(deps: {
     }
   }
 
-  // Answers that have arrived, so a command can use one without waiting a turn of the event loop.
-  const settled = new LruCache<string, SlackProfile>(50_000, 24 * 3_600_000);
-
   return {
     isAdmin,
     get(workspaceId: string, userId: string): Promise<SlackProfile> {
@@ -93,13 +90,8 @@ export function createProfileLookup(deps: {
       if (!found) {
         found = asking.run(() => fetchProfile(userId));
         cache.set(key, found);
-        void found.then((profile) => settled.set(key, profile));
       }
       return found;
-    },
-    /** The profile if its answer is in; undefined while it is still being asked for. */
-    peek(workspaceId: string, userId: string): SlackProfile | undefined {
-      return settled.get(`${workspaceId}:${userId}`);
     },
   };
 }

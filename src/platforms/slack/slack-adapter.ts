@@ -346,14 +346,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
    */
   function runCommand(deliveryKey: string, delivery: SlackDelivery & { kind: 'command' }) {
     const { command } = delivery;
-    const profile = profiles.peek(command.team_id, command.user_id);
-    const invocation = invocationOf({
-      ...delivery,
-      displayName: profile?.displayName ?? delivery.displayName,
-      ...(profile?.timeZone ? { timeZone: profile.timeZone } : {}),
-    });
     const lookupProfile = () => profiles.get(command.team_id, command.user_id);
-    return limiter.run(() => inbox.run({ ...invocation, deliveryKey, lookupProfile }));
+    return limiter.run(() => inbox.run({ ...invocationOf(delivery), deliveryKey, lookupProfile }));
   }
 
   async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
@@ -507,15 +501,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   /** Shares one Spotify link of a channel message for its author and answers in its thread. */
   async function answerLink(deliveryKey: string, delivery: SlackDelivery & { kind: 'message' }) {
-    const profile = await profiles.get(delivery.workspaceId, delivery.userId);
-    const invocation = invocationOf(delivery);
+    // As for commands: a user this share creates gets their profile after it, nobody waits for it.
+    const lookupProfile = () => profiles.get(delivery.workspaceId, delivery.userId);
     const { reply, outcome } = await limiter.run(() =>
-      inbox.run({
-        ...invocation,
-        displayName: profile.displayName ?? null,
-        ...(profile.timeZone ? { defaultTimeZone: profile.timeZone } : {}),
-        deliveryKey,
-      }),
+      inbox.run({ ...invocationOf(delivery), deliveryKey, lookupProfile }),
     );
     await inbox.finish(deliveryKey, await answerInThread(delivery, reply, outcome));
   }
