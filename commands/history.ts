@@ -4,6 +4,9 @@ import { sparkline } from '../src/services/mood/mood-stats.js';
 import { defineCommand } from './define.js';
 import { plural, preview, score, trendText } from './format.js';
 
+/** In place of a note written under an encryption key this server is not configured with. */
+const UNREADABLE_NOTE = "(note can't be read: encrypted with a key this server doesn't have)";
+
 // Beyond this many days one character per day gets too wide for a chat line, so days become weeks.
 const DAILY_CHART_MAX = 31;
 
@@ -38,7 +41,7 @@ export default defineCommand({
     const recent = history.latest
       .map((e) => {
         const tags = e.emotions?.length ? ` ${e.emotions.join(', ')}` : '';
-        const note = e.notes ? ` — ${preview(e.notes)}` : '';
+        const note = e.notes ? ` — ${preview(e.notes)}` : e.noteKeyMissing ? ` — ${UNREADABLE_NOTE}` : '';
         return `${e.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${e.moodScore}/10${tags}${note}`;
       })
       .join('\n');

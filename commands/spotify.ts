@@ -39,11 +39,11 @@ export default defineCommand({
         });
       }
       case 'disconnect': {
-        const before = await account.status(user.id);
-        await account.disconnect(user.id);
+        // Deleted without being read: a link whose tokens no longer decrypt goes just the same.
+        const wasLinked = await account.disconnect(user.id);
         return reply.private({
           title: 'Spotify unlinked',
-          text: before.linked
+          text: wasLinked
             ? 'Your Spotify account and its access tokens are deleted from MoodScale. You can also remove ' +
               'MoodScale under "Manage apps" in your Spotify account settings.'
             : 'No Spotify account was linked, so there was nothing to delete.',
@@ -67,9 +67,12 @@ export default defineCommand({
         const status = await account.status(user.id);
         const state = !status.linked
           ? 'Not linked. Run `/spotify connect` to link your account.'
-          : status.needsRenewal
-            ? 'Linked, but needs renewal: Spotify no longer accepts the access. Run `/spotify connect` again.'
-            : 'Linked.';
+          : status.unreadable
+            ? 'Linked, but the link needs renewing: it was saved with an encryption key this server does not ' +
+              'have. Reconnect with `/spotify connect` (or remove it with `/spotify disconnect`).'
+            : status.needsRenewal
+              ? 'Linked, but needs renewal: Spotify no longer accepts the access. Run `/spotify connect` again.'
+              : 'Linked.';
         return reply.private({
           title: 'Spotify',
           text: state,

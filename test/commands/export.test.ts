@@ -159,9 +159,11 @@ describeEachDatabase('/export', (getDb) => {
     const csv = fileOf(await app().run('/export', who), 'text/csv');
     const rows = parseCsv(csv);
 
-    expect(csv.split('\r\n')[0]).toBe('id,created_at_utc,local_date,mood_score,emotions,note');
+    expect(csv.split('\r\n')[0]).toBe(
+      'id,created_at_utc,local_date,mood_score,emotions,note,note_unreadable',
+    );
     expect(rows).toHaveLength(1 + notes.length);
-    for (const row of rows.slice(1)) expect(row).toHaveLength(6);
+    for (const row of rows.slice(1)) expect(row).toHaveLength(7);
   });
 
   it('GIVEN notes with commas, quotes and newlines THEN the CSV quotes them so they read back unchanged', async () => {

@@ -98,17 +98,35 @@ export interface StoredValueCounts {
   malformed: number;
 }
 
-/** Counts the values of `column` by the key id written in each, in the database. */
-export async function countStoredValues(db: Db, column: EncryptedColumn): Promise<StoredValueCounts> {
+/**
+ * A bounded look at a column instead of the whole of it: the `ends` oldest and `ends` newest rows by id,
+ * and `spread` rows at ids spaced evenly between them. All are primary-key lookups, so the cost does
+ * not grow with the table; a table of up to 2 × `ends` rows is seen whole.
+ */
+export interface ValueSample {
+  ends: number;
+  spread: number;
+}
+
+/**
+ * Counts the values of `column` by the key id written in each, in the database: every value (a full
+ * scan), or only those of `sample` (a handful of index reads however large the table).
+ */
+export async function countStoredValues(
+  db: Db,
+  column: EncryptedColumn,
+  options: { sample?: ValueSample } = {},
+): Promise<StoredValueCounts> {
   const n = names(column);
-  // Prefix tests only (no regular expression per row): this reads the whole column.
+  const source = options.sample ? sampledRows(column, options.sample) : n.table;
+  // Prefix tests only (no regular expression per row): without a sample this reads the whole column.
   const rows = await queryRows<{ bucket: string; kind: string; n: number }>(
     db,
     sql`SELECT kind, CASE WHEN kind = 'key' THEN substr(v, 8, 8) ELSE '' END AS bucket, count(*)::int AS n
           FROM (SELECT ${n.column} AS v,
                        CASE WHEN left(${n.column}, 7) = 'enc:v1:' AND substr(${n.column}, 16, 1) = ':' THEN 'key'
                             WHEN left(${n.column}, 4) = 'enc:' THEN 'malformed' ELSE 'plaintext' END AS kind
-                  FROM ${n.table} WHERE ${n.column} IS NOT NULL) AS stored
+                  FROM ${source} AS t WHERE ${n.column} IS NOT NULL) AS stored
          GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   const counts: StoredValueCounts = { byKeyId: {}, plaintext: 0, malformed: 0 };
@@ -118,4 +136,18 @@ export async function countStoredValues(db: Db, column: EncryptedColumn): Promis
     else counts.plaintext = Number(row.n);
   }
   return counts;
+}
+
+/** The rows of a ValueSample: id and the value, under the column's own name (UNION keeps each row once). */
+function sampledRows(column: EncryptedColumn, sample: ValueSample) {
+  const n = names(column);
+  const ends = Math.max(1, Math.trunc(sample.ends));
+  const spread = Math.max(1, Math.trunc(sample.spread));
+  // Rows are taken whatever they hold (NULL too), so a mostly empty column cannot turn a LIMIT into a scan.
+  const row = sql`SELECT id, ${n.column} FROM ${n.table}`;
+  return sql`((${row} ORDER BY id LIMIT ${ends})
+          UNION (${row} ORDER BY id DESC LIMIT ${ends})
+          UNION (${row}
+                  WHERE id = ANY(ARRAY(SELECT generate_series(lo, hi, greatest(1, (hi - lo) / ${spread}))
+                                         FROM (SELECT min(id) AS lo, max(id) AS hi FROM ${n.table}) AS bounds))))`;
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { CipherContext, FieldCipher } from '../../services/crypto/field-cipher.js';
 import type { Db } from '../database.js';
 import { auditLog, type User, users } from '../schema/index.js';
@@ -119,10 +119,24 @@ export async function readSpotifyLink(
   };
 }
 
-/** Forgets the Spotify account and both tokens. */
-export async function clearSpotifyLink(db: Db, userId: number): Promise<void> {
-  await db
+/**
+ * Forgets the Spotify account and both tokens, without reading them (so also tokens that no configured
+ * key decrypts). True when there was something to forget.
+ */
+export async function clearSpotifyLink(db: Db, userId: number): Promise<boolean> {
+  const cleared = await db
     .update(users)
     .set({ spotifyId: null, spotifyAccessToken: null, spotifyRefreshToken: null })
-    .where(eq(users.id, userId));
+    .where(
+      and(
+        eq(users.id, userId),
+        or(
+          isNotNull(users.spotifyId),
+          isNotNull(users.spotifyAccessToken),
+          isNotNull(users.spotifyRefreshToken),
+        ),
+      ),
+    )
+    .returning({ id: users.id });
+  return cleared.length > 0;
 }

@@ -9,6 +9,7 @@ import {
   replaceStoredValues,
   type StoredValueCounts,
   type ValueChange,
+  type ValueSample,
 } from '../../db/repositories/encrypted-values.js';
 import { DecryptionError } from './create-field-cipher.js';
 import type { FieldCipher } from './field-cipher.js';
@@ -135,13 +136,15 @@ export interface KeyUsage extends StoredValueCounts {
   column: string;
 }
 
+/** Per column, the values under each key id: all of them, or those of a bounded `sample` (start-up's check). */
 export async function keyUsage(
   db: Db,
   columns: readonly EncryptedColumn[] = encryptedColumns,
+  options: { sample?: ValueSample } = {},
 ): Promise<KeyUsage[]> {
   const usage: KeyUsage[] = [];
   for (const column of columns) {
-    usage.push({ column: columnName(column), ...(await countStoredValues(db, column)) });
+    usage.push({ column: columnName(column), ...(await countStoredValues(db, column, options)) });
   }
   return usage;
 }

@@ -14,7 +14,7 @@ import { needsCare } from '../care/care-resources.js';
 import { dayNumber, dayString, localDayNumber, startOfLocalDay } from './local-days.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
 import { createMoodWriteBatcher, type MoodWriter } from './mood-write-batcher.js';
-import type { NoteCipher } from './note-cipher.js';
+import type { NoteCipher, OpenedEntry } from './note-cipher.js';
 import { readWrittenNotes, type WrittenNote } from './written-notes.js';
 
 export interface MoodInput {
@@ -49,8 +49,11 @@ export interface MoodHistory {
   to: string;
   /** Every entry of the range counted (the list below holds only the latest). */
   entryCount: number;
-  /** The most recent entries of the range, newest first, at most LATEST_SHOWN. */
-  latest: MoodEntry[];
+  /**
+   * The most recent entries of the range, newest first, at most LATEST_SHOWN, notes decrypted
+   * (`noteKeyMissing` names the key of a note this server cannot read).
+   */
+  latest: Array<OpenedEntry<MoodEntry>>;
   /** One element per calendar day of the range, oldest first, including days without entries. */
   daily: DayMood[];
   average: number | null;

@@ -24,6 +24,13 @@ export interface StoredNote {
   notes: string | null;
 }
 
+/**
+ * An entry with its note opened (see NoteCipher.open). `noteKeyMissing` is the id of the key the note was
+ * written under when this server does not have that key (a restored backup, a typo in a secret): the
+ * entry has a note, but it cannot be read here. null otherwise.
+ */
+export type OpenedEntry<T extends StoredNote> = T & { noteKeyMissing: string | null };
+
 export interface NoteCipher {
   /** The value to store for a note: ciphertext bound to the user (null stays null). */
   seal(userId: number, note: string | null): string | null;
@@ -33,29 +40,31 @@ export interface NoteCipher {
    * note is withheld with a log line, never shown as someone else's text and never failing the read.
    */
   open(entry: StoredNote): string | null;
-  /** The entries with their notes opened (see open). */
-  openAll<T extends StoredNote>(entries: readonly T[]): T[];
+  /** The entries with their notes opened (see open), each saying whether its note's key is missing. */
+  openAll<T extends StoredNote>(entries: readonly T[]): Array<OpenedEntry<T>>;
 }
 
 export function createNoteCipher(deps: { cipher: FieldCipher; logger: Logger }): NoteCipher {
   const { cipher, logger } = deps;
 
-  function open(entry: StoredNote): string | null {
+  function read(entry: StoredNote): { text: string | null; keyMissing: string | null } {
     const stored = entry.notes;
-    if (stored === null || !isSealedNote(stored)) return stored;
+    if (stored === null || !isSealedNote(stored)) return { text: stored, keyMissing: null };
     try {
-      return cipher.decrypt(stored, noteContext(entry.userId));
+      return { text: cipher.decrypt(stored, noteContext(entry.userId)), keyMissing: null };
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
       const where = { entryId: entry.id, userId: entry.userId, code: error.code };
       if (error.code === 'UNKNOWN_KEY') {
         logger.error(where, `mood note withheld: ${error.message}`);
-      } else {
-        logger.warn(where, 'mood note withheld: it does not decrypt for the user of its row');
+        // Only the missing key is told apart: a note that fails authentication stays withheld unmarked.
+        return { text: null, keyMissing: cipher.keyIdOf(stored) ?? null };
       }
-      return null;
+      logger.warn(where, 'mood note withheld: it does not decrypt for the user of its row');
+      return { text: null, keyMissing: null };
     }
   }
+  const open = (entry: StoredNote) => read(entry).text;
 
   return {
     seal(userId, note) {
@@ -64,6 +73,10 @@ export function createNoteCipher(deps: { cipher: FieldCipher; logger: Logger }):
       return cipher.encrypt(storableText(note, 'note'), noteContext(userId));
     },
     open,
-    openAll: (entries) => entries.map((entry) => ({ ...entry, notes: open(entry) })),
+    openAll: (entries) =>
+      entries.map((entry) => {
+        const { text, keyMissing } = read(entry);
+        return { ...entry, notes: text, noteKeyMissing: keyMissing };
+      }),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from '../../integrations/spotify/oauth/client.js';
 import { isSpotifyOAuthError } from '../../integrations/spotify/oauth/errors.js';
 import { createOAuthState } from '../../integrations/spotify/oauth/state.js';
+import { DecryptionError } from '../crypto/create-field-cipher.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 
 export interface SpotifyAccountSettings {
@@ -41,6 +42,11 @@ export interface SpotifyAccountStatus {
   spotifyId: string | null;
   /** The refresh token was refused (expired after 6 months or revoked): `/spotify connect` again. */
   needsRenewal: boolean;
+  /**
+   * Set (with needsRenewal) when the stored tokens do not decrypt here: written under an encryption key
+   * this server does not have. `/spotify connect` replaces them; `/spotify disconnect` deletes them.
+   */
+  unreadable?: true;
 }
 
 export type CallbackResult = { ok: true; userId: number } | { ok: false; reason: string };
@@ -53,8 +59,8 @@ export interface SpotifyAccountService {
   /** A valid access token, refreshed shortly before expiry; UserError when there is none to give. */
   accessToken(userId: number): Promise<string>;
   status(userId: number): Promise<SpotifyAccountStatus>;
-  /** Forgets the Spotify account and both tokens. */
-  disconnect(userId: number): Promise<void>;
+  /** Forgets the Spotify account and both tokens, without decrypting them; true when one was linked. */
+  disconnect(userId: number): Promise<boolean>;
   /** Ids of the recently played tracks, newest first (at most 50; cached per user for a few minutes). */
   recentTracks(userId: number, limit: number): Promise<string[]>;
 }
@@ -110,6 +116,10 @@ const UNREACHABLE_MESSAGE =
   'Spotify cannot be reached right now, so your recently played tracks were not read. Your link is kept; ' +
   'try again in a few minutes.';
 const NOT_LINKED_MESSAGE = 'No Spotify account is linked. Run `/spotify connect` to link one.';
+const UNREADABLE_MESSAGE =
+  'Your Spotify link needs renewing: it was saved with an encryption key this MoodScale server does not ' +
+  'have, so it cannot be used. Run `/spotify connect` to link your account again (or `/spotify disconnect` ' +
+  'to remove it).';
 
 export function createSpotifyAccountService(deps: {
   db: Db;
@@ -146,15 +156,26 @@ export function createSpotifyAccountService(deps: {
     });
   }
 
+  /** The decrypted link; a UserError asking to reconnect when its tokens do not decrypt here. */
+  async function readLink(userId: number) {
+    try {
+      return await readSpotifyLink(db, cipher, userId);
+    } catch (error) {
+      if (!(error instanceof DecryptionError)) throw error;
+      logger.warn({ userId, code: error.code }, `spotify link unreadable: ${error.message}`);
+      throw new UserError(UNREADABLE_MESSAGE, 'SPOTIFY_RENEWAL_NEEDED');
+    }
+  }
+
   async function markNeedsRenewal(userId: number): Promise<void> {
-    const link = await readSpotifyLink(db, cipher, userId);
+    const link = await readLink(userId);
     if (!link) return;
     const access = parseStoredAccess(link.accessToken);
     await store(userId, link.spotifyId, { ...access, needsRenewal: true }, link.refreshToken);
   }
 
   async function refresh(userId: number): Promise<string> {
-    const link = await readSpotifyLink(db, cipher, userId);
+    const link = await readLink(userId);
     if (!link) throw new UserError(NOT_LINKED_MESSAGE, 'SPOTIFY_NOT_LINKED');
     if (!link.refreshToken) {
       await markNeedsRenewal(userId);
@@ -185,7 +206,7 @@ export function createSpotifyAccountService(deps: {
   }
 
   async function accessToken(userId: number, force = false): Promise<string> {
-    const link = await readSpotifyLink(db, cipher, userId);
+    const link = await readLink(userId);
     if (!link) throw new UserError(NOT_LINKED_MESSAGE, 'SPOTIFY_NOT_LINKED');
     const access = parseStoredAccess(link.accessToken);
     if (access.needsRenewal) throw new UserError(RENEWAL_MESSAGE, 'SPOTIFY_RENEWAL_NEEDED');
@@ -309,14 +330,23 @@ export function createSpotifyAccountService(deps: {
     handleCallback,
     accessToken: (userId) => accessToken(userId),
     async status(userId) {
-      const link = await readSpotifyLink(db, cipher, userId);
+      let link: Awaited<ReturnType<typeof readSpotifyLink>>;
+      try {
+        link = await readSpotifyLink(db, cipher, userId);
+      } catch (error) {
+        if (!(error instanceof DecryptionError)) throw error;
+        logger.warn({ userId, code: error.code }, `spotify link unreadable: ${error.message}`);
+        const spotifyId = (await findUserById(db, userId))?.spotifyId ?? null;
+        return { linked: true, spotifyId, needsRenewal: true, unreadable: true };
+      }
       if (!link) return { linked: false, spotifyId: null, needsRenewal: false };
       const access = parseStoredAccess(link.accessToken);
       return { linked: true, spotifyId: link.spotifyId, needsRenewal: access.needsRenewal === true };
     },
     async disconnect(userId) {
-      await clearSpotifyLink(db, userId);
+      const cleared = await clearSpotifyLink(db, userId);
       recent.delete(String(userId));
+      return cleared;
     },
     recentTracks,
   };

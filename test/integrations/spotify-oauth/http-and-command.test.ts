@@ -71,6 +71,7 @@ describe('/spotify', () => {
       status: async () => status,
       disconnect: async (id) => {
         calls.push(`disconnect ${id}`);
+        return status.linked;
       },
       recentTracks: async () => [],
     };
