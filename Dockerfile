@@ -31,6 +31,9 @@ COPY package.json ./
 RUN mkdir -p /data /backups && chown node:node /data /backups
 USER node
 EXPOSE 3000
+# The operations port stays on the container's loopback (OPS_HOST): the probe runs inside it.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.OPS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 VOLUME ["/data", "/backups"]
 # Migrations run at start (serialized by an advisory lock), then the bot starts.
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -16,7 +16,9 @@ import { startBaselineBot } from './baseline/baseline-bot.js';
 
 export type Side = 'baseline' | 'moodscale';
 export type ToBot = { type: 'start'; side: Side; env: Record<string, string> } | { type: 'stop' };
-export type FromBot = { type: 'ready'; slackEventsUrl: string } | { type: 'failed'; error: string };
+export type FromBot =
+  | { type: 'ready'; slackEventsUrl: string; opsUrl?: string }
+  | { type: 'failed'; error: string };
 
 const toBot = z.discriminatedUnion('type', [
   z.object({
@@ -42,7 +44,13 @@ const STOP_DEADLINE_MS = 15_000;
 const send = (message: FromBot) => process.send?.(message);
 let stopBot: (() => Promise<void>) | undefined;
 
-async function start(side: Side, env: Record<string, string>): Promise<string> {
+/** Where the bot listens: Slack's events, and (MoodScale) its operations port. */
+interface Started {
+  slackEventsUrl: string;
+  opsUrl?: string;
+}
+
+async function start(side: Side, env: Record<string, string>): Promise<Started> {
   if (side === 'moodscale') {
     const config = loadConfig(env);
     const logger = createLogger(config.log);
@@ -51,7 +59,10 @@ async function start(side: Side, env: Record<string, string>): Promise<string> {
     stopBot = () => app.stop();
     const port = app.slack?.port;
     if (port === undefined) throw new Error('MoodScale started without a Slack HTTP port');
-    return `http://127.0.0.1:${port}/slack/events`;
+    return {
+      slackEventsUrl: `http://127.0.0.1:${port}/slack/events`,
+      ...(app.opsUrl ? { opsUrl: app.opsUrl } : {}),
+    };
   }
   const vars = baselineEnv.parse(env);
   const bot = await startBaselineBot({
@@ -65,7 +76,7 @@ async function start(side: Side, env: Record<string, string>): Promise<string> {
     discord: { token: vars.DISCORD_TOKEN, apiUrl: vars.DISCORD_API_URL },
   });
   stopBot = () => bot.stop();
-  return `http://127.0.0.1:${bot.slackPort}/slack/events`;
+  return { slackEventsUrl: `http://127.0.0.1:${bot.slackPort}/slack/events` };
 }
 
 process.on('message', (raw: unknown) => {
@@ -73,7 +84,7 @@ process.on('message', (raw: unknown) => {
   if (!message.success) return;
   if (message.data.type === 'start') {
     start(message.data.side, message.data.env).then(
-      (slackEventsUrl) => send({ type: 'ready', slackEventsUrl }),
+      (started) => send({ type: 'ready', ...started }),
       (error: unknown) =>
         send({ type: 'failed', error: error instanceof Error ? error.message : String(error) }),
     );

@@ -415,6 +415,7 @@ export async function runAnswerLatency(): Promise<{ figures: BenchFigure[]; repo
         DATA_DIR: join(dataDir, side),
         ENCRYPTION_KEY: 'c'.repeat(64),
         PORT: '0',
+        OPS_PORT: '0',
         DIGEST_ENABLED: 'false',
         SLACK_MODE: 'http',
         SLACK_BOT_TOKEN: 'xoxb-bench-answer',

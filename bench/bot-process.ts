@@ -16,13 +16,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export interface BotProcess {
   slackEventsUrl: string;
+  /** MoodScale's /healthz, /readyz and /metrics (OPS_PORT); absent for the minimal bot. */
+  opsUrl: string | undefined;
   /** The bot process's id (its resident memory is read from /proc). */
   pid: number | undefined;
   stop(): Promise<void>;
 }
 
 const fromBot = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), slackEventsUrl: z.string() }),
+  z.object({ type: z.literal('ready'), slackEventsUrl: z.string(), opsUrl: z.string().optional() }),
   z.object({ type: z.literal('failed'), error: z.string() }),
 ]);
 
@@ -60,6 +62,7 @@ export async function startBot(side: Side, env: Record<string, string>): Promise
     if (reply.type === 'failed') throw new Error(`the ${side} bot failed to start: ${reply.error}`);
     return {
       slackEventsUrl: reply.slackEventsUrl,
+      opsUrl: reply.opsUrl,
       pid: child.pid,
       async stop() {
         if (child.exitCode !== null || child.signalCode !== null) return;

@@ -96,7 +96,7 @@ interface FloodResult {
 async function flood(side: Side, bot: BotProcess, pool: pg.Pool, fake: FakeSlack): Promise<FloodResult> {
   const pid = bot.pid;
   if (pid === undefined) throw new Error(`the ${side} bot has no process id`);
-  const healthUrl = bot.slackEventsUrl.replace('/slack/events', '/healthz');
+  const healthUrl = `${bot.opsUrl ?? bot.slackEventsUrl.replace('/slack/events', '')}/healthz`;
   const idleRssMb = residentMb(pid);
   let peakRssMb = idleRssMb;
   let flooding = true;
@@ -220,6 +220,7 @@ export async function runSlackFlood(): Promise<{ figures: BenchFigure[]; report:
           DATA_DIR: join(dataDir, side),
           ENCRYPTION_KEY: 'd'.repeat(64),
           PORT: '0',
+          OPS_PORT: '0',
           DIGEST_ENABLED: 'false',
           SLACK_MODE: 'http',
           SLACK_BOT_TOKEN: 'xoxb-bench-flood',

@@ -7,7 +7,7 @@ import type { Logger } from './core/logger.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
-import { asBoltRoutes, opsRoutes } from './http/ops-routes.js';
+import { opsRoutes } from './http/ops-routes.js';
 import {
   createSpotifyCallbackHandler,
   SPOTIFY_CALLBACK_PATH,
@@ -35,6 +35,7 @@ import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { createChannelDigestRunner } from './services/channel-digest/run-channel-digests.js';
 import { resolveCipher } from './services/crypto/cipher-from-config.js';
 import type { FieldCipher } from './services/crypto/field-cipher.js';
+import { checkStoredKeys } from './services/crypto/stored-key-check.js';
 import { insightEnricher } from './services/digest/insight-enricher.js';
 import { createServices, type Services } from './services/services.js';
 
@@ -66,15 +67,28 @@ export interface App {
    * the backup job; both feed metrics and alerts.
    */
   ops: OpsMonitor;
-  /** Where /healthz, /readyz and /metrics answer (Slack's receiver in Slack HTTP mode), once started. */
+  /**
+   * The public port, once started: Slack's receiver in Slack HTTP mode, else a small server for the
+   * Spotify callback (none without Spotify).
+   */
   readonly httpUrl: string | undefined;
+  /** Where /healthz, /readyz and /metrics answer (OPS_HOST:OPS_PORT), once started. */
+  readonly opsUrl: string | undefined;
   /**
    * Registers something to stop first on shutdown (a schedule), before commands in flight are drained
    * and the platforms disconnect. Handlers run in registration order.
    */
   onStop(handler: () => Promise<void> | void): void;
+  /**
+   * Runs a scheduled job now, through the same path as its schedule (a failure alerts the same way).
+   * Rejects for a job this instance does not run (the digest and channel post need a chat platform,
+   * the backup BACKUP_ENABLED).
+   */
+  runJob(name: ScheduledJobName, now?: Date): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type ScheduledJobName = 'digest' | 'channel-digest' | 'backup';
 
 /** Shutdown budget: commands in flight get this long, platforms a little more, under main's 8 s. */
 const DRAIN_TIMEOUT_MS = 4000;
@@ -112,6 +126,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await backupBeforeMigrating({ database, config, logger, clock });
     await database.migrate();
     await database.ping();
+    // Values under a key this server lacks: production stops here (see stored-key-check.ts).
+    await checkStoredKeys({ db: database.db, cipher, config, logger });
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -171,12 +187,19 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       })
     : undefined;
   if (discord) platforms.push(discord);
-  // /healthz, /readyz, /metrics and the Spotify callback are served on PORT: by Slack's HTTP receiver
-  // when it holds the port, else by a small server of our own.
+  // The public port (PORT) serves only what the platforms call: Slack's events (its HTTP receiver holds
+  // the port) and the Spotify callback. /healthz, /readyz and /metrics have a port of their own, on
+  // loopback unless the operator exposes it, so metrics and readiness details never face the internet.
   const account = services.spotifyAccount;
   const slackHoldsPort = config.slack?.mode === 'http';
   const readiness = createReadinessCheck({ database, platforms });
-  const operationsRoutes = opsRoutes({ readiness, metrics, logger });
+  const opsHttp = createHttpServer({
+    name: 'ops',
+    port: config.http.ops.port,
+    host: config.http.ops.host,
+    routes: opsRoutes({ readiness, metrics, logger, token: config.http.ops.token }),
+    logger,
+  });
   const slack = config.slack
     ? (await import('./platforms/slack/slack-adapter.js')).createSlackAdapter({
         inbox,
@@ -187,27 +210,30 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         // A command holds at most one connection at a time: as many at once as the pool has keeps it busy.
         concurrency: config.database.maxConnections,
         onAcknowledged: (ms) => metrics.acknowledged('slack', ms),
-        customRoutes: [
-          ...asBoltRoutes(operationsRoutes, logger),
-          ...(account
-            ? [
-                {
-                  path: SPOTIFY_CALLBACK_PATH,
-                  method: ['GET'],
-                  handler: createSpotifyCallbackHandler(account, logger),
-                },
-              ]
-            : []),
-        ],
+        commandNames: registry.all().map((command) => command.name),
+        customRoutes: account
+          ? [
+              {
+                path: SPOTIFY_CALLBACK_PATH,
+                method: ['GET'],
+                handler: createSpotifyCallbackHandler(account, logger),
+              },
+            ]
+          : [],
       })
     : undefined;
-  const http: HttpServer | undefined = slackHoldsPort
-    ? undefined
-    : createHttpServer({
-        port: config.http.port,
-        routes: [...operationsRoutes, ...(account ? [spotifyCallbackRoute(account, logger)] : [])],
-        logger,
-      });
+  // The console alone is a local, single-user mode: its callback server listens on loopback only.
+  const chatConfigured = config.discord !== undefined || config.slack !== undefined;
+  const http: HttpServer | undefined =
+    slackHoldsPort || !account
+      ? undefined
+      : createHttpServer({
+          name: 'public',
+          port: config.http.port,
+          ...(chatConfigured ? {} : { host: '127.0.0.1' }),
+          routes: [spotifyCallbackRoute(account, logger)],
+          logger,
+        });
   if (slack) platforms.push(slack);
   // Discord reports refusals itself (above); Slack's are recorded here, on the shared path.
   const sendDirect = createSendDirect({ discord, slack }, (to) =>
@@ -261,9 +287,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const started: PlatformAdapter[] = [];
   try {
     await startHttp(
+      opsHttp,
+      logger,
+      chatConfigured,
+      'OPS_PORT is in use: /healthz, /readyz and /metrics are off for this console session',
+    );
+    await startHttp(
       http,
       logger,
-      platforms.some((p) => p.name !== 'console'),
+      chatConfigured,
+      'PORT is in use: the Spotify callback is off for this console session',
     );
     for (const platform of platforms) {
       await platform.start();
@@ -273,6 +306,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     // A platform that cannot start (bad token) must not leave the others connected or the database open.
     for (const platform of started.reverse()) await platform.stop().catch(() => undefined);
     await http?.stop().catch(() => undefined);
+    await opsHttp.stop().catch(() => undefined);
     await services.audit.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
@@ -293,6 +327,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   stopHandlers.push(
     pruneEvery(PRUNE_EVERY_MS, 'expired rate-limit counters', () => services.rateLimiter.prune(), logger),
   );
+  const jobs = new Map<ScheduledJobName, (now: Date) => Promise<void>>();
   if (config.backup.enabled) {
     const backups = startBackupJob({
       target: backupTargetFor(database, config.database),
@@ -305,6 +340,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     const last = backups.lastSuccessAt();
     if (last) ops.backup({ ok: true, at: last });
     stopHandlers.push(() => backups.stop());
+    jobs.set('backup', () => backups.runNow().then(() => undefined));
   }
   // The weekly digest goes by DM, so it runs only with a chat platform (the console has no DMs).
   const dmPlatforms = [...(discord ? (['discord'] as const) : []), ...(slack ? (['slack'] as const) : [])];
@@ -325,6 +361,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     });
     // First among the stop handlers: no digest starts once shutdown begins.
     stopHandlers.unshift(() => digests.stop());
+    jobs.set('digest', (now) => digests.runScheduled(now));
   }
   // The weekly channel post runs wherever a chat platform does; it posts only in channels an admin
   // turned on, once per channel and week across instances (claimed in the database).
@@ -346,6 +383,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       onFailure: (job, error) => alerter.raise(`job:${job}`, `The ${job} run failed: ${messageOf(error)}`),
     });
     stopHandlers.unshift(() => channelSchedule.stop());
+    jobs.set('channel-digest', (now) => channelSchedule.runOnce('channel-digest', now));
   }
 
   let stopping: Promise<void> | undefined;
@@ -367,8 +405,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       if (http) return http.url;
       return slack?.port !== undefined ? `http://127.0.0.1:${slack.port}` : undefined;
     },
+    get opsUrl() {
+      return opsHttp.url;
+    },
     onStop(handler) {
       stopHandlers.push(handler);
+    },
+    runJob(name, now) {
+      const run = jobs.get(name);
+      if (!run) return Promise.reject(new Error(`the ${name} job does not run on this instance`));
+      return run(now ?? clock.now());
     },
     stop() {
       stopping ??= (async () => {
@@ -388,6 +434,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         // The last deliveries marked done; one left open is answered by the next instance.
         await Promise.race([inbox.stop(), new Promise((r) => setTimeout(r, 1000).unref())]);
         await http?.stop().catch((e: unknown) => logger.warn({ err: e }, 'http server stop failed'));
+        await opsHttp.stop().catch((e: unknown) => logger.warn({ err: e }, 'ops server stop failed'));
         await Promise.race([alerter.settled(), new Promise((r) => setTimeout(r, 1000).unref())]);
         // Bounded like the rest: a flush stuck on a dead connection must not hold shutdown for ever.
         const flushed = await Promise.race([
@@ -404,19 +451,21 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 }
 
 /**
- * Starts the operations server. With a chat platform configured a port already taken is fatal (the
- * probes would fail silently); the console alone is a local, single-user mode and runs without it.
+ * Starts a server. With a chat platform configured a port already taken is fatal (the probes or the
+ * callback would fail silently); the console alone is a local, single-user mode and runs without it.
  */
-async function startHttp(http: HttpServer | undefined, logger: Logger, required: boolean): Promise<void> {
+async function startHttp(
+  http: HttpServer | undefined,
+  logger: Logger,
+  required: boolean,
+  whenOff: string,
+): Promise<void> {
   if (!http) return;
   try {
     await http.start();
   } catch (error) {
     if (required || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    logger.warn(
-      { err: error },
-      'PORT is in use: /healthz, /readyz and /metrics are off for this console session',
-    );
+    logger.warn({ err: error }, whenOff);
   }
 }
 

@@ -54,6 +54,7 @@ export const envSchema = z.object({
 
   ENCRYPTION_KEY: optional(z.string()),
   ENCRYPTION_OLD_KEYS: optional(z.string()),
+  ENCRYPTION_ALLOW_UNREADABLE: withDefault(booleanFlag, 'false'),
 
   RATE_LIMIT_POINTS: withDefault(wholeNumber(1, 1_000_000), '30'),
   RATE_LIMIT_DURATION: withDefault(wholeNumber(1, 86_400), '60'),
@@ -78,8 +79,19 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_MODE: withDefault(z.enum(['socket', 'http']), 'socket'),
   SLACK_API_URL: optional(z.url({ error: 'expected a URL such as https://slack.com/api/' })),
+  SLACK_COMMAND_PREFIX: optional(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,15}$/, {
+      error: 'expected up to 16 lowercase letters, digits, - or _ such as ms- (giving /ms-mood)',
+    }),
+  ),
   SLACK_MAX_BODY_BYTES: withDefault(wholeNumber(1024, 10_000_000), '65536'),
   PORT: withDefault(wholeNumber(0, 65_535), '3000'),
+  OPS_PORT: withDefault(wholeNumber(0, 65_535), '9464'),
+  OPS_HOST: withDefault(
+    z.string().min(1, { error: 'expected an interface address such as 127.0.0.1' }),
+    '127.0.0.1',
+  ),
+  OPS_TOKEN: optional(z.string().min(16, { error: 'expected at least 16 characters (a random secret)' })),
 
   SPOTIFY_CLIENT_ID: optional(z.string()),
   SPOTIFY_CLIENT_SECRET: optional(z.string()),
@@ -155,7 +167,11 @@ export interface Config {
     slowQueryMs: number;
     dataDir: string;
   };
-  encryption: { key: string | undefined; oldKeys: string[] };
+  /**
+   * `allowUnreadable`: start in production even when stored values are under a key that is not
+   * configured (they stay unreadable); without it such a start stops (see stored-key-check.ts).
+   */
+  encryption: { key: string | undefined; oldKeys: string[]; allowUnreadable: boolean };
   backup: { enabled: boolean; retentionDays: number; dir: string; schedule: string };
   /** The weekly DM digest: on or off, and how long a claim on one user's digest holds. */
   digest: { enabled: boolean; leaseSeconds: number };
@@ -191,9 +207,18 @@ export interface Config {
         signingSecret: string | undefined;
         apiUrl: string | undefined;
         maxBodyBytes: number;
+        /** SLACK_COMMAND_PREFIX: '' or e.g. 'ms-' (/ms-mood). */
+        commandPrefix: string;
       }
     | undefined;
-  http: { port: number };
+  /** SLACK_COMMAND_PREFIX: '' or e.g. 'ms-' (/ms-mood); also read by `npm run slack:manifest`. */
+  slackCommandPrefix: string;
+  /**
+   * `port`: the public port, only what the platforms call (Slack's events, the Spotify callback).
+   * `ops`: /healthz, /readyz and /metrics on their own port, on loopback unless OPS_HOST says otherwise;
+   * with a token, /readyz and /metrics ask for it as a bearer token.
+   */
+  http: { port: number; ops: { port: number; host: string; token: string | undefined } };
   music: {
     spotify: { clientId: string; clientSecret: string } | undefined;
     spotifyApiUrl: string;
@@ -269,6 +294,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         .split(',')
         .map((k) => k.trim())
         .filter(Boolean),
+      allowUnreadable: env.ENCRYPTION_ALLOW_UNREADABLE,
     },
     backup: {
       enabled: env.BACKUP_ENABLED,
@@ -314,9 +340,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           signingSecret: env.SLACK_SIGNING_SECRET,
           apiUrl: env.SLACK_API_URL,
           maxBodyBytes: env.SLACK_MAX_BODY_BYTES,
+          commandPrefix: env.SLACK_COMMAND_PREFIX ?? '',
         }
       : undefined,
-    http: { port: env.PORT },
+    slackCommandPrefix: env.SLACK_COMMAND_PREFIX ?? '',
+    http: { port: env.PORT, ops: { port: env.OPS_PORT, host: env.OPS_HOST, token: env.OPS_TOKEN } },
     music: {
       spotify:
         env.SPOTIFY_CLIENT_ID && env.SPOTIFY_CLIENT_SECRET

@@ -29,7 +29,8 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
 }
 
 /**
- * A tiny HTTP server for the few pages MoodScale serves itself (the Spotify callback). Routes match
+ * A tiny HTTP server for the few pages MoodScale serves itself (the Spotify callback, and the operations
+ * endpoints on a port of their own). Routes match
  * method and exact path; an unknown path is 404, a known path with another method 405, and a handler
  * that throws gives a bare 500 (the error is logged, never sent).
  */
@@ -39,8 +40,13 @@ export function createHttpServer(options: {
   host?: string;
   routes: Route[];
   logger: Logger;
+  /** What the server is for, in its log lines ('public', 'ops'). */
+  name?: string;
 }): HttpServer {
-  const logger = options.logger.child({ component: 'http' });
+  const logger = options.logger.child({
+    component: 'http',
+    ...(options.name ? { server: options.name } : {}),
+  });
   const host = options.host ?? '0.0.0.0';
   let server: Server | undefined;
   let url: string | undefined;
@@ -86,7 +92,7 @@ export function createHttpServer(options: {
       });
       const { port } = created.address() as AddressInfo;
       url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-      logger.info({ port }, 'http server listening');
+      logger.info({ host, port }, 'http server listening');
       return { port, url };
     },
     async stop() {

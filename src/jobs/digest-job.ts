@@ -37,6 +37,8 @@ export interface DigestScheduler {
   runner: DigestRunner;
   /** Runs the hourly digest now, as the schedule would at `now`. */
   runOnce(now: Date): Promise<DigestRunSummary>;
+  /** Runs it through the scheduler itself: a run that throws is logged and reported like a scheduled one. */
+  runScheduled(now: Date): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export function startDigestScheduler(deps: DigestSchedulerDeps): DigestScheduler
   return {
     runner,
     runOnce: (now) => runner.runDue(now),
+    runScheduled: (now) => scheduler.runOnce(DIGEST_JOB, now),
     stop: () => scheduler.stop(),
   };
 }

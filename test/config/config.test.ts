@@ -26,6 +26,14 @@ describe('GIVEN no environment at all', () => {
     });
     expect(config.log).toEqual({ level: 'info', pretty: true });
     expect(config.ops.heapGrowingPercent).toBe(20);
+    expect(config.encryption.allowUnreadable).toBe(false);
+  });
+
+  it('THEN the operations endpoints listen on loopback port 9464 without a token', () => {
+    expect(loadConfig({}).http).toEqual({
+      port: 3000,
+      ops: { port: 9464, host: '127.0.0.1', token: undefined },
+    });
   });
 
   it('THEN blank values count as unset', () => {
@@ -42,6 +50,7 @@ describe('GIVEN the variables of the schema document', () => {
       DB_CONNECTION_TIMEOUT: '2000',
       ENCRYPTION_KEY: 'k'.repeat(32),
       ENCRYPTION_OLD_KEYS: ' a , b ,,',
+      ENCRYPTION_ALLOW_UNREADABLE: 'true',
       BACKUP_ENABLED: 'true',
       BACKUP_RETENTION_DAYS: '7',
     });
@@ -51,7 +60,7 @@ describe('GIVEN the variables of the schema document', () => {
       idleTimeoutMs: 1000,
       connectionTimeoutMs: 2000,
     });
-    expect(config.encryption).toEqual({ key: 'k'.repeat(32), oldKeys: ['a', 'b'] });
+    expect(config.encryption).toEqual({ key: 'k'.repeat(32), oldKeys: ['a', 'b'], allowUnreadable: true });
     expect(config.backup).toMatchObject({ enabled: true, retentionDays: 7 });
   });
 });
@@ -74,6 +83,10 @@ describe('GIVEN malformed values', () => {
       expect(() => loadConfig({ [name]: value })).toThrow(message);
     },
   );
+
+  it('THEN an OPS_TOKEN shorter than 16 characters is refused with what it expects', () => {
+    expect(() => loadConfig({ OPS_TOKEN: 'short' })).toThrow(/OPS_TOKEN: expected at least 16 characters/);
+  });
 
   it('THEN every bad variable is named at once', () => {
     expect(() => loadConfig({ DB_MAX_CONNECTIONS: 'x', BACKUP_RETENTION_DAYS: 'y' })).toThrow(

@@ -82,6 +82,7 @@ describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted 
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
       PORT: '0',
+      OPS_PORT: '0',
       DIGEST_ENABLED: 'false',
       DIGEST_LEASE_SECONDS: String(LEASE_SECONDS),
     };

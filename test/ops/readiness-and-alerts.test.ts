@@ -61,6 +61,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
       ALERT_CHANNEL: `discord:${ALERT_CHANNEL_ID}`,
       STORAGE_ALERT_BYTES: '1000',
       PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     app = await startApp(config, silentLogger(), { opsCheckIntervalMs: 150 });
@@ -85,7 +86,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
     );
 
   it('WHEN /metrics is scraped THEN the pg pool figures and the slow queries are reported', async () => {
-    const text = await (await fetch(`${app.httpUrl}/metrics`)).text();
+    const text = await (await fetch(`${app.opsUrl}/metrics`)).text();
     const value = (line: string) => Number(new RegExp(`^${line} (\\d+)$`, 'm').exec(text)?.[1]);
     expect(value('moodscale_db_pool_connections\\{state="total"\\}')).toBeGreaterThanOrEqual(1);
     expect(value('moodscale_db_pool_connections\\{state="waiting"\\}')).toBe(0);
@@ -101,9 +102,9 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
   });
 
   it('WHEN the database stops accepting connections THEN /readyz is 503 with the reason and one alert goes to each destination', async () => {
-    expect((await fetch(`${app.httpUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${app.opsUrl}/readyz`)).status).toBe(200);
     await cutOff(name, false);
-    const response = await fetch(`${app.httpUrl}/readyz`);
+    const response = await fetch(`${app.opsUrl}/readyz`);
     expect(response.status).toBe(503);
     const body = (await response.json()) as {
       status: string;
@@ -116,7 +117,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
     expect(JSON.stringify(body)).not.toMatch(/accepting connections|127\.0\.0\.1|5432|ECONNREFUSED/);
     expect(body.checks.database).toEqual({ ok: false, reason: 'database unreachable' });
     expect(body.checks.discord).toEqual({ ok: true });
-    expect((await fetch(`${app.httpUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.opsUrl}/healthz`)).status).toBe(200);
 
     await until(() => alertsAbout('database').length > 0, 5000, 'the database alert');
     await new Promise((r) => setTimeout(r, 1000)); // the check keeps failing every 150 ms
@@ -130,7 +131,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
 
   it('WHEN the database accepts connections again THEN /readyz is 200 and the incident is resolved once', async () => {
     await cutOff(name, true);
-    await until(async () => (await fetch(`${app.httpUrl}/readyz`)).status === 200, 5000, 'readiness');
+    await until(async () => (await fetch(`${app.opsUrl}/readyz`)).status === 200, 5000, 'readiness');
     await until(() => !app.alerter.open().includes('database'), 5000, 'the resolution');
     await app.alerter.settled();
     expect(alertsAbout('database')).toHaveLength(2);

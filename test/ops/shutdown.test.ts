@@ -47,6 +47,7 @@ describe.skipIf(!postgresAvailable())(
           DATABASE_URL: url,
           DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-shutdown-')),
           PORT: '0',
+          OPS_PORT: '0',
           LOG_FORMAT: 'json',
           LOG_LEVEL: 'info',
         },

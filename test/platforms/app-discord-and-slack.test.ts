@@ -35,6 +35,7 @@ describe('GIVEN MoodScale started with Discord and Slack (HTTP mode) in one proc
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slackFake.apiUrl,
       PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     app = await startApp(config, silentLogger());

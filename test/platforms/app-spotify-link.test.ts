@@ -37,6 +37,7 @@ describe('GIVEN MoodScale started with Spotify linking configured', () => {
       SPOTIFY_ACCOUNTS_URL: spotify.url,
       SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${port}/spotify/callback`,
       PORT: String(port),
+      OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     app = await startApp(config, silentLogger());

@@ -26,8 +26,9 @@ export async function postSlackChannelMessage(
   reply: Reply,
   logger: Logger,
   now: Date,
+  renameCommands?: (text: string) => string,
 ): Promise<ChannelPostResult> {
-  const message = renderSlackMessage(reply, { now });
+  const message = renderSlackMessage(reply, { now, ...(renameCommands ? { renameCommands } : {}) });
   try {
     await withRateLimit(() =>
       client.chat.postMessage({

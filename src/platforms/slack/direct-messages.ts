@@ -37,6 +37,8 @@ export function createDirectMessenger(deps: {
   logger: Logger;
   intervalMs: number;
   now?: () => Date;
+  /** Names commands as the workspace types them (SLACK_COMMAND_PREFIX). */
+  renameCommands?: (text: string) => string;
 }): DirectMessenger {
   const { client, logger, intervalMs } = deps;
   const now = deps.now ?? (() => new Date());
@@ -50,7 +52,10 @@ export function createDirectMessenger(deps: {
     lastSentAt = Date.now();
     try {
       const channel = await openDm(userId);
-      const message = renderSlackMessage(reply, { now: now() });
+      const message = renderSlackMessage(reply, {
+        now: now(),
+        ...(deps.renameCommands ? { renameCommands: deps.renameCommands } : {}),
+      });
       await withRateLimit(() =>
         client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false }),
       );

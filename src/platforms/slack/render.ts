@@ -14,6 +14,18 @@ export interface RenderOptions {
   now?: Date;
   /** A line about the reply's files (where they went, or why they did not); shown instead of them. */
   filesNote?: string;
+  /** Names commands as this workspace types them (SLACK_COMMAND_PREFIX: `/mood` -> `/ms-mood`). */
+  renameCommands?: (text: string) => string;
+}
+
+/** The reply with the commands its text names renamed; buttons carry commands by name and stay. */
+function withCommandNames(reply: Reply, rename: (text: string) => string): Reply {
+  return {
+    ...reply,
+    ...(reply.title !== undefined ? { title: rename(reply.title) } : {}),
+    text: rename(reply.text),
+    ...(reply.fields ? { fields: reply.fields.map((f) => ({ ...f, value: rename(f.value) })) } : {}),
+  };
 }
 
 /** Prefix of every `action_id` MoodScale puts on a button; `app.action(/^ms:/)` routes them back. */
@@ -76,7 +88,8 @@ export function decodeButtonValue(value: string | undefined): ButtonValue | unde
  * carry the follow-up command, and a context line saying until when the buttons work. Every piece of
  * reply text is escaped; only the date token this function writes itself is markup.
  */
-export function renderSlackMessage(reply: Reply, options: RenderOptions = {}): SlackMessage {
+export function renderSlackMessage(original: Reply, options: RenderOptions = {}): SlackMessage {
+  const reply = options.renameCommands ? withCommandNames(original, options.renameCommands) : original;
   const blocks: types.KnownBlock[] = [];
   if (reply.title) {
     blocks.push({

@@ -23,6 +23,7 @@ import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
 import { boltLogger } from './bolt-logger.js';
 import { postSlackChannelMessage } from './channel-post.js';
+import { commandNameOf, createCommandRenamer } from './command-names.js';
 import { createDirectMessenger, type DirectResult } from './direct-messages.js';
 import {
   blockActionsSchema,
@@ -53,6 +54,8 @@ export interface SlackSettings {
   apiUrl: string | undefined;
   /** HTTP mode: larger request bodies are refused before they are read (SLACK_MAX_BODY_BYTES). */
   maxBodyBytes?: number | undefined;
+  /** SLACK_COMMAND_PREFIX: the workspace types `/ms-mood` for `mood`. '' (the default) for plain names. */
+  commandPrefix?: string | undefined;
 }
 
 export interface SlackAdapterOptions {
@@ -90,6 +93,8 @@ export interface SlackAdapterOptions {
   customRoutes?: CustomRoute[];
   /** Told how long each delivery took from its arrival to its acknowledgement (metrics). */
   onAcknowledged?: (ms: number) => void;
+  /** The declared command names, so answers name them with the workspace's prefix (see commandPrefix). */
+  commandNames?: readonly string[];
   /** The time for button expiry; the system clock by default. */
   now?: () => Date;
 }
@@ -167,6 +172,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { config } = options;
   const log = options.logger.child({ component: 'slack' });
   const now = options.now ?? (() => new Date());
+  const commandPrefix = config.commandPrefix ?? '';
+  const renameCommands = createCommandRenamer({ prefix: commandPrefix, names: options.commandNames ?? [] });
+  /** A reply as a Slack message, naming commands the way this workspace types them. */
+  const render = (reply: Reply, filesNote?: string) =>
+    renderSlackMessage(reply, { now: now(), renameCommands, ...(filesNote ? { filesNote } : {}) });
   const api = new webApi.WebClient(config.botToken, {
     ...webClientOptions(config.apiUrl),
     logger: boltLogger(log),
@@ -189,6 +199,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     logger: log,
     intervalMs: options.dmIntervalMs ?? 1100,
     now,
+    renameCommands,
   });
   const limiter = createLimiter(options.concurrency ?? 8);
   const inFlight = createInFlight();
@@ -245,7 +256,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         filesNote = `:warning: I could not send ${names} (${failure?.error ?? 'upload failed'}). Please try again later.`;
       }
     }
-    const message = renderSlackMessage(reply, { now: now(), ...(filesNote ? { filesNote } : {}) });
+    const message = render(reply, filesNote);
     try {
       await target.respond({
         response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
@@ -292,7 +303,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         identity: { platform: 'slack', workspaceId: command.team_id, externalUserId: command.user_id },
         displayName: delivery.displayName,
         ...(delivery.timeZone ? { defaultTimeZone: delivery.timeZone } : {}),
-        command: command.command.slice(1).toLowerCase(),
+        command: commandNameOf(command.command, commandPrefix),
         input: { text: decodeSlackEntities(command.text) },
         invocationId: `slack:${command.trigger_id}`,
         channel: channelOf(command.team_id, command.channel_id, command.user_id),
@@ -421,7 +432,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   /** A reply as the body of the acknowledgement (no files: those need uploads first). */
   function ackBodyOf(reply: Reply): AckBody {
-    const message = renderSlackMessage(reply, { now: now() });
+    const message = render(reply);
     return {
       response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
       text: message.text,
@@ -522,7 +533,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       );
       return true;
     }
-    const rendered = renderSlackMessage(reply, { now: now() });
+    const rendered = render(reply);
     try {
       // No link_names: the card's text is escaped and mentions nobody.
       await api.chat.postMessage({
@@ -769,7 +780,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return direct.send(externalUserId, workspaceId, reply);
     },
     sendToChannel(channelId, reply) {
-      return postSlackChannelMessage(api, channelId, reply, log, now());
+      return postSlackChannelMessage(api, channelId, reply, log, now(), renameCommands);
     },
   };
 }

@@ -44,6 +44,7 @@ describe.skipIf(!postgresAvailable())(
         RATE_LIMIT_POINTS: String(POINTS),
         RATE_LIMIT_DURATION: '60',
         PORT: '0',
+        OPS_PORT: '0',
         LOG_LEVEL: 'silent',
       });
       app = await startApp(config, silentLogger());
@@ -101,7 +102,7 @@ describe.skipIf(!postgresAvailable())(
       expect(logged).toHaveLength(POINTS);
       expect(limited).toHaveLength(FLOOD - POINTS);
 
-      const metrics = await (await fetch(`${app.httpUrl}/metrics`)).text();
+      const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
       expect(metrics).toContain(
         `moodscale_commands_total{command="mood",platform="discord",outcome="rate_limited"} ${FLOOD - POINTS}`,
       );

@@ -48,6 +48,7 @@ describe('GIVEN MoodScale on Discord with the language model configured', () => 
       OPENAI_BASE_URL: openai.baseURL,
       OPENAI_MODEL: 'test-model',
       PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     app = await startApp(config, silentLogger());
@@ -121,7 +122,7 @@ describe('GIVEN MoodScale on Discord with the language model configured', () => 
     expect(openai.requests.length).toBe(before);
     expect(answer.text).toMatch(/from its audio features/);
     expect(answer.ms).toBeLessThan(1000);
-    const metrics = await (await fetch(`${app.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
     // Four faults above, then two hangs open the breaker (three failures in a row) and two shares skip it.
     expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="fallback"\} 6$/m);
     expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="skipped"\} 2$/m);

@@ -27,6 +27,7 @@ describe.skipIf(unavailable !== undefined)(
         DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-fault-restart-')),
         RATE_LIMIT_POINTS: '1000',
         PORT: '0',
+        OPS_PORT: '0',
         LOG_LEVEL: 'silent',
       });
       app = await startApp(config, silentLogger());
@@ -53,7 +54,7 @@ describe.skipIf(unavailable !== undefined)(
         expect(refusedWhileDown).toBeGreaterThan(0);
         expect(recoveryMs(results, backAt)).toBeLessThan(5000);
         expectHonestAnswers(results, await storedEntries(cluster.url('moodscale'), prefix));
-        expect((await fetch(`${app.httpUrl}/readyz`)).status).toBe(200);
+        expect((await fetch(`${app.opsUrl}/readyz`)).status).toBe(200);
       }, 60_000);
     }
   },

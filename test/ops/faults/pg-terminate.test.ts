@@ -26,6 +26,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL taking /moo
       DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-fault-terminate-')),
       RATE_LIMIT_POINTS: '1000',
       PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     app = await startApp(config, silentLogger());
@@ -60,6 +61,6 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL taking /moo
     expect(results.filter((r) => r.confirmed).length).toBeGreaterThan(100);
     expectHonestAnswers(results, await storedEntries(postgresUrlFor(name), 'terminate'));
     // Still serving: the process did not go down with its connections.
-    expect((await fetch(`${app.httpUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${app.opsUrl}/readyz`)).status).toBe(200);
   });
 });

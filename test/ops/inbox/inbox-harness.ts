@@ -13,7 +13,7 @@ import type { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import type { SignedRequest } from '../../fakes/slack/slack-requests.js';
 
 /** A free TCP port on 127.0.0.1 (the bot is started on it, and restarted on the same one). */
-export { freePort } from '../faults/private-postgres.js';
+import { freePort as freeLoopbackPort } from '../faults/private-postgres.js';
 
 export const SIGNING_SECRET = 'inbox-fault-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-inbox-fault-bot-token';
@@ -47,6 +47,23 @@ export interface BotProcess {
   kill(): Promise<void>;
   /** SIGTERM (a graceful stop), then waits for the exit; SIGKILL after `ms`. */
   stop(ms?: number): Promise<void>;
+}
+
+/** The operations port (OPS_PORT) that goes with each public port `freePort` handed out. */
+const opsPorts = new Map<number, number>();
+
+/** A free public port (PORT), with a free operations port of its own reserved beside it. */
+export async function freePort(): Promise<number> {
+  const port = await freeLoopbackPort();
+  opsPorts.set(port, await freeLoopbackPort());
+  return port;
+}
+
+/** Where a bot started on `port` answers /healthz and /metrics. */
+export function opsPortOf(port: number): number {
+  const ops = opsPorts.get(port);
+  if (ops === undefined) throw new Error(`port ${port} was not handed out by freePort()`);
+  return ops;
 }
 
 /** Every bot process a test file started, so afterAll can kill what is left by pid. */
@@ -105,18 +122,21 @@ export async function killAllBots(): Promise<void> {
   await Promise.all([...started].map((bot) => bot.kill()));
 }
 
-/** Waits until the bot answers GET /healthz, or fails with its last output. */
+/**
+ * Waits until the bot answers GET /readyz with 200 (on its operations port: the database answers and
+ * every platform is connected, so the public port listens), or fails with its last output.
+ */
 export async function waitForBot(bot: BotProcess, ms = 45_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (bot.child.exitCode !== null || bot.child.signalCode !== null) {
       throw new Error(`bot ${bot.name} exited before it was ready:\n${bot.tail()}`);
     }
-    const status = await httpStatus(`http://127.0.0.1:${bot.port}/healthz`);
+    const status = await httpStatus(`http://127.0.0.1:${opsPortOf(bot.port)}/readyz`);
     if (status === 200) return;
     await sleep(100);
   }
-  throw new Error(`bot ${bot.name} did not answer /healthz on :${bot.port} within ${ms} ms:\n${bot.tail()}`);
+  throw new Error(`bot ${bot.name} was not ready on :${opsPortOf(bot.port)} within ${ms} ms:\n${bot.tail()}`);
 }
 
 function httpStatus(url: string): Promise<number> {
@@ -134,7 +154,9 @@ function httpStatus(url: string): Promise<number> {
 /** The moodscale_inbox_* lines of GET /metrics ('' when the bot does not answer). */
 export async function inboxMetrics(port: number): Promise<string> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`http://127.0.0.1:${opsPortOf(port)}/metrics`, {
+      signal: AbortSignal.timeout(2000),
+    });
     const text = await res.text();
     return text
       .split('\n')
@@ -168,6 +190,7 @@ export function botEnv(fields: {
     ENCRYPTION_KEY: 'e'.repeat(64),
     RATE_LIMIT_POINTS: '100000',
     PORT: String(fields.port),
+    OPS_PORT: String(opsPortOf(fields.port)),
     DIGEST_ENABLED: 'false',
     BACKUP_ENABLED: 'false',
     INBOX_LEASE_SECONDS: String(LEASE_SECONDS),

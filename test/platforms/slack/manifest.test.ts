@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../../../commands/index.js';
 import { renderUsage } from '../../../src/core/commands/index.js';
+import { renderSlackManifest } from '../../../src/platforms/slack/manifest.js';
 import { REQUIRED_SCOPES } from '../../../src/platforms/slack/startup.js';
 
 const manifest = readFileSync(
@@ -33,6 +34,25 @@ function manifestScopes(): string[] {
 describe('slack-manifest.yaml', () => {
   const commands = manifestCommands();
   const registry = createRegistry().all();
+
+  it('GIVEN the generator THEN the file is exactly what `npm run slack:manifest` makes for the defaults', () => {
+    expect(manifest).toBe(renderSlackManifest(registry, { prefix: '', mode: { kind: 'socket' } }));
+  });
+
+  it('GIVEN SLACK_COMMAND_PREFIX=ms- THEN every command is declared with the prefix and none without', () => {
+    const prefixed = renderSlackManifest(registry, { prefix: 'ms-', mode: { kind: 'socket' } });
+    const declared = [...prefixed.matchAll(/- command: (\S+)/g)].map((m) => m[1]);
+    expect(declared.sort()).toEqual(registry.map((c) => `/ms-${c.name}`).sort());
+  });
+
+  it('GIVEN HTTP mode with a URL THEN every command, the events and interactivity point at it and Socket Mode is off', () => {
+    const url = 'https://bot.example.org/slack/events';
+    const http = renderSlackManifest(registry, { prefix: '', mode: { kind: 'http', requestUrl: url } });
+    expect(http.match(/^\s+url: (\S+)$/gm)).toHaveLength(registry.length);
+    expect(http.match(new RegExp(`^\\s+request_url: ${url}$`, 'gm'))).toHaveLength(2);
+    expect(http).toMatch(/^ {2}socket_mode_enabled: false$/m);
+    expect(http).not.toContain('your.host');
+  });
 
   it('GIVEN the registry THEN every command is declared with its description and usage, and nothing else is', () => {
     expect([...commands.keys()].sort()).toEqual(registry.map((c) => `/${c.name}`).sort());

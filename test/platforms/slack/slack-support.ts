@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
+import { createRegistry } from '../../../commands/index.js';
 import type { CommandRegistry } from '../../../src/core/commands/index.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -45,6 +46,8 @@ export async function startSlackRig(
     appToken?: string;
     /** Commands other than the app's (a stand-in /share). */
     registry?: CommandRegistry<Services>;
+    /** SLACK_COMMAND_PREFIX ('ms-': the workspace types /ms-mood). */
+    commandPrefix?: string;
   } = {},
 ): Promise<SlackRig> {
   const fake = options.fake ?? (await FakeSlack.start());
@@ -60,7 +63,9 @@ export async function startSlackRig(
       appToken: options.appToken ?? APP_TOKEN,
       signingSecret: SIGNING_SECRET,
       apiUrl: fake.apiUrl,
+      ...(options.commandPrefix ? { commandPrefix: options.commandPrefix } : {}),
     },
+    commandNames: (options.registry ?? createRegistry()).all().map((command) => command.name),
     port: 0,
     logger: options.logger ?? silentLogger(),
     dmIntervalMs: options.dmIntervalMs ?? 0,

@@ -107,6 +107,7 @@ describe('GIVEN MoodScale on Discord and Slack with weekly channel posts', () =>
         SPOTIFY_ACCOUNTS_URL: spotify.url,
         RECCOBEATS_API_URL: recco.url,
         PORT: '0',
+        OPS_PORT: '0',
         LOG_LEVEL: 'silent',
       }),
       silentLogger(),
