@@ -8,11 +8,9 @@
  * - baseline: bench/baseline/baseline-bot.ts, given the same variables.
  */
 import { z } from 'zod';
-import { startApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/core/logger.js';
-import { applyHeapGrowth } from '../src/ops/heap-growth.js';
-import { startBaselineBot } from './baseline/baseline-bot.js';
+
+// Each side loads only its own code (below, on `start`): the other bot's SDKs would count in this
+// process's resident memory, which bench/slack-flood and bench/memory compare.
 
 export type Side = 'baseline' | 'moodscale';
 export type ToBot = { type: 'start'; side: Side; env: Record<string, string> } | { type: 'stop' };
@@ -52,6 +50,12 @@ interface Started {
 
 async function start(side: Side, env: Record<string, string>): Promise<Started> {
   if (side === 'moodscale') {
+    const [{ startApp }, { loadConfig }, { createLogger }, { applyHeapGrowth }] = await Promise.all([
+      import('../src/app.js'),
+      import('../src/config.js'),
+      import('../src/core/logger.js'),
+      import('../src/ops/heap-growth.js'),
+    ]);
     const config = loadConfig(env);
     const logger = createLogger(config.log);
     applyHeapGrowth(config.ops.heapGrowingPercent);
@@ -65,6 +69,7 @@ async function start(side: Side, env: Record<string, string>): Promise<Started> 
     };
   }
   const vars = baselineEnv.parse(env);
+  const { startBaselineBot } = await import('./baseline/baseline-bot.js');
   const bot = await startBaselineBot({
     databaseUrl: vars.DATABASE_URL,
     slack: {

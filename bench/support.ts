@@ -4,13 +4,13 @@ import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
 import type { CommandRegistry } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/logger.js';
+import { createFieldCipher } from '../src/crypto/create-field-cipher.js';
+import type { FieldCipher } from '../src/crypto/field-cipher.js';
 import type { Database, Db } from '../src/db/database.js';
 import { openPostgresDatabase, type PostgresSettings } from '../src/db/postgres.js';
 import { applyHeapGrowth } from '../src/ops/heap-growth.js';
 import { createDispatcher, type Dispatcher } from '../src/platforms/dispatcher.js';
 import { createInbox, type DeliveryRunner } from '../src/platforms/inbox/delivery-runner.js';
-import { createFieldCipher } from '../src/services/crypto/create-field-cipher.js';
-import type { FieldCipher } from '../src/services/crypto/field-cipher.js';
 import { createServices, type Services } from '../src/services/services.js';
 
 /** Latency summary of one measured run. */

@@ -1,6 +1,6 @@
 import { opt, reply } from '../src/core/commands/index.js';
 import { UserError } from '../src/core/errors.js';
-import type { ChatIdentity } from '../src/db/schema/index.js';
+import type { ChatIdentity } from '../src/services/link-service.js';
 import { defineCommand } from './define.js';
 
 const PLATFORMS = ['discord', 'slack', 'console'] as const;

@@ -1,6 +1,6 @@
 import { opt, reply } from '../src/core/commands/index.js';
-import type { Recommendation } from '../src/db/schema/index.js';
 import { recommendationGoals } from '../src/services/recommendations/rank-local.js';
+import type { Recommendation } from '../src/services/recommendations/recommendation-service.js';
 import { defineCommand } from './define.js';
 import { preview } from './format.js';
 

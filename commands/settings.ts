@@ -1,7 +1,6 @@
 import { opt, reply } from '../src/core/commands/index.js';
 import { UserError } from '../src/core/errors.js';
-import type { SettingsPatch } from '../src/db/repositories/user-settings.js';
-import type { UserSettings } from '../src/db/schema/index.js';
+import type { SettingsPatch, UserSettings } from '../src/services/settings-service.js';
 import { defineCommand } from './define.js';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;

@@ -1,6 +1,6 @@
 import { type Reply, reply } from '../src/core/commands/index.js';
-import type { MusicAnalysis } from '../src/db/schema/index.js';
 import type { MoodPrediction } from '../src/integrations/music-types.js';
+import type { MusicAnalysis } from '../src/services/music/track-analysis.js';
 
 const SOURCE: Record<MoodPrediction['source'], string> = {
   'audio-features': 'from its audio features',

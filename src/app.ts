@@ -4,6 +4,8 @@ import { createRegistry } from '../commands/index.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
+import { resolveCipher } from './crypto/cipher-from-config.js';
+import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { createHttpServer, type HttpServer } from './http/http-server.js';
@@ -33,10 +35,8 @@ import { createInbox, type DeliveryRunner, type InboxSurface } from './platforms
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
 import { createChannelDigestRunner } from './services/channel-digest/run-channel-digests.js';
-import { resolveCipher } from './services/crypto/cipher-from-config.js';
-import type { FieldCipher } from './services/crypto/field-cipher.js';
-import { checkStoredKeys } from './services/crypto/stored-key-check.js';
 import { insightEnricher } from './services/digest/insight-enricher.js';
+import { checkStoredKeys } from './services/keys/stored-key-check.js';
 import { createServices, type Services } from './services/services.js';
 
 /** A running MoodScale: what start-up built, and how to stop it in order. */

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { createFieldCipher } from '../crypto/create-field-cipher.js';
+import { loadOrCreateKeyFile } from '../crypto/encryption-keys.js';
 import type { DatabaseKind } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { DEFAULT_UNTIL, type SeedOptions, seedLimits } from '../db/seed/generate.js';
 import { type SeedSummary, seedDatabase, seedTables } from '../db/seed/insert.js';
-import { createFieldCipher } from '../services/crypto/create-field-cipher.js';
-import { loadOrCreateKeyFile } from '../services/crypto/encryption-keys.js';
 import { runCli } from './run-cli.js';
 
 const usage = `Usage: npm run db:seed -- [options]

@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { resolveCipher } from '../crypto/cipher-from-config.js';
+import { keyIdFor, parseEncryptionKey } from '../crypto/encryption-keys.js';
 import { openDatabase } from '../db/open-database.js';
-import { resolveCipher } from '../services/crypto/cipher-from-config.js';
-import { keyIdFor, parseEncryptionKey } from '../services/crypto/encryption-keys.js';
 import {
   formatKeyUsage,
   formatRotationRun,
   keyUsage,
   rotateEncryptedValues,
   unreadableValues,
-} from '../services/crypto/key-rotation.js';
+} from '../services/keys/key-rotation.js';
 import { runCli } from './run-cli.js';
 
 const usage = `Usage: npm run keys:rotate -- [options]

@@ -1,6 +1,7 @@
-import type { AudioFeatures } from '../db/schema/index.js';
+import type { AudioFeatures, TrackMood } from '../core/music.js';
 
-export type { AudioFeatures };
+// The shared vocabulary lives in core (the schema and the seed use it too); integrations re-export it.
+export { type AudioFeatures, knownTrackMoods, type TrackMood, trackMoods } from '../core/music.js';
 
 /** A Spotify link as found in a message, before anything is fetched. */
 export type SpotifyLink =
@@ -30,21 +31,6 @@ export interface AudioFeaturesProvider {
   /** Undefined when this provider has nothing for the track (or is known to refuse); never throws. */
   features(trackId: string): Promise<AudioFeatures | undefined>;
 }
-
-/** The moods a track can be given: the fixed vocabulary of track analysis, 'unknown' aside. */
-export const knownTrackMoods = [
-  'happy',
-  'energetic',
-  'calm',
-  'sad',
-  'tense',
-  'melancholic',
-  'romantic',
-  'dark',
-] as const;
-/** The fixed mood vocabulary of track analysis. */
-export const trackMoods = [...knownTrackMoods, 'unknown'] as const;
-export type TrackMood = (typeof trackMoods)[number];
 
 /** A predicted mood, how sure, and where it came from. */
 export interface MoodPrediction {

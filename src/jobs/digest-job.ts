@@ -1,7 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
-import type { SendDirect } from '../platforms/direct-messages.js';
 import { createChartRenderer } from '../services/digest/chart.js';
 import {
   createDigestRunner,
@@ -10,6 +9,7 @@ import {
   type DigestRunner,
   type DigestRunSummary,
 } from '../services/digest/digest-runner.js';
+import type { SendDirect } from '../services/direct-messages.js';
 import { type ScheduledJob, startScheduler } from './scheduler.js';
 
 export const DIGEST_JOB = 'weekly-digest';

@@ -1,8 +1,8 @@
 import type { Reply } from '../core/commands/index.js';
-import type { IdentityKey } from '../db/repositories/chat-identities.js';
-import type { DirectMessageResult } from './discord/direct-messenger.js';
+import type { IdentityKey } from '../core/identity.js';
+import type { DirectMessageResult, SendDirect } from '../services/direct-messages.js';
 
-export type { DirectMessageResult };
+export type { DirectMessageResult, SendDirect };
 
 /** What can send a direct message on each platform (the adapters that are running). */
 export interface DirectChannels {
@@ -11,9 +11,6 @@ export interface DirectChannels {
     sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectMessageResult>;
   };
 }
-
-/** Sends a reply to a chat account privately, on whichever platform it lives. */
-export type SendDirect = (to: IdentityKey, reply: Reply) => Promise<DirectMessageResult>;
 
 /**
  * One entry point for direct messages (the weekly digest): routes by platform and records a refusal so

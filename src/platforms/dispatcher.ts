@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AuditOutcome } from '../core/audit.js';
 import {
   type AnyCommand,
   type CommandChannel,
@@ -10,8 +11,7 @@ import {
   reply,
 } from '../core/commands/index.js';
 import { isUserError } from '../core/errors.js';
-import type { IdentityKey } from '../db/repositories/chat-identities.js';
-import type { AuditOutcome } from '../db/schema/index.js';
+import type { IdentityKey } from '../core/identity.js';
 import type { AccountProfile } from '../services/identity-service.js';
 import type { Services } from '../services/services.js';
 

@@ -2,14 +2,18 @@ import { createHmac, randomInt } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Db } from '../db/database.js';
 import { mergeUsers } from '../db/repositories/account-merge.js';
 import { detachIdentity, listIdentitiesOfUser } from '../db/repositories/chat-identities.js';
 import { consumeLinkCode, insertLinkCode, pruneLinkCodes } from '../db/repositories/link-codes.js';
 import { readSpotifyLink, saveSpotifyLink } from '../db/repositories/users.js';
 import type { ChatIdentity, Platform } from '../db/schema/index.js';
-import type { FieldCipher } from './crypto/field-cipher.js';
 import type { IdentityService } from './identity-service.js';
+
+/** A linked chat account, as /link lists them. */
+export type { ChatIdentity };
+
 import { rebindNotes } from './mood/note-rebind.js';
 
 export interface LinkService {

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { HelpCommand } from '../core/commands/index.js';
 import type { Logger } from '../core/logger.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Db } from '../db/database.js';
 import { type AuditObserver, type AuditWriter, createAuditWriter } from './audit-writer.js';
 import { DEFAULT_CARE_TEXT } from './care/care-resources.js';
@@ -11,7 +12,6 @@ import {
   createChannelDigestService,
 } from './channel-digest/channel-digest-service.js';
 import { type ConfirmationCodes, createConfirmationCodes } from './confirmation-codes.js';
-import type { FieldCipher } from './crypto/field-cipher.js';
 import { createIdentityService, type IdentityService } from './identity-service.js';
 import type { InsightService } from './insights/insight-service.js';
 import { createLinkService, type LinkService } from './link-service.js';

@@ -4,6 +4,9 @@ import { getUserSettings, type SettingsPatch, updateUserSettings } from '../db/r
 import type { UserSettings } from '../db/schema/index.js';
 import type { IdentityService } from './identity-service.js';
 
+/** A user's settings and a change to them, as /settings reads and writes them. */
+export type { SettingsPatch, UserSettings };
+
 export interface SettingsService {
   get(userId: number): Promise<UserSettings>;
   update(userId: number, patch: SettingsPatch): Promise<UserSettings>;

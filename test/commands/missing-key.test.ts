@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
+import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../src/crypto/note-context.js';
 import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { findUserById, saveSpotifyLink } from '../../src/db/repositories/users.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
-import { createFieldCipher } from '../../src/services/crypto/create-field-cipher.js';
-import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { field, newAccount, textOf, useApp, userFor } from '../support/app-harness.js';
 import { describeEachDatabase } from '../support/test-database.js';
 

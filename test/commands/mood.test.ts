@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
+import { noteContext } from '../../src/crypto/note-context.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
-import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { countEntries, field, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
 import { describeEachDatabase } from '../support/test-database.js';
 

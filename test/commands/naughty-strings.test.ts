@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { noteContext } from '../../src/crypto/note-context.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../src/db/schema/index.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
-import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { countEntries, field, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
 import { naughtyStrings } from '../support/fixtures.js';
 import { describeEachDatabase } from '../support/test-database.js';

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { acquireDataDirLock, LOCK_FILE_NAME } from '../../src/db/data-dir-lock.js';
 import { openPgliteDatabase } from '../../src/db/pglite.js';
+import { tempDir as makeTempDir } from '../support/temp-dir.js';
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'moodscale-lock-'));
+const tempDir = () => makeTempDir('moodscale-lock-');
 
 describe('GIVEN an embedded database directory', () => {
   it('WHEN a live process holds it THEN a second opener gets a UserError naming the pid and what to do', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../src/crypto/note-context.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { ALBUM_IMAGE_PREFIX, Catalogue, predictMood, trackMoods } from '../../src/db/seed/catalogue.js';
@@ -9,8 +11,6 @@ import { SeedRefusedError, type SeedSummary, seedDatabase, seedTables } from '..
 import { generateUser } from '../../src/db/seed/people.js';
 import { seedPeriod } from '../../src/db/seed/period.js';
 import { Random } from '../../src/db/seed/random.js';
-import { createFieldCipher } from '../../src/services/crypto/create-field-cipher.js';
-import { noteContext } from '../../src/services/mood/note-cipher.js';
 import { createTestDatabase, describeEachDatabase } from '../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: randomBytes(32).toString('hex') });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
+import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,
@@ -60,7 +60,7 @@ describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
       silentLogger(),
     );
     userId = await digestUser(database.db, { discord: '612345678901234567', ...activeWeek() });
-    dataDir = mkdtempSync(join(tmpdir(), 'moodscale-digest-cli-'));
+    dataDir = tempDir('moodscale-digest-cli-');
     env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',

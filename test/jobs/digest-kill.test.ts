@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
@@ -11,6 +9,7 @@ import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
+import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,
@@ -22,6 +21,9 @@ import { activeWeek, digestUser, MONDAY_0900 } from './digest-support.js';
 const PERIOD = '2026-W47';
 const USERS = 8;
 const LEASE_SECONDS = 60;
+
+/** The child processes still running, killed in afterAll (a failed test leaves them) before DATA_DIR goes. */
+const running = new Set<ChildProcess>();
 
 /** A bot process running the digest once (test/jobs/digest-child.ts). */
 function startChild(env: Record<string, string>): {
@@ -40,7 +42,13 @@ function startChild(env: Record<string, string>): {
   child.stderr?.on('data', (chunk: Buffer) => {
     out += chunk.toString('utf8');
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, exited, out: () => out };
 }
 
@@ -76,7 +84,7 @@ describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted 
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       DATABASE_URL: url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-digest-kill-')),
+      DATA_DIR: tempDir('moodscale-digest-kill-'),
       ENCRYPTION_KEY: 'e'.repeat(64),
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
@@ -89,6 +97,11 @@ describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted 
   }, 60_000);
 
   afterAll(async () => {
+    for (const child of running) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
     await database?.close();
     if (name) await dropPostgresDatabase(name);
     await fake?.close();

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
@@ -11,6 +8,7 @@ import { chatInputInteraction } from '../fakes/discord/payloads.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { newDiscordUser } from '../platforms/discord/discord-harness.js';
 import { SIGNING_SECRET } from '../platforms/slack/slack-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** The value of one sample line of the Prometheus text, or undefined when it is absent. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -37,7 +35,7 @@ describe('GIVEN MoodScale with Discord only (the operations endpoints on OPS_POR
   beforeAll(async () => {
     fake = await startFakeDiscord();
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-ops-http-')),
+      DATA_DIR: tempDir('moodscale-ops-http-'),
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
@@ -132,7 +130,7 @@ describe('GIVEN MoodScale with Slack in HTTP mode (Slack holds the public PORT)'
   beforeAll(async () => {
     slack = await FakeSlack.start();
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-ops-slack-')),
+      DATA_DIR: tempDir('moodscale-ops-slack-'),
       SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
       SLACK_MODE: 'http',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -174,7 +172,7 @@ describe('GIVEN MoodScale with OPS_TOKEN set', () => {
   beforeAll(async () => {
     fake = await startFakeDiscord();
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-ops-token-')),
+      DATA_DIR: tempDir('moodscale-ops-token-'),
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
@@ -220,7 +218,7 @@ describe('GIVEN the console chat alone', () => {
 
   beforeAll(async () => {
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-ops-console-')),
+      DATA_DIR: tempDir('moodscale-ops-console-'),
       OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     });

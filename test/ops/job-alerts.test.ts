@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /**
  * A scheduled job that fails as a whole raises an admin alert, each through the path its schedule
@@ -20,7 +20,7 @@ describe('GIVEN MoodScale on Discord with backups on', () => {
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
-    const dataDir = mkdtempSync(join(tmpdir(), 'moodscale-job-alerts-'));
+    const dataDir = tempDir('moodscale-job-alerts-');
     backupDir = join(dataDir, 'backups');
     const config = loadConfig({
       DATA_DIR: dataDir,

@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { quoteIdent, withAdmin } from '../support/postgres-admin.js';
+import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,
@@ -53,7 +51,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
       DB_CONNECTION_TIMEOUT: '1000',
       // Every statement counts as slow, so the slow-query metric has something to count.
       DB_SLOW_QUERY_MS: '0',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-ops-alerts-')),
+      DATA_DIR: tempDir('moodscale-ops-alerts-'),
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,

@@ -1,10 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,
@@ -28,13 +26,20 @@ describe.skipIf(!postgresAvailable())(
     let name: string;
     let url: string;
     let child: ChildProcessWithoutNullStreams | undefined;
+    let dataDir: string;
 
     beforeAll(async () => {
       name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
       url = postgresUrlFor(name);
+      dataDir = tempDir('moodscale-shutdown-');
     });
     afterAll(async () => {
-      if (child && child.exitCode === null) child.kill('SIGKILL');
+      // Gone before DATA_DIR is removed (after the file's tests).
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child!.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
       await dropPostgresDatabase(name);
     });
 
@@ -45,7 +50,7 @@ describe.skipIf(!postgresAvailable())(
         env: {
           ...inherited,
           DATABASE_URL: url,
-          DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-shutdown-')),
+          DATA_DIR: dataDir,
           PORT: '0',
           OPS_PORT: '0',
           LOG_FORMAT: 'json',

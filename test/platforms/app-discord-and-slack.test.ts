@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +10,7 @@ import { type CommandOptionValue, chatInputInteraction } from '../fakes/discord/
 import { callbackSchema } from '../fakes/discord/schemas.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../fakes/slack/slack-requests.js';
+import { tempDir } from '../support/temp-dir.js';
 import { messageOf, newDiscordUser, textOfMessage } from './discord/discord-harness.js';
 import { allText, answerOf, SIGNING_SECRET } from './slack/slack-support.js';
 
@@ -26,7 +24,7 @@ describe('GIVEN MoodScale started with Discord and Slack (HTTP mode) in one proc
     discordFake = await startFakeDiscord();
     slackFake = await FakeSlack.start();
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-both-')),
+      DATA_DIR: tempDir('moodscale-both-'),
       DISCORD_TOKEN: discordFake.token,
       DISCORD_APPLICATION_ID: discordFake.applicationId,
       DISCORD_API_URL: discordFake.apiUrl,

@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -10,6 +7,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { listUserAnalyses } from '../../src/db/repositories/music-analysis.js';
 import { findUserById, readSpotifyLink } from '../../src/db/repositories/users.js';
 import { defaultFakeTrack, type FakeSpotify, startFakeSpotify } from '../fakes/spotify/fake-spotify.js';
+import { tempDir } from '../support/temp-dir.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -30,7 +28,7 @@ describe('GIVEN MoodScale started with Spotify linking configured', () => {
     spotify = await startFakeSpotify();
     port = await freePort();
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-spotify-')),
+      DATA_DIR: tempDir('moodscale-spotify-'),
       SPOTIFY_CLIENT_ID: spotify.clientId,
       SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
       SPOTIFY_API_URL: spotify.url,

@@ -90,7 +90,21 @@ async function newDataDir(): Promise<string> {
 }
 
 afterAll(async () => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill();
+  // Stopped (SIGTERM, then SIGKILL after 10 s) before their DATA_DIR is removed.
+  const running = started.filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill();
+        }),
+    ),
+  );
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 

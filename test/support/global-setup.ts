@@ -8,6 +8,7 @@ import {
   urlForDatabase,
   withAdmin,
 } from './postgres-admin.js';
+import { startRunTmpdir } from './run-tmpdir.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,10 +20,32 @@ declare module 'vitest' {
 }
 
 /**
+ * Gives the run a temp folder of its own (test/support/run-tmpdir.ts: the run fails when a test leaves
+ * something in it), then prepares PostgreSQL.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runTmpdir = startRunTmpdir();
+  let teardownPostgres: () => Promise<void>;
+  try {
+    teardownPostgres = await setupPostgres(project);
+  } catch (error) {
+    runTmpdir.finish();
+    throw error;
+  }
+  return async () => {
+    try {
+      await teardownPostgres();
+    } finally {
+      runTmpdir.finish();
+    }
+  };
+}
+
+/**
  * Real PostgreSQL is used when TEST_DATABASE_URL is set, or when the local server of the README is up.
  * REQUIRE_POSTGRES_TESTS=1 (set by .ci/run) turns "not reachable" into a failure instead of a skip.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+async function setupPostgres(project: TestProject): Promise<() => Promise<void>> {
   const explicit = process.env.TEST_DATABASE_URL?.trim();
   const url = explicit || DEFAULT_TEST_DATABASE_URL;
   const required = process.env.REQUIRE_POSTGRES_TESTS === '1';

@@ -1,3 +1,4 @@
+import type { CommandShape } from './command-shape.js';
 import type { OptionMap, TypedOptions } from './options.js';
 import { parseCommandText, splitCommandLine } from './parse-text.js';
 import type { Reply, Visibility } from './reply.js';
@@ -46,12 +47,7 @@ export interface CommandContext<O extends OptionMap = OptionMap> {
 /** No options: what a command without an `options` field declares. */
 export type NoOptions = Readonly<Record<never, never>>;
 
-/** The part of a command the parsers and the help need. */
-export interface CommandShape<O extends OptionMap = OptionMap> {
-  readonly name: string;
-  readonly options: O;
-  readonly usageExample?: string | undefined;
-}
+export type { CommandShape } from './command-shape.js';
 
 /** What a command file writes. */
 export interface CommandSpec<S, O extends OptionMap> {

@@ -1,4 +1,4 @@
-import type { CommandShape } from './define-command.js';
+import type { CommandShape } from './command-shape.js';
 import type { AnyOption } from './options.js';
 
 /** A command for the help: its shape plus the description. */

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { CommandShape } from './define-command.js';
+import type { CommandShape } from './command-shape.js';
 import { closest } from './edit-distance.js';
 import { renderUsage } from './help.js';
 import type { AnyOption, OptionContext, OptionMap, TypedOptions } from './options.js';

@@ -1,16 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { IdentityKey } from '../../core/identity.js';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type ChatIdentity, chatIdentities, type Platform, type User, users } from '../schema/index.js';
 import { storableText } from './text-guard.js';
 
 /** What identifies a chat account: the platform, its workspace (Slack team, '' elsewhere) and user id. */
-export interface IdentityKey {
-  platform: Platform;
-  workspaceId: string;
-  externalUserId: string;
-}
+export type { IdentityKey };
 
 export async function findIdentity(
   db: Db,

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
-import type { CipherContext, FieldCipher } from '../../services/crypto/field-cipher.js';
+import type { CipherContext, FieldCipher } from '../../crypto/field-cipher.js';
 import type { Db } from '../database.js';
 import { auditLog, type User, users } from '../schema/index.js';
 import { commandCounterKey } from './rate-limits.js';

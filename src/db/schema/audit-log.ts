@@ -1,7 +1,8 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const auditOutcomes = ['ok', 'user_error', 'error', 'rate_limited', 'denied'] as const;
-export type AuditOutcome = (typeof auditOutcomes)[number];
+import type { AuditOutcome } from '../../core/audit.js';
+
+export { type AuditOutcome, auditOutcomes } from '../../core/audit.js';
 
 /** Metadata about an action that is safe to keep: never note text or tokens. */
 export type AuditDetails = Record<string, string | number | boolean | null>;

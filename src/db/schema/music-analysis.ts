@@ -1,24 +1,6 @@
 import { index, integer, jsonb, pgTable, real, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { AudioFeatures } from '../../core/music.js';
 import { users } from './users.js';
-
-/** Spotify-style audio features; every field optional because providers return different subsets. */
-export interface AudioFeatures {
-  valence?: number;
-  energy?: number;
-  danceability?: number;
-  acousticness?: number;
-  instrumentalness?: number;
-  speechiness?: number;
-  liveness?: number;
-  loudness?: number;
-  tempo?: number;
-  key?: number;
-  mode?: number;
-  /** Which provider gave the features (spotify, reccobeats). */
-  source?: string;
-  /** Where the predicted mood came from: audio-features (local model), language-model or unknown. */
-  moodSource?: string;
-}
 
 /** `music_analysis` as specified: one analysed track shared by a user. */
 export const musicAnalysis = pgTable(

@@ -1,5 +1,5 @@
-import { knownTrackMoods } from '../../integrations/music-types.js';
-import type { AudioFeatures } from '../schema/index.js';
+import type { AudioFeatures } from '../../core/music.js';
+import { knownTrackMoods } from '../../core/music.js';
 import { clamp, type Random, randomFor, round } from './random.js';
 import {
   artistFirst,

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { UserError } from '../../core/errors.js';
-import type { FieldCipher } from '../../services/crypto/field-cipher.js';
-import { noteContext } from '../../services/mood/note-cipher.js';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
+import { noteContext } from '../../crypto/note-context.js';
 import type { Db } from '../database.js';
 import { queryRows } from '../raw-query.js';
 import { chatIdentities, type NewChatIdentity, type NewUser, userSettings, users } from '../schema/index.js';

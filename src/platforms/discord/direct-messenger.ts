@@ -1,7 +1,9 @@
 import type { Reply } from '../../core/commands/index.js';
 
 /** How a direct message went: delivered, refused by the user's privacy settings, or failed otherwise. */
-export type DirectMessageResult = 'sent' | 'blocked' | 'failed';
+import type { DirectMessageResult } from '../../services/direct-messages.js';
+
+export type { DirectMessageResult };
 
 /**
  * Sends a reply to one user privately, outside any command (the weekly digest). Implementations space

@@ -11,7 +11,7 @@ import {
 } from '../../db/repositories/digest-deliveries.js';
 import type { PersonalityInsightInput } from '../../db/repositories/personality-insights.js';
 import { insertRecommendations, type RecommendationInput } from '../../db/repositories/recommendations.js';
-import type { DirectMessageResult, SendDirect } from '../../platforms/direct-messages.js';
+import type { DirectMessageResult, SendDirect } from '../direct-messages.js';
 import type { RankedTrack } from '../recommendations/rank-local.js';
 import { buildDigest, type DigestData } from './build-digest.js';
 import type { ChartRenderer } from './chart.js';

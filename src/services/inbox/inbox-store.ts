@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/logger.js';
+import { DecryptionError } from '../../crypto/create-field-cipher.js';
+import type { CipherContext, FieldCipher } from '../../crypto/field-cipher.js';
 import type { Db } from '../../db/database.js';
 import type { IdentityKey } from '../../db/repositories/chat-identities.js';
 import {
@@ -13,8 +15,6 @@ import {
   pruneInbox,
   renewInboxLeases,
 } from '../../db/repositories/inbox.js';
-import { DecryptionError } from '../crypto/create-field-cipher.js';
-import type { CipherContext, FieldCipher } from '../crypto/field-cipher.js';
 import { createStatementGroup } from './statement-group.js';
 
 /** A delivery as a platform adapter records it, before acknowledging it. */

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import type { AudioFeatures } from '../../core/music.js';
 import type { Db } from '../../db/database.js';
 import { listMoodEntries } from '../../db/repositories/mood-entries.js';
 import { latestAnalysesOfTracks, listUserAnalysesBetween } from '../../db/repositories/music-analysis.js';
 import { findLatestInsight, insertPersonalityInsight } from '../../db/repositories/personality-insights.js';
 import { listRecommendationsBetween } from '../../db/repositories/recommendations.js';
 import { getUserSettings } from '../../db/repositories/user-settings.js';
-import type { AudioFeatures, PersonalityInsight } from '../../db/schema/index.js';
+import type { PersonalityInsight } from '../../db/schema/index.js';
 import type { AiClient } from '../../integrations/ai/openai-client.js';
 import { localDay } from '../mood/local-days.js';
 import { isPlainAndKind, oneLine } from '../recommendations/kind-text.js';

@@ -1,14 +1,8 @@
 import type { Logger } from '../../core/logger.js';
+import { DecryptionError } from '../../crypto/create-field-cipher.js';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
+import { noteContext } from '../../crypto/note-context.js';
 import { storableText } from '../../db/repositories/text-guard.js';
-import { DecryptionError } from '../crypto/create-field-cipher.js';
-import type { CipherContext, FieldCipher } from '../crypto/field-cipher.js';
-
-/** Where a note lives; bound into its ciphertext, so a note copied to another user's row does not open. */
-export const noteContext = (userId: number): CipherContext => ({
-  table: 'mood_entries',
-  column: 'notes',
-  userId,
-});
 
 /**
  * True for a stored note written by the cipher; anything else is plain text from before notes were

@@ -1,3 +1,6 @@
+import { DecryptionError } from '../../crypto/create-field-cipher.js';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
+import { noteContext } from '../../crypto/note-context.js';
 import type { Db } from '../../db/database.js';
 import {
   nextStoredValues,
@@ -5,9 +8,7 @@ import {
   replaceStoredValues,
   type ValueChange,
 } from '../../db/repositories/encrypted-values.js';
-import { DecryptionError } from '../crypto/create-field-cipher.js';
-import type { FieldCipher } from '../crypto/field-cipher.js';
-import { isSealedNote, noteContext } from './note-cipher.js';
+import { isSealedNote } from './note-cipher.js';
 
 const BATCH = 500;
 

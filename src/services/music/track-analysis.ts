@@ -15,6 +15,9 @@ import type {
   TrackMetadata,
 } from '../../integrations/music-types.js';
 
+/** An analysed share, as the track card shows it. */
+export type { MusicAnalysis };
+
 /** What one share of a link came to. */
 export type ShareOutcome =
   | { kind: 'track'; analysis: MusicAnalysis; prediction: MoodPrediction; reused: boolean }

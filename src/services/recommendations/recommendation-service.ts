@@ -13,6 +13,10 @@ import {
 import { insertRecommendations, recentlyRecommendedTrackIds } from '../../db/repositories/recommendations.js';
 import { getUserSettings } from '../../db/repositories/user-settings.js';
 import type { MoodEntry, Recommendation } from '../../db/schema/index.js';
+
+/** A stored recommendation, as /recommend shows them. */
+export type { Recommendation };
+
 import type { AiClient } from '../../integrations/ai/openai-client.js';
 import type { TrackMetadata } from '../../integrations/music-types.js';
 import { addDays, localDay, weekdayOf } from '../mood/local-days.js';

@@ -2,6 +2,8 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { LruCache } from '../../core/lru-cache.js';
+import { DecryptionError } from '../../crypto/create-field-cipher.js';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
 import type { Db } from '../../db/database.js';
 import {
   clearSpotifyLink,
@@ -21,8 +23,6 @@ import {
 } from '../../integrations/spotify/oauth/client.js';
 import { isSpotifyOAuthError } from '../../integrations/spotify/oauth/errors.js';
 import { createOAuthState } from '../../integrations/spotify/oauth/state.js';
-import { DecryptionError } from '../crypto/create-field-cipher.js';
-import type { FieldCipher } from '../crypto/field-cipher.js';
 
 export interface SpotifyAccountSettings {
   clientId: string;

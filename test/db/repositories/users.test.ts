@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import {
   clearSpotifyLink,
@@ -13,7 +14,6 @@ import {
   readSpotifyLink,
   saveSpotifyLink,
 } from '../../../src/db/repositories/users.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
 import { naughtyStrings, newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
 import { isUserError, type UserError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import type { Db } from '../../../src/db/database.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import { createUser, readSpotifyLink } from '../../../src/db/repositories/users.js';
 import { createHttpServer, type HttpServer } from '../../../src/http/http-server.js';
 import { SPOTIFY_CALLBACK_PATH, spotifyCallbackRoute } from '../../../src/http/spotify-callback.js';
 import { codeChallengeS256, createCodeVerifier } from '../../../src/integrations/spotify/oauth/pkce.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
 import {
   createSpotifyAccountService,
   type SpotifyAccountService,

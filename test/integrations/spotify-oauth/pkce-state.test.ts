@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { buildAuthorizeUrl, SPOTIFY_SCOPES } from '../../../src/integrations/spotify/oauth/client.js';
 import { codeChallengeS256, createCodeVerifier } from '../../../src/integrations/spotify/oauth/pkce.js';
 import { createOAuthState } from '../../../src/integrations/spotify/oauth/state.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
 
 const cipher = createFieldCipher({ currentKey: 'a'.repeat(64) });
 const secret = Buffer.from('state-secret-for-tests');

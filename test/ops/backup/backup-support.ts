@@ -1,15 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import type { Database } from '../../../src/db/database.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
 import type { BackupTarget } from '../../../src/ops/backup/backup-target.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
+import { tempDir as makeTempDir } from '../../support/temp-dir.js';
 
 export const cipher = createFieldCipher({ currentKey: 'b'.repeat(64) });
 
-export const tempDir = (prefix = 'moodscale-backup-') => mkdtempSync(join(tmpdir(), prefix));
+/** A temporary directory, removed after the test (or, made outside a test, after the file): see test/support/temp-dir.ts. */
+export const tempDir = (prefix = 'moodscale-backup-') => makeTempDir(prefix);
 
 /** The URL a test database was opened with (PostgreSQL) or its PGlite client. */
 export function targetOf(database: Database): BackupTarget {

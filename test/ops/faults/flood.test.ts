@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
@@ -13,6 +10,7 @@ import {
 import { chatInputInteraction } from '../../fakes/discord/payloads.js';
 import { callbackSchema } from '../../fakes/discord/schemas.js';
 import { messageOf, newDiscordUser, textOfMessage } from '../../platforms/discord/discord-harness.js';
+import { tempDir } from '../../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,
@@ -37,7 +35,7 @@ describe.skipIf(!postgresAvailable())(
       discord = await startFakeDiscord();
       const config = loadConfig({
         DATABASE_URL: postgresUrlFor(name),
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-fault-flood-')),
+        DATA_DIR: tempDir('moodscale-fault-flood-'),
         DISCORD_TOKEN: discord.token,
         DISCORD_APPLICATION_ID: discord.applicationId,
         DISCORD_API_URL: discord.apiUrl,

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
@@ -11,6 +8,7 @@ import { FakeOpenAi, type FakeOpenAiReply } from '../../fakes/openai/fake-openai
 import { FakeReccoBeats } from '../../fakes/reccobeats/fake-reccobeats.js';
 import { defaultFakeTrack, type FakeSpotify, startFakeSpotify } from '../../fakes/spotify/fake-spotify.js';
 import { messageOf, newDiscordUser, textOfMessage } from '../../platforms/discord/discord-harness.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 /** Discord's limit: an interaction must be acknowledged within 3 s; we hold the whole answer to it. */
 const DISCORD_LIMIT_MS = 3000;
@@ -36,7 +34,7 @@ describe('GIVEN MoodScale on Discord with the language model configured', () => 
     recco = await new FakeReccoBeats().start();
     openai = await new FakeOpenAi().start();
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-fault-model-')),
+      DATA_DIR: tempDir('moodscale-fault-model-'),
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.apiUrl,

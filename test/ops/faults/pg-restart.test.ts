@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { withAdmin } from '../../support/postgres-admin.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { expectHonestAnswers, recoveryMs, startMoodTraffic, storedEntries } from './mood-traffic.js';
 import { type PrivateCluster, privateClusterUnavailable, startPrivateCluster } from './private-postgres.js';
 
@@ -24,7 +22,7 @@ describe.skipIf(unavailable !== undefined)(
       const config = loadConfig({
         DATABASE_URL: cluster.url('moodscale'),
         DB_CONNECTION_TIMEOUT: '2000',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-fault-restart-')),
+        DATA_DIR: tempDir('moodscale-fault-restart-'),
         RATE_LIMIT_POINTS: '1000',
         PORT: '0',
         OPS_PORT: '0',

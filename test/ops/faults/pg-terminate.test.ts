@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { withAdmin } from '../../support/postgres-admin.js';
+import { tempDir } from '../../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,
@@ -23,7 +21,7 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL taking /moo
     const config = loadConfig({
       DATABASE_URL: postgresUrlFor(name),
       DB_CONNECTION_TIMEOUT: '2000',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-fault-terminate-')),
+      DATA_DIR: tempDir('moodscale-fault-terminate-'),
       RATE_LIMIT_POINTS: '1000',
       PORT: '0',
       OPS_PORT: '0',

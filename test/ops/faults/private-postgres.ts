@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -37,8 +37,31 @@ export async function freePort(): Promise<number> {
 
 const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args]);
 
+/**
+ * Makes the cluster in a new directory under os.tmpdir() (the run's temp folder, traversable by the
+ * postgres OS user: see test/support/run-tmpdir.ts); destroy() stops it and removes the directory, as
+ * does a start that fails.
+ */
 export async function startPrivateCluster(): Promise<PrivateCluster> {
-  const dir = mkdtempSync('/tmp/moodscale-pg-');
+  const dir = mkdtempSync(join(tmpdir(), 'moodscale-pg-'));
+  try {
+    return await startClusterIn(dir);
+  } catch (error) {
+    // A server that started before the failure would keep running in a removed directory.
+    await asPostgres([
+      join(POSTGRES_BIN, 'pg_ctl'),
+      '-D',
+      join(dir, 'data'),
+      '-m',
+      'immediate',
+      'stop',
+    ]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startClusterIn(dir: string): Promise<PrivateCluster> {
   const { uid, gid } = await run('id', ['-u', 'postgres']).then(async (u) => ({
     uid: Number(u.stdout.trim()),
     gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),

@@ -3,14 +3,13 @@
  * is real), a Slack load client with Slack's 3 s deadline, and counts read straight from PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import type { SignedRequest } from '../../fakes/slack/slack-requests.js';
+import { tempDir as makeTempDir, removeTempPath } from '../../support/temp-dir.js';
 
 /** A free TCP port on 127.0.0.1 (the bot is started on it, and restarted on the same one). */
 import { freePort as freeLoopbackPort } from '../faults/private-postgres.js';
@@ -167,10 +166,13 @@ export async function inboxMetrics(port: number): Promise<string> {
   }
 }
 
-/** A temporary directory removed by the returned function (call it in afterAll/finally). */
+/**
+ * A temporary directory removed by the returned function (call it in afterAll/finally, after the bots
+ * are killed); test/support/temp-dir.ts removes it anyway after the test or the file.
+ */
 export function tempDir(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  const path = makeTempDir(prefix);
+  return { path, remove: () => removeTempPath(path) };
 }
 
 /** The environment every bot process of these tests gets; platform variables are added by each test. */

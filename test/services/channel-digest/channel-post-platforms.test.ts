@@ -1,8 +1,6 @@
 // discord.js first: vega-lite (the personal digest's charts) sets Set.prototype.toJSON when loaded, and
 // discord.js's event emitter fails to load after that under vitest's module loader (not under tsx).
 import 'discord.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +37,7 @@ import { post, signedForm, slashCommand } from '../../fakes/slack/slack-requests
 import { defaultFakeTrack, type FakeSpotify, startFakeSpotify } from '../../fakes/spotify/fake-spotify.js';
 import { messageOf, newDiscordUser, textOfMessage } from '../../platforms/discord/discord-harness.js';
 import { allText, answerOf, SIGNING_SECRET } from '../../platforms/slack/slack-support.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const MANAGE_GUILD = String(1n << 5n);
 const DAY_MS = 86_400_000;
@@ -92,7 +91,7 @@ describe('GIVEN MoodScale on Discord and Slack with weekly channel posts', () =>
     }
     app = await startApp(
       loadConfig({
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-channel-post-')),
+        DATA_DIR: tempDir('moodscale-channel-post-'),
         DISCORD_TOKEN: discord.token,
         DISCORD_APPLICATION_ID: discord.applicationId,
         DISCORD_API_URL: discord.apiUrl,

@@ -4,11 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
-import {
-  keyIdFor,
-  loadOrCreateKeyFile,
-  parseEncryptionKey,
-} from '../../../src/services/crypto/encryption-keys.js';
+import { keyIdFor, loadOrCreateKeyFile, parseEncryptionKey } from '../../../src/crypto/encryption-keys.js';
 
 const bytes = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 251) % 256));
 const keyOfBytes = (length: number) => Buffer.alloc(length, 0xfb);

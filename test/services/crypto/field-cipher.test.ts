@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFieldCipher, DecryptionError } from '../../../src/services/crypto/create-field-cipher.js';
-import type { CipherContext } from '../../../src/services/crypto/field-cipher.js';
+import { createFieldCipher, DecryptionError } from '../../../src/crypto/create-field-cipher.js';
+import type { CipherContext } from '../../../src/crypto/field-cipher.js';
 
 const keyA = 'a'.repeat(64);
 const keyB = Buffer.alloc(32, 0xb5).toString('base64');

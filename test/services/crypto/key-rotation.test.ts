@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Db } from '../../../src/db/database.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import {
@@ -12,14 +14,12 @@ import {
 } from '../../../src/db/repositories/encrypted-values.js';
 import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
 import {
   formatKeyUsage,
   keyUsage,
   type RotationRun,
   rotateEncryptedValues,
-} from '../../../src/services/crypto/key-rotation.js';
-import { noteContext } from '../../../src/services/mood/note-cipher.js';
+} from '../../../src/services/keys/key-rotation.js';
 import { captureLogger } from '../../integrations/audio-features/log-capture.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Database, Db } from '../../../src/db/database.js';
 import { openPgliteDatabase } from '../../../src/db/pglite.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
-import { noteContext } from '../../../src/services/mood/note-cipher.js';
 import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 

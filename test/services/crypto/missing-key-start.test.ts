@@ -1,20 +1,18 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/crypto/note-context.js';
 import { openDatabase } from '../../../src/db/open-database.js';
 import { noteColumn } from '../../../src/db/repositories/encrypted-values.js';
 import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { createUser } from '../../../src/db/repositories/users.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
-import { keyUsage } from '../../../src/services/crypto/key-rotation.js';
-import { checkStoredKeys } from '../../../src/services/crypto/stored-key-check.js';
-import { noteContext } from '../../../src/services/mood/note-cipher.js';
+import { keyUsage } from '../../../src/services/keys/key-rotation.js';
+import { checkStoredKeys } from '../../../src/services/keys/stored-key-check.js';
 import { captureLogger, type LogLine } from '../../integrations/audio-features/log-capture.js';
+import { tempDir } from '../../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
   databaseKinds,
@@ -45,7 +43,7 @@ for (const kind of databaseKinds) {
           env = { DATABASE_URL: postgresUrlFor(name) };
           dropDatabase = () => dropPostgresDatabase(name);
         } else {
-          env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'moodscale-missing-key-')) };
+          env = { DATA_DIR: tempDir('moodscale-missing-key-') };
         }
         // As after restoring a backup on a new machine: the notes were written under another key.
         const database = await openDatabase(loadConfig(env).database, silentLogger());

@@ -2,14 +2,15 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Platform } from '../../../src/core/commands/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/crypto/note-context.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import { noteColumn } from '../../../src/db/repositories/encrypted-values.js';
 import { insertMoodEntry, listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
 import type { Outcome } from '../../../src/platforms/dispatcher.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
-import { keyUsage, rotateEncryptedValues } from '../../../src/services/crypto/key-rotation.js';
-import { createNoteCipher, noteContext } from '../../../src/services/mood/note-cipher.js';
+import { keyUsage, rotateEncryptedValues } from '../../../src/services/keys/key-rotation.js';
+import { createNoteCipher } from '../../../src/services/mood/note-cipher.js';
 import { captureLogger } from '../../integrations/audio-features/log-capture.js';
 import {
   createAppHarness,

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
+import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Database } from '../../../src/db/database.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import { readSpotifyLink } from '../../../src/db/repositories/users.js';
 import { users } from '../../../src/db/schema/index.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
-import { noteContext } from '../../../src/services/mood/note-cipher.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: 'c'.repeat(64) });

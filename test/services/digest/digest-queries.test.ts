@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
+import type { AudioFeatures } from '../../../src/core/music.js';
 import { insertMusicAnalysis } from '../../../src/db/repositories/music-analysis.js';
-import type { AudioFeatures } from '../../../src/db/schema/index.js';
 import { musicBetween, trackCatalogue } from '../../../src/services/digest/digest-queries.js';
 import { newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';

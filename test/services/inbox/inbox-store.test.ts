@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import type { Db } from '../../../src/db/database.js';
 import { queryRows } from '../../../src/db/raw-query.js';
-import { createFieldCipher } from '../../../src/services/crypto/create-field-cipher.js';
 import { createInboxStore, type InboxDelivery } from '../../../src/services/inbox/inbox-store.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../../core/clock.js';
-import type { FieldCipher } from '../../../services/crypto/field-cipher.js';
+import type { FieldCipher } from '../../../crypto/field-cipher.js';
 import { codeChallengeS256, createCodeVerifier } from './pkce.js';
 
 /** What issue() hands out: `state` and `challenge` go into the authorize URL; the verifier never leaves. */

@@ -1,4 +1,6 @@
 import type { Logger } from '../../core/logger.js';
+import { DecryptionError } from '../../crypto/create-field-cipher.js';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
 import type { Db } from '../../db/database.js';
 import {
   columnName,
@@ -11,8 +13,6 @@ import {
   type ValueChange,
   type ValueSample,
 } from '../../db/repositories/encrypted-values.js';
-import { DecryptionError } from './create-field-cipher.js';
-import type { FieldCipher } from './field-cipher.js';
 
 /** What one rotation run did to one column. */
 export interface ColumnRotation {

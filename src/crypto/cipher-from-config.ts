@@ -1,5 +1,5 @@
-import type { Config } from '../../config.js';
-import type { Logger } from '../../core/logger.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../core/logger.js';
 import { createFieldCipher } from './create-field-cipher.js';
 import { loadOrCreateKeyFile } from './encryption-keys.js';
 import type { FieldCipher } from './field-cipher.js';

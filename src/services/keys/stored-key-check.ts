@@ -1,10 +1,10 @@
 import type { Config } from '../../config.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { keyIdFor, parseEncryptionKey } from '../../crypto/encryption-keys.js';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
 import type { Db } from '../../db/database.js';
 import type { ValueSample } from '../../db/repositories/encrypted-values.js';
-import { keyIdFor, parseEncryptionKey } from './encryption-keys.js';
-import type { FieldCipher } from './field-cipher.js';
 import { type KeyUsage, keyUsage } from './key-rotation.js';
 
 /**

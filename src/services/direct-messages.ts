@@ -1,0 +1,11 @@
+import type { Reply } from '../core/commands/index.js';
+import type { IdentityKey } from '../core/identity.js';
+
+/** How a direct message went: 'blocked' when this account can never get one (a bot, gone, DMs closed). */
+export type DirectMessageResult = 'sent' | 'blocked' | 'failed';
+
+/**
+ * Sends a reply to a chat account privately, on whichever platform it lives. Declared here, where the
+ * weekly digest needs it; the platforms implement it (src/platforms/direct-messages.ts) and app.ts wires it.
+ */
+export type SendDirect = (to: IdentityKey, reply: Reply) => Promise<DirectMessageResult>;
