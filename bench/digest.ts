@@ -12,6 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { daysOfWeek, previousWeek } from '../src/core/calendar/index.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { createFieldCipher } from '../src/crypto/create-field-cipher.js';
@@ -21,7 +22,6 @@ import type { DigestData } from '../src/services/digest/build-digest.js';
 import { createChartRenderer } from '../src/services/digest/chart.js';
 import { listDigestUsers, moodsBetween, musicBetween } from '../src/services/digest/digest-queries.js';
 import { createDigestRunner } from '../src/services/digest/digest-runner.js';
-import { daysOfWeek, previousWeek } from '../src/services/digest/iso-week.js';
 import {
   applyProductRuntime,
   type BenchFigure,

@@ -1,5 +1,5 @@
+import { weekdayOf } from '../src/core/calendar/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
-import { weekdayOf } from '../src/services/mood/local-days.js';
 import { sparkline } from '../src/services/mood/mood-stats.js';
 import { defineCommand } from './define.js';
 import { plural, preview, score, trendText } from './format.js';

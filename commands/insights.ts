@@ -1,5 +1,5 @@
+import { localDay, localDayNumber, startOfLocalDay } from '../src/core/calendar/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
-import { localDay, localDayNumber, startOfLocalDay } from '../src/services/mood/local-days.js';
 import { defineCommand } from './define.js';
 import { bar } from './track-card.js';
 

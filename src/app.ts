@@ -15,10 +15,7 @@ import {
   SPOTIFY_CALLBACK_PATH,
   spotifyCallbackRoute,
 } from './http/spotify-callback.js';
-import { startBackupJob } from './jobs/backup-job.js';
-import { createChannelDigestJob } from './jobs/channel-digest-job.js';
-import { startDigestScheduler } from './jobs/digest-job.js';
-import { startScheduler } from './jobs/scheduler.js';
+import { startAppJobs } from './jobs/app-jobs.js';
 import { type Alerter, createAlerter } from './ops/alerts.js';
 import { backupTargetFor } from './ops/backup/backup-target.js';
 import { backupBeforeMigrating } from './ops/backup/pre-migration.js';
@@ -34,7 +31,7 @@ import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
 import { createInbox, type DeliveryRunner, type InboxSurface } from './platforms/inbox/delivery-runner.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
-import { createChannelDigestRunner } from './services/channel-digest/run-channel-digests.js';
+import type { DigestRunner } from './services/digest/digest-runner.js';
 import { insightEnricher } from './services/digest/insight-enricher.js';
 import { checkStoredKeys } from './services/keys/stored-key-check.js';
 import { createServices, type Services } from './services/services.js';
@@ -55,8 +52,8 @@ export interface App {
   /** Direct messages to any chat account on a running platform (the weekly digest). */
   sendDirect: SendDirect;
   /**
-   * Public posts in channels on a running platform (the weekly channel post). To schedule it:
-   * `createChannelDigestJob({ run: createChannelDigestRunner({ db, logger, sendToChannel }).run, logger })`.
+   * Public posts in channels on a running platform (the weekly channel post, scheduled in
+   * src/jobs/app-jobs.ts).
    */
   sendToChannel: SendToChannel;
   /** Prometheus metrics (GET /metrics). */
@@ -79,6 +76,8 @@ export interface App {
    * and the platforms disconnect. Handlers run in registration order.
    */
   onStop(handler: () => Promise<void> | void): void;
+  /** The weekly digest runner, as the schedule uses it (`npm run digest`); undefined without a chat platform. */
+  digests: DigestRunner | undefined;
   /**
    * Runs a scheduled job now, through the same path as its schedule (a failure alerts the same way).
    * Rejects for a job this instance does not run (the digest and channel post need a chat platform,
@@ -88,7 +87,8 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export type ScheduledJobName = 'digest' | 'channel-digest' | 'backup';
+/** The jobs of the one scheduler (src/jobs/app-jobs.ts). */
+export type ScheduledJobName = 'weekly-digest' | 'channel-digest' | 'backup';
 
 /** Shutdown budget: commands in flight get this long, platforms a little more, under main's 8 s. */
 const DRAIN_TIMEOUT_MS = 4000;
@@ -327,64 +327,26 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   stopHandlers.push(
     pruneEvery(PRUNE_EVERY_MS, 'expired rate-limit counters', () => services.rateLimiter.prune(), logger),
   );
-  const jobs = new Map<ScheduledJobName, (now: Date) => Promise<void>>();
-  if (config.backup.enabled) {
-    const backups = startBackupJob({
-      target: backupTargetFor(database, config.database),
-      settings: config.backup,
-      logger,
-      clock,
-      onResult: (r) => ops.backup(r.ok ? { ok: true, at: r.backup.takenAt } : { ok: false, error: r.error }),
-    });
-    // The backup age counts from the newest verified backup on disk, not from this start.
-    const last = backups.lastSuccessAt();
-    if (last) ops.backup({ ok: true, at: last });
-    stopHandlers.push(() => backups.stop());
-    jobs.set('backup', () => backups.runNow().then(() => undefined));
-  }
-  // The weekly digest goes by DM, so it runs only with a chat platform (the console has no DMs).
-  const dmPlatforms = [...(discord ? (['discord'] as const) : []), ...(slack ? (['slack'] as const) : [])];
-  if (config.digest.enabled && dmPlatforms.length > 0) {
-    const digests = startDigestScheduler({
-      db: database.db,
-      logger,
-      clock,
-      sendDirect,
-      platforms: dmPlatforms,
-      leaseMs: config.digest.leaseSeconds * 1000,
+  const { scheduler, digests } = startAppJobs({
+    db: database.db,
+    logger,
+    clock,
+    alerter,
+    ops,
+    sendDirect,
+    sendToChannel,
+    platforms: [...(discord ? (['discord'] as const) : []), ...(slack ? (['slack'] as const) : [])],
+    digest: {
+      enabled: config.digest.enabled,
+      leaseSeconds: config.digest.leaseSeconds,
       enrich: config.ai ? insightEnricher(services.insights) : undefined,
-      onOutcome: (o) => {
-        if (o.result !== 'taken') ops.digest(o.result === 'nudged' ? 'sent' : o.result, o.reason);
-      },
-      // A run that fails as a whole (not one user's digest) would otherwise only be a log line.
-      onFailure: (error) => alerter.raise('job:digest', `The weekly digest run failed: ${messageOf(error)}`),
-    });
-    // First among the stop handlers: no digest starts once shutdown begins.
-    stopHandlers.unshift(() => digests.stop());
-    jobs.set('digest', (now) => digests.runScheduled(now));
-  }
-  // The weekly channel post runs wherever a chat platform does; it posts only in channels an admin
-  // turned on, once per channel and week across instances (claimed in the database).
-  if (dmPlatforms.length > 0) {
-    const channelPosts = createChannelDigestRunner({
-      db: database.db,
-      logger,
-      sendToChannel,
-      onFailure: (f) =>
-        alerter.raise(
-          `channel-post:${f.platform}:${f.channelId}`,
-          `The weekly post to ${f.platform} channel ${f.channelId} for ${f.period} failed: ${f.error}`,
-        ),
-    });
-    const channelSchedule = startScheduler({
-      jobs: [createChannelDigestJob({ run: (now) => channelPosts.run(now), logger })],
-      clock,
-      logger,
-      onFailure: (job, error) => alerter.raise(`job:${job}`, `The ${job} run failed: ${messageOf(error)}`),
-    });
-    stopHandlers.unshift(() => channelSchedule.stop());
-    jobs.set('channel-digest', (now) => channelSchedule.runOnce('channel-digest', now));
-  }
+    },
+    backup: config.backup.enabled
+      ? { target: backupTargetFor(database, config.database), settings: config.backup }
+      : undefined,
+  });
+  // First among the stop handlers: no job starts once shutdown begins.
+  stopHandlers.unshift(() => scheduler.stop());
 
   let stopping: Promise<void> | undefined;
   return {
@@ -411,11 +373,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     onStop(handler) {
       stopHandlers.push(handler);
     },
-    runJob(name, now) {
-      const run = jobs.get(name);
-      if (!run) return Promise.reject(new Error(`the ${name} job does not run on this instance`));
-      return run(now ?? clock.now());
-    },
+    digests,
+    runJob: (name, now) => scheduler.runOnce(name, now),
     stop() {
       stopping ??= (async () => {
         // Schedules first (nothing new starts), then the commands in flight, then the connections.
@@ -467,11 +426,6 @@ async function startHttp(
     if (required || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     logger.warn({ err: error }, whenOff);
   }
-}
-
-/** An error's message for an alert (the stack goes to the log). */
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** How often rows kept only for a while (inbox keys, rate-limit counters) are pruned. */

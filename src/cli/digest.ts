@@ -2,13 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startApp } from '../app.js';
+import { isIsoWeek, isoWeekOf, localParts, previousWeek } from '../core/calendar/index.js';
 import { systemClock } from '../core/clock.js';
 import { renderPlainText } from '../core/commands/index.js';
 import { UserError } from '../core/errors.js';
 import { openDatabase } from '../db/open-database.js';
 import { createChartRenderer } from '../services/digest/chart.js';
 import { createDigestRunner, type DigestRunSummary } from '../services/digest/digest-runner.js';
-import { isIsoWeek, isoWeekOf, localParts, previousWeek } from '../services/digest/iso-week.js';
 import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
 import { runCli } from './run-cli.js';
 
@@ -132,24 +132,20 @@ if (flags?.help) {
         'NO_PLATFORM',
       );
     }
-    // The bots connect to send; the hourly schedule and the HTTP port stay with the running bot.
+    // The bots connect to send; the hourly schedule and the ports stay with the running bot. The runner
+    // is the schedule's own (app.digests): the same chart, model enrichment and alerts.
     const app = await startApp(
-      { ...config, digest: { ...config.digest, enabled: false }, http: { ...config.http, port: 0 } },
+      {
+        ...config,
+        digest: { ...config.digest, enabled: false },
+        backup: { ...config.backup, enabled: false },
+        http: { ...config.http, port: 0, ops: { ...config.http.ops, port: 0 } },
+      },
       logger,
     );
     try {
-      const runner = createDigestRunner({
-        db: app.database.db,
-        logger,
-        clock: systemClock,
-        sendDirect: app.sendDirect,
-        platforms: [
-          ...(app.discord ? (['discord'] as const) : []),
-          ...(app.slack ? (['slack'] as const) : []),
-        ],
-        leaseMs: config.digest.leaseSeconds * 1000,
-        chart: createChartRenderer(),
-      });
+      const runner = app.digests;
+      if (!runner) throw new Error('the digest runner needs a chat platform');
       const summary = await runner.runWeek(week, { userIds: users });
       process.stdout.write(summaryLine(week, summary));
       if (summary.failed > 0) process.exitCode = 1;

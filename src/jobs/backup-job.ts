@@ -1,10 +1,10 @@
-import { schedule } from 'node-cron';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { listBackups } from '../ops/backup/backup-files.js';
 import { withBackupLock } from '../ops/backup/backup-lock.js';
 import type { BackupTarget } from '../ops/backup/backup-target.js';
 import { type BackupResult, runBackup } from '../ops/backup/run-backup.js';
+import { type ScheduledJob, startScheduler } from './scheduler.js';
 
 export interface BackupJobDeps {
   target: BackupTarget;
@@ -21,11 +21,17 @@ export interface BackupJobDeps {
 export type BackupRunOutcome = { ran: true; result: BackupResult } | { ran: false; reason: string };
 
 export interface BackupJob {
-  stop(): Promise<void>;
+  /** The scheduler's job: BACKUP_SCHEDULE, read in the server's time zone. */
+  readonly job: ScheduledJob;
   /** The newest verified backup's time, from BACKUP_DIR at start and from every run since. */
   lastSuccessAt(): Date | undefined;
   /** Runs one backup now through the same lock and checks as the schedule (tests, manual triggers). */
   runNow(): Promise<BackupRunOutcome>;
+}
+
+/** A backup job on a scheduler of its own (tests; the app puts `job` on its one scheduler). */
+export interface StartedBackupJob extends BackupJob {
+  stop(): Promise<void>;
 }
 
 /**
@@ -40,7 +46,7 @@ const SAME_SLOT_MS = 5 * 60_000;
  * sees the winner's fresh file in a shared BACKUP_DIR and skips too. PGlite needs neither: its
  * DATA_DIR lock admits one process.
  */
-export function startBackupJob(deps: BackupJobDeps): BackupJob {
+export function createBackupJob(deps: BackupJobDeps): BackupJob {
   const log = deps.logger.child({ component: 'backup-job' });
   const clock = deps.clock ?? systemClock;
   let lastSuccess = listBackups(deps.settings.dir)
@@ -90,37 +96,49 @@ export function startBackupJob(deps: BackupJobDeps): BackupJob {
     return run;
   };
 
-  const task = schedule(deps.settings.schedule, (context) => trigger(context.date), {
-    name: 'backup',
-    noOverlap: true,
-    // node-cron writes to the console by default; its notes belong in our log.
-    logger: {
-      info: (message) => log.debug(message),
-      warn: (message) => log.warn(message),
-      error: (message, err) => log.error({ err: err ?? message }, 'node-cron error'),
-      debug: (message) => log.debug({ detail: message }, 'node-cron'),
-    },
-  });
-  log.info({ schedule: deps.settings.schedule, next: task.getNextRun() }, 'backup schedule started');
+  // A backup in progress when shutdown begins gets stopTimeoutMs to finish; after that the process may
+  // go (an unfinished file is never published, so it is not a backup).
+  const untilStopped = async (work: Promise<unknown>, signal: AbortSignal): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => {
+        log.warn('stopping while a backup is still running; its unfinished file is not a backup');
+        settle();
+      }, deps.stopTimeoutMs ?? 5000);
+    };
+    let settle = () => {};
+    const cutShort = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([work, cutShort]);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  };
 
   return {
-    async stop() {
-      await task.destroy();
-      const running = inFlight;
-      if (!running) return;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        running,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(() => {
-            log.warn('stopping while a backup is still running; its unfinished file is not a backup');
-            resolve();
-          }, deps.stopTimeoutMs ?? 5000);
-        }),
-      ]);
-      clearTimeout(timer);
+    job: {
+      name: 'backup',
+      cron: deps.settings.schedule,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      run: (now, signal) => untilStopped(trigger(now), signal),
     },
     lastSuccessAt: () => lastSuccess,
     runNow: () => trigger(clock.now()),
   };
+}
+
+/** The backup job on a scheduler of its own: for tests and tools; the app shares one scheduler. */
+export function startBackupJob(deps: BackupJobDeps & { clock?: Clock }): StartedBackupJob {
+  const backup = createBackupJob(deps);
+  const scheduler = startScheduler({
+    jobs: [backup.job],
+    clock: deps.clock ?? systemClock,
+    logger: deps.logger,
+  });
+  return { ...backup, stop: () => scheduler.stop() };
 }

@@ -7,16 +7,15 @@ import {
   type DigestEnricher,
   type DigestOutcome,
   type DigestRunner,
-  type DigestRunSummary,
 } from '../services/digest/digest-runner.js';
 import type { SendDirect } from '../services/direct-messages.js';
-import { type ScheduledJob, startScheduler } from './scheduler.js';
+import type { ScheduledJob } from './scheduler.js';
 
 export const DIGEST_JOB = 'weekly-digest';
 /** Every hour on the hour: each user's own day and hour arrive at a whole hour in nearly every zone. */
 export const DIGEST_CRON = '0 * * * *';
 
-export interface DigestSchedulerDeps {
+export interface DigestRunnerDeps {
   db: Db;
   logger: Logger;
   clock: Clock;
@@ -27,24 +26,13 @@ export interface DigestSchedulerDeps {
   instanceId?: string;
   batchSize?: number;
   enrich?: DigestEnricher | undefined;
-  /** Other jobs to run on the same scheduler (the channel digest). */
-  jobs?: readonly ScheduledJob[];
   onOutcome?: ((outcome: DigestOutcome) => void) | undefined;
   onFailure?: ((error: unknown) => void) | undefined;
 }
 
-export interface DigestScheduler {
-  runner: DigestRunner;
-  /** Runs the hourly digest now, as the schedule would at `now`. */
-  runOnce(now: Date): Promise<DigestRunSummary>;
-  /** Runs it through the scheduler itself: a run that throws is logged and reported like a scheduled one. */
-  runScheduled(now: Date): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** The weekly digest as an hourly job (plus any other jobs given), started on node-cron. */
-export function startDigestScheduler(deps: DigestSchedulerDeps): DigestScheduler {
-  const runner = createDigestRunner({
+/** The digest runner as the schedule and `npm run digest` both use it: with its chart renderer. */
+export function buildDigestRunner(deps: DigestRunnerDeps): DigestRunner {
+  return createDigestRunner({
     db: deps.db,
     logger: deps.logger,
     clock: deps.clock,
@@ -58,21 +46,9 @@ export function startDigestScheduler(deps: DigestSchedulerDeps): DigestScheduler
     onOutcome: deps.onOutcome,
     onFailure: deps.onFailure,
   });
-  const digestJob: ScheduledJob = {
-    name: DIGEST_JOB,
-    cron: DIGEST_CRON,
-    run: (now, signal) => runner.runDue(now, signal),
-  };
-  const scheduler = startScheduler({
-    jobs: [digestJob, ...(deps.jobs ?? [])],
-    clock: deps.clock,
-    logger: deps.logger,
-    onFailure: (_job, error) => deps.onFailure?.(error),
-  });
-  return {
-    runner,
-    runOnce: (now) => runner.runDue(now),
-    runScheduled: (now) => scheduler.runOnce(DIGEST_JOB, now),
-    stop: () => scheduler.stop(),
-  };
+}
+
+/** The weekly digest as an hourly job: each run sends the digests whose local day and hour have come. */
+export function createDigestJob(runner: Pick<DigestRunner, 'runDue'>): ScheduledJob {
+  return { name: DIGEST_JOB, cron: DIGEST_CRON, run: (now, signal) => runner.runDue(now, signal) };
 }

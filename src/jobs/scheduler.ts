@@ -5,8 +5,10 @@ import type { Logger } from '../core/logger.js';
 /** A job run on a cron schedule. `run` should return soon after `signal` aborts (shutdown). */
 export interface ScheduledJob {
   name: string;
-  /** A node-cron expression, read in UTC (e.g. `0 * * * *`: every hour on the hour). */
+  /** A node-cron expression (e.g. `0 * * * *`: every hour on the hour), read in `timeZone`. */
   cron: string;
+  /** The zone the expression is read in: UTC unless given (the backup's BACKUP_SCHEDULE is server time). */
+  timeZone?: string;
   run(now: Date, signal: AbortSignal): Promise<unknown>;
 }
 
@@ -26,7 +28,8 @@ export interface Scheduler {
 }
 
 /**
- * Jobs on node-cron schedules. A job never overlaps itself in this process (node-cron's noOverlap plus
+ * Jobs on node-cron schedules: the one place MoodScale schedules anything (app.ts gives it every job:
+ * the digest, the channel post, the backup), and a job that throws is reported to `onFailure` (the alert). A job never overlaps itself in this process (node-cron's noOverlap plus
  * our own guard for runOnce); across instances every instance runs every schedule, so a job must make
  * its own work safe to repeat (the digest claims each delivery in the database).
  */
@@ -64,7 +67,18 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       async () => {
         if (!stopping.signal.aborted) await execute(job, deps.clock.now());
       },
-      { name: job.name, noOverlap: true, timezone: 'Etc/UTC' },
+      {
+        name: job.name,
+        noOverlap: true,
+        timezone: job.timeZone ?? 'Etc/UTC',
+        // node-cron writes to the console by default; its notes belong in our log.
+        logger: {
+          info: (message) => log.debug({ job: job.name }, message),
+          warn: (message) => log.warn({ job: job.name }, message),
+          error: (message, err) => log.error({ err: err ?? message, job: job.name }, 'node-cron error'),
+          debug: (message) => log.debug({ detail: message, job: job.name }, 'node-cron'),
+        },
+      },
     ),
   );
   log.info({ jobs: deps.jobs.map((j) => `${j.name} (${j.cron})`) }, 'scheduler started');

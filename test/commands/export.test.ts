@@ -107,7 +107,11 @@ describeEachDatabase('/export', (getDb) => {
     );
     const exported = jsonOf(await app().run('/export', who));
 
-    expect(Object.keys(exportKeyOf)).toEqual(tables.map((t) => t.table_name));
+    expect(
+      Object.keys(exportKeyOf),
+      "A table with a user_id column is the user's data and belongs in /export: add it to collectUserData " +
+        '(src/db/repositories/user-export.ts) and to exportKeyOf here (see CONTRIBUTING.md, "Adding a table")',
+    ).toEqual(tables.map((t) => t.table_name));
     for (const key of [...Object.values(exportKeyOf), 'user']) expect(exported).toHaveProperty(key);
   });
 

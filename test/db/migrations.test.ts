@@ -42,7 +42,12 @@ describe('GIVEN the checked-in migrations', () => {
   it('THEN every migration ships a down script', () => {
     const migrations = listMigrations();
     expect(migrations.length).toBeGreaterThan(0);
-    for (const m of migrations) expect(existsSync(m.downPath), m.downPath).toBe(true);
+    for (const m of migrations) {
+      expect(
+        existsSync(m.downPath),
+        `${m.downPath} is missing: every migration needs a down script that undoes it exactly (npm run db:rollback runs it)`,
+      ).toBe(true);
+    }
   });
 });
 

@@ -7,12 +7,12 @@ import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startDigestScheduler } from '../../src/jobs/digest-job.js';
+import { buildDigestRunner } from '../../src/jobs/digest-job.js';
 
 const config = loadConfig();
 const clock = fixedClock(process.env.DIGEST_NOW ?? '');
 const app = await startApp(config, silentLogger(), { clock });
-const digests = startDigestScheduler({
+const digests = buildDigestRunner({
   db: app.database.db,
   logger: silentLogger(),
   clock,
@@ -22,7 +22,6 @@ const digests = startDigestScheduler({
   instanceId: process.env.DIGEST_INSTANCE ?? 'child',
   batchSize: 3,
 });
-const summary = await digests.runOnce(clock.now());
+const summary = await digests.runDue(clock.now());
 process.stdout.write(`${JSON.stringify(summary)}\n`);
-await digests.stop();
 await app.stop();

@@ -51,10 +51,10 @@ describe('GIVEN MoodScale on Discord with backups on', () => {
     }
   }
 
-  it('WHEN the weekly digest run fails THEN the job:digest alert opens', async () => {
-    expect(app.alerter.open()).not.toContain('job:digest');
-    await without('user_settings', () => app.runJob('digest'));
-    expect(app.alerter.open()).toContain('job:digest');
+  it('WHEN the weekly digest run fails THEN the job:weekly-digest alert opens', async () => {
+    expect(app.alerter.open()).not.toContain('job:weekly-digest');
+    await without('user_settings', () => app.runJob('weekly-digest'));
+    expect(app.alerter.open()).toContain('job:weekly-digest');
   });
 
   it('WHEN the weekly channel post run fails THEN the job:channel-digest alert opens', async () => {

@@ -121,7 +121,11 @@ describeEachDatabase('linking a Discord and a Slack account', (getDb) => {
       getDb().db,
       sql`SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'user_id'`,
     );
-    expect(rows.map((r) => r.table_name).sort()).toEqual([...mergedTables].sort());
+    expect(
+      rows.map((r) => r.table_name).sort(),
+      'A table with a user_id column must be merged by /link: add it to mergedTables and to mergeUsers in ' +
+        'src/db/repositories/account-merge.ts (see CONTRIBUTING.md, "Adding a table")',
+    ).toEqual([...mergedTables].sort());
   });
 });
 

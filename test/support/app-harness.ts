@@ -169,7 +169,7 @@ export function shiftDay(day: string, n: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS } from '../../src/core/calendar/index.js';
 
 /**
  * A past instant (15 minutes to a day before `now`) that falls on today's date in exactly one of two time

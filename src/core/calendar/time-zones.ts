@@ -5,8 +5,8 @@
  * zone.
  */
 import {
-  type Day,
   DAY_MS,
+  type Day,
   type DayNumber,
   dayString,
   HOUR_MS,
@@ -53,7 +53,9 @@ export function isKnownTimeZone(timeZone: string): boolean {
  */
 export function zoneOffsetMs(at: number, timeZone: string): number {
   const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of formatterFor(timeZone).formatToParts(at)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return wall - Math.floor(at / SECOND_MS) * SECOND_MS;
 }
@@ -102,7 +104,11 @@ export interface LocalParts {
 export function localParts(instant: Date, timeZone: string): LocalParts {
   const local = instant.getTime() + offsetAt(instant.getTime(), timeZone);
   const day = Math.floor(local / DAY_MS);
-  return { date: dayString(day), isoWeekday: isoWeekday(day), hour: Math.floor((local - day * DAY_MS) / HOUR_MS) };
+  return {
+    date: dayString(day),
+    isoWeekday: isoWeekday(day),
+    hour: Math.floor((local - day * DAY_MS) / HOUR_MS),
+  };
 }
 
 // Offsets lie within -12 h and +14 h, so the instant a day begins is within this much of its midnight in

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { IdentityKey } from '../../core/identity.js';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared } from '../raw-query.js';
-import { type ChatIdentity, chatIdentities, type Platform, type User, users } from '../schema/index.js';
+import { type ChatIdentity, chatIdentities, type User, users } from '../schema/index.js';
 import { storableText } from './text-guard.js';
 
 /** What identifies a chat account: the platform, its workspace (Slack team, '' elsewhere) and user id. */

@@ -1,5 +1,6 @@
+import { DAY_MS, isoWeekday, MINUTE_MS } from '../../core/calendar/index.js';
 import type { SeedUser } from './people.js';
-import { DAY_MS, isoWeekday, MINUTE_MS, type SeedPeriod, wholeSeconds } from './period.js';
+import { type SeedPeriod, wholeSeconds } from './period.js';
 import { clamp, type Random, randomFor } from './random.js';
 import { bandOf, emotionsByBand, type MoodBand, notesByBand } from './vocabulary.js';
 
@@ -38,7 +39,7 @@ export function generateMoodEntries(seed: number, user: SeedUser, period: SeedPe
   for (let day = 0; day < period.days; day++) {
     const utcMidnight = period.start + day * DAY_MS;
     const localMidnight = utcMidnight - p.offsetMinutes * MINUTE_MS;
-    const weekday = isoWeekday(utcMidnight);
+    const weekday = isoWeekday(Math.floor(utcMidnight / DAY_MS));
     drift = 0.92 * drift + rng.gaussian(0, p.driftStep);
     if (spellDays > 0) spellDays--;
     else if (rng.chance(0.015)) {

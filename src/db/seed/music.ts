@@ -1,7 +1,8 @@
+import { DAY_MS, HOUR_MS } from '../../core/calendar/index.js';
 import { type Catalogue, type TrackMood, trackMoods } from './catalogue.js';
 import type { SeedMoodEntry, SeedMoods } from './moods.js';
 import type { SeedUser } from './people.js';
-import { DAY_MS, HOUR_MS, type SeedPeriod, weekWindows, wholeSeconds } from './period.js';
+import { type SeedPeriod, weekWindows, wholeSeconds } from './period.js';
 import { clamp, type Random, randomFor, round } from './random.js';
 import {
   bandOf,

@@ -1,5 +1,6 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/calendar/index.js';
 import type { Platform } from '../schema/index.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, type SeedPeriod, wholeSeconds } from './period.js';
+import { type SeedPeriod, wholeSeconds } from './period.js';
 import { clamp, type Random, randomFor } from './random.js';
 import { firstNames, handleWords, lastNames, specialDisplayNames, timeZones } from './vocabulary.js';
 

@@ -1,7 +1,4 @@
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-export const WEEK_MS = 7 * DAY_MS;
+import { DAY_MS, WEEK_MS } from '../../core/calendar/index.js';
 
 /** The seeded period: `days` days ending (exclusive) at `until`. Times are epoch milliseconds, UTC. */
 export interface SeedPeriod {
@@ -22,12 +19,6 @@ export function weekWindows(period: SeedPeriod): { from: number; to: number }[] 
     windows.unshift({ from: Math.max(period.start, to - WEEK_MS), to });
   }
   return windows;
-}
-
-/** ISO weekday (1 = Monday ... 7 = Sunday) of a UTC instant shifted by an offset in minutes. */
-export function isoWeekday(time: number, offsetMinutes = 0): number {
-  const day = new Date(time + offsetMinutes * MINUTE_MS).getUTCDay();
-  return day === 0 ? 7 : day;
 }
 
 /** Whole seconds, so stored timestamps look like what a bot writes and compare exactly. */

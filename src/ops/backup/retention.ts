@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
+import { DAY_MS } from '../../core/calendar/index.js';
 import { listBackups, listPartialFiles } from './backup-files.js';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Deletes our backups older than `retentionDays` and stale partial files, and nothing else in `dir`.

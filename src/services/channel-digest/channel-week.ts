@@ -1,3 +1,4 @@
+import type { WeekSpan } from '../../core/calendar/index.js';
 import type { Db } from '../../db/database.js';
 import type { ChannelKey } from '../../db/repositories/channel-digest-channels.js';
 import {
@@ -8,14 +9,13 @@ import {
 } from '../../db/repositories/channel-track-shares.js';
 import { type VibeFigures, vibeFigures } from '../../db/repositories/channel-vibe.js';
 import { type RankedTrack, rankNearTarget } from '../recommendations/rank-local.js';
-import type { UtcWeek } from './utc-week.js';
 
 /** The channel vibe is shown only when at least this many opted-in members logged moods that week. */
 export const MIN_VIBE_CONTRIBUTORS = 5;
 
 /** Everything a channel's weekly post is built from; nothing in it identifies a person. */
 export interface ChannelWeek {
-  week: UtcWeek;
+  week: WeekSpan;
   shared: ChannelSharedTrack[];
   /** The average valence and energy of the shared tracks that have audio features. */
   musicalMood: { valence: number; energy: number; tracks: number } | undefined;
@@ -30,7 +30,7 @@ const CANDIDATES = 200;
 export async function gatherChannelWeek(
   db: Db,
   channel: ChannelKey,
-  week: UtcWeek,
+  week: WeekSpan,
   recommendationCount = 3,
 ): Promise<ChannelWeek> {
   const shared = await listChannelShares(db, channel, week.start, week.end);

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../core/calendar/index.js';
 import { type Reply, type ReplyField, reply } from '../../core/commands/index.js';
 import { describeSound } from '../recommendations/rank-local.js';
 import { type ChannelWeek, MIN_VIBE_CONTRIBUTORS } from './channel-week.js';
@@ -6,7 +7,7 @@ const MAX_LISTED = 10;
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
 function weekLabel(week: ChannelWeek['week']): string {
-  const last = new Date(week.end.getTime() - 86_400_000);
+  const last = new Date(week.end.getTime() - DAY_MS);
   const day = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
   return `${day(week.start)} – ${day(last)}`;
 }

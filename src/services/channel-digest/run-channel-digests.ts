@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { HOUR_MS, previousWeek, type WeekSpan, weekSpan, weekSpanAt } from '../../core/calendar/index.js';
 import type { Platform, Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
@@ -11,7 +12,6 @@ import {
 } from '../../db/repositories/channel-digest-deliveries.js';
 import { gatherChannelWeek } from './channel-week.js';
 import { hasSomethingToPost, renderChannelPost } from './render-channel-post.js';
-import { type UtcWeek, utcWeekOf, weekBefore } from './utc-week.js';
 
 /** How a post to a channel went: delivered, refused for good (bot not in the channel, no access), or failed. */
 export type ChannelPostResult = 'sent' | 'refused' | 'failed';
@@ -51,11 +51,15 @@ export interface ChannelDigestRunSummary {
   notClaimed: number;
 }
 
-/** The week whose post is due at `now`: last week, from Monday `postHourUtc` on; none before that. */
-export function dueWeek(now: Date, postHourUtc = 9): UtcWeek | undefined {
-  const current = utcWeekOf(now);
-  if (now.getTime() < current.start.getTime() + postHourUtc * 3_600_000) return undefined;
-  return weekBefore(current);
+/**
+ * The week whose post is due at `now`: last week, from Monday `postHourUtc` on; none before that. Channel
+ * posts use UTC weeks: a channel's members live in many time zones, and one shared boundary keeps a week's
+ * figures the same for everyone.
+ */
+export function dueWeek(now: Date, postHourUtc = 9): WeekSpan | undefined {
+  const current = weekSpanAt(now, 'UTC');
+  if (now.getTime() < current.start.getTime() + postHourUtc * HOUR_MS) return undefined;
+  return weekSpan(previousWeek(current.period), 'UTC');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { daysOfWeek, type LocalDate, previousWeek } from '../../core/calendar/index.js';
 import { computeLocalInsight, type LocalInsight } from '../insights/compute-insight.js';
 import {
   type CandidateTrack,
@@ -6,7 +7,6 @@ import {
   rankLocalRecommendations,
 } from '../recommendations/rank-local.js';
 import type { DigestMoodRow, DigestMusicRow } from './digest-queries.js';
-import { daysOfWeek, type LocalDate, previousWeek } from './iso-week.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import type { LocalDate } from '../../core/calendar/index.js';
 import type { Db } from '../../db/database.js';
 import { type PreparedStatement, runPrepared } from '../../db/raw-query.js';
 import { type RankableTrack, toRankableTrack } from '../../db/repositories/music-analysis.js';
 import type { PersonalityInsightInput } from '../../db/repositories/personality-insights.js';
 import { storableText } from '../../db/repositories/text-guard.js';
 import { personalityInsights } from '../../db/schema/index.js';
-import type { LocalDate } from './iso-week.js';
 
 /**
  * The digest's reads, one statement per batch of users (never one per user): who is in the batch and

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { daysOfWeek, isKnownTimeZone, previousWeek } from '../../core/calendar/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
@@ -31,7 +32,6 @@ import {
   trackCatalogue,
 } from './digest-queries.js';
 import { dueDigestPeriod } from './digest-schedule.js';
-import { daysOfWeek, isKnownTimeZone, previousWeek } from './iso-week.js';
 import { chartFileName, renderDigest } from './render-digest.js';
 
 /** How one user's digest of one week ended in this run. */

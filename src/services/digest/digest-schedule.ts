@@ -1,4 +1,4 @@
-import { isoWeekOf, localParts, previousWeek } from './iso-week.js';
+import { isoWeekOf, localParts, previousWeek } from '../../core/calendar/index.js';
 
 /** When a user wants the digest: user_settings' digest_day (ISO, 1 = Monday), digest_hour, time_zone. */
 export interface DigestSlot {

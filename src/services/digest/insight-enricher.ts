@@ -1,6 +1,6 @@
+import { weekSpan } from '../../core/calendar/index.js';
 import type { InsightService } from '../insights/insight-service.js';
 import type { DigestEnricher } from './digest-runner.js';
-import { addDays, mondayOf, startOfLocalDay } from './iso-week.js';
 
 /**
  * The digest's model enrichment through the insight service: it generates (and stores) the week's
@@ -10,11 +10,11 @@ import { addDays, mondayOf, startOfLocalDay } from './iso-week.js';
 export function insightEnricher(insights: Pick<InsightService, 'generate'>): DigestEnricher {
   return {
     async insight(digest, { timeZone }) {
-      const monday = mondayOf(digest.period);
+      const week = weekSpan(digest.period, timeZone);
       const generated = await insights.generate({
         userId: digest.userId,
-        from: startOfLocalDay(monday, timeZone),
-        to: startOfLocalDay(addDays(monday, 7), timeZone),
+        from: week.start,
+        to: week.end,
         timeZone,
       });
       return {

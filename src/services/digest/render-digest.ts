@@ -1,6 +1,6 @@
+import { daysOfWeek } from '../../core/calendar/index.js';
 import type { Reply, ReplyButton, ReplyField } from '../../core/commands/index.js';
 import type { DigestData, DigestDay } from './build-digest.js';
-import { daysOfWeek } from './iso-week.js';
 
 /** The follow-up command behind the "turn off" button, and the hint text-only surfaces show. */
 export const DIGEST_OFF_ACTION = '/settings digest off';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localDay, WEEK_MS } from '../../core/calendar/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { AudioFeatures } from '../../core/music.js';
@@ -10,7 +11,6 @@ import { listRecommendationsBetween } from '../../db/repositories/recommendation
 import { getUserSettings } from '../../db/repositories/user-settings.js';
 import type { PersonalityInsight } from '../../db/schema/index.js';
 import type { AiClient } from '../../integrations/ai/openai-client.js';
-import { localDay } from '../mood/local-days.js';
 import { isPlainAndKind, oneLine } from '../recommendations/kind-text.js';
 import { callStructured } from '../recommendations/structured-call.js';
 import {
@@ -83,7 +83,6 @@ export const insightPrompt = [
 
 const MAX_NOTES_SENT = 20;
 const NOTE_CHARS = 300;
-const WEEK_MS = 7 * 86_400_000;
 
 function insightTrack(
   features: AudioFeatures | null | undefined,

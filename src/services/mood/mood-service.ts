@@ -1,3 +1,4 @@
+import { dayNumber, dayString, localDayNumber, startOfLocalDay } from '../../core/calendar/index.js';
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import { LruCache } from '../../core/lru-cache.js';
@@ -11,7 +12,6 @@ import {
 } from '../../db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
-import { dayNumber, dayString, localDayNumber, startOfLocalDay } from './local-days.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
 import { createMoodWriteBatcher, type MoodWriter } from './mood-write-batcher.js';
 import type { NoteCipher, OpenedEntry } from './note-cipher.js';

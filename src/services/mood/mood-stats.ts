@@ -1,4 +1,4 @@
-/** Entries of one local calendar day; `day` is a day number (days since 1970-01-01, see local-days). */
+/** Entries of one local calendar day; `day` is a day number (days since 1970-01-01, see core/calendar). */
 export interface DayAggregate {
   day: number;
   entries: number;

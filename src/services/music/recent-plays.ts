@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../core/calendar/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
@@ -30,7 +31,7 @@ export function createRecentPlays(deps: {
   return {
     async sync(userId) {
       const ids = await deps.account.recentTracks(userId, 50);
-      const since = new Date(deps.clock.now().getTime() - FRESH_DAYS * 86_400_000);
+      const since = new Date(deps.clock.now().getTime() - FRESH_DAYS * DAY_MS);
       const known = await trackIdsOfUserSince(deps.db, userId, since);
       const fresh = [...new Set(ids)].filter((id) => !known.has(id)).slice(0, PER_SYNC);
       let analysed = 0;

@@ -1,9 +1,9 @@
+import { localDay } from '../../core/calendar/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../db/database.js';
 import { collectUserData } from '../../db/repositories/user-export.js';
 import { deleteUser } from '../../db/repositories/users.js';
 import type { IdentityService } from '../identity-service.js';
-import { localDay } from '../mood/local-days.js';
 import type { NoteCipher } from '../mood/note-cipher.js';
 import { csvLine } from './csv.js';
 

@@ -17,9 +17,9 @@ import type { MoodEntry, Recommendation } from '../../db/schema/index.js';
 /** A stored recommendation, as /recommend shows them. */
 export type { Recommendation };
 
+import { addDays, localDay, weekdayOf } from '../../core/calendar/index.js';
 import type { AiClient } from '../../integrations/ai/openai-client.js';
 import type { TrackMetadata } from '../../integrations/music-types.js';
-import { addDays, localDay, weekdayOf } from '../mood/local-days.js';
 import { isPlainAndKind, oneLine } from './kind-text.js';
 import { askForSuggestions, type ModelSuggestion } from './model-suggestions.js';
 import {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Database } from '../../../src/db/database.js';
-import { type BackupJob, startBackupJob } from '../../../src/jobs/backup-job.js';
+import { type StartedBackupJob, startBackupJob } from '../../../src/jobs/backup-job.js';
 import { backupFileName, listBackups } from '../../../src/ops/backup/backup-files.js';
 import type { BackupResult } from '../../../src/ops/backup/run-backup.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
@@ -16,7 +16,7 @@ function twoInstances(
   schedule: string,
   dir: string,
   results: BackupResult[],
-): BackupJob[] {
+): StartedBackupJob[] {
   return [1, 2].map(() =>
     startBackupJob({
       target: targetOf(database),

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
+import { DAY_MS, weekSpanAt } from '../../../src/core/calendar/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import {
@@ -18,7 +19,6 @@ import {
   type ChannelDigestRunner,
   createChannelDigestRunner,
 } from '../../../src/services/channel-digest/run-channel-digests.js';
-import { utcWeekOf } from '../../../src/services/channel-digest/utc-week.js';
 import {
   type FakeDiscord,
   type RecordedRequest,
@@ -40,7 +40,6 @@ import { allText, answerOf, SIGNING_SECRET } from '../../platforms/slack/slack-s
 import { tempDir } from '../../support/temp-dir.js';
 
 const MANAGE_GUILD = String(1n << 5n);
-const DAY_MS = 86_400_000;
 
 // Discord: two servers, one whose channel has 5 opted-in members logging moods, one with 4.
 const FIVE = { guildId: '810000000000000005', channelId: '910000000000000005' };
@@ -69,7 +68,7 @@ describe('GIVEN MoodScale on Discord and Slack with weekly channel posts', () =>
   const slackFive: string[] = [];
   const slackFour: string[] = [];
   const admin = newDiscordUser();
-  const thisWeek = utcWeekOf(new Date());
+  const thisWeek = weekSpanAt(new Date(), 'UTC');
   // Monday 10:00 UTC after this week: this week's post is due.
   const runAt = new Date(thisWeek.end.getTime() + 10 * 3_600_000);
 
@@ -400,7 +399,7 @@ describe('GIVEN MoodScale on Discord and Slack with weekly channel posts', () =>
         permissions: MANAGE_GUILD,
       });
       const nextWeekRun = new Date(runAt.getTime() + 7 * DAY_MS);
-      const nextPeriod = utcWeekOf(new Date(runAt.getTime())).period;
+      const nextPeriod = weekSpanAt(new Date(runAt.getTime()), 'UTC').period;
       await claimChannelDigest(app.database.db, {
         channel,
         period: nextPeriod,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { previousWeek, weekSpan, weekSpanAt } from '../../../src/core/calendar/index.js';
 import { dueWeek } from '../../../src/services/channel-digest/run-channel-digests.js';
-import { utcWeekOf, weekBefore } from '../../../src/services/channel-digest/utc-week.js';
 
 describe('UTC ISO weeks', () => {
   it.each([
@@ -10,14 +10,19 @@ describe('UTC ISO weeks', () => {
     ['2026-01-01T00:00:00Z', '2026-W01', '2025-12-29', '2026-01-05'],
     ['2027-01-03T10:00:00Z', '2026-W53', '2026-12-28', '2027-01-04'],
   ])('GIVEN %s THEN the week is %s from %s to %s', (at, period, start, end) => {
-    const week = utcWeekOf(new Date(at));
+    const week = weekSpanAt(new Date(at), 'UTC');
     expect(week.period).toBe(period);
     expect(week.start.toISOString().slice(0, 10)).toBe(start);
     expect(week.end.toISOString().slice(0, 10)).toBe(end);
   });
 
   it('GIVEN the first week of a year THEN the week before is the last of the previous year', () => {
-    expect(weekBefore(utcWeekOf(new Date('2021-01-06T00:00:00Z'))).period).toBe('2020-W53');
+    const week = weekSpanAt(new Date('2021-01-06T00:00:00Z'), 'UTC');
+    expect(weekSpan(previousWeek(week.period), 'UTC')).toEqual({
+      period: '2020-W53',
+      start: new Date('2020-12-28T00:00:00Z'),
+      end: new Date('2021-01-04T00:00:00Z'),
+    });
   });
 });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dueDigestPeriod } from '../../../src/services/digest/digest-schedule.js';
 import {
   daysOfWeek,
   isIsoWeek,
@@ -8,7 +7,8 @@ import {
   mondayOf,
   previousWeek,
   startOfLocalDay,
-} from '../../../src/services/digest/iso-week.js';
+} from '../../../src/core/calendar/index.js';
+import { dueDigestPeriod } from '../../../src/services/digest/digest-schedule.js';
 
 describe('ISO weeks', () => {
   it.each([

@@ -5,7 +5,7 @@ import {
   localDay,
   localDayNumber,
   zoneOffsetMs,
-} from '../../../src/services/mood/local-days.js';
+} from '../../../src/core/calendar/index.js';
 import { computeMoodStats, sparkline } from '../../../src/services/mood/mood-stats.js';
 
 const today = '2026-11-25';
