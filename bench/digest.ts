@@ -17,10 +17,10 @@ import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { createFieldCipher } from '../src/crypto/create-field-cipher.js';
 import type { Database } from '../src/db/database.js';
+import { listDigestUsers, moodsBetween, musicBetween } from '../src/db/repositories/digest-data.js';
 import { seedDatabase } from '../src/db/seed/insert.js';
 import type { DigestData } from '../src/services/digest/build-digest.js';
 import { createChartRenderer } from '../src/services/digest/chart.js';
-import { listDigestUsers, moodsBetween, musicBetween } from '../src/services/digest/digest-queries.js';
 import { createDigestRunner } from '../src/services/digest/digest-runner.js';
 import {
   applyProductRuntime,

@@ -143,7 +143,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     config,
     secret: createHash('sha256').update(keyMaterial).digest('hex'),
-    music: { music: config.music, ai: config.ai, onModelCall: (outcome) => metrics.modelCall(outcome) },
+    music: { music: config.music, ai: config.ai, onModelCall: (call) => metrics.modelCall(call) },
     catalog: { commands: () => registry.all() },
     auditObserver: {
       held: (count) => metrics.audit.held(count),

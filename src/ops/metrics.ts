@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { queryRows } from '../db/raw-query.js';
 import type { InboxBacklog } from '../db/repositories/inbox.js';
+import type { ModelCallReport } from '../integrations/ai/openai-client.js';
 
 /** What the dispatcher reports after every command (see createDispatcher's observer). */
 export interface CommandObservation {
@@ -13,7 +14,6 @@ export interface CommandObservation {
   durationMs: number;
 }
 
-export type ModelCallOutcome = 'ok' | 'fallback' | 'skipped';
 export type DigestOutcome = 'claimed' | 'sent' | 'failed' | 'skipped';
 
 /** Database and per-table sizes in bytes. */
@@ -29,7 +29,8 @@ export interface Metrics {
   /** Time from an interaction's arrival to the platform's acknowledgement. */
   acknowledged(platform: string, ms: number): void;
   slowQuery(): void;
-  modelCall(outcome: ModelCallOutcome): void;
+  /** One language model call, whatever asked for it (track mood, recommendations, insights). */
+  modelCall(call: ModelCallReport): void;
   digests: { inc(labels: { outcome: DigestOutcome }): void };
   setLastBackup(at: Date): void;
   /** What the inbox does: duplicates recognised, deliveries resumed after a crash, writes that failed. */
@@ -149,8 +150,8 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
   });
   const model = new Counter({
     name: 'moodscale_model_calls_total',
-    help: 'Language model refinements: ok, fallback (failed, local prediction kept), skipped (breaker open)',
-    labelNames: ['outcome'] as const,
+    help: 'Language model calls by purpose (track_mood, recommendations, insights) and outcome: ok, fallback (failed, the local path answered), skipped (breaker open)',
+    labelNames: ['outcome', 'purpose'] as const,
     registers: [registry],
   });
   const digests = new Counter({
@@ -219,7 +220,7 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
       inboxPending.set(backlog.pending);
       inboxOldest.set(backlog.oldestPendingSeconds);
     },
-    modelCall: (outcome) => model.inc({ outcome }),
+    modelCall: ({ outcome, purpose }) => model.inc({ outcome, purpose }),
     digests: { inc: (labels) => digests.inc(labels) },
     setLastBackup(at) {
       lastBackupAt = at;

@@ -5,6 +5,7 @@ import type { HelpCommand } from '../core/commands/index.js';
 import type { Logger } from '../core/logger.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Db } from '../db/database.js';
+import { type AiClient, createAiClient } from '../integrations/ai/openai-client.js';
 import { type AuditObserver, type AuditWriter, createAuditWriter } from './audit-writer.js';
 import { DEFAULT_CARE_TEXT } from './care/care-resources.js';
 import {
@@ -67,7 +68,10 @@ export interface ServiceDeps {
   config: Pick<Config, 'rateLimit' | 'care'>;
   /** Key material for stateless codes; any instance sharing it accepts another's codes. */
   secret: string;
-  /** Where track analysis gets its data; the public services with no language model when not given. */
+  /**
+   * Where track analysis gets its data, and the language model's settings (one client for every use);
+   * the public services with no language model when not given.
+   */
   music?: MusicSettings;
   catalog?: Services['catalog'];
   /** How /mood writes are grouped (see createMoodWriteBatcher); its defaults otherwise. */
@@ -88,6 +92,23 @@ const defaultMusic: MusicSettings = {
   ai: undefined,
 };
 
+/**
+ * The one language model client (and so the one circuit breaker) for track moods, recommendations and
+ * insights, when OPENAI_API_KEY is set: failures of one use open the breaker for all, and every call is
+ * reported to `onModelCall` with its purpose. Without a key each use answers from its local path.
+ */
+function buildLanguageModel(music: MusicSettings, logger: Logger): AiClient | undefined {
+  if (!music.ai) return undefined;
+  return createAiClient({
+    apiKey: music.ai.apiKey,
+    ...(music.ai.baseUrl ? { baseURL: music.ai.baseUrl } : {}),
+    model: music.ai.model,
+    logger: logger.child({ component: 'language-model' }),
+    ...(music.timeoutMs ? { timeoutMs: music.timeoutMs } : {}),
+    ...(music.onModelCall ? { onCall: music.onModelCall } : {}),
+  });
+}
+
 export function createServices(deps: ServiceDeps): Services {
   const { db, clock, logger } = deps;
   const identities = createIdentityService({ db, logger });
@@ -101,7 +122,8 @@ export function createServices(deps: ServiceDeps): Services {
   const music = deps.music ?? defaultMusic;
   const derive = (purpose: string) =>
     createHash('sha256').update(`moodscale-${purpose}\u0000${deps.secret}`).digest();
-  const tracks = buildTrackAnalysis({ db, clock, logger, settings: music });
+  const ai = buildLanguageModel(music, logger);
+  const tracks = buildTrackAnalysis({ db, clock, logger, settings: music, ai });
   const spotify = music.music.spotify;
   const spotifyAccount =
     spotify && music.music.redirectUri
@@ -131,6 +153,7 @@ export function createServices(deps: ServiceDeps): Services {
       logger,
       settings: music,
       notes: (id, period) => moods.notes(id, period),
+      ai,
     }),
     channelDigest: createChannelDigestService({ db, logger, now: () => clock.now() }),
     spotifyAccount,

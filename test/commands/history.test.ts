@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { field, newAccount, useApp, userFor } from '../support/app-harness.js';
+import { insertMoodEntry } from '../support/mood-entries.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 // Sunday 15 March 2026, noon UTC; the default 7 days are Monday 9 to Sunday 15 March.

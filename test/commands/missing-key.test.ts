@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../src/crypto/note-context.js';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { findUserById, saveSpotifyLink } from '../../src/db/repositories/users.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
 import { field, newAccount, textOf, useApp, userFor } from '../support/app-harness.js';
+import { insertMoodEntry } from '../support/mood-entries.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** The key the values were written with, which the app under test (key f…f) is not configured with. */

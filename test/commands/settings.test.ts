@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { getUserSettings } from '../../src/db/repositories/user-settings.js';
 import type { UserSettings } from '../../src/db/schema/index.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
 import { field, instantTodayInOnlyOne, newAccount, useApp, userOf } from '../support/app-harness.js';
+import { insertMoodEntry } from '../support/mood-entries.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 describeEachDatabase('/settings', (getDb) => {

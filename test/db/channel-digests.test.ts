@@ -17,11 +17,11 @@ import {
 import { listChannelShares, recordChannelShare } from '../../src/db/repositories/channel-track-shares.js';
 import { noteWorkspaceMember, vibeFigures } from '../../src/db/repositories/channel-vibe.js';
 import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import { deleteUser } from '../../src/db/repositories/users.js';
 import { newUser } from '../support/fixtures.js';
+import { insertMoodEntry } from '../support/mood-entries.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 const HOUR = 3_600_000;

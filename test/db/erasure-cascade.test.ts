@@ -9,7 +9,6 @@ import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
 import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { insertPersonalityInsight } from '../../src/db/repositories/personality-insights.js';
 import { commandCounterKey } from '../../src/db/repositories/rate-limits.js';
@@ -17,6 +16,7 @@ import { insertRecommendations } from '../../src/db/repositories/recommendations
 import { updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import { deleteUser } from '../../src/db/repositories/users.js';
 import { newUser } from '../support/fixtures.js';
+import { insertMoodEntry } from '../support/mood-entries.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** Every table with a user_id column, read from the catalogue so a new table cannot be forgotten. */

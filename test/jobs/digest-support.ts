@@ -3,7 +3,6 @@ import { type Clock, fixedClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Db } from '../../src/db/database.js';
 import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
-import { insertMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { type SettingsPatch, updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import type { SendDirect } from '../../src/platforms/direct-messages.js';
@@ -15,6 +14,7 @@ import {
   type DigestRunnerDeps,
 } from '../../src/services/digest/digest-runner.js';
 import { newUser } from '../support/fixtures.js';
+import { insertMoodEntry } from '../support/mood-entries.js';
 
 /** One chart renderer for a test file (loading vega costs a little). */
 export const chart = createChartRenderer();

@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../database.js';
+import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type DigestDelivery, digestDeliveries } from '../schema/index.js';
 import { heldBy, type LeaseTerms, leaseClaim, leaseEnd } from './delivery-lease.js';
 
@@ -63,4 +65,32 @@ export async function findDigestDelivery(
     .from(digestDeliveries)
     .where(and(eq(digestDeliveries.userId, userId), eq(digestDeliveries.period, period)));
   return row;
+}
+
+const settledOf: PreparedStatement = {
+  name: 'moodscale_digest_settled_v2',
+  text: `SELECT user_id, period FROM digest_deliveries
+          WHERE user_id = ANY($1::int[]) AND period = ANY($2::text[])
+            AND (status IN ('sent', 'skipped') OR (status = 'failed' AND attempts >= $3))`,
+};
+
+const settledRow = z.object({ user_id: z.coerce.number().int(), period: z.string() });
+
+/**
+ * `user:period` keys of digests sent, skipped, or failed `maxAttempts` times: nothing to do for them.
+ * One statement for a batch of users (the digest's hot path).
+ */
+export async function settledDigests(
+  db: Db,
+  userIds: readonly number[],
+  periods: readonly string[],
+  maxAttempts: number,
+): Promise<Set<string>> {
+  const rows = await runPrepared(db, settledOf, [userIds, periods, maxAttempts]);
+  return new Set(
+    rows.map((raw) => {
+      const r = settledRow.parse(raw);
+      return `${r.user_id}:${r.period}`;
+    }),
+  );
 }

@@ -13,20 +13,6 @@ export interface MoodEntryInput {
   createdAt?: Date;
 }
 
-export async function insertMoodEntry(db: Db, input: MoodEntryInput): Promise<MoodEntry> {
-  const [entry] = await db
-    .insert(moodEntries)
-    .values({
-      userId: input.userId,
-      moodScore: input.moodScore,
-      emotions: storableTexts(input.emotions, 'emotions'),
-      notes: storableText(input.notes ?? null, 'note'),
-      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-    })
-    .returning();
-  return entry!;
-}
-
 export interface MoodRange {
   since?: Date;
   until?: Date;
@@ -52,64 +38,6 @@ export async function listMoodEntries(db: Db, userId: number, range: MoodRange =
 export async function findLatestMoodEntry(db: Db, userId: number): Promise<MoodEntry | undefined> {
   const [entry] = await listMoodEntries(db, userId, { limit: 1 });
   return entry;
-}
-
-export async function findMoodEntry(db: Db, userId: number, id: number): Promise<MoodEntry | undefined> {
-  const [entry] = await db
-    .select()
-    .from(moodEntries)
-    .where(and(eq(moodEntries.id, id), eq(moodEntries.userId, userId)));
-  return entry;
-}
-
-export async function countMoodEntries(db: Db, userId: number): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(moodEntries).where(eq(moodEntries.userId, userId));
-  return row?.n ?? 0;
-}
-
-export interface MoodSummary {
-  entries: number;
-  average: number | null;
-  min: number | null;
-  max: number | null;
-}
-
-/** Count and average of the user's scores in a period, computed in the database. */
-export async function summarizeMoods(
-  db: Db,
-  userId: number,
-  since: Date,
-  until?: Date,
-): Promise<MoodSummary> {
-  const [row] = await db
-    .select({
-      entries: count(),
-      average: sql<string | null>`avg(${moodEntries.moodScore})`,
-      min: sql<number | null>`min(${moodEntries.moodScore})`,
-      max: sql<number | null>`max(${moodEntries.moodScore})`,
-    })
-    .from(moodEntries)
-    .where(
-      and(
-        eq(moodEntries.userId, userId),
-        gte(moodEntries.createdAt, since),
-        until ? lt(moodEntries.createdAt, until) : undefined,
-      ),
-    );
-  return {
-    entries: row?.entries ?? 0,
-    average: row?.average == null ? null : Number(row.average),
-    min: row?.min ?? null,
-    max: row?.max ?? null,
-  };
-}
-
-export async function deleteMoodEntry(db: Db, userId: number, id: number): Promise<boolean> {
-  const deleted = await db
-    .delete(moodEntries)
-    .where(and(eq(moodEntries.id, id), eq(moodEntries.userId, userId)))
-    .returning({ id: moodEntries.id });
-  return deleted.length > 0;
 }
 
 /** Entries per calendar day in the user's time zone. */
@@ -320,16 +248,6 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
     }
     return logged;
   });
-}
-
-/** One entry without a delivery: logMoodEntries with a single row. */
-export async function logMoodEntry(
-  db: Db,
-  input: Omit<MoodEntryWrite, 'deliveryKey'>,
-): Promise<LoggedMoodEntry> {
-  const [logged] = await logMoodEntries(db, [input]);
-  if (!logged || isAlreadyApplied(logged)) throw new Error('An entry without a delivery is always stored.');
-  return logged;
 }
 
 /** A PostgreSQL array literal of strings, every element quoted (so NULL, commas and braces stay text). */

@@ -1,23 +1,34 @@
-import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { type NewPersonalityInsight, type PersonalityInsight, personalityInsights } from '../schema/index.js';
 import { boundedLimit, storableText } from './text-guard.js';
 
 export type PersonalityInsightInput = Omit<NewPersonalityInsight, 'id'>;
 
+/** The insight with its free-text columns checked storable (storableText refuses a NUL). */
+function storable(input: PersonalityInsightInput): PersonalityInsightInput {
+  return {
+    ...input,
+    musicDna: storableText(input.musicDna ?? null, 'music DNA'),
+    aiSuggestion: storableText(input.aiSuggestion ?? null, 'suggestion'),
+  };
+}
+
 export async function insertPersonalityInsight(
   db: Db,
   input: PersonalityInsightInput,
 ): Promise<PersonalityInsight> {
-  const [row] = await db
-    .insert(personalityInsights)
-    .values({
-      ...input,
-      musicDna: storableText(input.musicDna ?? null, 'music DNA'),
-      aiSuggestion: storableText(input.aiSuggestion ?? null, 'suggestion'),
-    })
-    .returning();
+  const [row] = await db.insert(personalityInsights).values(storable(input)).returning();
   return row!;
+}
+
+/** Stores many insights in one statement (the insights of one batch's sent digests). */
+export async function insertPersonalityInsights(
+  db: Db,
+  inputs: readonly PersonalityInsightInput[],
+): Promise<void> {
+  if (inputs.length === 0) return;
+  await db.insert(personalityInsights).values(inputs.map(storable));
 }
 
 export async function findLatestInsight(db: Db, userId: number): Promise<PersonalityInsight | undefined> {
@@ -33,26 +44,4 @@ export async function listInsights(db: Db, userId: number, limit?: number): Prom
     .where(eq(personalityInsights.userId, userId))
     .orderBy(desc(personalityInsights.generatedAt), desc(personalityInsights.id))
     .limit(boundedLimit(limit, 12, 200));
-}
-
-/** The user's latest insight generated in [since, until), if any. */
-export async function findInsightGeneratedBetween(
-  db: Db,
-  userId: number,
-  since: Date,
-  until: Date,
-): Promise<PersonalityInsight | undefined> {
-  const [row] = await db
-    .select()
-    .from(personalityInsights)
-    .where(
-      and(
-        eq(personalityInsights.userId, userId),
-        gte(personalityInsights.generatedAt, since),
-        lt(personalityInsights.generatedAt, until),
-      ),
-    )
-    .orderBy(desc(personalityInsights.generatedAt), desc(personalityInsights.id))
-    .limit(1);
-  return row;
 }

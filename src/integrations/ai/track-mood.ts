@@ -1,4 +1,3 @@
-import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { type AudioFeatures, knownTrackMoods, type MoodPrediction } from '../music-types.js';
 import type { AiClient } from './openai-client.js';
@@ -43,14 +42,6 @@ function featureSummary(features: AudioFeatures | undefined): Record<string, num
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function failureKind(err: unknown): { kind: string; status?: number } {
-  if (err instanceof Error) {
-    const status = (err as { status?: unknown }).status;
-    return typeof status === 'number' ? { kind: err.name, status } : { kind: err.name };
-  }
-  return { kind: typeof err };
-}
-
 /**
  * Asks the language model to refine the local prediction through structured output. Any failure (timeout,
  * 429, 5xx, malformed JSON, refusal, schema mismatch) or an open circuit breaker returns `input.local`
@@ -58,12 +49,6 @@ function failureKind(err: unknown): { kind: string; status?: number } {
  */
 export async function refineTrackMood(ai: AiClient, input: RefineInput): Promise<MoodPrediction> {
   const { local } = input;
-  const log = ai.logger;
-  if (!ai.breaker.allow()) {
-    log.debug('language model skipped: circuit breaker open');
-    ai.onOutcome?.('skipped');
-    return local;
-  }
   const features = featureSummary(input.features);
   const userData = {
     track_title: input.trackName.slice(0, MAX_FIELD_CHARS),
@@ -71,42 +56,16 @@ export async function refineTrackMood(ai: AiClient, input: RefineInput): Promise
     ...(features ? { audio_features: features } : {}),
     local_estimate: { mood: local.mood, confidence: local.confidence },
   };
-  log.debug({ trackName: input.trackName, artistName: input.artistName }, 'refining track mood');
-
-  try {
-    const completion = await (await ai.client()).chat.completions.parse({
-      model: ai.model,
-      temperature: 0.2,
-      messages: [
-        { role: 'system', content: systemPrompt },
-        { role: 'user', content: JSON.stringify(userData) },
-      ],
-      response_format: zodResponseFormat(trackMoodAnswer, 'track_mood'),
-    });
-    const message = completion.choices[0]?.message;
-    if (message === undefined) return fail(ai, local, { kind: 'no-choice' });
-    if (message.refusal) return fail(ai, local, { kind: 'refusal' });
-    const checked = trackMoodAnswer.safeParse(message.parsed);
-    if (!checked.success) return fail(ai, local, { kind: 'schema-mismatch' });
-    ai.breaker.success();
-    ai.onOutcome?.('ok');
-    const cap = features ? 1 : TITLE_ONLY_MAX_CONFIDENCE;
-    return {
-      mood: checked.data.mood,
-      confidence: Math.min(cap, checked.data.confidence),
-      source: 'language-model',
-    };
-  } catch (err) {
-    return fail(ai, local, failureKind(err));
-  }
-}
-
-function fail(ai: AiClient, local: MoodPrediction, why: { kind: string; status?: number }): MoodPrediction {
-  ai.breaker.failure();
-  ai.onOutcome?.('fallback');
-  ai.logger.warn(
-    { ...why, model: ai.model },
-    'language model refinement failed; keeping the local prediction',
-  );
-  return local;
+  ai.logger.debug({ trackName: input.trackName, artistName: input.artistName }, 'refining track mood');
+  const answer = await ai.structured({
+    purpose: 'track_mood',
+    name: 'track_mood',
+    schema: trackMoodAnswer,
+    system: systemPrompt,
+    data: userData,
+    temperature: 0.2,
+  });
+  if (answer === undefined) return local;
+  const cap = features ? 1 : TITLE_ONLY_MAX_CONFIDENCE;
+  return { mood: answer.mood, confidence: Math.min(cap, answer.confidence), source: 'language-model' };
 }

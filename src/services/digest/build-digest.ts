@@ -1,4 +1,5 @@
 import { daysOfWeek, type LocalDate, previousWeek } from '../../core/calendar/index.js';
+import type { DigestMoodRow, DigestMusicRow } from '../../db/repositories/digest-data.js';
 import { computeLocalInsight, type LocalInsight } from '../insights/compute-insight.js';
 import {
   type CandidateTrack,
@@ -6,7 +7,6 @@ import {
   type RecommendationGoal,
   rankLocalRecommendations,
 } from '../recommendations/rank-local.js';
-import type { DigestMoodRow, DigestMusicRow } from './digest-queries.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 

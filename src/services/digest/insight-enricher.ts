@@ -1,6 +1,6 @@
 import { weekSpan } from '../../core/calendar/index.js';
 import type { InsightService } from '../insights/insight-service.js';
-import type { DigestEnricher } from './digest-runner.js';
+import type { DigestEnricher } from './digest-messages.js';
 
 /**
  * The digest's model enrichment through the insight service: it generates (and stores) the week's

@@ -12,7 +12,6 @@ import { getUserSettings } from '../../db/repositories/user-settings.js';
 import type { PersonalityInsight } from '../../db/schema/index.js';
 import type { AiClient } from '../../integrations/ai/openai-client.js';
 import { isPlainAndKind, oneLine } from '../recommendations/kind-text.js';
-import { callStructured } from '../recommendations/structured-call.js';
 import {
   computeLocalInsight,
   type InsightMood,
@@ -169,7 +168,8 @@ export function createInsightService(deps: InsightDeps): InsightService {
       d.emotions.push(...m.emotions);
       days.set(m.day, d);
     }
-    const answer = await callStructured(ai, {
+    const answer = await ai.structured({
+      purpose: 'insights',
       name: 'weekly_insight',
       schema: insightAnswer,
       system: insightPrompt,

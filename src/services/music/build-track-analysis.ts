@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
-import { createAiClient } from '../../integrations/ai/openai-client.js';
+import type { AiClient, ModelCallReport } from '../../integrations/ai/openai-client.js';
 import { refineTrackMood } from '../../integrations/ai/track-mood.js';
 import { createFeaturesChain } from '../../integrations/audio-features/chain.js';
 import { createReccoBeats } from '../../integrations/audio-features/reccobeats.js';
@@ -18,27 +18,32 @@ import { createTrackAnalysisService, type TrackAnalysisService } from './track-a
 export interface MusicSettings {
   music: Config['music'];
   ai: Config['ai'];
-  /** Per outbound request; every provider degrades instead of failing when it runs out. */
+  /**
+   * Per outbound request; every provider degrades instead of failing when it runs out (4 s, and 2 s for
+   * the language model, which refines answers a user is waiting for).
+   */
   timeoutMs?: number;
   /** Tests point the providers at loopback fakes; production never sets these two. */
   allowLoopbackForTests?: boolean;
   shortLinkHosts?: readonly string[];
-  /** Told how each language model refinement went (metrics). */
-  onModelCall?: (outcome: 'ok' | 'fallback' | 'skipped') => void;
+  /** Told how each language model call went, whatever its purpose (metrics). */
+  onModelCall?: (call: ModelCallReport) => void;
 }
 
 /**
  * Track analysis from the configuration: metadata from the Web API (with credentials) else oEmbed,
  * audio features from Spotify (remembering a 403) then ReccoBeats, the local mood model, and the
- * language model when OPENAI_API_KEY is set.
+ * language model when one is given (the app's one client, shared with recommendations and insights).
  */
 export function buildTrackAnalysis(deps: {
   db: Db;
   clock: Clock;
   logger: Logger;
   settings: MusicSettings;
+  ai?: AiClient | undefined;
 }): TrackAnalysisService {
-  const { music, ai } = deps.settings;
+  const { music } = deps.settings;
+  const { ai } = deps;
   const timeoutMs = deps.settings.timeoutMs ?? 4000;
   const logger = deps.logger.child({ component: 'music' });
   const webApi = music.spotify
@@ -62,15 +67,6 @@ export function buildTrackAnalysis(deps: {
     );
   }
   featureProviders.push(createReccoBeats({ apiUrl: music.reccoBeatsUrl, timeoutMs, logger }));
-  const aiClient = ai
-    ? createAiClient({
-        apiKey: ai.apiKey,
-        ...(ai.baseUrl ? { baseURL: ai.baseUrl } : {}),
-        model: ai.model,
-        logger,
-        ...(deps.settings.onModelCall ? { onOutcome: deps.settings.onModelCall } : {}),
-      })
-    : undefined;
   const resolver = createShortLinkResolver({
     timeoutMs,
     ...(deps.settings.allowLoopbackForTests ? { allowLoopbackForTests: true } : {}),
@@ -87,7 +83,7 @@ export function buildTrackAnalysis(deps: {
     ),
     features: createFeaturesChain(featureProviders),
     predict: predictFromFeatures,
-    ...(aiClient ? { refine: (input) => refineTrackMood(aiClient, input) } : {}),
+    ...(ai ? { refine: (input) => refineTrackMood(ai, input) } : {}),
     resolveShortLink: (url) => resolver.resolve(url),
   });
 }

@@ -1,15 +1,16 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
-import { createAiClient } from '../../integrations/ai/openai-client.js';
+import type { AiClient } from '../../integrations/ai/openai-client.js';
 import { createSpotifyWebApi } from '../../integrations/spotify/spotify-api.js';
 import { createInsightService, type InsightService, type NotesReader } from '../insights/insight-service.js';
 import type { MusicSettings } from '../music/build-track-analysis.js';
 import { createRecommendationService, type RecommendationService } from './recommendation-service.js';
 
 /**
- * Recommendations and insights from the configuration: the language model when OPENAI_API_KEY is set (one
- * client and circuit breaker for both), Spotify's search when Web API credentials are set.
+ * Recommendations and insights from the configuration: the language model when one is given (the app's
+ * one client and circuit breaker, shared with track analysis), Spotify's search when Web API credentials
+ * are set.
  */
 export function buildMusicAdvice(deps: {
   db: Db;
@@ -17,18 +18,11 @@ export function buildMusicAdvice(deps: {
   logger: Logger;
   settings: MusicSettings;
   notes: NotesReader;
+  ai?: AiClient | undefined;
 }): { recommendations: RecommendationService; insights: InsightService } {
-  const { music, ai } = deps.settings;
+  const { music } = deps.settings;
+  const { ai } = deps;
   const logger = deps.logger.child({ component: 'music-advice' });
-  const aiClient = ai
-    ? createAiClient({
-        apiKey: ai.apiKey,
-        ...(ai.baseUrl ? { baseURL: ai.baseUrl } : {}),
-        model: ai.model,
-        logger,
-        ...(deps.settings.timeoutMs ? { timeoutMs: deps.settings.timeoutMs } : {}),
-      })
-    : undefined;
   const webApi = music.spotify
     ? createSpotifyWebApi({
         clientId: music.spotify.clientId,
@@ -43,14 +37,14 @@ export function buildMusicAdvice(deps: {
       db: deps.db,
       clock: deps.clock,
       logger,
-      ai: aiClient,
+      ai,
       searchTrack: webApi ? (query) => webApi.searchTrack(query) : undefined,
     }),
     insights: createInsightService({
       db: deps.db,
       clock: deps.clock,
       logger,
-      ai: aiClient,
+      ai,
       notes: deps.notes,
     }),
   };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AiClient } from '../../integrations/ai/openai-client.js';
 import type { MoodPoint, RecommendationGoal } from './rank-local.js';
-import { callStructured } from './structured-call.js';
 
 /** What the model may answer: names only. Track ids come from Spotify or our catalogue, never from it. */
 export const suggestionAnswer = z.object({
@@ -49,7 +48,8 @@ export interface SuggestionRequest {
 
 /** The model's suggestions, or undefined when it failed (the caller ranks locally instead). */
 export async function askForSuggestions(ai: AiClient, request: SuggestionRequest) {
-  const answer = await callStructured(ai, {
+  const answer = await ai.structured({
+    purpose: 'recommendations',
     name: 'music_suggestions',
     schema: suggestionAnswer,
     system: suggestionPrompt,

@@ -402,12 +402,3 @@ export function rankLocalRecommendations(input: RankLocalInput): RankedTrack[] {
     };
   });
 }
-
-/** Exported for tests and the service: the point each goal aims at for a mood entry. */
-export function targetForMood(
-  moodScore: number,
-  emotions: readonly string[],
-  goal: RecommendationGoal,
-): MoodPoint {
-  return goalTarget(goal, moodPoint(moodScore, emotions));
-}

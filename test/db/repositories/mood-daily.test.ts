@@ -1,12 +1,7 @@
 import { expect, it } from 'vitest';
-import {
-  dailyMoods,
-  insertMoodEntry,
-  loggedDays,
-  logMoodEntries,
-  logMoodEntry,
-} from '../../../src/db/repositories/mood-entries.js';
+import { dailyMoods, loggedDays, logMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import { newUser } from '../../support/fixtures.js';
+import { insertMoodEntry, logMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const DAY = 86_400_000;

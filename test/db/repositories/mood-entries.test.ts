@@ -1,15 +1,8 @@
 import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import {
-  countMoodEntries,
-  deleteMoodEntry,
-  findLatestMoodEntry,
-  findMoodEntry,
-  insertMoodEntry,
-  listMoodEntries,
-  summarizeMoods,
-} from '../../../src/db/repositories/mood-entries.js';
+import { findLatestMoodEntry, listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import { naughtyStrings, newUser } from '../../support/fixtures.js';
+import { countMoodEntries, findMoodEntry, insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12));
@@ -90,39 +83,5 @@ describeEachDatabase('mood entries repository', (getDb) => {
     const entry = await insertMoodEntry(db, { userId: a.id, moodScore: 7 });
     expect(await listMoodEntries(db, b.id)).toEqual([]);
     expect(await findMoodEntry(db, b.id, entry.id)).toBeUndefined();
-    expect(await deleteMoodEntry(db, b.id, entry.id)).toBe(false);
-  });
-
-  it('GIVEN entries in a period THEN the summary has their count, average, min and max', async () => {
-    const { db } = getDb();
-    const user = await newUser(db);
-    for (const [n, score] of [
-      [1, 4],
-      [2, 6],
-      [3, 8],
-      [10, 1],
-    ] as const) {
-      await insertMoodEntry(db, { userId: user.id, moodScore: score, createdAt: day(n) });
-    }
-    expect(await summarizeMoods(db, user.id, day(1), day(4))).toEqual({
-      entries: 3,
-      average: 6,
-      min: 4,
-      max: 8,
-    });
-    expect(await summarizeMoods(db, user.id, day(20))).toEqual({
-      entries: 0,
-      average: null,
-      min: null,
-      max: null,
-    });
-  });
-
-  it('GIVEN an entry WHEN its owner deletes it THEN it is gone', async () => {
-    const { db } = getDb();
-    const user = await newUser(db);
-    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 2 });
-    expect(await deleteMoodEntry(db, user.id, entry.id)).toBe(true);
-    expect(await countMoodEntries(db, user.id)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import {
   findLatestAnalysisOfTrack,
   insertMusicAnalysis,
@@ -12,7 +12,9 @@ import {
   listInsights,
 } from '../../../src/db/repositories/personality-insights.js';
 import { insertRecommendations, listRecommendations } from '../../../src/db/repositories/recommendations.js';
+import { moodEntries } from '../../../src/db/schema/index.js';
 import { naughtyStrings, newUser } from '../../support/fixtures.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const track = (id: string, at?: Date) => ({
@@ -115,8 +117,7 @@ describeEachDatabase('recommendations repository', (getDb) => {
     await insertRecommendations(db, [
       { userId: user.id, moodEntryId: entry.id, spotifyTrackId: 't', trackName: 'A', artistName: 'X' },
     ]);
-    const { deleteMoodEntry } = await import('../../../src/db/repositories/mood-entries.js');
-    await deleteMoodEntry(db, user.id, entry.id);
+    await db.delete(moodEntries).where(eq(moodEntries.id, entry.id));
     expect((await listRecommendations(db, user.id))[0]?.moodEntryId).toBeNull();
   });
 });

@@ -122,8 +122,8 @@ describe('GIVEN MoodScale on Discord with the language model configured', () => 
     expect(answer.ms).toBeLessThan(1000);
     const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
     // Four faults above, then two hangs open the breaker (three failures in a row) and two shares skip it.
-    expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="fallback"\} 6$/m);
-    expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="skipped"\} 2$/m);
-    expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="ok"\} 4$/m);
+    expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="fallback",purpose="track_mood"\} 6$/m);
+    expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="skipped",purpose="track_mood"\} 2$/m);
+    expect(metrics).toMatch(/^moodscale_model_calls_total\{outcome="ok",purpose="track_mood"\} 4$/m);
   }, 30_000);
 });

@@ -12,7 +12,6 @@ import {
   noteColumn,
   replaceStoredValues,
 } from '../../../src/db/repositories/encrypted-values.js';
-import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
 import {
   formatKeyUsage,
@@ -21,6 +20,7 @@ import {
   rotateEncryptedValues,
 } from '../../../src/services/keys/key-rotation.js';
 import { captureLogger } from '../../integrations/audio-features/log-capture.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const oldKey = 'a'.repeat(64);

@@ -7,11 +7,11 @@ import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/crypto/note-context.js';
 import { openDatabase } from '../../../src/db/open-database.js';
 import { noteColumn } from '../../../src/db/repositories/encrypted-values.js';
-import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { createUser } from '../../../src/db/repositories/users.js';
 import { keyUsage } from '../../../src/services/keys/key-rotation.js';
 import { checkStoredKeys } from '../../../src/services/keys/stored-key-check.js';
 import { captureLogger, type LogLine } from '../../integrations/audio-features/log-capture.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { tempDir } from '../../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,

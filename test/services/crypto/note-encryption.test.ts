@@ -6,7 +6,7 @@ import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/crypto/note-context.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import { noteColumn } from '../../../src/db/repositories/encrypted-values.js';
-import { insertMoodEntry, listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
+import { listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
 import type { Outcome } from '../../../src/platforms/dispatcher.js';
 import { keyUsage, rotateEncryptedValues } from '../../../src/services/keys/key-rotation.js';
@@ -22,6 +22,7 @@ import {
   userOf,
 } from '../../support/app-harness.js';
 import { naughtyStrings } from '../../support/fixtures.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const fileOf = (result: Outcome, contentType: string): string => {

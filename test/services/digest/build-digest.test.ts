@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPlainText } from '../../../src/core/commands/index.js';
+import type { DigestMoodRow, DigestMusicRow } from '../../../src/db/repositories/digest-data.js';
 import { buildDigest, type DigestInput } from '../../../src/services/digest/build-digest.js';
-import type { DigestMoodRow, DigestMusicRow } from '../../../src/services/digest/digest-queries.js';
 import { renderDigest } from '../../../src/services/digest/render-digest.js';
 
 let serial = 0;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
-import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { listInsights } from '../../../src/db/repositories/personality-insights.js';
 import { insertRecommendations } from '../../../src/db/repositories/recommendations.js';
 import { FakeOpenAi, type FakeOpenAiReply } from '../../fakes/openai/fake-openai.js';
 import { createAppHarness, newAccount, userFor } from '../../support/app-harness.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import { musicSettings, shareTracks, trackId, userMessageOf } from '../recommendations/music-fixtures.js';
 

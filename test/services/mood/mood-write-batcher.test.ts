@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
 import {
-  insertMoodEntry,
   isAlreadyApplied,
   type LoggedMoodEntry,
   listMoodEntries,
@@ -10,6 +9,7 @@ import {
 } from '../../../src/db/repositories/mood-entries.js';
 import { createMoodWriteBatcher } from '../../../src/services/mood/mood-write-batcher.js';
 import { newUser } from '../../support/fixtures.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { createTestDatabase, describeEachDatabase } from '../../support/test-database.js';
 
 const DAY = 86_400_000;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import { insertMoodEntry } from '../../../src/db/repositories/mood-entries.js';
 import { listRecommendations } from '../../../src/db/repositories/recommendations.js';
 import { goalTarget, moodPoint } from '../../../src/services/recommendations/rank-local.js';
 import { FakeOpenAi, type FakeOpenAiReply } from '../../fakes/openai/fake-openai.js';
 import { type FakeSpotify, startFakeSpotify } from '../../fakes/spotify/fake-spotify.js';
 import { type AppHarness, createAppHarness, newAccount, userFor } from '../../support/app-harness.js';
+import { insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   allSeeded,

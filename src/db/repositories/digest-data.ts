@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import type { LocalDate } from '../../core/calendar/index.js';
-import type { Db } from '../../db/database.js';
-import { type PreparedStatement, runPrepared } from '../../db/raw-query.js';
-import { type RankableTrack, toRankableTrack } from '../../db/repositories/music-analysis.js';
-import type { PersonalityInsightInput } from '../../db/repositories/personality-insights.js';
-import { storableText } from '../../db/repositories/text-guard.js';
-import { personalityInsights } from '../../db/schema/index.js';
+import type { Db } from '../database.js';
+import { type PreparedStatement, runPrepared } from '../raw-query.js';
+import { type RankableTrack, toRankableTrack } from './music-analysis.js';
 
 /**
- * The digest's reads, one statement per batch of users (never one per user): who is in the batch and
- * how they want their digest, where they can be reached, which digests are already settled, their mood
- * entries and analysed music of the two weeks, and the track catalogue the recommendations come from.
- * Local days are computed by PostgreSQL in each user's zone.
+ * The weekly digest's reads, one statement per batch of users (never one per user): who is in the batch
+ * and how they want their digest, where they can be reached, their mood entries and analysed music of
+ * the two weeks, and the track catalogue the recommendations come from. Local days are computed by
+ * PostgreSQL in each user's zone. Which digests are settled is read in digest-deliveries.ts; the
+ * insights of sent digests are stored by personality-insights.ts.
  */
 
 const ids = z.coerce.number().int();
@@ -68,6 +66,7 @@ export async function listDigestUsers(db: Db, afterId: number, limit: number): P
   return rows.map((r) => toUser(userRow.parse(r)));
 }
 
+/** The users of `userIds` (those that exist), in user order. */
 export async function findDigestUsers(db: Db, userIds: readonly number[]): Promise<DigestUser[]> {
   const rows = await runPrepared(db, usersByIds, [userIds]);
   return rows.map((r) => toUser(userRow.parse(r)));
@@ -114,31 +113,6 @@ export async function listDirectTargets(
   return targets;
 }
 
-const settledOf: PreparedStatement = {
-  name: 'moodscale_digest_settled_v2',
-  text: `SELECT user_id, period FROM digest_deliveries
-          WHERE user_id = ANY($1::int[]) AND period = ANY($2::text[])
-            AND (status IN ('sent', 'skipped') OR (status = 'failed' AND attempts >= $3))`,
-};
-
-const settledRow = z.object({ user_id: ids, period: z.string() });
-
-/** `user:period` keys of digests sent, skipped, or failed `maxAttempts` times: nothing to do for them. */
-export async function settledDigests(
-  db: Db,
-  userIds: readonly number[],
-  periods: readonly string[],
-  maxAttempts: number,
-): Promise<Set<string>> {
-  const rows = await runPrepared(db, settledOf, [userIds, periods, maxAttempts]);
-  return new Set(
-    rows.map((raw) => {
-      const r = settledRow.parse(raw);
-      return `${r.user_id}:${r.period}`;
-    }),
-  );
-}
-
 /** A batch's users with the zone their local days are counted in. */
 export interface ZonedUsers {
   userIds: number[];
@@ -153,6 +127,7 @@ const moodRow = z.object({
   emotions: z.array(z.string()).nullable(),
 });
 
+/** A mood entry as the digest reads it, on its user's local day. */
 export interface DigestMoodRow {
   userId: number;
   id: number;
@@ -202,6 +177,7 @@ const musicRow = z.object({
   tempo: feature,
 });
 
+/** An analysed track as the digest reads it, on its user's local day. */
 export interface DigestMusicRow {
   userId: number;
   day: LocalDate;
@@ -257,9 +233,6 @@ export async function musicBetween(
   });
 }
 
-/** A catalogue track as the local ranker takes it (the shape of recommendations' CandidateTrack). */
-export type CatalogueTrack = RankableTrack;
-
 const catalogueOf: PreparedStatement = {
   name: 'moodscale_digest_catalogue_v2',
   text: `SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,
@@ -275,19 +248,7 @@ const catalogueOf: PreparedStatement = {
  * The analysed tracks recommendations are drawn from, each once with its latest features. Read once per
  * run: the ranker indexes the list once and every user of every batch is ranked against it.
  */
-export async function trackCatalogue(db: Db, limit: number): Promise<CatalogueTrack[]> {
+export async function trackCatalogue(db: Db, limit: number): Promise<RankableTrack[]> {
   const rows = await runPrepared(db, catalogueOf, [limit]);
   return rows.map(toRankableTrack);
-}
-
-/** Stores many insights in one statement (one batch's sent digests). */
-export async function insertInsights(db: Db, rows: readonly PersonalityInsightInput[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(personalityInsights).values(
-    rows.map((r) => ({
-      ...r,
-      musicDna: storableText(r.musicDna ?? null, 'music DNA'),
-      aiSuggestion: storableText(r.aiSuggestion ?? null, 'suggestion'),
-    })),
-  );
 }
