@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { createRegistry } from '../commands/index.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -7,25 +6,15 @@ import type { Logger } from './core/logger.js';
 import { resolveCipher } from './crypto/cipher-from-config.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/database.js';
-import { openDatabase } from './db/open-database.js';
-import { createHttpServer, type HttpServer } from './http/http-server.js';
-import { opsRoutes } from './http/ops-routes.js';
-import {
-  createSpotifyCallbackHandler,
-  SPOTIFY_CALLBACK_PATH,
-  spotifyCallbackRoute,
-} from './http/spotify-callback.js';
 import { startAppJobs } from './jobs/app-jobs.js';
 import { type Alerter, createAlerter } from './ops/alerts.js';
 import { backupTargetFor } from './ops/backup/backup-target.js';
-import { backupBeforeMigrating } from './ops/backup/pre-migration.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createOpsMonitor, type OpsMonitor } from './ops/monitor.js';
 import { guardUnhandledRejections } from './ops/process-guards.js';
 import { createReadinessCheck } from './ops/readiness.js';
-import { createSendToChannel, type SendToChannel } from './platforms/channel-messages.js';
-import { createConsoleChat } from './platforms/console/console-chat.js';
-import { createSendDirect, type SendDirect } from './platforms/direct-messages.js';
+import type { SendToChannel } from './platforms/channel-messages.js';
+import type { SendDirect } from './platforms/direct-messages.js';
 import type { DiscordAdapter } from './platforms/discord/discord-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
 import { createInbox, type DeliveryRunner, type InboxSurface } from './platforms/inbox/delivery-runner.js';
@@ -33,8 +22,11 @@ import type { PlatformAdapter } from './platforms/platform.js';
 import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
 import type { DigestRunner } from './services/digest/digest-runner.js';
 import { insightEnricher } from './services/digest/insight-enricher.js';
-import { checkStoredKeys } from './services/keys/stored-key-check.js';
 import { createServices, type Services } from './services/services.js';
+import { createChatPlatforms } from './start/chat-platforms.js';
+import { openMigratedDatabase } from './start/database.js';
+import { createHttpServers } from './start/http-servers.js';
+import { startSurfaces } from './start/start-surfaces.js';
 
 /** A running MoodScale: what start-up built, and how to stop it in order. */
 export interface App {
@@ -117,21 +109,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   let monitor: OpsMonitor | undefined;
-  const database = await openDatabase(config.database, logger, {
-    onSlowQuery: () => metrics.slowQuery(),
+  const database = await openMigratedDatabase({
+    config,
+    logger,
+    clock,
+    cipher,
+    metrics,
     onConnectionError: (error) => monitor?.connectionLost(error),
   });
-  metrics.watchDatabase(database);
-  try {
-    await backupBeforeMigrating({ database, config, logger, clock });
-    await database.migrate();
-    await database.ping();
-    // Values under a key this server lacks: production stops here (see stored-key-check.ts).
-    await checkStoredKeys({ db: database.db, cipher, config, logger });
-  } catch (error) {
-    await database.close().catch(() => undefined);
-    throw error;
-  }
 
   const registry = createRegistry();
   // Services are made before the alerter (which needs the platforms); what they report goes to it once it exists.
@@ -167,94 +152,26 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     observer: metrics.inbox,
   });
 
-  const platforms: PlatformAdapter[] = [];
-  // Each chat SDK is loaded only when its platform is configured: discord.js and Bolt are tens of MB
-  // resident each, and a Discord-only bot should not carry Slack's (nor the console either).
-  const discord = config.discord
-    ? (await import('./platforms/discord/discord-adapter.js')).createDiscordAdapter({
-        dispatcher,
-        inbox,
-        config: config.discord,
-        logger,
-        stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
-        onAcknowledged: (ms) => metrics.acknowledged('discord', ms),
-        onDirectMessageBlocked: (externalUserId) =>
-          services.settings.markDirectMessagesBlocked({
-            platform: 'discord',
-            workspaceId: '',
-            externalUserId,
-          }),
-      })
-    : undefined;
-  if (discord) platforms.push(discord);
-  // The public port (PORT) serves only what the platforms call: Slack's events (its HTTP receiver holds
-  // the port) and the Spotify callback. /healthz, /readyz and /metrics have a port of their own, on
-  // loopback unless the operator exposes it, so metrics and readiness details never face the internet.
-  const account = services.spotifyAccount;
-  const slackHoldsPort = config.slack?.mode === 'http';
-  const readiness = createReadinessCheck({ database, platforms });
-  const opsHttp = createHttpServer({
-    name: 'ops',
-    port: config.http.ops.port,
-    host: config.http.ops.host,
-    routes: opsRoutes({ readiness, metrics, logger, token: config.http.ops.token }),
+  const { platforms, discord, slack, sendDirect, sendToChannel } = await createChatPlatforms({
+    config,
     logger,
+    metrics,
+    dispatcher,
+    inbox,
+    services,
+    commandNames: registry.all().map((command) => command.name),
+    stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
+    ...(options.console ? { console: options.console } : {}),
+    onPlatformEnd: () => options.onPlatformEnd?.(),
   });
-  const slack = config.slack
-    ? (await import('./platforms/slack/slack-adapter.js')).createSlackAdapter({
-        inbox,
-        config: config.slack,
-        port: config.http.port,
-        logger,
-        stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
-        // A command holds at most one connection at a time: as many at once as the pool has keeps it busy.
-        concurrency: config.database.maxConnections,
-        onAcknowledged: (ms) => metrics.acknowledged('slack', ms),
-        commandNames: registry.all().map((command) => command.name),
-        customRoutes: account
-          ? [
-              {
-                path: SPOTIFY_CALLBACK_PATH,
-                method: ['GET'],
-                handler: createSpotifyCallbackHandler(account, logger),
-              },
-            ]
-          : [],
-      })
-    : undefined;
-  // The console alone is a local, single-user mode: its callback server listens on loopback only.
+  const { opsHttp, http } = createHttpServers({
+    config,
+    logger,
+    metrics,
+    readiness: createReadinessCheck({ database, platforms }),
+    account: services.spotifyAccount,
+  });
   const chatConfigured = config.discord !== undefined || config.slack !== undefined;
-  const http: HttpServer | undefined =
-    slackHoldsPort || !account
-      ? undefined
-      : createHttpServer({
-          name: 'public',
-          port: config.http.port,
-          ...(chatConfigured ? {} : { host: '127.0.0.1' }),
-          routes: [spotifyCallbackRoute(account, logger)],
-          logger,
-        });
-  if (slack) platforms.push(slack);
-  // Discord reports refusals itself (above); Slack's are recorded here, on the shared path.
-  const sendDirect = createSendDirect({ discord, slack }, (to) =>
-    to.platform === 'discord' ? Promise.resolve() : services.settings.markDirectMessagesBlocked(to),
-  );
-  const sendToChannel = createSendToChannel({ discord, slack });
-  // The console is the fallback surface: with a chat platform configured (and under a shard manager,
-  // where every shard would read the same stdin) it stays off.
-  if (platforms.length === 0 && options.console) {
-    platforms.push(
-      createConsoleChat({
-        dispatcher,
-        user: options.console.user,
-        input: options.console.input as NodeJS.ReadableStream & import('node:stream').Readable,
-        output: options.console.output as NodeJS.WritableStream & import('node:stream').Writable,
-        filesDir: join(config.database.dataDir, 'exports'),
-        interactive: options.console.interactive,
-        onEnd: () => options.onPlatformEnd?.(),
-      }),
-    );
-  }
   const alertChannel = config.ops.alertChannel;
   const alertAdapter = alertChannel?.platform === 'discord' ? discord : slack;
   if (alertChannel && !alertAdapter) {
@@ -284,33 +201,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const ops = monitor;
   const stopHandlers: Array<() => Promise<void> | void> = [];
 
-  const started: PlatformAdapter[] = [];
-  try {
-    await startHttp(
-      opsHttp,
-      logger,
-      chatConfigured,
-      'OPS_PORT is in use: /healthz, /readyz and /metrics are off for this console session',
-    );
-    await startHttp(
-      http,
-      logger,
-      chatConfigured,
-      'PORT is in use: the Spotify callback is off for this console session',
-    );
-    for (const platform of platforms) {
-      await platform.start();
-      started.push(platform);
-    }
-  } catch (error) {
-    // A platform that cannot start (bad token) must not leave the others connected or the database open.
-    for (const platform of started.reverse()) await platform.stop().catch(() => undefined);
-    await http?.stop().catch(() => undefined);
-    await opsHttp.stop().catch(() => undefined);
+  await startSurfaces({ opsHttp, http, platforms, required: chatConfigured, logger }).catch(async (error) => {
     await services.audit.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
-  }
+  });
   stopHandlers.push(guardUnhandledRejections(logger, () => metrics.unhandledRejection()));
   ops.start();
   // What an instance that stopped left unanswered is taken over now and then, by whichever instance
@@ -407,25 +302,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       return stopping;
     },
   };
-}
-
-/**
- * Starts a server. With a chat platform configured a port already taken is fatal (the probes or the
- * callback would fail silently); the console alone is a local, single-user mode and runs without it.
- */
-async function startHttp(
-  http: HttpServer | undefined,
-  logger: Logger,
-  required: boolean,
-  whenOff: string,
-): Promise<void> {
-  if (!http) return;
-  try {
-    await http.start();
-  } catch (error) {
-    if (required || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    logger.warn({ err: error }, whenOff);
-  }
 }
 
 /** How often rows kept only for a while (inbox keys, rate-limit counters) are pruned. */
