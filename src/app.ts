@@ -3,6 +3,7 @@ import { createRegistry } from '../commands/index.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
+import { withTimeout } from './core/within.js';
 import { resolveCipher } from './crypto/cipher-from-config.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/database.js';
@@ -286,15 +287,17 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         for (const platform of platforms)
           await platform.stop().catch((e: unknown) => logger.warn({ err: e }, 'platform stop failed'));
         // The last deliveries marked done; one left open is answered by the next instance.
-        await Promise.race([inbox.stop(), new Promise((r) => setTimeout(r, 1000).unref())]);
+        await withTimeout(inbox.stop(), 1000, () => undefined, { unref: true });
         await http?.stop().catch((e: unknown) => logger.warn({ err: e }, 'http server stop failed'));
         await opsHttp.stop().catch((e: unknown) => logger.warn({ err: e }, 'ops server stop failed'));
-        await Promise.race([alerter.settled(), new Promise((r) => setTimeout(r, 1000).unref())]);
+        await withTimeout(alerter.settled(), 1000, () => undefined, { unref: true });
         // Bounded like the rest: a flush stuck on a dead connection must not hold shutdown for ever.
-        const flushed = await Promise.race([
+        const flushed = await withTimeout(
           services.audit.close().then(() => true),
-          new Promise<false>((r) => setTimeout(() => r(false), AUDIT_FLUSH_TIMEOUT_MS).unref()),
-        ]);
+          AUDIT_FLUSH_TIMEOUT_MS,
+          () => false,
+          { unref: true },
+        );
         if (!flushed) logger.warn('the last audit entries could not be written before shutdown');
         await database.close();
         logger.info('MoodScale stopped');

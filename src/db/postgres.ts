@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from '../core/logger.js';
+import { withTimeout } from '../core/within.js';
 import type { Database, Db } from './database.js';
 import { migrationsFolder } from './migrations-folder.js';
 import { timeQueries } from './query-timing.js';
@@ -74,21 +75,17 @@ const POOL_END_TIMEOUT_MS = 2000;
  * the deadline the pool is left to the process's exit, with a line saying what was still held.
  */
 async function endPool(pool: pg.Pool, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), POOL_END_TIMEOUT_MS);
-    timer.unref();
-  });
-  try {
-    const ended = await Promise.race([pool.end().then(() => 'ended' as const), deadline]);
-    if (ended === 'timeout') {
-      log.warn(
-        { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
-        'database pool did not close in time: connections were still checked out',
-      );
-    }
-  } finally {
-    clearTimeout(timer);
+  const ended = await withTimeout(
+    pool.end().then(() => 'ended' as const),
+    POOL_END_TIMEOUT_MS,
+    () => 'timeout' as const,
+    { unref: true },
+  );
+  if (ended === 'timeout') {
+    log.warn(
+      { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+      'database pool did not close in time: connections were still checked out',
+    );
   }
 }
 

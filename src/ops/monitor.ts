@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { withTimeout } from '../core/within.js';
 import type { Database } from '../db/database.js';
 import type { InboxBacklog } from '../db/repositories/inbox.js';
 import type { Alerter } from './alerts.js';
@@ -51,25 +52,17 @@ export function createOpsMonitor(options: OpsMonitorOptions): OpsMonitor {
   let again = false;
 
   async function checkDatabase(): Promise<boolean> {
-    let timeout: NodeJS.Timeout | undefined;
+    const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     try {
-      await Promise.race([
-        options.database.ping(),
-        new Promise((_, reject) => {
-          timeout = setTimeout(
-            () => reject(new Error(`no answer within ${options.pingTimeoutMs ?? 2000} ms`)),
-            options.pingTimeoutMs ?? 2000,
-          );
-        }),
-      ]);
+      await withTimeout(options.database.ping(), pingTimeoutMs, () => {
+        throw new Error(`no answer within ${pingTimeoutMs} ms`);
+      });
       options.alerter.resolve('database');
       return true;
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       options.alerter.raise('database', `The database is unreachable: ${why}`);
       return false;
-    } finally {
-      clearTimeout(timeout);
     }
   }
 

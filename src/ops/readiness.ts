@@ -1,3 +1,4 @@
+import { withTimeout } from '../core/within.js';
 import type { Database } from '../db/database.js';
 import type { PlatformAdapter } from '../platforms/platform.js';
 
@@ -35,23 +36,13 @@ export function createReadinessCheck(deps: {
 }
 
 async function pingWithin(database: Database, ms: number): Promise<ReadinessCheck> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<ReadinessCheck>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
-  });
-  try {
-    return await Promise.race([
-      database.ping().then(
-        () => ({ ok: true }),
-        (error: unknown): ReadinessCheck => ({
-          ok: false,
-          reason: 'database unreachable',
-          detail: error instanceof Error ? error.message : String(error),
-        }),
-      ),
-      deadline,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = database.ping().then(
+    (): ReadinessCheck => ({ ok: true }),
+    (error: unknown): ReadinessCheck => ({
+      ok: false,
+      reason: 'database unreachable',
+      detail: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  return withTimeout(answer, ms, (): ReadinessCheck => ({ ok: false, reason: `no answer within ${ms} ms` }));
 }

@@ -12,6 +12,7 @@ import {
 } from '../core/commands/index.js';
 import { isUserError } from '../core/errors.js';
 import type { IdentityKey } from '../core/identity.js';
+import { withTimeout } from '../core/within.js';
 import type { AccountProfile } from '../services/identity-service.js';
 import type { Services } from '../services/services.js';
 
@@ -108,15 +109,8 @@ export function createDispatcher(
   async function drain(timeoutMs: number): Promise<boolean> {
     draining = true;
     if (running.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    try {
-      return await Promise.race([Promise.allSettled([...running]).then(() => true as const), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const all = Promise.allSettled([...running]).then(() => true);
+    return withTimeout(all, timeoutMs, () => false);
   }
 
   async function run(invocation: Invocation): Promise<Outcome> {

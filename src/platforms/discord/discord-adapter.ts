@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -22,7 +21,7 @@ import { type Clock, systemClock } from '../../core/clock.js';
 import { type Reply, reply as replies, splitCommandLine, suggest } from '../../core/commands/index.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { within } from '../../core/within.js';
+import { within, withTimeout } from '../../core/within.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { ChannelPostResult } from '../channel-messages.js';
@@ -667,7 +666,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await dms.close();
       const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
       const settled = Promise.allSettled([...inFlight]).then(() => true);
-      const finished = await Promise.race([settled, sleep(stopTimeoutMs, false)]);
+      const finished = await withTimeout(settled, stopTimeoutMs, () => false);
       if (!finished) log.warn({ inFlight: inFlight.size }, 'stopping with interactions still in flight');
       connected = false;
       webhookRest.clearHashSweeper();

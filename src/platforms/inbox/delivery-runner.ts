@@ -1,6 +1,7 @@
 import type { Reply } from '../../core/commands/index.js';
 import { reply as replies } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
+import { withTimeout } from '../../core/within.js';
 import {
   createInboxStore,
   type InboxDelivery,
@@ -84,12 +85,8 @@ export function createDeliveryRunner(deps: {
     deadlineMs: number,
   ): Promise<'new' | 'duplicate' | 'unsaved'> {
     const recording = store.record(delivery);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), Math.max(0, deadlineMs));
-    });
     try {
-      const result = await Promise.race([recording, late]);
+      const result = await withTimeout(recording, Math.max(0, deadlineMs), () => 'late' as const);
       if (result === 'late') {
         // The user hears "not saved": should the write still land, it must not be run later.
         void recording.then(
@@ -106,8 +103,6 @@ export function createDeliveryRunner(deps: {
       log.warn({ err: error, deliveryKey: delivery.deliveryKey }, 'the inbox write failed; the user is told');
       deps.observer?.unsaved(delivery.identity.platform);
       return 'unsaved';
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -14,7 +14,7 @@ import {
 } from '@slack/bolt';
 import { type CommandChannel, type Reply, splitCommandLine } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
-import { within } from '../../core/within.js';
+import { within, withTimeout } from '../../core/within.js';
 import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { ChannelPostResult } from '../channel-messages.js';
@@ -742,7 +742,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         } else {
           // A refusal after the deadline has already been reported: keep it from going unhandled.
           starting.catch(() => undefined);
-          await withDeadline(starting, options.startTimeoutMs ?? 30_000);
+          const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+          await withTimeout(starting, startTimeoutMs, () => {
+            throw new StartTimeout(`no connection within ${startTimeoutMs} ms`);
+          });
         }
       } catch (error) {
         await app.stop().catch(() => undefined);
@@ -787,18 +790,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
 class StartTimeout extends Error {
   override readonly name = 'StartTimeout';
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StartTimeout(`no connection within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Posts an answer to a response_url (what Bolt's respond() does), failing on anything but 2xx. */

@@ -1,3 +1,5 @@
+import { withTimeout } from '../../core/within.js';
+
 /**
  * Runs tasks at most `concurrency` at a time, in arrival order. The adapter acknowledges every delivery
  * at once and runs the command itself through here, so a burst of commands cannot starve the
@@ -55,14 +57,8 @@ export function createInFlight() {
     /** Waits for everything added so far, at most `timeoutMs`; true when it all finished. */
     async drain(timeoutMs: number): Promise<boolean> {
       if (pending.size === 0) return true;
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      const all = Promise.allSettled([...pending]).then(() => true as const);
-      const finished = await Promise.race([all, deadline]);
-      clearTimeout(timer);
-      return finished;
+      const all = Promise.allSettled([...pending]).then(() => true);
+      return withTimeout(all, timeoutMs, () => false);
     },
   };
 }

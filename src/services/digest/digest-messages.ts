@@ -1,5 +1,6 @@
 import type { Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
+import { withTimeout } from '../../core/within.js';
 import type { DigestData } from './build-digest.js';
 import type { ChartRenderer } from './chart.js';
 import { chartFileName, renderDigest } from './render-digest.js';
@@ -48,14 +49,6 @@ export function digestMessageComposer(deps: DigestMessageDeps): ComposeDigestMes
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** The digest with the model's insight when an enricher gives one, and whether it stored it itself. */
 async function enriched(
   deps: DigestMessageDeps,
@@ -65,7 +58,9 @@ async function enriched(
   const insight = digest.insight;
   if (!deps.enrich?.insight || !insight) return { digest, stored: false };
   try {
-    const better = await withTimeout(deps.enrich.insight(digest, { timeZone }), deps.enrichTimeoutMs);
+    const better = await withTimeout(deps.enrich.insight(digest, { timeZone }), deps.enrichTimeoutMs, () => {
+      throw new Error(`timed out after ${deps.enrichTimeoutMs} ms`);
+    });
     if (!better) return { digest, stored: false };
     return {
       digest: {
