@@ -26,7 +26,8 @@ export interface RunTmpdir {
 export function startRunTmpdir(): RunTmpdir {
   const outer = tmpdir();
   const startedAt = Date.now();
-  const path = mkdtempSync(join(outer, RUN_PREFIX));
+  const path = mkdtempSync(join(outer, `${RUN_PREFIX}${process.pid}-`));
+  removeKilledRuns(outer, path);
   // Private PostgreSQL clusters (test/ops/faults/private-postgres.ts) run as the postgres OS user in here.
   chmodSync(path, 0o711);
   const previous = process.env.TMPDIR;
@@ -65,6 +66,35 @@ export function startRunTmpdir(): RunTmpdir {
       }
     },
   };
+}
+
+/**
+ * Folders of runs killed before their teardown: their process is gone and nothing changed in them for an
+ * hour (the age keeps a run in parallel safe even where its pid is not visible, as in another container).
+ */
+function removeKilledRuns(outer: string, own: string): void {
+  for (const name of readdirSync(outer)) {
+    const dir = join(outer, name);
+    if (!name.startsWith(RUN_PREFIX) || dir === own) continue;
+    const pid = Number(name.slice(RUN_PREFIX.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
+    try {
+      if (Date.now() - statSync(dir).mtimeMs < 3_600_000) continue;
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+      process.stderr.write(`[moodscale] Removed the temp folder of a test run that was killed: ${dir}\n`);
+    } catch {
+      // Not ours to remove (another user's), or gone meanwhile.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function createdSince(path: string, since: number): boolean {

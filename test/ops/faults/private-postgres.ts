@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -38,12 +38,23 @@ export async function freePort(): Promise<number> {
 const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args]);
 
 /**
- * Makes the cluster in a new directory under os.tmpdir() (the run's temp folder, traversable by the
- * postgres OS user: see test/support/run-tmpdir.ts); destroy() stops it and removes the directory, as
- * does a start that fails.
+ * Where the postgres OS user can reach the cluster: os.tmpdir() (the run's temp folder, see
+ * test/support/run-tmpdir.ts) when every directory down to it lets others through, /tmp otherwise.
+ */
+function clusterParent(): string {
+  const dir = tmpdir();
+  for (let at = dir; ; at = dirname(at)) {
+    if ((statSync(at).mode & 0o001) === 0) return '/tmp';
+    if (dirname(at) === at) return dir;
+  }
+}
+
+/**
+ * Makes the cluster in a new directory (see clusterParent); destroy() stops it and removes the
+ * directory, as does a start that fails.
  */
 export async function startPrivateCluster(): Promise<PrivateCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'moodscale-pg-'));
+  const dir = mkdtempSync(join(clusterParent(), 'moodscale-pg-'));
   try {
     return await startClusterIn(dir);
   } catch (error) {

@@ -1,7 +1,6 @@
 // discord.js first: vega-lite (the personal digest's charts) sets Set.prototype.toJSON when loaded, and
 // discord.js's event emitter fails to load after that under vitest's module loader (not under tsx).
 import 'discord.js';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
