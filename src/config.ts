@@ -211,8 +211,6 @@ export interface Config {
         commandPrefix: string;
       }
     | undefined;
-  /** SLACK_COMMAND_PREFIX: '' or e.g. 'ms-' (/ms-mood); also read by `npm run slack:manifest`. */
-  slackCommandPrefix: string;
   /**
    * `port`: the public port, only what the platforms call (Slack's events, the Spotify callback).
    * `ops`: /healthz, /readyz and /metrics on their own port, on loopback unless OPS_HOST says otherwise;
@@ -343,7 +341,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           commandPrefix: env.SLACK_COMMAND_PREFIX ?? '',
         }
       : undefined,
-    slackCommandPrefix: env.SLACK_COMMAND_PREFIX ?? '',
     http: { port: env.PORT, ops: { port: env.OPS_PORT, host: env.OPS_HOST, token: env.OPS_TOKEN } },
     music: {
       spotify:

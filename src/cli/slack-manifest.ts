@@ -10,7 +10,7 @@ import { UserError } from '../core/errors.js';
 import { renderSlackManifest } from '../platforms/slack/manifest.js';
 import { runCli } from './run-cli.js';
 
-await runCli('slack:manifest', async (config) => {
+await runCli('slack:manifest', async () => {
   const { values } = parseArgs({ options: { url: { type: 'string' } }, allowPositionals: false });
   const url = values.url;
   if (url !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url)) {
@@ -20,6 +20,7 @@ await runCli('slack:manifest', async (config) => {
   }
   // Read from the environment itself: the manifest is made before the app has a token.
   const mode = envSchema.shape.SLACK_MODE.parse(process.env.SLACK_MODE);
+  const prefix = envSchema.shape.SLACK_COMMAND_PREFIX.parse(process.env.SLACK_COMMAND_PREFIX) ?? '';
   const http = url !== undefined || mode === 'http';
   if (http && url === undefined) {
     throw new UserError(
@@ -28,7 +29,7 @@ await runCli('slack:manifest', async (config) => {
     );
   }
   const manifest = renderSlackManifest(createRegistry().all(), {
-    prefix: config.slackCommandPrefix,
+    prefix,
     mode: url !== undefined ? { kind: 'http', requestUrl: url } : { kind: 'socket' },
   });
   process.stdout.write(manifest);

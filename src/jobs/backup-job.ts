@@ -4,7 +4,7 @@ import { listBackups } from '../ops/backup/backup-files.js';
 import { withBackupLock } from '../ops/backup/backup-lock.js';
 import type { BackupTarget } from '../ops/backup/backup-target.js';
 import { type BackupResult, runBackup } from '../ops/backup/run-backup.js';
-import { type ScheduledJob, startScheduler } from './scheduler.js';
+import type { ScheduledJob } from './scheduler.js';
 
 export interface BackupJobDeps {
   target: BackupTarget;
@@ -27,11 +27,6 @@ export interface BackupJob {
   lastSuccessAt(): Date | undefined;
   /** Runs one backup now through the same lock and checks as the schedule (tests, manual triggers). */
   runNow(): Promise<BackupRunOutcome>;
-}
-
-/** A backup job on a scheduler of its own (tests; the app puts `job` on its one scheduler). */
-export interface StartedBackupJob extends BackupJob {
-  stop(): Promise<void>;
 }
 
 /**
@@ -130,15 +125,4 @@ export function createBackupJob(deps: BackupJobDeps): BackupJob {
     lastSuccessAt: () => lastSuccess,
     runNow: () => trigger(clock.now()),
   };
-}
-
-/** The backup job on a scheduler of its own: for tests and tools; the app shares one scheduler. */
-export function startBackupJob(deps: BackupJobDeps & { clock?: Clock }): StartedBackupJob {
-  const backup = createBackupJob(deps);
-  const scheduler = startScheduler({
-    jobs: [backup.job],
-    clock: deps.clock ?? systemClock,
-    logger: deps.logger,
-  });
-  return { ...backup, stop: () => scheduler.stop() };
 }

@@ -2,13 +2,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Database } from '../../../src/db/database.js';
-import { type StartedBackupJob, startBackupJob } from '../../../src/jobs/backup-job.js';
+import { type BackupJob, type BackupJobDeps, createBackupJob } from '../../../src/jobs/backup-job.js';
+import { startScheduler } from '../../../src/jobs/scheduler.js';
 import { backupFileName, listBackups } from '../../../src/ops/backup/backup-files.js';
 import type { BackupResult } from '../../../src/ops/backup/run-backup.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 import { seed, targetOf, tempDir } from './backup-support.js';
+
+/** A backup job on a scheduler of its own, as one instance's app runs it. */
+type StartedBackupJob = BackupJob & { stop(): Promise<void> };
+function startBackupJob(deps: BackupJobDeps): StartedBackupJob {
+  const backup = createBackupJob(deps);
+  const scheduler = startScheduler({ jobs: [backup.job], clock: systemClock, logger: deps.logger });
+  return { ...backup, stop: () => scheduler.stop() };
+}
 
 /** Two instances: the same database and schedule, a shared BACKUP_DIR, each its own job. */
 function twoInstances(
