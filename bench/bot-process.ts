@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { RUNTIME_NODE_FLAGS } from '../src/ops/node-flags.js';
 import type { FromBot, Side, ToBot } from './answer-bot-process.js';
 
 // A directory for V8 CPU profiles of each bot process (one .cpuprofile per side), to see where time goes.
@@ -34,6 +35,7 @@ export async function startBot(side: Side, env: Record<string, string>): Promise
   const script = fileURLToPath(new URL(`./answer-bot-process.${underTsx ? 'ts' : 'js'}`, import.meta.url));
   const child: ChildProcess = fork(script, [], {
     execArgv: [
+      ...RUNTIME_NODE_FLAGS,
       ...(underTsx ? ['--import', 'tsx'] : []),
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${side}`] : []),
     ],

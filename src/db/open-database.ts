@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from './database.js';
-import { openPgliteDatabase } from './pglite.js';
 import { openPostgresDatabase } from './postgres.js';
 
 /** Operations hooks (metrics, alerts); PGlite has no pool to lose connections from. */
@@ -21,6 +20,8 @@ export async function openDatabase(
     return openPostgresDatabase({ ...config, ...hooks, url: config.url }, logger);
   }
   logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite)');
+  // Loaded only here: PGlite's code is several MB resident that a bot on a PostgreSQL server never uses.
+  const { openPgliteDatabase } = await import('./pglite.js');
   return openPgliteDatabase(
     {
       dataDir: config.dataDir,

@@ -2,7 +2,6 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { markFailed } from './backup-files.js';
 import type { BackupTarget } from './backup-target.js';
-import { backupEmbedded, verifyEmbeddedBackup } from './pglite-backup.js';
 import { backupPostgres } from './postgres-backup.js';
 import { verifyPostgresBackup } from './postgres-verify.js';
 import { pruneBackups } from './retention.js';
@@ -60,6 +59,9 @@ export async function runBackup(deps: RunBackupDeps): Promise<BackupResult> {
   return result;
 }
 
+/** PGlite's code loads with the first embedded backup: a bot on a PostgreSQL server never needs it. */
+const embedded = () => import('./pglite-backup.js');
+
 async function backupAndVerify(deps: RunBackupDeps): Promise<BackupResult> {
   const now = deps.clock.now();
   let backup: TakenBackup;
@@ -67,7 +69,7 @@ async function backupAndVerify(deps: RunBackupDeps): Promise<BackupResult> {
     backup =
       deps.target.kind === 'postgres'
         ? await backupPostgres({ url: deps.target.url, dir: deps.dir, now, preMigration: deps.preMigration })
-        : await backupEmbedded({
+        : await (await embedded()).backupEmbedded({
             client: deps.target.client,
             dir: deps.dir,
             now,
@@ -79,7 +81,7 @@ async function backupAndVerify(deps: RunBackupDeps): Promise<BackupResult> {
   const verification =
     deps.target.kind === 'postgres'
       ? await verifyPostgresBackup({ url: deps.target.url, file: backup.file, expected: backup.counts })
-      : await verifyEmbeddedBackup(backup.file, backup.counts);
+      : await (await embedded()).verifyEmbeddedBackup(backup.file, backup.counts);
   if (!verification.ok) {
     return {
       ok: false,
