@@ -18,6 +18,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { createFieldCipher } from '../src/crypto/create-field-cipher.js';
 import type { Database } from '../src/db/database.js';
 import { listDigestUsers, moodsBetween, musicBetween } from '../src/db/repositories/digest-data.js';
+import { FIXED_UNTIL } from '../src/db/seed/generate.js';
 import { seedDatabase } from '../src/db/seed/insert.js';
 import type { DigestData } from '../src/services/digest/build-digest.js';
 import { createChartRenderer } from '../src/services/digest/chart.js';
@@ -66,6 +67,7 @@ async function seeded(users: number): Promise<Seeded> {
   const summary = await seedDatabase(database.db, createFieldCipher({ currentKey: 'd'.repeat(64) }), {
     users,
     days: DAYS,
+    until: FIXED_UNTIL, // the data must cover WEEK whatever the day the bench runs
     tracks: TRACKS,
   });
   return {

@@ -9,6 +9,10 @@ const WHAT_IT_POSTS =
   `members who opted in (\`/settings channel-vibe on\`), and only when at least ${MIN_VIBE_CONTRIBUTORS} of ` +
   'them logged moods that week. No one is ever named next to a mood.';
 
+/** "A", "A and B", "A, B and C". */
+const listOf = (names: readonly string[]): string =>
+  names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+
 export default defineCommand({
   name: 'channel-digest',
   description: 'Turn the weekly music post in this channel on or off (server or workspace admins)',
@@ -46,6 +50,16 @@ export default defineCommand({
       );
     }
     const enabled = options.state === 'on';
+    // Checked now, while the admin is here to fix it, rather than found out on Monday by a refused post.
+    const missing = enabled ? ((await channel.missingPostPermissions?.()) ?? []) : [];
+    if (missing.length > 0) {
+      throw new UserError(
+        `MoodScale cannot post in this channel: it lacks ${listOf(missing)} here, so the weekly post was not ` +
+          'turned on. Give MoodScale (or its role) these permissions in this channel (Edit Channel > ' +
+          'Permissions), then run `/channel-digest on` again.',
+        'CANNOT_POST',
+      );
+    }
     const changed = await channelDigest.setEnabled(key, user.id, enabled);
     if (!enabled) {
       return reply.public({

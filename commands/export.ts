@@ -9,7 +9,7 @@ export default defineCommand({
   slow: true,
   async run({ user, now }, { privacy }) {
     const data = await privacy.export(user.id, user.timeZone);
-    const stamp = now.toISOString().slice(0, 10);
+    const stamp = `${fileNamePart(user.username) || `user-${user.id}`}-${timeStamp(now)}`;
     return reply.private({
       title: 'Your data',
       text:
@@ -24,3 +24,16 @@ export default defineCommand({
     });
   },
 });
+
+/** "console:alice" -> "console-alice": letters, digits, _ and - only, so the name is safe on every system. */
+function fileNamePart(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+}
+
+/** "2026-03-05T14-07-09Z": the UTC second, without the colons some file systems refuse. */
+function timeStamp(now: Date): string {
+  return `${now.toISOString().slice(0, 19).replace(/:/g, '-')}Z`;
+}

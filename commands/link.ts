@@ -53,12 +53,14 @@ export default defineCommand({
             'Say which platform to unlink: `/link unlink discord` or `/link unlink slack`.',
             'MISSING_OPTION',
           );
-        await links.unlink(user.id, platform);
-        return reply.private({
-          title: 'Unlinked',
-          text: `Your ${platform} account is no longer linked. If you use MoodScale there again, it starts a new, separate history.`,
-          color: 'success',
-        });
+        const detached = await links.unlink(user.id, platform, user.identityId);
+        const one = detached.length === 1;
+        const text = detached.some((i) => i.id === user.identityId)
+          ? `Your ${platform} account is no longer linked: your data stays with your other accounts, and ` +
+            'this one starts a new, separate history if you use MoodScale here again.'
+          : `No longer linked: ${detached.map(name).join(', ')}. Your data stays with this account; ` +
+            `${one ? 'that account starts' : 'those accounts start'} a new, separate history if used again.`;
+        return reply.private({ title: 'Unlinked', text, color: 'success' });
       }
     }
   },
@@ -66,9 +68,11 @@ export default defineCommand({
 
 function describe(identities: readonly ChatIdentity[]): string {
   return identities
-    .map(
-      (i) =>
-        `${i.platform}${i.displayName ? ` (${i.displayName})` : ''}${i.workspaceId ? ` in workspace ${i.workspaceId}` : ''}`,
-    )
+    .map((i) => `${name(i)}${i.workspaceId ? ` in workspace ${i.workspaceId}` : ''}`)
     .join('\n');
+}
+
+/** "slack (Ana)", or "slack" without a display name. */
+function name(i: ChatIdentity): string {
+  return `${i.platform}${i.displayName ? ` (${i.displayName})` : ''}`;
 }

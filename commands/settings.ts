@@ -7,7 +7,8 @@ const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satur
 
 // Reused for their parsing and messages, so a value typed here is checked exactly as an option would be.
 const timeZoneValue = opt.timeZone({ description: 'IANA time zone', label: 'time zone' });
-const onOffValue = opt.boolean({ description: 'on or off', label: 'value' });
+// No label: the message names the setting ("The digest is on or off; ...").
+const onOffValue = opt.boolean({ description: 'on or off' });
 const weekdayValue = opt.choice({ description: 'Day of the week', label: 'day', choices: WEEKDAYS });
 
 export default defineCommand({

@@ -1,6 +1,6 @@
 import { opt, reply } from '../src/core/commands/index.js';
 import { UserError } from '../src/core/errors.js';
-import { parseSpotifyLink } from '../src/integrations/spotify/link-parser.js';
+import { findSpotifyLinks, parseSpotifyLink } from '../src/integrations/spotify/link-parser.js';
 import { defineCommand } from './define.js';
 import { trackCard } from './track-card.js';
 
@@ -27,10 +27,11 @@ export default defineCommand({
     }),
   },
   async run({ user, options, platform, channel }, { tracks }) {
-    const link = parseSpotifyLink(options.url);
+    // The whole line is the option ("/share <link> what a song" too): the first Spotify link in it counts.
+    const link = parseSpotifyLink(options.url.trim()) ?? findSpotifyLinks(options.url, 1)[0];
     if (!link) {
       throw new UserError(
-        'That is not a Spotify link I can read. Share a track link such as https://open.spotify.com/track/… ' +
+        'That is not a Spotify track link. Share one in this form: `/share https://open.spotify.com/track/…` ' +
           '(in Spotify: Share → Copy song link).',
         'NOT_SPOTIFY',
       );

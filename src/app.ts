@@ -15,6 +15,7 @@ import { createOpsMonitor, type OpsMonitor } from './ops/monitor.js';
 import { guardUnhandledRejections } from './ops/process-guards.js';
 import { createReadinessCheck } from './ops/readiness.js';
 import type { SendToChannel } from './platforms/channel-messages.js';
+import type { ConsoleScreen } from './platforms/console/console-screen.js';
 import type { SendDirect } from './platforms/direct-messages.js';
 import type { DiscordAdapter } from './platforms/discord/discord-adapter.js';
 import { createDispatcher, type Dispatcher } from './platforms/dispatcher.js';
@@ -97,6 +98,8 @@ export interface StartOptions {
     input: NodeJS.ReadableStream;
     output: NodeJS.WritableStream;
     interactive: boolean;
+    /** The terminal shared with the log (see src/start/console-logging.ts). */
+    screen?: ConsoleScreen;
   };
   /** Called when a platform ends on its own (the console's input ended). */
   onPlatformEnd?: () => void;

@@ -1,6 +1,7 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from './core/errors.js';
+import { encryptionKeyProblem } from './crypto/encryption-keys.js';
 
 const booleanFlag = z
   .string()
@@ -9,18 +10,37 @@ const booleanFlag = z
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' }))
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-const wholeNumber = (min: number, max: number) =>
-  z
+/** Every message of a whole-number variable says the range it takes: "expected a whole number from 1 to 1000". */
+const wholeNumber = (min: number, max: number) => {
+  const range =
+    max === Number.MAX_SAFE_INTEGER
+      ? `expected a whole number of at least ${min}`
+      : `expected a whole number from ${min} to ${max}`;
+  return z
     .string()
     .trim()
-    .regex(/^\d+$/, { error: 'expected a whole number' })
+    .regex(/^\d+$/, { error: range })
     .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min, { error: `expected at least ${min}` })
-        .max(max, { error: `expected at most ${max}` }),
-    );
+    .pipe(z.number().min(min, { error: range }).max(max, { error: range }));
+};
+
+/** A 32-byte key in any form parseEncryptionKey accepts; the message says which forms and how to make one. */
+const encryptionKey = z.string().superRefine((value, context) => {
+  const problem = encryptionKeyProblem(value);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+/** Comma-separated keys, each checked like ENCRYPTION_KEY and named by its position when it is not one. */
+const encryptionKeyList = z.string().superRefine((value, context) => {
+  value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .forEach((key, i) => {
+      const problem = encryptionKeyProblem(key);
+      if (problem) context.addIssue({ code: 'custom', message: `entry ${i + 1}: ${problem}` });
+    });
+});
 
 const postgresUrl = z
   .string()
@@ -49,11 +69,11 @@ export const envSchema = z.object({
   DB_IDLE_TIMEOUT: withDefault(wholeNumber(0, 86_400_000), '30000'),
   DB_CONNECTION_TIMEOUT: withDefault(wholeNumber(0, 600_000), '5000'),
   DB_STATEMENT_TIMEOUT: withDefault(wholeNumber(0, 3_600_000), '15000'),
-  DB_SLOW_QUERY_MS: withDefault(wholeNumber(0, 3_600_000), '200'),
+  DB_SLOW_QUERY_MS: optional(wholeNumber(0, 3_600_000)),
   DATA_DIR: withDefault(z.string(), './data'),
 
-  ENCRYPTION_KEY: optional(z.string()),
-  ENCRYPTION_OLD_KEYS: optional(z.string()),
+  ENCRYPTION_KEY: optional(encryptionKey),
+  ENCRYPTION_OLD_KEYS: optional(encryptionKeyList),
   ENCRYPTION_ALLOW_UNREADABLE: withDefault(booleanFlag, 'false'),
 
   RATE_LIMIT_POINTS: withDefault(wholeNumber(1, 1_000_000), '30'),
@@ -153,6 +173,13 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * DB_SLOW_QUERY_MS by driver. A PostgreSQL server answers the hot paths in a few milliseconds. PGlite
+ * runs in this process, one statement at a time, so a statement's time includes waiting behind the
+ * others and any busy moment of the event loop: 500 ms is where a user would notice the chat stall.
+ */
+export const SLOW_QUERY_MS = { postgres: 200, pglite: 500 } as const;
 
 /** Parsed configuration, grouped the way the composition root hands it out. */
 export interface Config {
@@ -283,7 +310,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       idleTimeoutMs: env.DB_IDLE_TIMEOUT,
       connectionTimeoutMs: env.DB_CONNECTION_TIMEOUT,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT,
-      slowQueryMs: env.DB_SLOW_QUERY_MS,
+      slowQueryMs: env.DB_SLOW_QUERY_MS ?? (env.DATABASE_URL ? SLOW_QUERY_MS.postgres : SLOW_QUERY_MS.pglite),
       dataDir: env.DATA_DIR,
     },
     encryption: {

@@ -1,10 +1,11 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { applyHeapGrowth } from './ops/heap-growth.js';
+import { parseStartFlags, startUsage } from './start/command-line.js';
+import { consoleLogging } from './start/console-logging.js';
 
 /** SIGTERM/SIGINT to exit: the app drains within this, or the process leaves anyway (exit code 1). */
 const SHUTDOWN_DEADLINE_MS = 7500;
@@ -12,24 +13,27 @@ const SHUTDOWN_DEADLINE_MS = 7500;
 async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
-    const { values } = parseArgs({
-      options: { user: { type: 'string' } },
-      allowPositionals: false,
-      strict: false,
-    });
+    const flags = parseStartFlags(process.argv.slice(2));
+    if (flags.help) {
+      process.stdout.write(startUsage);
+      return;
+    }
     const config = loadConfig();
-    logger = createLogger(config.log);
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    const terminal = { output: process.stdout, errors: process.stderr, interactive };
+    const { log, screen } = consoleLogging(config, terminal);
+    logger = createLogger(log);
     const heap = applyHeapGrowth(config.ops.heapGrowingPercent);
     logger.debug({ heapGrowingPercent: config.ops.heapGrowingPercent, heap }, 'heap growth set');
-    const consoleUser =
-      (typeof values.user === 'string' && values.user) || config.console.user || loginName();
+    const consoleUser = flags.user || config.console.user || loginName();
     let shutdown = (_signal: string) => {};
     const app = await startApp(config, logger, {
       console: {
         user: consoleUser,
         input: process.stdin,
         output: process.stdout,
-        interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+        interactive,
+        ...(screen ? { screen } : {}),
       },
       onPlatformEnd: () => shutdown('end of input'),
     });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { systemClock } from '../core/clock.js';
+import { plural } from '../core/plural.js';
 import { openPgliteDatabase } from '../db/pglite.js';
 import { backupTargetFor } from '../ops/backup/backup-target.js';
 import { formatBytes, formatCounts } from '../ops/backup/report.js';
@@ -40,8 +41,8 @@ await runCli('backup', async (config, logger) => {
     if (result.ok) {
       const v = result.verification;
       out.push(
-        `Verification: passed (restored into ${v.restoredInto}, ${v.tables} tables, every row count equal, ${(v.durationMs / 1000).toFixed(1)} s)`,
-        `Pruned: ${result.pruned.length} backup file(s) older than ${config.backup.retentionDays} days`,
+        `Verification: passed (restored into ${v.restoredInto}, ${plural(v.tables, 'table')}, every row count equal, ${(v.durationMs / 1000).toFixed(1)} s)`,
+        `Pruned: ${plural(result.pruned.length, 'backup file')} older than ${plural(config.backup.retentionDays, 'day')}`,
       );
     } else if (result.stage === 'verify') {
       const v = result.verification;

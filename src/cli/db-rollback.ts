@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { openDatabase } from '../db/open-database.js';
 import { rollbackMigrations } from '../db/rollback.js';
 import { runCli } from './run-cli.js';
@@ -13,7 +14,7 @@ await runCli('db:rollback', async (config, logger) => {
   if (!steps.success) throw new UserError('--steps takes a whole number of migrations to undo, at least 1.');
   if (!values.yes) {
     throw new UserError(
-      `This drops what the last ${steps.data} migration(s) created, with their data. ` +
+      `This drops what the last ${plural(steps.data, 'migration')} created, with their data. ` +
         'Back up first (npm run backup), then run again with --yes: npm run db:rollback -- --yes',
     );
   }

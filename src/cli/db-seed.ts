@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { createFieldCipher } from '../crypto/create-field-cipher.js';
 import { loadOrCreateKeyFile } from '../crypto/encryption-keys.js';
 import type { DatabaseKind } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
-import { DEFAULT_UNTIL, type SeedOptions, seedLimits } from '../db/seed/generate.js';
+import { type SeedOptions, seedLimits } from '../db/seed/generate.js';
 import { type SeedSummary, seedDatabase, seedTables } from '../db/seed/insert.js';
 import { runCli } from './run-cli.js';
 
@@ -13,7 +14,8 @@ const usage = `Usage: npm run db:seed -- [options]
 
 Fills the database (DATABASE_URL, or the embedded one under DATA_DIR) with realistic mock data:
 users with chat identities and settings, mood entries, analysed tracks, recommendations and
-weekly insights. The same options always give the same data.
+weekly insights, over the days up to now. The same options give the same data when --until
+is given (e.g. --until 2026-11-23); without it the period ends at the moment you run it.
 
 Options:
   --users N      users to create (default 50)
@@ -21,7 +23,7 @@ Options:
   --tracks N     size of the mock track catalogue (default 1000)
   --analyses N   music_analysis rows in total (default 20 per user; >= tracks analyses every track)
   --seed N       random seed (default 42)
-  --until ISO    end of the period, exclusive (default ${DEFAULT_UNTIL.toISOString()})
+  --until ISO    end of the period, exclusive (default now); a fixed date gives the same data every run
   --reset        delete ALL rows of ALL tables first; without it a non-empty database is refused
   --help         show this text
 `;
@@ -127,8 +129,8 @@ function formatSummary(summary: SeedSummary, kind: DatabaseKind): string {
   const line = (name: string, n: number) => `  ${name.padEnd(width)}  ${number(n).padStart(valueWidth)}`;
   return [
     `Seeded ${kind === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'} in ${(summary.durationMs / 1000).toFixed(1)} s`,
-    `  ${options.users} users x ${options.days} days until ${options.until.toISOString()}, ` +
-      `${options.tracks} tracks, ${options.analyses} analyses, seed ${options.seed}${options.reset ? ', after --reset' : ''}`,
+    `  ${plural(options.users, 'user')} x ${plural(options.days, 'day')} until ${options.until.toISOString()}, ` +
+      `${plural(options.tracks, 'track')}, ${plural(options.analyses, 'analysis', 'analyses')}, seed ${options.seed}${options.reset ? ', after --reset' : ''}`,
     '',
     ...seedTables.map((t) => line(t, counts[t])),
     `  ${'-'.repeat(width + valueWidth + 2)}`,

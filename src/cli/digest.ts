@@ -6,6 +6,7 @@ import { isIsoWeek, isoWeekOf, localParts, previousWeek } from '../core/calendar
 import { systemClock } from '../core/clock.js';
 import { renderPlainText } from '../core/commands/index.js';
 import { UserError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { openDatabase } from '../db/open-database.js';
 import { createChartRenderer } from '../services/digest/chart.js';
 import { createDigestRunner, type DigestRunSummary } from '../services/digest/digest-runner.js';
@@ -61,6 +62,8 @@ function parseDigestFlags(args: string[]): DigestFlags {
   const users = values.user?.map((raw) => {
     if (!/^\d{1,10}$/.test(raw.trim()))
       throw new UserError(`--user expects a numeric user id (got ${JSON.stringify(raw)})`, 'BAD_FLAGS');
+    // Ids are PostgreSQL integers: a larger number names no user (and would not fit the query).
+    if (Number(raw) > 2_147_483_647) throw new UserError(`No such user: ${raw.trim()}.`, 'UNKNOWN_USER');
     return Number(raw);
   });
   return { week, users, dryRun: values['dry-run'] ?? false, help: values.help ?? false };
@@ -68,7 +71,7 @@ function parseDigestFlags(args: string[]): DigestFlags {
 
 function summaryLine(week: string, s: DigestRunSummary): string {
   return (
-    `${week}: ${s.users} users, ${s.due} due; ${s.sent} sent, ${s.nudged} nudged, ${s.skipped} skipped, ` +
+    `${week}: ${plural(s.users, 'user')}, ${s.due} due; ${s.sent} sent, ${s.nudged} nudged, ${s.skipped} skipped, ` +
     `${s.failed} failed, ${s.taken} already handled elsewhere\n`
   );
 }
@@ -118,7 +121,7 @@ if (flags?.help) {
           },
         });
         process.stdout.write(
-          `Dry run of ${week}: ${result.digests} digests computed for ${result.users} users; nothing was claimed or sent.\n`,
+          `Dry run of ${week}: ${plural(result.digests, 'digest')} computed for ${plural(result.users, 'user')}; nothing was claimed or sent.\n`,
         );
       } finally {
         await database.close();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { resolveCipher } from '../crypto/cipher-from-config.js';
 import { keyIdFor, parseEncryptionKey } from '../crypto/encryption-keys.js';
 import { openDatabase } from '../db/open-database.js';
@@ -120,7 +121,7 @@ async function rotate(flags: z.infer<typeof flagsSchema>): Promise<void> {
       if (count > 0) {
         // A script or an operator must not read "done" here: these values stay sealed until their key is back.
         process.stderr.write(
-          `${count} stored value(s) cannot be read with the configured keys` +
+          `${plural(count, 'stored value')} cannot be read with the configured keys` +
             `${unreadable.keyIds.length ? ` (written under ${unreadable.keyIds.join(', ')})` : ''}. ` +
             'Add the key they were written with to ENCRYPTION_OLD_KEYS and run keys:rotate again.\n',
         );

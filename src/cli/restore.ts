@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { parseBackupFileName } from '../ops/backup/backup-files.js';
 import { restoreEmbedded } from '../ops/backup/pglite-restore.js';
 import { restorePostgres } from '../ops/backup/postgres-restore.js';
@@ -45,7 +46,7 @@ await runCli('restore', async (config) => {
     const counts = await restorePostgres({ url, file, force: values.force === true });
     process.stdout.write(
       [
-        `Restored ${file} into the database ${target}: ${Object.keys(counts).length} tables, ${totalRows(counts)} rows.`,
+        `Restored ${file} into the database ${target}: ${plural(Object.keys(counts).length, 'table')}, ${plural(totalRows(counts), 'row')}.`,
         'Rows per table:',
         ...formatCounts(counts),
         '',
@@ -61,7 +62,7 @@ await runCli('restore', async (config) => {
   });
   process.stdout.write(
     [
-      `Restored ${file} into the embedded database in ${target}: ${Object.keys(restored.counts).length} tables, ${totalRows(restored.counts)} rows.`,
+      `Restored ${file} into the embedded database in ${target}: ${plural(Object.keys(restored.counts).length, 'table')}, ${plural(totalRows(restored.counts), 'row')}.`,
       ...(restored.movedAside ? [`The database it replaced was moved to ${restored.movedAside}.`] : []),
       'Rows per table:',
       ...formatCounts(restored.counts),

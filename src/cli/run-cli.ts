@@ -1,6 +1,7 @@
 import { type Config, loadConfig } from '../config.js';
 import { ConfigError, UserError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { explainConnectionError } from '../db/connection-problems.js';
 
 /**
  * Shared frame of the npm scripts: parse the configuration, make a logger, run, and turn failures
@@ -11,11 +12,16 @@ export async function runCli(
   body: (config: Config, logger: Logger) => Promise<void>,
 ): Promise<void> {
   let logger: Logger | undefined;
+  let config: Config | undefined;
   try {
-    const config = loadConfig();
+    config = loadConfig();
     logger = createLogger(config.log).child({ cli: name });
     await body(config, logger);
-  } catch (error) {
+  } catch (thrown) {
+    // A PostgreSQL server that cannot be reached becomes a UserError naming DATABASE_URL.
+    const url = config?.database.url;
+    const error =
+      (url && explainConnectionError(thrown, url, config?.database.connectionTimeoutMs)) || thrown;
     if (error instanceof ConfigError || error instanceof UserError) {
       process.stderr.write(`${error.message}\n`);
     } else {

@@ -1,4 +1,5 @@
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -8,6 +9,11 @@ export interface LoggerSettings {
   pretty: boolean;
   /** Where lines go; defaults to stderr so that stdout stays free for the console chat. */
   destination?: number;
+  /**
+   * While the console chat runs: every line goes to this file (appended) instead, and warnings and
+   * errors also to `notice` as one line each, without a stack (the file keeps it).
+   */
+  toFile?: { path: string; notice: (line: string) => void };
 }
 
 /** The one way to make a logger. Everything else receives a logger (or a child) as a dependency. */
@@ -20,6 +26,7 @@ export function createLogger(settings: LoggerSettings): Logger {
       censor: '[redacted]',
     },
   };
+  if (settings.toFile && settings.level !== 'silent') return fileLogger(options, settings, settings.toFile);
   const fd = settings.destination ?? 2;
   if (settings.pretty) {
     return pino({
@@ -42,4 +49,54 @@ export function createLogger(settings: LoggerSettings): Logger {
 /** A logger that drops everything; for tests and tools that want silence. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+const prettyOptions = {
+  translateTime: 'SYS:yyyy-mm-dd HH:MM:ss',
+  ignore: 'pid,hostname,app',
+  singleLine: true,
+} as const;
+
+function fileLogger(
+  options: LoggerOptions,
+  settings: LoggerSettings,
+  to: NonNullable<LoggerSettings['toFile']>,
+): Logger {
+  // Synchronous: a console session writes little, and nothing is lost when it exits at once.
+  const file = pino.destination({ dest: to.path, mkdir: true, append: true, sync: true });
+  const prettify = settings.pretty ? prettyFactory({ ...prettyOptions, colorize: false }) : undefined;
+  const fileStream: DestinationStream = prettify
+    ? { write: (line: string) => file.write(prettify(line)) }
+    : file;
+  const notices: DestinationStream = {
+    write(line: string) {
+      const text = noticeLine(line);
+      if (text !== undefined) to.notice(text);
+    },
+  };
+  return pino(
+    options,
+    pino.multistream([
+      { level: settings.level as pino.Level, stream: fileStream },
+      { level: 'warn', stream: notices },
+    ]),
+  );
+}
+
+/**
+ * A warning or error as one terminal line: "warning: <message> (<error message>)". Fatal is left out:
+ * the one fatal line (a failed start) is followed by main's own message on stderr.
+ */
+export function noticeLine(json: string): string | undefined {
+  let entry: { level?: number; msg?: string; err?: string | { message?: string } };
+  try {
+    entry = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const level = entry.level ?? 0;
+  if (level < 40 || level >= 60) return undefined;
+  const reason = typeof entry.err === 'string' ? entry.err : entry.err?.message;
+  const cause = reason ? ` (${reason})` : '';
+  return `${level >= 50 ? 'error' : 'warning'}: ${entry.msg ?? ''}${cause}`;
 }

@@ -9,22 +9,42 @@ const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const BASE64_KEY = /^(?:[A-Za-z0-9+/]{43}|[A-Za-z0-9_-]{43})=?$/;
 const KEY_ID_DOMAIN = 'moodscale/field-cipher/key-id/v1\0';
 
-/**
- * Reads a 32-byte AES key from its configured text: 64 hex characters, base64 or base64url of 32 bytes,
- * or text whose UTF-8 encoding is exactly 32 bytes. Throws a ConfigError naming `variable` otherwise;
- * the message never contains the key itself.
- */
-export function parseEncryptionKey(text: string, variable = 'ENCRYPTION_KEY'): Buffer {
+/** The key in `text`, or undefined when it is not in a form parseEncryptionKey accepts. */
+function keyBytes(text: string): Buffer | undefined {
   if (HEX_KEY.test(text)) return Buffer.from(text, 'hex');
   if (BASE64_KEY.test(text))
     return Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
   const raw = Buffer.from(text, 'utf8');
-  if (raw.length === KEY_BYTES) return raw;
+  return raw.length === KEY_BYTES ? raw : undefined;
+}
+
+/**
+ * What is wrong with `text` as an encryption key ("expected a 32-byte key ..."), or undefined when it
+ * is one. Never contains the key itself.
+ */
+export function encryptionKeyProblem(text: string): string | undefined {
+  if (keyBytes(text)) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
   const whitespace = text.trim() === text ? '' : ', including leading or trailing whitespace';
+  return (
+    'expected a 32-byte key as 64 hex characters, as base64 or base64url (43 or 44 characters), ' +
+    `or as text of exactly 32 bytes; this one has ${text.length} characters (${bytes} bytes${whitespace}). ` +
+    'Generate one with `openssl rand -hex 32`'
+  );
+}
+
+/**
+ * Reads a 32-byte AES key from its configured text: 64 hex characters, base64 or base64url of 32 bytes,
+ * or text whose UTF-8 encoding is exactly 32 bytes. Throws a ConfigError naming `variable` otherwise,
+ * headed like every configuration error ("MoodScale cannot start: ..."); the message never contains
+ * the key itself.
+ */
+export function parseEncryptionKey(text: string, variable = 'ENCRYPTION_KEY'): Buffer {
+  const key = keyBytes(text);
+  if (key) return key;
   throw new ConfigError(
-    `${variable}: expected a 32-byte key as 64 hex characters, as base64 or base64url (43 or 44 characters), ` +
-      `or as text of exactly 32 bytes; got ${text.length} characters (${raw.length} bytes${whitespace}). ` +
-      'Generate one with `openssl rand -hex 32`.',
+    `MoodScale cannot start: ${variable} is not a usable encryption key.\n` +
+      `  ${variable}: ${encryptionKeyProblem(text)}.`,
   );
 }
 

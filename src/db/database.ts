@@ -15,11 +15,23 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Db;
-  /** Runs pending migrations (serialized across instances on PostgreSQL). */
-  migrate(): Promise<void>;
+  /**
+   * Runs pending migrations (serialized across instances on PostgreSQL) and says which it applied.
+   * Refuses, with a UserError that says what to do, a database holding MoodScale's tables without
+   * the record of the migrations that made them.
+   */
+  migrate(): Promise<MigrationRun>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Pool figures for monitoring; PGlite reports a single connection. */
   poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
+}
+
+/** What one call to migrate() did. */
+export interface MigrationRun {
+  /** Tags of the migrations this call applied, oldest first; empty when it was already up to date. */
+  applied: string[];
+  /** Tags of the migrations that were applied before this call. */
+  previouslyApplied: string[];
 }

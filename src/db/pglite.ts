@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Logger } from '../core/logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Database, Db } from './database.js';
+import { type DatabasePlace, logMigrationRun, runRecordedMigrations } from './migration-state.js';
 import { migrationsFolder } from './migrations-folder.js';
 import { timeQueries } from './query-timing.js';
 import * as schema from './schema/index.js';
@@ -42,8 +43,11 @@ export async function openPgliteDatabase(settings: PgliteSettings, logger: Logge
     async migrate() {
       // One connection and a process lock: nothing else can migrate concurrently, so no advisory lock.
       const started = performance.now();
-      await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
-      log.info({ durationMs: Math.round(performance.now() - started) }, 'database migrations are up to date');
+      const run = await runRecordedMigrations(db, pglitePlace(settings.dataDir), () =>
+        migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() }),
+      );
+      logMigrationRun(log, run, Math.round(performance.now() - started));
+      return run;
     },
     async ping() {
       await client.query('SELECT 1');
@@ -56,6 +60,16 @@ export async function openPgliteDatabase(settings: PgliteSettings, logger: Logge
         lock?.release();
       }
     },
+  };
+}
+
+/** The embedded database's directory, and how to start it over (only a hand-made copy can lack the record). */
+function pglitePlace(dataDir: string | undefined): DatabasePlace {
+  if (!dataDir) return { description: 'the embedded database in memory', startOver: 'open a new one' };
+  const dir = `${dataDir}/pglite`;
+  return {
+    description: `the embedded database in DATA_DIR (${dir})`,
+    startOver: `stop MoodScale, move ${dir} elsewhere, and start again (npm start or npm run db:push)`,
   };
 }
 

@@ -3,7 +3,9 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from '../core/logger.js';
 import { withTimeout } from '../core/within.js';
-import type { Database, Db } from './database.js';
+import { postgresPlace } from './connection-problems.js';
+import type { Database, Db, MigrationRun } from './database.js';
+import { type DatabasePlace, logMigrationRun, runRecordedMigrations } from './migration-state.js';
 import { migrationsFolder } from './migrations-folder.js';
 import { timeQueries } from './query-timing.js';
 import * as schema from './schema/index.js';
@@ -57,7 +59,7 @@ export function openPostgresDatabase(settings: PostgresSettings, logger: Logger)
   return {
     kind: 'postgres',
     db,
-    migrate: () => migrateWithLock(pool, log),
+    migrate: () => migrateWithLock(pool, postgresPlace(settings.url), log),
     async ping() {
       await pool.query('SELECT 1');
     },
@@ -93,17 +95,22 @@ async function endPool(pool: pg.Pool, log: Logger): Promise<void> {
  * drizzle's migrate() takes no lock, so instances starting together would race. A session-level
  * advisory lock on one dedicated connection makes them take turns; the later ones find nothing to do.
  */
-async function migrateWithLock(pool: pg.Pool, log: Logger): Promise<void> {
+async function migrateWithLock(pool: pg.Pool, place: DatabasePlace, log: Logger): Promise<MigrationRun> {
   const client = await pool.connect();
   try {
     const started = performance.now();
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    let run: MigrationRun;
     try {
-      await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
+      const locked = drizzle({ client, schema });
+      run = await runRecordedMigrations(locked as unknown as Db, place, () =>
+        migrate(locked, { migrationsFolder: migrationsFolder() }),
+      );
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
-    log.info({ durationMs: Math.round(performance.now() - started) }, 'database migrations are up to date');
+    logMigrationRun(log, run, Math.round(performance.now() - started));
+    return run;
   } finally {
     client.release();
   }

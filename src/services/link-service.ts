@@ -22,8 +22,12 @@ export interface LinkService {
   /** Joins the redeeming user into the code's owner; returns the surviving user id. */
   redeem(redeemerId: number, code: string): Promise<{ userId: number }>;
   identities(userId: number): Promise<ChatIdentity[]>;
-  /** Detaches the user's accounts on a platform; refuses to leave the user without any account. */
-  unlink(userId: number, platform: Platform): Promise<number>;
+  /**
+   * Detaches the user's accounts on a platform and returns them; refuses to leave the user without any
+   * account. When every account is on that platform (two linked console names), the one the command
+   * came from (`fromIdentityId`) stays and the others are detached.
+   */
+  unlink(userId: number, platform: Platform, fromIdentityId?: number): Promise<ChatIdentity[]>;
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -109,19 +113,28 @@ export function createLinkService(deps: {
 
     identities: (userId) => listIdentitiesOfUser(db, userId),
 
-    async unlink(userId, platform) {
+    async unlink(userId, platform, fromIdentityId) {
       const mine = await listIdentitiesOfUser(db, userId);
-      const leaving = mine.filter((i) => i.platform === platform);
+      let leaving = mine.filter((i) => i.platform === platform);
       if (leaving.length === 0) throw new UserError(`No ${platform} account is linked.`, 'NOT_LINKED');
       if (leaving.length === mine.length) {
+        // Every account is on this platform: the one asking keeps the data, the others go.
+        leaving = leaving.filter((i) => i.id !== fromIdentityId);
+      }
+      if (leaving.length === 0 || leaving.length === mine.length) {
+        const why =
+          mine.length === 1
+            ? `Your ${platform} account is the only account linked to your data`
+            : `Every account linked to your data is on ${platform}`;
         throw new UserError(
-          `That would leave your data without any account. To erase everything instead, use \`/forget\`.`,
+          `${why}, so unlinking it would leave your data without any account. ` +
+            'To erase everything instead, use `/forget`.',
           'LAST_IDENTITY',
         );
       }
       for (const identity of leaving) await detachIdentity(db, identity.id);
       deps.identities.forget(userId);
-      return leaving.length;
+      return leaving;
     },
   };
 }

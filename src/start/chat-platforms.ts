@@ -6,6 +6,7 @@ import { createSpotifyCallbackHandler, SPOTIFY_CALLBACK_PATH } from '../http/spo
 import type { Metrics } from '../ops/metrics.js';
 import { createSendToChannel, type SendToChannel } from '../platforms/channel-messages.js';
 import { createConsoleChat } from '../platforms/console/console-chat.js';
+import type { ConsoleScreen } from '../platforms/console/console-screen.js';
 import { createSendDirect, type SendDirect } from '../platforms/direct-messages.js';
 import type { DiscordAdapter } from '../platforms/discord/discord-adapter.js';
 import type { Dispatcher } from '../platforms/dispatcher.js';
@@ -31,6 +32,8 @@ export interface ChatPlatformsDeps {
     input: NodeJS.ReadableStream;
     output: NodeJS.WritableStream;
     interactive: boolean;
+    /** The terminal shared with the log (see src/start/console-logging.ts). */
+    screen?: ConsoleScreen;
   };
   onPlatformEnd: () => void;
 }
@@ -112,6 +115,7 @@ export async function createChatPlatforms(deps: ChatPlatformsDeps): Promise<Chat
         filesDir: join(config.database.dataDir, 'exports'),
         interactive: deps.console.interactive,
         onEnd: deps.onPlatformEnd,
+        ...(deps.console.screen ? { screen: deps.console.screen } : {}),
       }),
     );
   }

@@ -2,8 +2,10 @@ import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { explainConnectionError } from '../db/connection-problems.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
+import { warmUpPglite } from '../db/pglite-warm-up.js';
 import { backupBeforeMigrating } from '../ops/backup/pre-migration.js';
 import type { Metrics } from '../ops/metrics.js';
 import { checkStoredKeys } from '../services/keys/stored-key-check.js';
@@ -32,9 +34,13 @@ export async function openMigratedDatabase(deps: {
     await database.migrate();
     await database.ping();
     await checkStoredKeys({ db: database.db, cipher, config, logger });
+    // Before any user command: the first statements on a fresh PGlite are slow (see pglite-warm-up.ts).
+    if (database.kind === 'pglite') await warmUpPglite(database.db);
   } catch (error) {
     await database.close().catch(() => undefined);
-    throw error;
+    // A server that cannot be reached is the user's to fix: one message naming DATABASE_URL, no stack.
+    const { url, connectionTimeoutMs } = config.database;
+    throw (url && explainConnectionError(error, url, connectionTimeoutMs)) || error;
   }
   return database;
 }

@@ -52,6 +52,7 @@ async function listen(http: HttpServer | undefined, logger: Logger, required: bo
     await http.start();
   } catch (error) {
     if (required || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    logger.warn({ err: error }, whenOff);
+    // Expected (another MoodScale, or anything else on that port): one line, no stack.
+    logger.warn({ err: (error as Error).message }, whenOff);
   }
 }

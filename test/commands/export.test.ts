@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { findUserById, saveSpotifyLink } from '../../src/db/repositories/users.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
-import { newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
+import { createAppHarness, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** The export's key for each table that holds rows of a user. */
@@ -93,10 +94,28 @@ describeEachDatabase('/export', (getDb) => {
     expect(result.outcome).toBe('ok');
     expect(result.reply.visibility).toBe('private');
     expect(result.reply.files?.map((f) => f.name)).toEqual([
-      expect.stringMatching(/^moodscale-export-\d{4}-\d{2}-\d{2}\.json$/),
-      expect.stringMatching(/^moodscale-moods-\d{4}-\d{2}-\d{2}\.csv$/),
+      expect.stringMatching(/^moodscale-export-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.json$/),
+      expect.stringMatching(/^moodscale-moods-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.csv$/),
     ]);
     expect(result.reply.text).toContain('8 mood entries');
+  });
+
+  it('GIVEN two users exporting at the same moment THEN their file names differ, naming each user and the second', async () => {
+    const at = new Date('2026-03-05T14:07:09.512Z');
+    const sameMoment = createAppHarness(app().db, { clock: fixedClock(at) });
+    const other = newAccount('second-exporter');
+
+    const names = [
+      ...((await sameMoment.run('/export', who)).reply.files ?? []),
+      ...((await sameMoment.run('/export', other)).reply.files ?? []),
+    ].map((f) => f.name);
+
+    expect(names).toEqual([
+      `moodscale-export-console-${who}-2026-03-05T14-07-09Z.json`,
+      `moodscale-moods-console-${who}-2026-03-05T14-07-09Z.csv`,
+      `moodscale-export-console-${other}-2026-03-05T14-07-09Z.json`,
+      `moodscale-moods-console-${other}-2026-03-05T14-07-09Z.csv`,
+    ]);
   });
 
   it('GIVEN the tables with a user_id column THEN the JSON has a key for each of them and for the user', async () => {

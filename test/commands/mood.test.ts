@@ -51,6 +51,14 @@ describeEachDatabase('/mood', (getDb) => {
     expect(result.reply.text).toBe('Saved 6/10 — tired, anxious, with your note.');
   });
 
+  it(`GIVEN "/mood 5 "tired, sad" 'anxious'" THEN each quoted tag is stored as one tag, its comma kept`, async () => {
+    const result = await app().run(`/mood 5 "tired, sad" 'anxious'`, newAccount());
+
+    expect(result.outcome).toBe('ok');
+    const [row] = await listMoodEntries(app().db, userOf(result));
+    expect(row?.emotions).toEqual(['tired, sad', 'anxious']);
+  });
+
   it('GIVEN tags with quotes, backslashes, braces and the word null THEN each tag is stored verbatim', async () => {
     const result = await app().run('/mood 5 "a\\"b", back\\slash, {x}, null, "NULL"', newAccount());
 

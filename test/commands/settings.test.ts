@@ -95,6 +95,16 @@ describeEachDatabase('/settings', (getDb) => {
     expect(stored.digestHour).toBe(9);
   });
 
+  it('GIVEN "digest maybe" THEN it is refused naming on or off first, as the README and help do', async () => {
+    const { result, stored } = await change('digest maybe');
+
+    expect(result.outcome).toBe('user_error');
+    expect(result.reply.text).toBe(
+      'The digest is on or off; yes/no and true/false work too (you wrote "maybe").',
+    );
+    expect(stored.digestEnabled).toBe(true);
+  });
+
   it('GIVEN "notes-consent on" THEN consent to send notes to the language model is recorded', async () => {
     const { result, stored } = await change('notes-consent on');
 

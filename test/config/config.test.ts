@@ -15,7 +15,8 @@ describe('GIVEN no environment at all', () => {
       idleTimeoutMs: 30_000,
       connectionTimeoutMs: 5000,
       statementTimeoutMs: 15_000,
-      slowQueryMs: 200,
+      // PGlite's own threshold (test/config/slow-query-default.test.ts): the embedded database is chosen.
+      slowQueryMs: 500,
       dataDir: './data',
     });
     expect(config.backup).toEqual({
@@ -49,7 +50,7 @@ describe('GIVEN the variables of the schema document', () => {
       DB_IDLE_TIMEOUT: '1000',
       DB_CONNECTION_TIMEOUT: '2000',
       ENCRYPTION_KEY: 'k'.repeat(32),
-      ENCRYPTION_OLD_KEYS: ' a , b ,,',
+      ENCRYPTION_OLD_KEYS: ` ${'a'.repeat(64)} , ${'b'.repeat(64)} ,,`,
       ENCRYPTION_ALLOW_UNREADABLE: 'true',
       BACKUP_ENABLED: 'true',
       BACKUP_RETENTION_DAYS: '7',
@@ -60,22 +61,31 @@ describe('GIVEN the variables of the schema document', () => {
       idleTimeoutMs: 1000,
       connectionTimeoutMs: 2000,
     });
-    expect(config.encryption).toEqual({ key: 'k'.repeat(32), oldKeys: ['a', 'b'], allowUnreadable: true });
+    expect(config.encryption).toEqual({
+      key: 'k'.repeat(32),
+      oldKeys: ['a'.repeat(64), 'b'.repeat(64)],
+      allowUnreadable: true,
+    });
     expect(config.backup).toMatchObject({ enabled: true, retentionDays: 7 });
   });
 });
 
 describe('GIVEN malformed values', () => {
   it.each([
-    ['DB_MAX_CONNECTIONS', 'twenty', /DB_MAX_CONNECTIONS: expected a whole number \(got "twenty"\)/],
-    ['DB_MAX_CONNECTIONS', '0', /DB_MAX_CONNECTIONS: expected at least 1/],
-    ['DB_IDLE_TIMEOUT', '-5', /DB_IDLE_TIMEOUT: expected a whole number/],
+    [
+      'DB_MAX_CONNECTIONS',
+      'twenty',
+      /DB_MAX_CONNECTIONS: expected a whole number from 1 to 1000 \(got "twenty"\)/,
+    ],
+    ['DB_MAX_CONNECTIONS', '0', /DB_MAX_CONNECTIONS: expected a whole number from 1 to 1000 \(got "0"\)/],
+    ['DB_IDLE_TIMEOUT', '-5', /DB_IDLE_TIMEOUT: expected a whole number from 0 to 86400000 \(got "-5"\)/],
     ['BACKUP_ENABLED', 'maybe', /BACKUP_ENABLED: expected true or false \(got "maybe"\)/],
     ['BACKUP_SCHEDULE', 'daily', /BACKUP_SCHEDULE: expected a cron expression such as "30 3 \* \* \*"/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: expected a URL such as postgresql:\/\//],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: .*(fatal|info)/],
     ['NODE_ENV', 'staging', /NODE_ENV: /],
-    ['HEAP_GROWING_PERCENT', '2000', /HEAP_GROWING_PERCENT: expected at most 1000/],
+    ['HEAP_GROWING_PERCENT', '2000', /HEAP_GROWING_PERCENT: expected a whole number from 0 to 1000/],
+    ['STORAGE_ALERT_BYTES', '0', /STORAGE_ALERT_BYTES: expected a whole number of at least 1 \(got "0"\)/],
   ])(
     'GIVEN %s=%s THEN start-up stops with a message naming it and what it expects',
     (name, value, message) => {
@@ -83,6 +93,36 @@ describe('GIVEN malformed values', () => {
       expect(() => loadConfig({ [name]: value })).toThrow(message);
     },
   );
+
+  it('GIVEN DB_MAX_CONNECTIONS=-5 THEN the message says which whole numbers are allowed', () => {
+    expect(() => loadConfig({ DB_MAX_CONNECTIONS: '-5' })).toThrow(
+      'MoodScale cannot start: the configuration is invalid.\n' +
+        '  DB_MAX_CONNECTIONS: expected a whole number from 1 to 1000 (got "-5")',
+    );
+  });
+
+  it('GIVEN an ENCRYPTION_KEY that is not a key THEN the message has the same first line as every configuration error and hides the key', () => {
+    let message = '';
+    try {
+      loadConfig({ ENCRYPTION_KEY: 'your-32-byte-encryption-key' });
+    } catch (error) {
+      message = error instanceof ConfigError ? error.message : String(error);
+    }
+
+    expect(message.split('\n')).toEqual([
+      'MoodScale cannot start: the configuration is invalid.',
+      expect.stringMatching(
+        /^ {2}ENCRYPTION_KEY: expected a 32-byte key .*; this one has 27 characters \(27 bytes\)\. Generate one with `openssl rand -hex 32` \(got "\[hidden\]"\)$/,
+      ),
+    ]);
+    expect(message).not.toContain('your-32-byte');
+  });
+
+  it('GIVEN an ENCRYPTION_OLD_KEYS entry that is not a key THEN the message names the entry', () => {
+    expect(() => loadConfig({ ENCRYPTION_OLD_KEYS: `${'a'.repeat(64)},short` })).toThrow(
+      /\n {2}ENCRYPTION_OLD_KEYS: entry 2: expected a 32-byte key/,
+    );
+  });
 
   it('THEN an OPS_TOKEN shorter than 16 characters is refused with what it expects', () => {
     expect(() => loadConfig({ OPS_TOKEN: 'short' })).toThrow(/OPS_TOKEN: expected at least 16 characters/);

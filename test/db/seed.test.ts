@@ -6,7 +6,7 @@ import { noteContext } from '../../src/crypto/note-context.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { queryRows } from '../../src/db/raw-query.js';
 import { ALBUM_IMAGE_PREFIX, Catalogue, predictMood, trackMoods } from '../../src/db/seed/catalogue.js';
-import { DEFAULT_UNTIL, type SeedOptions } from '../../src/db/seed/generate.js';
+import { FIXED_UNTIL, type SeedOptions } from '../../src/db/seed/generate.js';
 import { SeedRefusedError, type SeedSummary, seedDatabase, seedTables } from '../../src/db/seed/insert.js';
 import { generateUser } from '../../src/db/seed/people.js';
 import { seedPeriod } from '../../src/db/seed/period.js';
@@ -15,9 +15,9 @@ import { createTestDatabase, describeEachDatabase } from '../support/test-databa
 
 const cipher = createFieldCipher({ currentKey: randomBytes(32).toString('hex') });
 
-/** Small enough to be quick; seed 7 gives three of the twelve users a Spotify account. */
-const small = { users: 12, days: 14, tracks: 30, seed: 7 } satisfies SeedOptions;
-const period = seedPeriod(DEFAULT_UNTIL, small.days);
+/** Small enough to be quick; seed 7 gives three of the twelve users a Spotify account. A fixed end: same rows every run. */
+const small = { users: 12, days: 14, tracks: 30, seed: 7, until: FIXED_UNTIL } satisfies SeedOptions;
+const period = seedPeriod(FIXED_UNTIL, small.days);
 const periodStart = new Date(period.start).toISOString();
 const periodEnd = new Date(period.until).toISOString();
 

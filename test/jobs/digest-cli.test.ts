@@ -81,7 +81,7 @@ describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
     expect(r.out).toContain(`--- user ${userId}, 2026-W47: digest ---`);
     expect(r.out).toContain('Average mood 6.5 over 4 entries');
     expect(r.out).toContain(
-      'Dry run of 2026-W47: 1 digests computed for 1 users; nothing was claimed or sent.',
+      'Dry run of 2026-W47: 1 digest computed for 1 user; nothing was claimed or sent.',
     );
     const path = /Chart: (.+\.png)/.exec(r.out)?.[1];
     expect(path).toBeDefined();
@@ -96,6 +96,15 @@ describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('Nothing can be sent');
     expect(await findDigestDelivery(database.db, userId, '2026-W47')).toBeUndefined();
+  }, 60_000);
+
+  it('GIVEN --dry-run --user with an id no user has THEN it says there is no such user and exits 1', async () => {
+    const r = await runDigestCli(['--week', '2026-W47', '--dry-run', '--user', '99999'], env);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'No such user: 99999 (no MoodScale user has that id), so nothing was computed or sent.',
+    );
+    expect(r.out).not.toContain('computed for');
   }, 60_000);
 
   it('GIVEN a week that does not exist THEN it says what it expects and exits 1', async () => {

@@ -176,8 +176,8 @@ describe('the console chat, end to end', { timeout: 90_000 }, () => {
     expect(code).toBe(0);
     const saved = [...stdout.matchAll(/^Saved (moodscale-\S+) to (.+)$/gm)];
     expect(saved.map((m) => m[1])).toEqual([
-      expect.stringMatching(/^moodscale-export-\d{4}-\d{2}-\d{2}\.json$/),
-      expect.stringMatching(/^moodscale-moods-\d{4}-\d{2}-\d{2}\.csv$/),
+      expect.stringMatching(/^moodscale-export-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.json$/),
+      expect.stringMatching(/^moodscale-moods-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.csv$/),
     ]);
     for (const [, name, path] of saved) {
       expect(path).toBe(join(dataDir, 'exports', name ?? ''));
@@ -201,13 +201,45 @@ describe('the console chat, end to end', { timeout: 90_000 }, () => {
     expect((await first.finished).code).toBe(0);
   });
 
+  it('GIVEN the console chat THEN the log goes to DATA_DIR/moodscale.log and the terminal shows only warnings', async () => {
+    const dataDir = await newDataDir();
+
+    const { code, stderr } = await runMoodScale(dataDir, ['/mood 6 tired'], { env: { LOG_LEVEL: 'info' } });
+
+    expect(code).toBe(0);
+    const log = readFileSync(join(dataDir, 'moodscale.log'), 'utf8');
+    expect(log).toContain('"msg":"MoodScale is ready"');
+    expect(stderr).not.toContain('MoodScale is ready');
+    for (const line of stderr.trim().split('\n').filter(Boolean)) expect(line).toMatch(/^(warning|error): /);
+  });
+
+  it('GIVEN --usr alice THEN it exits 1 naming --usr as unknown and listing the known flags', async () => {
+    const { code, stderr, stdout } = await runMoodScale(await newDataDir(), [], { args: ['--usr', 'alice'] });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'Unknown option --usr (did you mean --user?). The options are --user NAME, --help',
+    );
+    expect(stdout).toBe('');
+  });
+
+  it('GIVEN --help THEN it prints the flags and exits 0 without starting', async () => {
+    const dataDir = await newDataDir();
+
+    const { code, stdout } = await runMoodScale(dataDir, [], { args: ['--help'] });
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('--user NAME');
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+  });
+
   it('GIVEN DB_MAX_CONNECTIONS=abc THEN it exits 1 with a message naming DB_MAX_CONNECTIONS', async () => {
     const { code, stderr, stdout } = await runMoodScale(await newDataDir(), ['/help'], {
       env: { DB_MAX_CONNECTIONS: 'abc' },
     });
 
     expect(code).toBe(1);
-    expect(stderr).toContain('DB_MAX_CONNECTIONS: expected a whole number (got "abc")');
+    expect(stderr).toContain('DB_MAX_CONNECTIONS: expected a whole number from 1 to 1000 (got "abc")');
     expect(stdout).toBe('');
   });
 });

@@ -97,6 +97,36 @@ describeEachDatabase('linking a Discord and a Slack account', (getDb) => {
     expect(textOf(await discord('/link unlink discord'))).toMatch(/without any account/);
   });
 
+  it('GIVEN two linked console accounts WHEN one types /link unlink console THEN the other is detached and this one keeps the data', async () => {
+    const { as } = setup();
+    const alice = as('console', newAccount('alice'));
+    const bob = as('console', newAccount('bob'));
+    await alice('/mood 6');
+    await bob(`/link redeem ${codeIn(textOf(await alice('/link new')))}`);
+    const owner = userOf(await alice('/help'));
+
+    const unlinked = await alice('/link unlink console');
+
+    expect(unlinked.outcome).toBe('ok');
+    expect(textOf(unlinked)).toMatch(/No longer linked: console\. Your data stays with this account/);
+    expect(userOf(await alice('/help'))).toBe(owner);
+    const fresh = await bob('/history');
+    expect(userOf(fresh)).not.toBe(owner);
+    expect(textOf(fresh)).toMatch(/No moods logged/);
+  });
+
+  it('GIVEN a single account WHEN it types /link unlink for its own platform THEN the answer says it is the only account', async () => {
+    const { as } = setup();
+    const alone = as('console', newAccount('alone'));
+
+    const refused = await alone('/link unlink console');
+
+    expect(refused.outcome).toBe('user_error');
+    expect(textOf(refused)).toMatch(
+      /^Your console account is the only account linked to your data, so unlinking it would leave your data without any account\./,
+    );
+  });
+
   it('GIVEN the redeeming account has Spotify tokens THEN they move to the merged user and still decrypt', async () => {
     const { app, as } = setup();
     const discord = as('discord', newAccount('d'));

@@ -12,6 +12,8 @@ export interface CommandUser {
   readonly username: string;
   /** IANA name, e.g. 'Europe/Berlin'. */
   readonly timeZone: string;
+  /** The chat account (identity) the command came from, when the adapter resolved one. */
+  readonly identityId?: number;
 }
 
 /** The channel a command was run in (never a direct message or the console). */
@@ -25,6 +27,12 @@ export interface CommandChannel {
    * (asked of users.info when called, so a demotion counts at once).
    */
   isAdmin(): Promise<boolean>;
+  /**
+   * The permissions the bot lacks to post in this channel on its own (the weekly channel post), named as
+   * the platform names them ("Send Messages"); empty when it can post. Absent where the platform does not
+   * tell (Slack, where membership is what counts).
+   */
+  missingPostPermissions?(): Promise<readonly string[]>;
 }
 
 /** What a handler receives besides the services. */

@@ -45,7 +45,7 @@ export function describeOption(option: AnyOption): string {
     case 'choice':
       return `one of ${option.choices.join(', ')}`;
     case 'boolean':
-      return 'yes or no (also on/off, true/false)';
+      return 'on or off (also yes/no, true/false)';
     case 'timeZone':
       return 'a time zone name, such as Europe/Berlin or America/New_York';
     case 'url':

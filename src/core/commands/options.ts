@@ -224,8 +224,8 @@ function text<const R extends boolean = false>(config: TextConfig<R>): TextOptio
 
 /**
  * A string is split on commas when it has any, otherwise on whitespace ("tired anxious" and
- * "tired, anxious" are both two tags); a list's items are split on commas only, so a parser can pass a
- * quoted "very tired" through as one tag.
+ * "tired, anxious" are both two tags); a list's items are each one tag as they are, so a parser can pass
+ * a quoted "very tired" or "tired, sad" through as one tag.
  */
 function tagsParser(config: TagsConfig): (raw: unknown, name: string) => string[] {
   return (raw, name) => {
@@ -234,7 +234,7 @@ function tagsParser(config: TagsConfig): (raw: unknown, name: string) => string[
     if (typeof raw === 'string') {
       pieces = raw.includes(',') ? raw.split(',') : raw.split(/\s+/);
     } else if (Array.isArray(raw) && raw.every((item): item is string => typeof item === 'string')) {
-      pieces = raw.flatMap((item) => item.split(','));
+      pieces = raw;
     } else {
       throw new UserError(`The ${subject} must be words separated by commas (you gave ${quote(raw)}).`);
     }
@@ -335,7 +335,7 @@ function boolean<const R extends boolean = false>(
     const value = typeof raw === 'string' ? BOOLEAN_WORDS.get(raw.trim().toLowerCase()) : undefined;
     if (value === undefined) {
       throw new UserError(
-        `The ${config.label ?? name} is yes or no; on/off and true/false work too (you wrote ${quote(raw)}).`,
+        `The ${config.label ?? name} is on or off; yes/no and true/false work too (you wrote ${quote(raw)}).`,
         'INVALID_BOOLEAN',
       );
     }
@@ -347,7 +347,7 @@ function boolean<const R extends boolean = false>(
     label: config.label,
     required: config.required === true,
     parse,
-    resolve: resolver(config, parse, (s) => `the ${s}: yes or no`, undefined),
+    resolve: resolver(config, parse, (s) => `the ${s}: on or off`, undefined),
   };
 }
 
@@ -396,7 +396,8 @@ function url<const R extends boolean = false>(config: UrlConfig<R>): UrlOption<P
       `The ${subject} must be a web address starting with https:// or http:// (you wrote ${quote(raw)}).`,
       'INVALID_URL',
     );
-    if (value === '') throw invalid;
+    // A web address has no spaces; "https://x/y and more" is a link with words after it, not a link.
+    if (value === '' || /\s/.test(value)) throw invalid;
     assertStorable(value, `The ${subject}`);
     if (codePointLength(value) > max) {
       throw new UserError(

@@ -26,7 +26,8 @@ export function splitCommandLine(line: string): { name: string; args: string } |
  * - Positional values fill options in declaration order, skipping those already given by name: an
  *   integer, number, choice, boolean, time zone, url or plain text takes one word or quoted string; tags
  *   take words until `--`, a named option or the end ("tired anxious", or "very tired, anxious" when
- *   commas are used); a rest text takes everything left.
+ *   commas are used; a quoted "tired, sad" is one tag); a rest text takes everything left, and so does
+ *   the option of a command whose only option is a text or a link ("/share not a link").
  * - `name:value` sets an option by name; values may be quoted with "..." or '...' (\" and \' escape).
  * - Everything after a standalone `--` goes, word for word, to the rest text option (the note).
  *
@@ -57,6 +58,12 @@ export function parseCommandText<O extends OptionMap>(
     result[name] = option.resolve(raw, context(name));
   };
 
+  // A command whose one option is a string (a text or a link) reads the whole line as that string, so
+  // "/share not a link" is judged as a link (and refused as one), not as a link followed by extra words.
+  const [only] = entries;
+  const soleString =
+    entries.length === 1 && only !== undefined && (only[1].kind === 'text' || only[1].kind === 'url');
+
   const scanner = new Scanner(input);
   while (scanner.more()) {
     if (scanner.takeSeparator()) {
@@ -79,7 +86,7 @@ export function parseCommandText<O extends OptionMap>(
       const option = Object.hasOwn(command.options, name) ? command.options[name] : undefined;
       if (option === undefined) throw unknownOption(command, named);
       scanner.takeName(named);
-      assign(name, option, scanner.more() ? readValue(scanner, option) : undefined);
+      assign(name, option, scanner.more() ? readValue(scanner, option, soleString, true) : undefined);
       continue;
     }
 
@@ -93,7 +100,7 @@ export function parseCommandText<O extends OptionMap>(
       );
     }
     const [name, option] = next;
-    const value = readValue(scanner, option);
+    const value = readValue(scanner, option, soleString);
     // A lone comma between positional values ("6 , tired") separates; it is not a value.
     if (value === '') continue;
     assign(name, option, value);
@@ -126,36 +133,50 @@ export function parseStructuredOptions<O extends OptionMap>(
   return result as TypedOptions<O>;
 }
 
-/** The value of `option` at the scanner's cursor (which is at a non-space character). */
-function readValue(scanner: Scanner, option: AnyOption): string | string[] {
-  if (option.kind === 'tags') return readTags(scanner);
-  if (option.kind === 'text' && option.rest) return scanner.atQuote() ? scanner.token().text : scanner.rest();
+/**
+ * The value of `option` at the scanner's cursor (which is at a non-space character). `toTheEnd`: the
+ * option is the command's only string option, which (like a rest text) takes the rest of the line.
+ * `named`: the value follows `name:`.
+ */
+function readValue(scanner: Scanner, option: AnyOption, toTheEnd = false, named = false): string | string[] {
+  if (option.kind === 'tags') return readTags(scanner, named);
+  if ((option.kind === 'text' && option.rest) || toTheEnd)
+    return scanner.atQuote() ? scanner.token().text : scanner.rest();
   const token = scanner.token();
   return token.quoted || option.kind === 'text' ? token.text : token.text.replace(/,+$/, '');
 }
 
 /**
- * Words until `--`, a named option or the end. Without commas each word is a tag; with commas, words
- * between commas form one tag ("very tired, anxious"). A quoted string is always one tag.
+ * Words until `--`, a named option or the end, as a list of tags (each item one tag, see opt.tags).
+ * Without commas each word is a tag; with commas, words between commas form one tag ("very tired,
+ * anxious"). A quoted string is one tag, commas and all ("tired, sad" stays together), except the one
+ * quoted value of a `name:` (`emotions:"tired, anxious"`), which quotes the whole list as a note's
+ * quotes do the whole note: it is split on its commas, like the emotions field on Discord.
  */
-function readTags(scanner: Scanner): string[] {
+function readTags(scanner: Scanner, named: boolean): string[] {
   const tokens: Token[] = [];
   while (scanner.more() && scanner.peekName() === undefined && !scanner.atSeparator()) {
     tokens.push(scanner.token());
   }
+  const [first] = tokens;
+  if (named && tokens.length === 1 && first?.quoted) return first.text.split(',');
   if (!tokens.some((token) => !token.quoted && token.text.includes(',')))
     return tokens.map((token) => token.text);
   const items: string[] = [];
   let words: string[] = [];
+  const endPhrase = () => {
+    items.push(...words.join(' ').split(','));
+    words = [];
+  };
   for (const token of tokens) {
     if (token.quoted) {
-      items.push(words.join(' '), token.text);
-      words = [];
+      endPhrase();
+      items.push(token.text);
     } else {
       words.push(token.text);
     }
   }
-  items.push(words.join(' '));
+  endPhrase();
   return items;
 }
 

@@ -11,7 +11,8 @@ export interface ReplyField {
 
 export interface ReplyFile {
   name: string;
-  contentType: 'text/csv' | 'application/json' | 'image/png';
+  /** application/gzip: a file a platform compressed to fit its upload limit (Discord). */
+  contentType: 'text/csv' | 'application/json' | 'image/png' | 'application/gzip';
   data: Uint8Array | string;
 }
 

@@ -10,10 +10,14 @@ import {
   type SeedRecommendation,
 } from './music.js';
 import { generateUser, MAX_SEED_USERS, type SeedUser } from './people.js';
-import { type SeedPeriod, seedPeriod } from './period.js';
+import { type SeedPeriod, seedPeriod, wholeSeconds } from './period.js';
 import { randomFor } from './random.js';
 
-export const DEFAULT_UNTIL = new Date('2026-11-23T00:00:00Z');
+/**
+ * A fixed end of the seeded period for runs that must give the same rows every time (tests, benchmarks;
+ * `npm run db:seed -- --until 2026-11-23`). Without `until` the period ends now.
+ */
+export const FIXED_UNTIL = new Date('2026-11-23T00:00:00Z');
 export const DEFAULT_ANALYSES_PER_USER = 20;
 
 export interface SeedOptions {
@@ -26,7 +30,10 @@ export interface SeedOptions {
   analyses?: number;
   /** Same seed, same data (default 42). */
   seed?: number;
-  /** End of the seeded period, exclusive (default 2026-11-23T00:00:00Z); output never depends on the clock. */
+  /**
+   * End of the seeded period, exclusive. Default: now (whole seconds), so the data reads as recent;
+   * pass a fixed date (FIXED_UNTIL) and the same options give the same rows on every run.
+   */
   until?: Date;
   /** Delete every row of every table first (TRUNCATE ... RESTART IDENTITY CASCADE). */
   reset?: boolean;
@@ -50,7 +57,7 @@ export function resolveSeedOptions(options: SeedOptions): ResolvedSeedOptions {
     tracks: options.tracks ?? 1000,
     analyses: options.analyses ?? options.users * DEFAULT_ANALYSES_PER_USER,
     seed: options.seed ?? 42,
-    until: options.until ?? DEFAULT_UNTIL,
+    until: options.until ?? new Date(wholeSeconds(Date.now())),
     reset: options.reset ?? false,
   };
   for (const name of Object.keys(seedLimits) as (keyof typeof seedLimits)[]) {

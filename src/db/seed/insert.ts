@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { UserError } from '../../core/errors.js';
+import { plural } from '../../core/plural.js';
 import type { FieldCipher } from '../../crypto/field-cipher.js';
 import { noteContext } from '../../crypto/note-context.js';
 import type { Db } from '../database.js';
@@ -86,7 +87,7 @@ export async function seedDatabase(
   const rowsPerUser = days * 1.4 + analyses / userCount + 4;
   const usersPerChunk = Math.max(1, Math.min(2_000, Math.floor(ROWS_PER_TRANSACTION / rowsPerUser)));
   log(
-    `seeding ${userCount} users x ${days} days, ${resolved.tracks} tracks, ${analyses} analyses ` +
+    `seeding ${plural(userCount, 'user')} x ${plural(days, 'day')}, ${plural(resolved.tracks, 'track')}, ${plural(analyses, 'analysis', 'analyses')} ` +
       `(seed ${resolved.seed}, until ${resolved.until.toISOString()})`,
   );
 
@@ -100,7 +101,7 @@ export async function seedDatabase(
     });
     if (performance.now() - lastReport > 5_000 || last === userCount) {
       lastReport = performance.now();
-      log(`seeded ${last} of ${userCount} users (${Math.round((100 * last) / userCount)}%)`);
+      log(`seeded ${last} of ${plural(userCount, 'user')} (${Math.round((100 * last) / userCount)}%)`);
     }
   }
 

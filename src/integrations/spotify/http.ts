@@ -22,6 +22,20 @@ export function isProviderError(error: unknown): error is ProviderError {
   return error instanceof ProviderError;
 }
 
+/**
+ * An outage in one line for the log, without a stack (it is expected): the message and the cause
+ * underneath, e.g. "spotify-oembed: request failed: getaddrinfo ENOTFOUND open.spotify.com".
+ */
+export function outageSummary(error: ProviderError): string {
+  let cause: unknown = error.cause;
+  let deepest: string | undefined;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    deepest = cause.message;
+    cause = cause.cause;
+  }
+  return deepest && deepest !== error.message ? `${error.message}: ${deepest}` : error.message;
+}
+
 export interface JsonRequest<T> {
   /** Name used in errors and logs ('spotify-api', 'spotify-oembed', ...). */
   provider: string;

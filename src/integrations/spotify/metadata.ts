@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { MetadataProvider, TrackMetadata } from '../music-types.js';
+import { isProviderError, outageSummary } from './http.js';
 
 /**
  * The Web API when configured (`primary`), oEmbed otherwise. When the primary fails (outage, bad
@@ -17,7 +18,10 @@ export function createMetadataChain(
       try {
         return await primary.track(id);
       } catch (error) {
-        logger?.warn({ err: error, trackId: id }, 'Spotify Web API failed; using oEmbed');
+        logger?.warn(
+          { err: isProviderError(error) ? outageSummary(error) : error, trackId: id },
+          'Spotify Web API failed; using oEmbed',
+        );
         return fallback.track(id);
       }
     },

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { UserError } from '../../core/errors.js';
+import { plural } from '../../core/plural.js';
 import { databaseNameOf, toolConnection } from './run-tool.js';
 import { countRows, holdsData, quoteIdent, type TableCounts } from './table-counts.js';
 
@@ -136,6 +137,6 @@ async function userSchemas(url: string): Promise<string[]> {
 
 export function describeNonEmpty(counts: TableCounts): string {
   const tables = Object.entries(counts).filter(([t, n]) => n > 0 && !t.startsWith('drizzle.'));
-  const shown = tables.slice(0, 4).map(([t, n]) => `${n} rows in ${t.replace(/^public\./, '')}`);
-  return `${shown.join(', ')}${tables.length > 4 ? `, and ${tables.length - 4} more tables` : ''}`;
+  const shown = tables.slice(0, 4).map(([t, n]) => `${plural(n, 'row')} in ${t.replace(/^public\./, '')}`);
+  return `${shown.join(', ')}${tables.length > 4 ? `, and ${plural(tables.length - 4, 'more table')}` : ''}`;
 }

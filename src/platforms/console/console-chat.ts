@@ -1,10 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { type Reply, renderPlainText, splitCommandLine } from '../../core/commands/index.js';
+import {
+  type HelpCommand,
+  type Reply,
+  renderCommandHelp,
+  renderPlainText,
+  renderUsage,
+  splitCommandLine,
+} from '../../core/commands/index.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
+import { saveNewFile } from '../save-file.js';
+import type { ConsoleScreen } from './console-screen.js';
+import { renderTerminalMarkdown } from './terminal-markdown.js';
 
 export interface ConsoleChatOptions {
   dispatcher: Dispatcher;
@@ -18,9 +27,19 @@ export interface ConsoleChatOptions {
   interactive: boolean;
   /** Called when the input ends (end of a pipe, Ctrl+D) or the user types /quit. */
   onEnd: () => void;
+  /** The terminal shared with the log: told when the prompt is shown, so a warning can draw it again. */
+  screen?: ConsoleScreen;
 }
 
 const QUIT = new Set(['/quit', '/exit', 'quit', 'exit']);
+
+/** /quit is the console's own command: no other platform has it, so /help learns of it here. */
+const quitHelp: HelpCommand = {
+  name: 'quit',
+  description: 'Leave the console chat (/exit and Ctrl+D do the same)',
+  options: {},
+  usageExample: '/quit',
+};
 
 /**
  * The console chat: the one platform that writes to stdout. Lines are handled strictly in order, so a
@@ -35,6 +54,10 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
   let quitting = false;
   const bold = (s: string) => (interactive ? `\u001b[1m${s}\u001b[22m` : s);
   const write = (text: string) => output.write(`${text}\n`);
+  const showPrompt = () => {
+    rl?.prompt();
+    options.screen?.promptShown(rl);
+  };
 
   const handle = async (line: string) => {
     const text = line.trim();
@@ -50,25 +73,29 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       );
       return;
     }
+    if (parsed.name === 'help' && QUIT.has(`/${parsed.args.trim().replace(/^\//, '').toLowerCase()}`)) {
+      write(render({ visibility: 'private', title: '/quit', text: renderCommandHelp(quitHelp) }));
+      return;
+    }
     const { reply } = await options.dispatcher.dispatch({
       identity: { platform: 'console', workspaceId: '', externalUserId: options.user },
       displayName: options.user,
       command: parsed.name,
       input: { text: parsed.args },
     });
-    write(render(reply));
+    write(render(parsed.name === 'help' && parsed.args.trim() === '' ? withQuit(reply) : reply));
   };
 
   const render = (reply: Reply): string => {
     const saved = (reply.files ?? []).map((file) => {
-      mkdirSync(options.filesDir, { recursive: true });
-      const path = join(options.filesDir, file.name);
-      writeFileSync(path, file.data, { mode: 0o600 });
-      return `Saved ${file.name} to ${resolve(path)}`;
+      // Never over another file (another console user's export of the same second, say).
+      const path = saveNewFile(options.filesDir, file.name, file.data);
+      return `Saved ${basename(path)} to ${path}`;
     });
     const withoutFiles: Reply = { ...reply, files: [] };
-    // Inline code marks read as noise in a terminal.
-    const body = renderPlainText({ ...withoutFiles, title: undefined }).replace(/`([^`\n]+)`/g, '$1');
+    const body = renderTerminalMarkdown(renderPlainText({ ...withoutFiles, title: undefined }), {
+      ansi: interactive,
+    });
     return `${[reply.title ? bold(reply.title) : undefined, body, ...saved].filter(Boolean).join('\n')}\n`;
   };
 
@@ -82,10 +109,14 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       });
       if (interactive) {
         write(`MoodScale console — you are "${options.user}". Try /mood 6 tired, /help, or /quit.`);
+        if (options.screen?.logFile)
+          write(`Logs: ${options.screen.logFile} (warnings and errors also show here).`);
         rl.setPrompt('moodscale> ');
-        rl.prompt();
+        showPrompt();
       }
       rl.on('line', (line) => {
+        // The prompt scrolled up with the line typed: until it is shown again, warnings need no re-draw.
+        options.screen?.promptShown(undefined);
         if (quitting) return;
         if (QUIT.has(line.trim().toLowerCase())) quitting = true;
         queue = queue
@@ -94,11 +125,12 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
             write(`Something went wrong: ${error instanceof Error ? error.message : String(error)}`),
           )
           .then(() => {
-            if (interactive && !closed) rl?.prompt();
+            if (interactive && !closed) showPrompt();
           });
       });
       rl.on('close', () => {
         closed = true;
+        options.screen?.promptShown(undefined);
         void queue.then(() => options.onEnd());
       });
     },
@@ -108,4 +140,16 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       await queue;
     },
   };
+}
+
+/** The /help list with /quit after the last command (each entry is a usage line and an indented one). */
+function withQuit(help: Reply): Reply {
+  const lines = help.text.split('\n');
+  let end = -1;
+  lines.forEach((line, index) => {
+    if (line.startsWith('/') && lines[index + 1]?.startsWith('  ')) end = index + 2;
+  });
+  if (end < 0) return help;
+  lines.splice(end, 0, renderUsage(quitHelp), `  ${quitHelp.description}`);
+  return { ...help, text: lines.join('\n') };
 }

@@ -2,6 +2,7 @@ import { type Client, PermissionFlagsBits, type PermissionsBitField, Routes } fr
 import type { CommandChannel, Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelPostResult } from '../channel-messages.js';
+import { missingPermissionNames } from './discord-client.js';
 import { DiscordCode, describeDiscordError, discordCodeOf } from './discord-errors.js';
 import { renderMessage } from './render.js';
 
@@ -9,18 +10,27 @@ import { renderMessage } from './render.js';
 const ADMIN_PERMISSIONS = [PermissionFlagsBits.ManageGuild, PermissionFlagsBits.ManageChannels];
 
 /**
- * The channel of an interaction or message in a server; undefined in a DM. The member's permissions come
- * with the interaction (already computed for that channel by Discord), so no request is needed.
+ * The channel of an interaction or message in a server; undefined in a DM. The member's and the bot's
+ * permissions come with the interaction (`permissions` and `app_permissions`, already computed for that
+ * channel by Discord at the moment it was used), so no request is needed.
  */
 export function discordChannel(
   guildId: string | null,
   channelId: string | null,
   permissions: Readonly<PermissionsBitField> | null,
+  appPermissions: Readonly<PermissionsBitField> | null = null,
 ): CommandChannel | undefined {
   if (!guildId || !channelId) return undefined;
   // any() counts Administrator as every permission.
   const admin = permissions?.any(ADMIN_PERMISSIONS) ?? false;
-  return { workspaceId: guildId, channelId, isAdmin: () => Promise.resolve(admin) };
+  return {
+    workspaceId: guildId,
+    channelId,
+    isAdmin: () => Promise.resolve(admin),
+    ...(appPermissions
+      ? { missingPostPermissions: () => Promise.resolve(missingPermissionNames(appPermissions)) }
+      : {}),
+  };
 }
 
 /** Codes that mean the bot can never post there as things stand: no access, no permission, no channel. */

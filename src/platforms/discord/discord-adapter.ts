@@ -28,10 +28,18 @@ import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
+import { DEFAULT_ATTACHMENT_SIZE_LIMIT, fitAttachments, withoutFiles } from './attachments.js';
 import { discordChannel, postDiscordChannelMessage } from './channel-post.js';
 import { ANALYZE_TRACK_MENU, buildCommandJson, clip } from './command-json.js';
 import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
-import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
+import {
+  BOT_PERMISSIONS,
+  createDiscordClient,
+  type DiscordSettings,
+  inviteLink,
+  MESSAGE_CONTENT_PERMISSIONS,
+  permissionNames,
+} from './discord-client.js';
 import {
   type DiscordDelivery,
   discordDeliveryKey,
@@ -44,6 +52,7 @@ import {
   discordCodeOf,
   explainLoginError,
   gatewayCloseAdvice,
+  httpStatusOf,
 } from './discord-errors.js';
 import { createDmQueue } from './dm-queue.js';
 import { registerCommands } from './register-commands.js';
@@ -144,6 +153,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const messageContent = config.messageContent ?? false;
   const client = createDiscordClient(config);
   const url = inviteLink(config.applicationId, messageContent);
+  const invitePermissionNames = permissionNames(
+    messageContent ? MESSAGE_CONTENT_PERMISSIONS : BOT_PERMISSIONS,
+  );
   const inFlight = new Set<Promise<void>>();
   // Interaction webhooks (edits and follow-ups of an answer) are not bound by the bot's global limit of
   // 50 requests a second, which @discordjs/rest applies to every route but the callback: behind a burst
@@ -166,7 +178,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     send: async (externalUserId, reply) => {
       // Not cached: a digest to thousands of users must not leave thousands of DM channels in memory.
       const channel = await client.users.createDM(externalUserId, { cache: false });
-      await channel.send(renderMessage(reply, { now: clock.now() }));
+      await sendFitted(reply, DEFAULT_ATTACHMENT_SIZE_LIMIT, (fitted) =>
+        channel.send(renderMessage(fitted, { now: clock.now() })),
+      );
     },
     intervalMs: options.dmIntervalMs ?? 1000,
     retryDelayMs: options.dmRetryDelayMs ?? 5000,
@@ -182,6 +196,29 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     options.onAcknowledged?.(performance.now() - at);
   }
 
+  /**
+   * Sends a reply through `send` with its files fitted to Discord's upload limit (see fitAttachments).
+   * When Discord still refuses them as too large (40005, the limit guessed wrong), the reply goes again
+   * without them and says so: an answer never stays on "thinking…" because of a file.
+   */
+  async function sendFitted(
+    reply: Reply,
+    limitBytes: number,
+    send: (reply: Reply) => Promise<unknown>,
+  ): Promise<void> {
+    const fitted = await fitAttachments(reply, limitBytes);
+    try {
+      await send(fitted);
+    } catch (error) {
+      if (!isTooLarge(error) || (fitted.files ?? []).length === 0) throw error;
+      log.warn(
+        { err: error, files: fitted.files?.map((file) => file.name), limitBytes },
+        'Discord refused the files of an answer as too large (40005); answering without them',
+      );
+      await send(withoutFiles(fitted));
+    }
+  }
+
   /** Milliseconds since the interaction's gateway packet arrived. */
   const elapsed = (interaction: Interaction): number =>
     performance.now() - (arrivedAt.get(interaction) ?? performance.now());
@@ -194,20 +231,24 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       'memberPermissions' in interaction
         ? (interaction.memberPermissions?.bitfield.toString() ?? null)
         : null,
+    // The bot's own permissions in the channel, computed by Discord for every interaction.
+    appPermissions:
+      'appPermissions' in interaction
+        ? // Typed as always there; a payload without app_permissions leaves it null at run time.
+          ((interaction.appPermissions as Readonly<PermissionsBitField> | null)?.bitfield.toString() ?? null)
+        : null,
   });
   const userOf = (user: User) => ({ id: user.id, displayName: user.globalName ?? user.username });
 
   /** The invocation a recorded delivery stands for. */
   function invocationOf(delivery: DiscordDelivery): Invocation {
-    const { guildId, channelId, permissions } = delivery.channel;
+    const { guildId, channelId, permissions, appPermissions } = delivery.channel;
+    const bits = (value: string | null | undefined) =>
+      value === null || value === undefined ? null : new PermissionsBitField(BigInt(value));
     const base = {
       identity: { platform: 'discord' as const, workspaceId: '', externalUserId: delivery.user.id },
       displayName: delivery.user.displayName,
-      channel: discordChannel(
-        guildId,
-        channelId,
-        permissions === null ? null : new PermissionsBitField(BigInt(permissions)),
-      ),
+      channel: discordChannel(guildId, channelId, bits(permissions), bits(appPermissions)),
     };
     if (delivery.kind === 'message') {
       return {
@@ -236,6 +277,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     command: string,
     input: Extract<DiscordDelivery, { kind: 'interaction' }>['input'],
   ): Promise<{ deliveryKey: string; invocation: Invocation } | undefined> {
+    const uploadLimit = uploadLimitOf(interaction);
     const delivery: DiscordDelivery = {
       kind: 'interaction',
       receivedAt: Date.now(),
@@ -244,6 +286,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       token: interaction.token,
       user: userOf(interaction.user),
       channel: channelOf(interaction),
+      ...(uploadLimit === undefined ? {} : { attachmentSizeLimit: uploadLimit }),
       command,
       input,
     };
@@ -281,9 +324,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     waitMs: number,
     deferPublicly: boolean,
   ): Promise<void> {
+    const limit = uploadLimitOf(interaction) ?? DEFAULT_ATTACHMENT_SIZE_LIMIT;
     const early = await within(pending, waitMs - elapsed(interaction));
     if (early) {
-      await interaction.reply(renderReply(early.value.reply, { now: clock.now() }));
+      await sendFitted(early.value.reply, limit, (reply) =>
+        interaction.reply(renderReply(reply, { now: clock.now() })),
+      );
       acknowledged(interaction);
       return;
     }
@@ -298,12 +344,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await webhook.deleteMessage('@original').catch((error: unknown) => {
         log.warn({ err: error }, `could not remove the public placeholder: ${describeDiscordError(error)}`);
       });
-      await webhook.send(renderReply(reply, { now: clock.now(), ephemeral: true }));
+      await sendFitted(reply, limit, (fitted) =>
+        webhook.send(renderReply(fitted, { now: clock.now(), ephemeral: true })),
+      );
       return;
     }
-    await webhookOf(interaction.applicationId, interaction.token).editMessage(
-      '@original',
-      renderMessage(reply, { now: clock.now() }),
+    await editOriginal(interaction.applicationId, interaction.token, reply, limit);
+  }
+
+  /** Edits an interaction's answer (its "thinking…" placeholder, or an earlier answer) into `reply`. */
+  function editOriginal(applicationId: string, token: string, reply: Reply, limit: number): Promise<void> {
+    const webhook = webhookOf(applicationId, token);
+    return sendFitted(reply, limit, (fitted) =>
+      webhook.editMessage('@original', renderMessage(fitted, { now: clock.now() })),
     );
   }
 
@@ -435,8 +488,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
     if (clock.now().getTime() - receivedAt.getTime() < INTERACTION_TOKEN_WINDOW_MS - 60_000) {
       try {
-        const webhook = webhookOf(delivery.applicationId, delivery.token);
-        await webhook.editMessage('@original', renderMessage(reply, { now: clock.now() }));
+        await editOriginal(
+          delivery.applicationId,
+          delivery.token,
+          reply,
+          delivery.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+        );
         return 'answered';
       } catch (error) {
         log.info(
@@ -487,19 +544,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       return;
     }
     // A button on a private message: the message becomes the result, and its buttons go away.
+    const limit = uploadLimitOf(interaction) ?? DEFAULT_ATTACHMENT_SIZE_LIMIT;
     const early = await within(pending, waitMs - elapsed(interaction));
     if (early) {
-      await interaction.update(renderMessage(early.value.reply, { now: clock.now() }));
+      await sendFitted(early.value.reply, limit, (reply) =>
+        interaction.update(renderMessage(reply, { now: clock.now() })),
+      );
       acknowledged(interaction);
       return;
     }
     await interaction.deferUpdate();
     acknowledged(interaction);
     const { reply } = await pending;
-    await webhookOf(interaction.applicationId, interaction.token).editMessage(
-      '@original',
-      renderMessage(reply, { now: clock.now() }),
-    );
+    await editOriginal(interaction.applicationId, interaction.token, reply, limit);
   }
 
   async function handle(interaction: Interaction): Promise<void> {
@@ -639,7 +696,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     if (!messageContent) log.info(MESSAGE_CONTENT_HINT);
     log.info(
       { inviteUrl: url },
-      'add MoodScale to a server with this link (scopes bot and applications.commands; no permissions needed)',
+      `add MoodScale to a server with this link (scopes bot and applications.commands; permissions ${invitePermissionNames}, for the weekly channel post)`,
     );
     // Under a ShardingManager every shard runs this; one registration is enough.
     if (client.shard === null || client.shard.ids.includes(0)) {
@@ -732,4 +789,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 function installedOnAUserOnly(interaction: Interaction): boolean {
   const owners = interaction.authorizingIntegrationOwners;
   return owners.userId !== null && owners.guildId === null;
+}
+
+/** The upload limit Discord announced with an interaction (it grows with a server's boosts), if any. */
+function uploadLimitOf(interaction: Interaction): number | undefined {
+  // Typed as always there; payloads from before Discord added it have none.
+  const limit: unknown = interaction.attachmentSizeLimit;
+  return typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+}
+
+/** Discord refused an upload as too large: 413 with code 40005. */
+function isTooLarge(error: unknown): boolean {
+  return discordCodeOf(error) === DiscordCode.RequestEntityTooLarge || httpStatusOf(error) === 413;
 }

@@ -16,24 +16,52 @@ export interface DiscordSettings {
 }
 
 /**
- * The server permissions the bot asks for when invited: none. Slash command answers (replies, deferrals,
- * edits, follow-ups) go through the interaction's webhook and need no channel permission, and direct
- * messages need no server permission. When MoodScale starts posting in channels on its own (a shared
- * digest), add SendMessages (2048), EmbedLinks (16384) and AttachFiles (32768) here: 51200.
+ * What MoodScale needs in a channel to post there on its own (the weekly channel post, and admin alerts
+ * with ALERT_CHANNEL=discord:...): see the channel, send messages, and show embeds (a post is an embed;
+ * without Embed Links Discord refuses it with 50013). Channel posts carry no files, so no Attach Files.
+ * 1024 + 2048 + 16384 = 19456. The one place these permissions are listed: the invite link asks for them
+ * and `/channel-digest on` checks them.
  */
-export const BOT_PERMISSIONS = new PermissionsBitField([]);
-
-/**
- * With DISCORD_MESSAGE_CONTENT=true the bot answers links in channels with a reply of its own: it must see
- * the channel, send messages with embeds, and read the history to reply to a message (1024 + 2048 +
- * 16384 + 65536 = 84992).
- */
-export const MESSAGE_CONTENT_PERMISSIONS = new PermissionsBitField([
+export const CHANNEL_POST_PERMISSIONS = new PermissionsBitField([
   PermissionsBitField.Flags.ViewChannel,
   PermissionsBitField.Flags.SendMessages,
   PermissionsBitField.Flags.EmbedLinks,
+]).freeze();
+
+/**
+ * The server permissions the bot asks for when invited: exactly what channel posts use (19456). Slash
+ * command answers (replies, deferrals, edits, follow-ups) go through the interaction's webhook and need
+ * no channel permission, and direct messages need no server permission.
+ */
+export const BOT_PERMISSIONS = CHANNEL_POST_PERMISSIONS;
+
+/**
+ * With DISCORD_MESSAGE_CONTENT=true the bot also answers links in channels with a reply of its own, which
+ * needs Read Message History on top of the channel post's permissions (19456 + 65536 = 84992).
+ */
+export const MESSAGE_CONTENT_PERMISSIONS = new PermissionsBitField([
+  CHANNEL_POST_PERMISSIONS,
   PermissionsBitField.Flags.ReadMessageHistory,
-]);
+]).freeze();
+
+/**
+ * The permissions of `needed` that `have` lacks, in Discord's words ("Send Messages"), in Discord's
+ * order; empty when none is missing. Administrator counts as every permission.
+ */
+export function missingPermissionNames(
+  have: Readonly<PermissionsBitField>,
+  needed: Readonly<PermissionsBitField> = CHANNEL_POST_PERMISSIONS,
+): string[] {
+  return have.missing(needed).map(permissionName);
+}
+
+/** The names of a set of permissions as Discord shows them: "View Channel, Send Messages, Embed Links". */
+export function permissionNames(permissions: Readonly<PermissionsBitField>): string {
+  return permissions.toArray().map(permissionName).join(', ');
+}
+
+/** Flag names are PascalCase ("SendMessages"); Discord's settings show them as words. */
+const permissionName = (flag: string): string => flag.replace(/(?<=[a-z])(?=[A-Z])/g, ' ');
 
 /** The link that adds the bot to a server, with exactly the scopes and permissions it needs. */
 export function inviteLink(applicationId: string, messageContent = false): string {

@@ -5,6 +5,11 @@ const channelSchema = z.object({
   channelId: z.string().nullable(),
   /** The member's permissions in the channel as a bit field (decimal string); null in DMs. */
   permissions: z.string().nullable(),
+  /**
+   * The bot's own permissions there (the interaction's `app_permissions`); null for messages, absent in
+   * deliveries recorded before it was kept.
+   */
+  appPermissions: z.string().nullable().optional(),
 });
 
 const userSchema = z.object({ id: z.string(), displayName: z.string().nullable() });
@@ -23,6 +28,8 @@ export const discordDeliverySchema = z.discriminatedUnion('kind', [
     token: z.string(),
     user: userSchema,
     channel: channelSchema,
+    /** The interaction's `attachment_size_limit` in bytes; absent in deliveries recorded before it was kept. */
+    attachmentSizeLimit: z.number().int().positive().optional(),
     command: z.string(),
     input: z.union([
       z.object({ text: z.string() }),

@@ -14,6 +14,7 @@ export const DiscordCode = {
   CannotSendToUser: 50007,
   MissingPermissions: 50013,
   OpeningDmsTooFast: 40003,
+  RequestEntityTooLarge: 40005,
   AlreadyAcknowledged: 40060,
 } as const;
 
@@ -49,6 +50,8 @@ export function describeDiscordError(error: unknown): string {
       return 'the user does not accept direct messages from the bot (50007).';
     case DiscordCode.OpeningDmsTooFast:
       return 'direct messages are being opened too fast (40003).';
+    case DiscordCode.RequestEntityTooLarge:
+      return `the files are larger than Discord's upload limit (40005 Request entity too large). (${message})`;
     default:
       break;
   }

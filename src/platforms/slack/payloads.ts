@@ -55,6 +55,8 @@ export const blockActionsSchema = z.object({
   trigger_id: z.string().min(1).max(200),
   response_url: z.url({ protocol: /^https?$/ }).optional(),
   channel: z.object({ id: z.string().min(1).max(64) }).optional(),
+  /** The message the button is on; `is_ephemeral` when it is a private answer (only its user sees it). */
+  container: z.object({ type: z.string().max(64), is_ephemeral: z.boolean().optional() }).optional(),
   actions: z
     .array(
       z.object({

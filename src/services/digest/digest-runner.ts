@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
-import { type DigestUser, listDirectTargets } from '../../db/repositories/digest-data.js';
+import { type DigestUser, findDigestUsers, listDirectTargets } from '../../db/repositories/digest-data.js';
 import type { SendDirect } from '../direct-messages.js';
 import type { DigestData } from './build-digest.js';
 import type { ChartRenderer } from './chart.js';
@@ -152,6 +153,7 @@ async function runWeek(
   period: string,
   options: { userIds?: readonly number[] | undefined; signal?: AbortSignal },
 ): Promise<DigestRunSummary> {
+  await refuseUnknownUsers(ctx.db, options.userIds);
   const tally = startTally(ctx.onOutcome);
   const catalogue = catalogueOnce(ctx.db);
   for await (const users of userBatches(ctx.db, ctx.batchSize, options.userIds, options.signal)) {
@@ -200,11 +202,29 @@ async function deliverWeek(
   await sender.sendAll(digests, recipient, tally, signal);
 }
 
+/**
+ * Asked for particular users (the digest CLI's --user), a run first checks they exist: an id without a
+ * user is a typo to report, not "0 digests for 0 users".
+ */
+async function refuseUnknownUsers(db: Db, userIds: readonly number[] | undefined): Promise<void> {
+  if (!userIds || userIds.length === 0) return;
+  const found = new Set((await findDigestUsers(db, userIds)).map((u) => u.userId));
+  const missing = [...new Set(userIds)].filter((id) => !found.has(id));
+  if (missing.length === 0) return;
+  const one = missing.length === 1;
+  throw new UserError(
+    `No such user${one ? '' : 's'}: ${missing.join(', ')} (no MoodScale user has ${one ? 'that id' : 'those ids'}), ` +
+      'so nothing was computed or sent. A user id is the "id" under "user" in their /export.',
+    'UNKNOWN_USER',
+  );
+}
+
 async function preview(
   ctx: RunContext,
   period: string,
   options: PreviewOptions,
 ): Promise<{ users: number; digests: number }> {
+  await refuseUnknownUsers(ctx.db, options.userIds);
   const catalogue = catalogueOnce(ctx.db);
   // The catalogue loads beside the first batch's reads, and each batch's reads beside the previous
   // batch's visits: the database and this process work at the same time.

@@ -14,6 +14,7 @@ import type {
   SpotifyLink,
   TrackMetadata,
 } from '../../integrations/music-types.js';
+import { isProviderError, outageSummary } from '../../integrations/spotify/http.js';
 
 /** An analysed share, as the track card shows it. */
 export type { MusicAnalysis };
@@ -79,7 +80,10 @@ export function createTrackAnalysisService(deps: TrackAnalysisDeps): TrackAnalys
     try {
       metadata = await deps.metadata.track(trackId);
     } catch (error) {
-      log.warn({ err: error, trackId }, 'track metadata unavailable');
+      // An outage (offline, Spotify down) is expected and gets one line; anything else keeps its stack.
+      if (isProviderError(error))
+        log.warn({ trackId, err: outageSummary(error) }, 'track metadata unavailable');
+      else log.warn({ err: error, trackId }, 'track metadata unavailable');
       return 'unavailable';
     }
     if (!metadata) return 'not-found';

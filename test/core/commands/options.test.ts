@@ -134,12 +134,8 @@ describe('opt.tags', () => {
     expect(emotions.parse('tired  calm', 'emotions')).toStrictEqual(['tired', 'calm']);
   });
 
-  it('GIVEN a list THEN items are split on commas only, so an item may hold spaces', () => {
-    expect(emotions.parse(['very tired', 'calm,sad'], 'emotions')).toStrictEqual([
-      'very tired',
-      'calm',
-      'sad',
-    ]);
+  it('GIVEN a list (what the text parser passes) THEN each item is one tag, even one holding spaces or a comma', () => {
+    expect(emotions.parse(['very tired', 'calm,sad'], 'emotions')).toStrictEqual(['very tired', 'calm,sad']);
   });
 
   it('GIVEN more tags than allowed THEN the message gives the limit and the count', () => {
@@ -215,9 +211,9 @@ describe('opt.boolean', () => {
     expect(flag.parse(false, 'digest')).toBe(false);
   });
 
-  it('GIVEN another word THEN the message says which words work', () => {
+  it('GIVEN another word THEN the message leads with on or off, as the README and help do', () => {
     expect(errorOf(() => flag.parse('maybe', 'digest')).message).toBe(
-      'The digest is yes or no; on/off and true/false work too (you wrote "maybe").',
+      'The digest is on or off; yes/no and true/false work too (you wrote "maybe").',
     );
   });
 });

@@ -1,11 +1,13 @@
 // biome-ignore-all lint/suspicious/noThenProperty: table rows read as GIVEN/THEN specifications and are never awaited
 import { describe, expect, it } from 'vitest';
-import type { CommandShape } from '../../../src/core/commands/define-command.js';
+import { type CommandShape, defineCommand } from '../../../src/core/commands/define-command.js';
+import { opt } from '../../../src/core/commands/options.js';
 import {
   parseCommandText,
   parseStructuredOptions,
   splitCommandLine,
 } from '../../../src/core/commands/parse-text.js';
+import { reply } from '../../../src/core/commands/reply.js';
 import { UserError } from '../../../src/core/errors.js';
 import { forgetCommand, historyCommand, moodCommand, settingsCommand, shareCommand } from './fixtures.js';
 
@@ -77,6 +79,26 @@ const moodCases: Case[] = [
     given: `score:6 emotions:"tired, anxious" note:'it was "fine"'`,
     then: 'a quoted tag list is split on commas and double quotes survive inside single quotes',
     options: { score: 6, emotions: ['tired', 'anxious'], note: 'it was "fine"' },
+  },
+  {
+    given: 'score:6 emotions:"very tired"',
+    then: 'a quoted named value without commas is one tag',
+    options: { score: 6, emotions: ['very tired'], note: undefined },
+  },
+  {
+    given: `5 "tired, sad" 'anxious'`,
+    then: 'a quoted tag holding a comma stays one tag beside the next quoted one',
+    options: { score: 5, emotions: ['tired, sad', 'anxious'], note: undefined },
+  },
+  {
+    given: '5 "tired, sad", very tired, calm',
+    then: 'a quoted tag mixes with comma-separated words, which are still split on their commas',
+    options: { score: 5, emotions: ['tired, sad', 'very tired', 'calm'], note: undefined },
+  },
+  {
+    given: 'score:6 emotions:tired, anxious',
+    then: 'an unquoted named tag list is split on its commas',
+    options: { score: 6, emotions: ['tired', 'anxious'], note: undefined },
   },
   {
     given: 'score:6 note:"she said \\"hi\\" twice"',
@@ -290,6 +312,14 @@ describe('parseCommandText for /mood <score> [emotions...] [-- note]', () => {
   it.each(rows(moodCases))('GIVEN `%s` THEN %s', (_shown, _then, row) => runCase(moodCommand, row));
 });
 
+/** A command whose one option is a plain (not rest) text, like /help and /share. */
+const soleTextCommand = defineCommand({
+  name: 'echo',
+  description: 'Says a text back',
+  options: { text: opt.text({ max: 100, description: 'The text' }) },
+  run: ({ options }) => reply.private(options.text ?? ''),
+});
+
 const otherCases: { command: CommandShape; cases: Case[] }[] = [
   {
     command: historyCommand,
@@ -396,6 +426,37 @@ const otherCases: { command: CommandShape; cases: Case[] }[] = [
         error: /don't know the option "javascript"/,
       },
       { given: 'not-a-link', then: 'plain text is refused', error: /must be a web address/ },
+      {
+        given: 'not a link',
+        then: 'words after the only option are part of it, so the link is refused, not the extra words',
+        error:
+          /^The link must be a web address starting with https:\/\/ or http:\/\/ \(you wrote "not a link"\)\.$/,
+      },
+      {
+        given: 'https://open.spotify.com/track/abc what a song',
+        then: 'a link followed by words is not a link',
+        error: /^The link must be a web address/,
+      },
+    ],
+  },
+  {
+    command: soleTextCommand,
+    cases: [
+      {
+        given: 'two words here',
+        then: 'the only option, a text, takes the whole line',
+        options: { text: 'two words here' },
+      },
+      {
+        given: 'text:two words',
+        then: 'named, it takes the whole rest too',
+        options: { text: 'two words' },
+      },
+      {
+        given: '"quoted words" more',
+        then: 'a quoted value ends at its quote, and a word after it has nowhere to go',
+        error: /^I don't know where "more" goes/,
+      },
     ],
   },
   {

@@ -55,6 +55,16 @@ export interface FakeDiscordOptions {
   closeOnIdentify?: number;
   /** Interactions not acknowledged within this are unknown (10062), as on Discord; 3000 ms. */
   ackDeadlineMs?: number;
+  /**
+   * The upload limit in bytes (Discord's default is 10 MiB): a message whose files together exceed it is
+   * refused with 413 and code 40005, and interactions announce it as `attachment_size_limit`.
+   */
+  attachmentSizeLimit?: number;
+  /**
+   * The bot's server-wide permissions (@everyone's plus its own role's, as an invite link granted them);
+   * the fake server's @everyone defaults when not given.
+   */
+  botPermissions?: bigint;
 }
 
 export interface FakeDiscord {
@@ -101,6 +111,18 @@ export interface FakeDiscord {
   failNextDmOpen(): void;
   /** The next message posted to this channel answers 429 with this retry-after, as Discord's limits do. */
   rateLimitNextMessage(channelId: string, retryAfterSeconds: number): void;
+  /**
+   * Gives a server channel a permission overwrite for the bot (as a role overwrite would): `deny` bits are
+   * taken away, `allow` bits granted. The bot's permissions in the channel then follow: posting there is
+   * refused as on Discord (50001 without View Channel, 50013 without Send Messages, Embed Links for
+   * embeds, Attach Files for files, Read Message History for replies), and interactions there carry them
+   * as `app_permissions`.
+   */
+  setChannelOverwrite(channelId: string, overwrite: { deny?: bigint; allow?: bigint }): void;
+  /** The bot's permissions in a server channel: the server-wide ones with the channel's overwrite applied. */
+  botPermissionsIn(channelId: string): bigint;
+  /** Changes the upload limit (see FakeDiscordOptions.attachmentSizeLimit). */
+  setAttachmentSizeLimit(bytes: number): void;
   /** Forgets the recorded requests and answered interactions (long benchmarks measuring memory). */
   forgetHistory(): void;
   close(): Promise<void>;
@@ -108,8 +130,29 @@ export interface FakeDiscord {
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
+/** Discord's default upload limit: 10 MiB. */
+export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
+/** Permission bits the fake checks (Discord's values). */
+export const PERMISSION = {
+  Administrator: 1n << 3n,
+  ViewChannel: 1n << 10n,
+  SendMessages: 1n << 11n,
+  EmbedLinks: 1n << 14n,
+  AttachFiles: 1n << 15n,
+  ReadMessageHistory: 1n << 16n,
+} as const;
+
+/** The @everyone permissions of the fake server (Discord's defaults), which the bot has server-wide. */
+const EVERYONE_PERMISSIONS = 2248473465835073n;
+
 /** A server with one text channel, as GUILD_CREATE delivers it with the Guilds intent. */
-function guildJson(guildId: string, channelId: string, ownerId: string): Record<string, unknown> {
+function guildJson(
+  guildId: string,
+  channelId: string,
+  ownerId: string,
+  overwrite?: { deny: bigint; allow: bigint },
+): Record<string, unknown> {
   return {
     id: guildId,
     name: 'Fake server',
@@ -131,7 +174,7 @@ function guildJson(guildId: string, channelId: string, ownerId: string): Record<
         color: 0,
         hoist: false,
         position: 0,
-        permissions: '2248473465835073',
+        permissions: String(EVERYONE_PERMISSIONS),
         managed: false,
         mentionable: false,
         flags: 0,
@@ -140,7 +183,16 @@ function guildJson(guildId: string, channelId: string, ownerId: string): Record<
     emojis: [],
     stickers: [],
     channels: [
-      { id: channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], nsfw: false },
+      {
+        id: channelId,
+        type: 0,
+        name: 'general',
+        position: 0,
+        permission_overwrites: overwrite
+          ? [{ id: guildId, type: 0, deny: String(overwrite.deny), allow: String(overwrite.allow) }]
+          : [],
+        nsfw: false,
+      },
     ],
     threads: [],
     members: [],
@@ -246,6 +298,32 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const blocked = new Set<string>();
   let dmOpenFailures = 0;
   const channelRateLimits = new Map<string, number>(); // channel id -> retry-after seconds, once
+  const overwrites = new Map<string, { deny: bigint; allow: bigint }>(); // channel id -> bot's overwrite
+  let attachmentSizeLimit = options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT;
+  const serverPermissions = options.botPermissions ?? EVERYONE_PERMISSIONS;
+  const botPermissionsIn = (channelId: string): bigint => {
+    // Administrator overrides every overwrite, as on Discord.
+    if ((serverPermissions & PERMISSION.Administrator) !== 0n) return (1n << 53n) - 1n;
+    const overwrite = overwrites.get(channelId);
+    return overwrite ? (serverPermissions & ~overwrite.deny) | overwrite.allow : serverPermissions;
+  };
+  /** Discord refuses an upload over the limit before looking at anything else. */
+  const checkUploadSize = (files: RecordedFile[]) => {
+    const total = files.reduce((sum, file) => sum + file.data.length, 0);
+    if (total > attachmentSizeLimit) throw new HttpFailure(413, 40005, 'Request entity too large');
+  };
+  /** What Discord checks before a bot's message is posted in a server channel. */
+  const checkChannelPost = (channelId: string, body: unknown, files: RecordedFile[]) => {
+    const has = (bit: bigint) => (botPermissionsIn(channelId) & bit) === bit;
+    if (!has(PERMISSION.ViewChannel)) throw new HttpFailure(403, 50001, 'Missing Access');
+    const fields = messageFields(body);
+    const needs =
+      !has(PERMISSION.SendMessages) ||
+      ((fields.embeds?.length ?? 0) > 0 && !has(PERMISSION.EmbedLinks)) ||
+      (files.length > 0 && !has(PERMISSION.AttachFiles)) ||
+      (referenceOf(body) !== undefined && !has(PERMISSION.ReadMessageHistory));
+    if (needs) throw new HttpFailure(403, 50013, 'Missing Permissions');
+  };
   const waiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
@@ -348,6 +426,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (sent.ack) throw new HttpFailure(400, 40060, 'Interaction has already been acknowledged.');
       if (request.receivedAt - sent.sentAt > ackDeadlineMs)
         throw new HttpFailure(404, 10062, 'Unknown interaction');
+      checkUploadSize(files);
       const callback = callbackSchema.safeParse(body);
       if (!callback.success) throw new HttpFailure(400, 50035, 'Invalid Form Body');
       const { type, data } = callback.data;
@@ -378,6 +457,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const sent = byToken.get(m[2] ?? '');
       if (m[1] !== applicationId || !sent) throw new HttpFailure(404, 10015, 'Unknown Webhook');
       if (!sent.ack || !sent.original) throw new HttpFailure(404, 10008, 'Unknown Message');
+      checkUploadSize(files);
       const channelId = sent.json.channel.id;
       if (m[3] && method === 'PATCH') {
         const attachments =
@@ -442,10 +522,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           },
         };
       }
+      checkUploadSize(files);
       const recipient = dmChannels.get(channelId);
       if (recipient !== undefined && blocked.has(recipient)) {
         throw new HttpFailure(403, 50007, 'Cannot send messages to this user');
       }
+      // Any channel that is not a DM is a server channel, where the bot's permissions count.
+      if (recipient === undefined) checkChannelPost(channelId, body, files);
       const reference = referenceOf(body);
       if (reference !== undefined) {
         const target = posted.get(reference);
@@ -558,7 +641,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     seedCommands(commands, guildId) {
       commandStore.set(guildId ?? '', storedCommands(commandListSchema.parse(commands), guildId));
     },
-    interact(json) {
+    interact(given) {
+      // As Discord does: the bot's permissions in the channel (in a server) and the upload limit.
+      const json: InteractionJson = {
+        ...given,
+        ...(given.guild_id ? { app_permissions: String(botPermissionsIn(given.channel.id)) } : {}),
+        attachment_size_limit: given.attachment_size_limit ?? attachmentSizeLimit,
+      };
       const sent: SentInteraction = { json, sentAt: performance.now() };
       interactions.set(json.id, sent);
       byToken.set(json.token, sent);
@@ -577,7 +666,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const sessionId = gateway.sessionId;
       if (sessionId !== undefined && guildsSeen.get(guildId) !== sessionId) {
         guildsSeen.set(guildId, sessionId);
-        gateway.dispatch('GUILD_CREATE', guildJson(guildId, channelId, applicationId));
+        gateway.dispatch(
+          'GUILD_CREATE',
+          guildJson(guildId, channelId, applicationId, overwrites.get(channelId)),
+        );
       }
       const message: MessageJson = {
         ...messageJson({ channelId, author: fields.author, content: fields.content }),
@@ -621,6 +713,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     rateLimitNextMessage(channelId, retryAfterSeconds) {
       channelRateLimits.set(channelId, retryAfterSeconds);
+    },
+    setChannelOverwrite(channelId, overwrite) {
+      overwrites.set(channelId, { deny: overwrite.deny ?? 0n, allow: overwrite.allow ?? 0n });
+    },
+    botPermissionsIn,
+    setAttachmentSizeLimit(bytes) {
+      attachmentSizeLimit = bytes;
     },
     failNextDmOpen() {
       dmOpenFailures += 1;

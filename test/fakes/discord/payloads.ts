@@ -55,7 +55,10 @@ export interface InteractionJson {
   token: string;
   version: 1;
   locale: string;
+  /** The bot's permissions in the channel; the fake Discord fills it in for server channels. */
   app_permissions: string;
+  /** The largest upload an answer may carry, in bytes; the fake Discord fills it in when absent. */
+  attachment_size_limit?: number;
   entitlements: [];
   authorizing_integration_owners: Record<string, string>;
   context: 0 | 1;

@@ -20,6 +20,16 @@ export interface RecordedResponse {
   at: number;
 }
 
+/** A message as it stands in a conversation: posted with chat.postMessage or through a response_url. */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text: unknown;
+  blocks: unknown;
+  /** Posted through a response_url with response_type ephemeral: only the clicking user sees it. */
+  ephemeral: boolean;
+}
+
 /** Bytes POSTed to an upload_url from files.getUploadURLExternal. */
 export interface RecordedUpload {
   fileId: string;
@@ -97,11 +107,15 @@ export class FakeSlack {
   scopes: string[] = [...DEFAULT_SCOPES];
   /** Milliseconds each users.info answer waits. */
   usersInfoDelayMs = 0;
+  /** The messages of each conversation, in order, as they stand now (replaced or deleted ones changed). */
+  readonly messages: FakeMessage[] = [];
 
   private readonly failures = new Map<string, Failure[]>();
   private readonly sockets = new Set<WebSocket>();
   private readonly sent = new Map<string, Envelope>();
   private readonly pendingNames = new Map<string, string>();
+  /** response_url id -> the message whose button gave it out. */
+  private readonly responseTargets = new Map<string, FakeMessage>();
   private readonly waiters = new Set<() => void>();
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -143,6 +157,24 @@ export class FakeSlack {
   /** A response_url the app will POST its answers to. */
   responseUrl(id = this.nextId('R')): string {
     return `${this.url}/respond/${id}`;
+  }
+
+  /**
+   * The response_url of a click on a button of the message `ts` in `channel` (one the app posted). As on
+   * Slack, an answer to it with `replace_original: true` replaces that message, `delete_original: true`
+   * deletes it, and anything else adds a new message in the conversation.
+   */
+  responseUrlForMessage(channel: string, ts: string): string {
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts);
+    if (!message) throw new Error(`FakeSlack: no message ${ts} in ${channel}`);
+    const id = this.nextId('R');
+    this.responseTargets.set(id, message);
+    return this.responseUrl(id);
+  }
+
+  /** The messages of a conversation as they stand now. */
+  messagesIn(channel: string): FakeMessage[] {
+    return this.messages.filter((m) => m.channel === channel);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -261,6 +293,29 @@ export class FakeSlack {
     return `${prefix}${this.seq}${randomBytes(3).toString('hex')}`;
   }
 
+  private nextTs(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq++).padStart(6, '0')}`;
+  }
+
+  /** What a response_url answer does to the conversation of the message it belongs to. */
+  private applyResponse(target: FakeMessage | undefined, body: Record<string, unknown>): void {
+    if (!target) return;
+    if (body.delete_original === true) {
+      this.messages.splice(this.messages.indexOf(target), 1);
+    } else if (body.replace_original === true) {
+      target.text = body.text;
+      target.blocks = body.blocks;
+    } else {
+      this.messages.push({
+        channel: target.channel,
+        ts: this.nextTs(),
+        text: body.text,
+        blocks: body.blocks,
+        ephemeral: body.response_type !== 'in_channel',
+      });
+    }
+  }
+
   private changed(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
@@ -302,6 +357,7 @@ export class FakeSlack {
     if (respondTo && req.method === 'POST') {
       const body = jsonObject.parse(JSON.parse(raw.toString('utf8')));
       this.responses.push({ id: respondTo[1]!, body, at: Date.now() });
+      this.applyResponse(this.responseTargets.get(respondTo[1]!), body);
       this.changed();
       json(res, 200, { ok: true });
       return;
@@ -375,11 +431,9 @@ export class FakeSlack {
       }
       case 'chat.postMessage': {
         const { channel } = postMessageBody.parse(body);
-        return {
-          ok: true,
-          channel,
-          ts: `${Math.floor(Date.now() / 1000)}.${String(this.seq++).padStart(6, '0')}`,
-        };
+        const ts = this.nextTs();
+        this.messages.push({ channel, ts, text: body.text, blocks: body.blocks, ephemeral: false });
+        return { ok: true, channel, ts };
       }
       case 'files.getUploadURLExternal': {
         const { filename } = uploadUrlBody.parse(body);

@@ -27,7 +27,10 @@ export function slashCommand(
   };
 }
 
-/** A block_actions payload: a click on one button of a message posted through `response_url`. */
+/**
+ * A block_actions payload: a click on one button of a private answer posted through `response_url`, or,
+ * with `message`, of a message the app posted (a digest in the DM), which Slack marks not ephemeral.
+ */
 export function blockActions(fields: {
   user_id: string;
   team_id: string;
@@ -36,7 +39,9 @@ export function blockActions(fields: {
   response_url: string;
   trigger_id?: string;
   action_ts?: string;
+  message?: { channel: string; ts: string };
 }): Record<string, unknown> {
+  const channel = fields.message?.channel ?? 'C0GENERAL';
   return {
     type: 'block_actions',
     user: { id: fields.user_id, team_id: fields.team_id, name: 'someone', username: 'someone' },
@@ -44,13 +49,13 @@ export function blockActions(fields: {
     token: 'verification-token',
     container: {
       type: 'message',
-      message_ts: '1700000000.000100',
-      channel_id: 'C0GENERAL',
-      is_ephemeral: true,
+      message_ts: fields.message?.ts ?? '1700000000.000100',
+      channel_id: channel,
+      is_ephemeral: fields.message === undefined,
     },
     trigger_id: fields.trigger_id ?? `${Date.now()}.${randomBytes(6).toString('hex')}`,
     team: { id: fields.team_id, domain: 'fake' },
-    channel: { id: 'C0GENERAL', name: 'general' },
+    channel: { id: channel, name: fields.message ? 'directmessage' : 'general' },
     response_url: fields.response_url,
     actions: [
       {

@@ -84,13 +84,13 @@ describe('registering the slash commands', () => {
 });
 
 describe('starting the bot', () => {
-  it('GIVEN a good token THEN the log has the invite link with both scopes and no permissions, then "discord connected"', async () => {
+  it('GIVEN a good token THEN the log has the invite link with both scopes and the channel post permissions (View Channel, Send Messages, Embed Links: 19456), then "discord connected"', async () => {
     const db = await createTestDatabase('pglite');
     const h = await startDiscord(db.db);
     try {
       const invite = h.logs.find((l) => typeof l.inviteUrl === 'string');
       expect(invite?.inviteUrl).toBe(
-        `https://discord.com/oauth2/authorize?client_id=${h.fake.applicationId}&scope=bot%20applications.commands&permissions=0`,
+        `https://discord.com/oauth2/authorize?client_id=${h.fake.applicationId}&scope=bot%20applications.commands&permissions=19456`,
       );
       expect(h.adapter.inviteUrl).toBe(invite?.inviteUrl);
       const messages = h.logs.map((l) => l.msg);

@@ -44,14 +44,16 @@ describe('GIVEN parseEncryptionKey', () => {
     expect(() => parseEncryptionKey(text)).toThrow(ConfigError);
   });
 
-  it('WHEN the key is rejected THEN the message names ENCRYPTION_KEY and how to generate one', () => {
+  it('WHEN the key is rejected THEN the message opens like every configuration error, then names ENCRYPTION_KEY and how to generate one', () => {
     expect(() => parseEncryptionKey('your-32-byte-encryption-key')).toThrow(
-      /^ENCRYPTION_KEY: expected .*openssl rand -hex 32/,
+      /^MoodScale cannot start: ENCRYPTION_KEY is not a usable encryption key\.\n {2}ENCRYPTION_KEY: expected .*openssl rand -hex 32/,
     );
   });
 
   it('WHEN given a variable name THEN a rejection names that variable', () => {
-    expect(() => parseEncryptionKey('too-short', 'ENCRYPTION_OLD_KEYS')).toThrow(/^ENCRYPTION_OLD_KEYS: /);
+    expect(() => parseEncryptionKey('too-short', 'ENCRYPTION_OLD_KEYS')).toThrow(
+      /^MoodScale cannot start: ENCRYPTION_OLD_KEYS is not a usable encryption key\.\n {2}ENCRYPTION_OLD_KEYS: /,
+    );
   });
 
   it('WHEN the key is rejected THEN the message does not contain the key', () => {

@@ -118,7 +118,7 @@ describe('npm run keys:rotate on the embedded database (DATA_DIR)', () => {
 
       for (const run of [dry, real]) {
         expect(run.code, run.stdout).toBe(2);
-        expect(run.stderr).toContain('1 stored value(s) cannot be read with the configured keys');
+        expect(run.stderr).toContain('1 stored value cannot be read with the configured keys');
         expect(run.stderr).toContain(stray.currentKeyId);
         expect(run.stderr).toContain('ENCRYPTION_OLD_KEYS');
       }

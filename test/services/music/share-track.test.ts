@@ -119,11 +119,34 @@ describeEachDatabase('sharing a Spotify track', (getDb) => {
     ).toMatch(/an album/);
     expect(
       textOf(await app.run(`/share https://open.spotify.com.evil.com/track/${BRIGHT}`, newAccount())),
-    ).toMatch(/not a Spotify link/);
+    ).toMatch(/not a Spotify track link/);
     expect(
       textOf(await app.run(`/share https://open.spotify.com@evil.com/track/${BRIGHT}`, newAccount())),
-    ).toMatch(/not a Spotify link/);
+    ).toMatch(/not a Spotify track link/);
     expect(outbound()).toBe(before);
+  });
+
+  it('GIVEN "/share not a link" THEN the answer says it is not a Spotify track link and shows the form, and nothing is fetched', async () => {
+    const app = createAppHarness(getDb().db, { music: settings(false) });
+    const before = outbound();
+
+    const result = await app.run('/share not a link', newAccount());
+
+    expect(result.outcome).toBe('user_error');
+    expect(textOf(result)).toBe(
+      'That is not a Spotify track link. Share one in this form: `/share https://open.spotify.com/track/…` ' +
+        '(in Spotify: Share → Copy song link).',
+    );
+    expect(outbound()).toBe(before);
+  });
+
+  it('GIVEN a track link followed by words THEN the track is analysed', async () => {
+    const app = createAppHarness(getDb().db, { music: settings(false) });
+
+    const result = await app.run(`/share https://open.spotify.com/track/${BRIGHT} what a song`, newAccount());
+
+    expect(result.outcome).toBe('ok');
+    expect(textOf(result)).toMatch(/Song 4uLU — Unknown artist/);
   });
 
   it('GIVEN the metadata service failing THEN the answer says so and nothing is stored', async () => {
