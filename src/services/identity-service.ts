@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { LruCache } from '../core/lru-cache.js';
+import { createStatementGroup } from '../core/statement-group.js';
 import type { Db } from '../db/database.js';
 import {
-  applyAccountProfile,
+  type AccountProfileUpdate,
+  applyAccountProfiles,
   findIdentityUser,
   type IdentityKey,
+  type IdentityToResolve,
   type IdentityUser,
-  resolveIdentityUser,
+  type ResolvedIdentity,
+  resolveIdentityUsers,
   usernameFor,
 } from '../db/repositories/chat-identities.js';
 import { storableText } from '../db/repositories/text-guard.js';
@@ -67,6 +72,11 @@ async function createUserWithFreeName(db: Db, base: string): Promise<User> {
   return suffixed!;
 }
 
+/** Resolve statements at once; the rest wait and leave together. */
+const RESOLVES_IN_FLIGHT = 4;
+/** How long a late profile waits for others to share its statement. */
+const PROFILE_WRITE_LINGER_MS = 20;
+
 const cacheKey = (key: IdentityKey) => `${key.platform}\u0001${key.workspaceId}\u0001${key.externalUserId}`;
 
 export function createIdentityService(deps: { db: Db; logger: Logger }): IdentityService {
@@ -120,16 +130,32 @@ export function createIdentityService(deps: { db: Db; logger: Logger }): Identit
     return resolved;
   }
 
+  // New users' profiles arrive a few at a time after their commands; nobody waits on them, so those
+  // arriving close together are written in one statement.
+  const profileWrites = createStatementGroup<AccountProfileUpdate, string | undefined>(
+    (accounts) => applyAccountProfiles(db, accounts),
+    { maxInFlight: 1, lingerMs: PROFILE_WRITE_LINGER_MS },
+  );
+
+  // Accounts resolved while earlier ones are in flight share one statement: during a burst of new users
+  // that is one round trip and one commit for many commands instead of one each. A lone one leaves at once.
+  const resolves = createStatementGroup<IdentityToResolve, ResolvedIdentity | UserError>(
+    (accounts) => resolveIdentityUsers(db, accounts),
+    { maxInFlight: RESOLVES_IN_FLIGHT },
+  );
+
   // A burst from one account before its first answer (a flood) shares one lookup instead of racing
   // hundreds of lookups and creations; entries leave as soon as they settle, so this stays small.
   const pending = new Map<string, Promise<ResolvedUser>>();
 
   async function load(key: IdentityKey, k: string, options: ResolveOptions): Promise<ResolvedUser> {
     // Found or created in one round trip; a taken username or a lost race takes the careful path.
-    const found = await resolveIdentityUser(db, key, {
+    const found = await resolves.run({
+      key,
       displayName: options.displayName ?? null,
       timeZone: options.defaultTimeZone,
     });
+    if (found instanceof UserError) throw found;
     const user =
       typeof found === 'object' ? resolvedOf(found) : ((await lookup(key)) ?? (await create(key, options)));
     cache.set(k, user);
@@ -144,7 +170,7 @@ export function createIdentityService(deps: { db: Db; logger: Logger }): Identit
     try {
       const profile = await lookup();
       if (profile.timeZone === undefined && profile.displayName === undefined) return;
-      const zone = await applyAccountProfile(db, {
+      const zone = await profileWrites.run({
         userId: user.id,
         identityId: user.identityId,
         timeZone: profile.timeZone,

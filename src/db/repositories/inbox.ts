@@ -23,12 +23,14 @@ export type InboxEnd = 'done' | 'dropped';
 const NOW = `(now() AT TIME ZONE 'UTC')`;
 
 const acceptStatement: PreparedStatement = {
-  name: 'moodscale_inbox_accept_v1',
+  name: 'moodscale_inbox_accept_v2',
   text: `INSERT INTO inbox (delivery_key, platform, workspace_id, external_user_id, kind, command, payload,
                             claimed_by, lease_expires_at)
          SELECT k, p, w, u, kd, c, pl, $8, ${NOW} + make_interval(secs => $9::float8)
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
                 AS t(k, p, w, u, kd, c, pl)
+          -- In key order: two groups holding the same redelivered keys wait for each other, never in a cycle.
+          ORDER BY k
          ON CONFLICT (delivery_key) DO NOTHING
          RETURNING delivery_key`,
 };
@@ -77,13 +79,19 @@ export async function finishInboxEntries(
   await runPrepared(db, finishStatement, [ends.map((e) => e.deliveryKey), ends.map((e) => e.end)]);
 }
 
+// A row locked at this moment is being applied or finished by this instance's own work: it is skipped,
+// not waited for (its lease is renewed next time). Waiting would lock rows in another order than those
+// statements and deadlock with them under load (PostgreSQL breaks that after deadlock_timeout, failing a
+// whole group of commands).
 const renewStatement: PreparedStatement = {
-  name: 'moodscale_inbox_renew_v1',
+  name: 'moodscale_inbox_renew_v2',
   text: `UPDATE inbox SET lease_expires_at = ${NOW} + make_interval(secs => $3::float8)
-          WHERE delivery_key = ANY($1::text[]) AND status = 'claimed' AND claimed_by = $2`,
+          WHERE id IN (SELECT id FROM inbox
+                        WHERE delivery_key = ANY($1::text[]) AND status = 'claimed' AND claimed_by = $2
+                        FOR UPDATE SKIP LOCKED)`,
 };
 
-/** Extends the lease of deliveries this instance is still working on. */
+/** Extends the lease of deliveries this instance is still working on (those not locked right now). */
 export async function renewInboxLeases(
   db: Db,
   deliveryKeys: readonly string[],

@@ -28,6 +28,13 @@ export function createProfileLookup(deps: {
   logger: Logger;
   /** users.info calls at once (4). */
   concurrency?: number;
+  /**
+   * Resolves when a lookup asked at `askedAt` (Date.now()) may start. Nobody waits for a profile, so
+   * during a burst of commands the adapter holds lookups back until its commands are done, or until a
+   * bounded while after they were asked: each one is an HTTP call and a write that would otherwise
+   * share the CPU and the database with the answers still owed.
+   */
+  startWhen?: (askedAt: number) => Promise<void>;
 }) {
   const { client, logger } = deps;
   const cache = new LruCache<string, Promise<SlackProfile>>(50_000, 24 * 3_600_000);
@@ -88,7 +95,11 @@ export function createProfileLookup(deps: {
       const key = `${workspaceId}:${userId}`;
       let found = cache.get(key);
       if (!found) {
-        found = asking.run(() => fetchProfile(userId));
+        const askedAt = Date.now();
+        found = asking.run(async () => {
+          await deps.startWhen?.(askedAt);
+          return fetchProfile(userId);
+        });
         cache.set(key, found);
       }
       return found;

@@ -43,7 +43,7 @@ import {
 } from './slack-deliveries.js';
 import { explainStartFailure, verifyBotToken } from './startup.js';
 import { createUsersInfo } from './users-info.js';
-import { createInFlight, createLimiter } from './work-queue.js';
+import { createInFlight, createInHand, createLimiter } from './work-queue.js';
 
 /** The Slack part of MoodScale's configuration (`config.slack`). */
 export interface SlackSettings {
@@ -147,6 +147,8 @@ const RECORD_DEADLINE_MS = 2000;
 const LATE_ACK_MS = 2500;
 /** users.info for a new user's profile: past this the user keeps UTC. */
 const PROFILE_TIMEOUT_MS = 5000;
+/** A new user's profile lookup waits for the commands in hand to finish, at most this long after it was asked. */
+const PROFILE_DEFER_MAX_MS = 5000;
 
 /**
  * When a delivery reached the process (performance.now()): the HTTP request's start or the envelope's
@@ -192,6 +194,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       maxSockets: 4,
     }),
     logger: log,
+    startWhen: (askedAt) => inHand.whenIdle(Math.max(0, askedAt + PROFILE_DEFER_MAX_MS - Date.now())),
   });
   const openDm = createDmChannels(api);
   const direct = createDirectMessenger({
@@ -202,6 +205,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     renameCommands,
   });
   const limiter = createLimiter(options.concurrency ?? 8);
+  // Deliveries from arrival until acknowledged and until their command has run (which may be later):
+  // new users' profile lookups wait for a lull in them.
+  const inHand = createInHand();
+  const runCounted = <T>(task: () => Promise<T>): Promise<T> => inHand.hold(() => limiter.run(task));
   const inFlight = createInFlight();
   let app: App | undefined;
   let port: number | undefined;
@@ -260,7 +267,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     try {
       await target.respond({
         response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
-        ...(target.replaceOriginal ? { replace_original: true } : {}),
+        // Said either way: left out, a click's answer may replace the message the button is on.
+        replace_original: target.replaceOriginal,
         text: message.text,
         blocks: message.blocks,
       });
@@ -358,7 +366,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   function runCommand(deliveryKey: string, delivery: SlackDelivery & { kind: 'command' }) {
     const { command } = delivery;
     const lookupProfile = () => profiles.get(command.team_id, command.user_id);
-    return limiter.run(() => inbox.run({ ...invocationOf(delivery), deliveryKey, lookupProfile }));
+    return runCounted(() => inbox.run({ ...invocationOf(delivery), deliveryKey, lookupProfile }));
   }
 
   async function onCommand({ ack, body, respond, context }: CommandArgs): Promise<void> {
@@ -453,6 +461,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const workspaceId = payload.team?.id ?? payload.user.team_id ?? '';
     const value = decodeButtonValue(action.value);
     const line = value ? splitCommandLine(value.c) : undefined;
+    // A private answer with buttons (the /forget prompt) becomes the result of the click. A message that
+    // stays (the weekly digest in the DM, a channel post) is kept: the answer goes beside it.
+    const replaceOriginal = payload.container?.is_ephemeral === true;
     if (!payload.response_url || !value || !line || stopping) {
       await acknowledge(ack(), arrival);
       if (stopping && payload.response_url) await respond({ response_type: 'ephemeral', text: RESTARTING });
@@ -464,7 +475,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await acknowledge(ack(), arrival);
       await respond({
         response_type: 'ephemeral',
-        replace_original: true,
+        replace_original: replaceOriginal,
         text: `That button has expired. Run \`/${line.name}\` again for a new one.`,
       });
       return;
@@ -499,12 +510,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return;
     }
     enqueue(async () => {
-      const outcome = await limiter.run(() => inbox.run({ ...invocationOf(delivery), deliveryKey }));
+      const outcome = await runCounted(() => inbox.run({ ...invocationOf(delivery), deliveryKey }));
       const answered = await deliver(outcome.reply, {
         respond,
         userId: payload.user.id,
         channelId: payload.channel?.id,
-        replaceOriginal: true,
+        replaceOriginal,
       });
       await inbox.finish(deliveryKey, answered);
     });
@@ -514,7 +525,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   async function answerLink(deliveryKey: string, delivery: SlackDelivery & { kind: 'message' }) {
     // As for commands: a user this share creates gets their profile after it, nobody waits for it.
     const lookupProfile = () => profiles.get(delivery.workspaceId, delivery.userId);
-    const { reply, outcome } = await limiter.run(() =>
+    const { reply, outcome } = await runCounted(() =>
       inbox.run({ ...invocationOf(delivery), deliveryKey, lookupProfile }),
     );
     await inbox.finish(deliveryKey, await answerInThread(delivery, reply, outcome));
@@ -708,9 +719,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
     // One listener for every command: Bolt runs each listener's matching on every request, and the
     // dispatcher knows the commands (one this version lacks still gets its answer there).
-    built.command(/^\//, onCommand);
-    built.action(/^ms:/, onAction);
-    built.event('message', onMessage);
+    built.command(/^\//, (args) => inHand.hold(() => onCommand(args)));
+    built.action(/^ms:/, (args) => inHand.hold(() => onAction(args)));
+    built.event('message', (args) => inHand.hold(() => onMessage(args)));
     built.error(async (error) => {
       log.error({ err: error }, 'Slack event failed');
     });

@@ -40,6 +40,51 @@ export function createLimiter(concurrency: number) {
   };
 }
 
+/**
+ * How many deliveries are in hand (arrived, and not yet acknowledged or run), and a way to wait for a lull: none in
+ * hand for `quietMs`. Work that can wait (a new user's profile) steps aside during a burst, whose
+ * deliveries may leave gaps of a few milliseconds between them, without waiting for ever under steady load.
+ */
+export function createInHand(quietMs = 100) {
+  let count = 0;
+  let quiet: NodeJS.Timeout | undefined;
+  const idleWaiters = new Set<() => void>();
+  const wakeAll = () => {
+    quiet = undefined;
+    for (const wake of idleWaiters) wake();
+  };
+  return {
+    /** Runs a delivery's handler, counted as in hand until it returns. */
+    async hold<T>(handle: () => Promise<T>): Promise<T> {
+      count += 1;
+      clearTimeout(quiet);
+      quiet = undefined;
+      try {
+        return await handle();
+      } finally {
+        count -= 1;
+        if (count === 0 && idleWaiters.size > 0) {
+          quiet = setTimeout(wakeAll, quietMs);
+          quiet.unref();
+        }
+      }
+    },
+    /** Resolves after a lull (see above), or after `maxWaitMs`, whichever comes first. */
+    whenIdle(maxWaitMs: number): Promise<void> {
+      return new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          idleWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, count === 0 && quiet === undefined ? 0 : maxWaitMs);
+        timer.unref();
+        idleWaiters.add(wake);
+      });
+    },
+  };
+}
+
 /** Promises still running, so stop() can let them finish (within a bound). */
 export function createInFlight() {
   const pending = new Set<Promise<unknown>>();

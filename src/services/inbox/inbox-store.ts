@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/logger.js';
+import { createStatementGroup } from '../../core/statement-group.js';
 import { DecryptionError } from '../../crypto/create-field-cipher.js';
 import type { CipherContext, FieldCipher } from '../../crypto/field-cipher.js';
 import type { Db } from '../../db/database.js';
@@ -15,7 +16,6 @@ import {
   pruneInbox,
   renewInboxLeases,
 } from '../../db/repositories/inbox.js';
-import { createStatementGroup } from './statement-group.js';
 
 /** A delivery as a platform adapter records it, before acknowledging it. */
 export interface InboxDelivery {

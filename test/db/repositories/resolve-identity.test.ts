@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { UserError } from '../../../src/core/errors.js';
 import { queryRows } from '../../../src/db/raw-query.js';
 import {
   applyAccountProfile,
+  applyAccountProfiles,
   type IdentityKey,
   resolveIdentityUser,
+  resolveIdentityUsers,
   usernameFor,
 } from '../../../src/db/repositories/chat-identities.js';
 import { createUser } from '../../../src/db/repositories/users.js';
@@ -102,5 +105,60 @@ describeEachDatabase('resolving a chat account in one statement', (getDb) => {
     );
     expect(users[0]?.n).toBe(1);
     expect(results.filter((r) => typeof r === 'object').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('GIVEN known, new and taken accounts in one call THEN each is answered in its own place', async () => {
+    const { db } = getDb();
+    const known = account();
+    const fresh = account();
+    const taken = account();
+    const before = await resolveIdentityUser(db, known, { displayName: null, timeZone: 'Europe/Rome' });
+    await createUser(db, usernameFor(taken));
+    const answers = await resolveIdentityUsers(db, [
+      { key: fresh, displayName: 'New', timeZone: 'Asia/Tokyo' },
+      { key: taken, displayName: null, timeZone: undefined },
+      { key: known, displayName: null, timeZone: undefined },
+    ]);
+    expect(answers[0]).toMatchObject({ username: usernameFor(fresh), timeZone: 'Asia/Tokyo', created: true });
+    expect(answers[1]).toBe('taken');
+    expect(answers[2]).toMatchObject({
+      userId: typeof before === 'object' ? before.userId : -1,
+      timeZone: 'Europe/Rome',
+      created: false,
+    });
+  });
+
+  it('GIVEN one account whose name cannot be stored THEN only it gets the error and the rest are resolved', async () => {
+    const { db } = getDb();
+    const bad = account();
+    const good = account();
+    const answers = await resolveIdentityUsers(db, [
+      { key: bad, displayName: 'a\0b', timeZone: undefined },
+      { key: good, displayName: 'Grace', timeZone: undefined },
+    ]);
+    expect(answers[0]).toBeInstanceOf(UserError);
+    expect(answers[1]).toMatchObject({ username: usernameFor(good), created: true });
+    const identities = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM chat_identities WHERE external_user_id = ${bad.externalUserId}`,
+    );
+    expect(identities[0]?.n).toBe(0);
+  });
+
+  it('GIVEN profiles of several new users in one call THEN each zone is stored and answered in order', async () => {
+    const { db } = getDb();
+    const made = await resolveIdentityUsers(db, [
+      { key: account(), displayName: null, timeZone: undefined },
+      { key: account(), displayName: null, timeZone: 'Europe/Oslo' },
+    ]);
+    const [a, b] = made;
+    if (typeof a !== 'object' || typeof b !== 'object' || a instanceof UserError || b instanceof UserError) {
+      throw new Error('not created');
+    }
+    const zones = await applyAccountProfiles(db, [
+      { userId: a.userId, identityId: a.identityId, timeZone: 'America/Lima', displayName: 'Lima' },
+      { userId: b.userId, identityId: b.identityId, timeZone: 'Asia/Tokyo' },
+    ]);
+    expect(zones).toEqual(['America/Lima', undefined]);
   });
 });

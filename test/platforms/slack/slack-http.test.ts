@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import {
   blockActions,
   post,
@@ -270,6 +271,37 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
       }
     });
 
+    it('GIVEN a burst of new users THEN users.info is asked only once their commands are answered, and every zone follows', async () => {
+      const commands = Array.from({ length: 20 }, () =>
+        slashCommand({ command: '/mood', text: '6', response_url: rig.fake.responseUrl() }),
+      );
+      for (const command of commands) rig.fake.users.set(command.user_id, { tz: 'Asia/Tokyo' });
+      const answeredAt = await Promise.all(
+        commands.map(async (command) => {
+          const res = await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(command)));
+          expect(res.status).toBe(200);
+          return Date.now();
+        }),
+      );
+      const lastAnswer = Math.max(...answeredAt);
+      const ids = new Set(commands.map((c) => c.user_id));
+      await rig.fake.waitFor(
+        () =>
+          rig.fake.callsTo('users.info').filter((c) => ids.has(String(c.body.user))).length >= ids.size
+            ? true
+            : undefined,
+        10_000,
+        'users.info for every new user',
+      );
+      const asked = rig.fake.callsTo('users.info').filter((c) => ids.has(String(c.body.user)));
+      // The fake stamps a call on arrival; the last acknowledgement left the bot before the client read it.
+      expect(Math.min(...asked.map((c) => c.at))).toBeGreaterThanOrEqual(lastAnswer - 50);
+      for (const command of commands) {
+        const userId = (await slackUserId(getDb().db, command.user_id))!;
+        await expect.poll(() => timeZoneOf(getDb().db, userId), { timeout: 6000 }).toBe('Asia/Tokyo');
+      }
+    });
+
     it('GIVEN a new user chose a time zone before users.info answered THEN their choice stays', async () => {
       rig.fake.usersInfoDelayMs = 1500;
       onTestFinished(() => {
@@ -334,6 +366,26 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
       expect(answer.body.link_names).toBeUndefined();
     });
 
+    it('GIVEN /mood with quoted tags holding a comma, straight or as curly quotes THEN each quoted tag is stored as one', async () => {
+      const user = `U${Date.now().toString(36).toUpperCase()}Q`;
+      for (const text of [`5 "tired, sad" 'anxious'`, '6 “tired, sad” ‘anxious’']) {
+        const mood = slashCommand({
+          command: '/mood',
+          user_id: user,
+          text,
+          response_url: rig.fake.responseUrl(),
+        });
+        await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(mood)));
+        expect((await waitForResponse(rig.fake, mood.response_url)).body.text).toContain('Mood logged');
+      }
+
+      const entries = await listMoodEntries(getDb().db, (await slackUserId(getDb().db, user))!);
+      expect(entries.map((e) => e.emotions)).toEqual([
+        ['tired, sad', 'anxious'],
+        ['tired, sad', 'anxious'],
+      ]);
+    });
+
     it('GIVEN a typo in the options THEN the answer is private and says what to fix, and nothing is stored', async () => {
       const command = slashCommand({ command: '/mood', text: '11', response_url: rig.fake.responseUrl() });
       await post(rig.eventsUrl, signedForm(SIGNING_SECRET, fieldsOf(command)));
@@ -373,8 +425,8 @@ describeEachDatabase('Slack adapter, HTTP mode', (getDb) => {
       expect(opened).toHaveLength(1);
       const uploads = rig.fake.uploads.slice(uploadsBefore);
       expect(uploads.map((u) => u.filename).sort()).toEqual([
-        expect.stringMatching(/^moodscale-export-\d{4}-\d{2}-\d{2}\.json$/),
-        expect.stringMatching(/^moodscale-moods-\d{4}-\d{2}-\d{2}\.csv$/),
+        expect.stringMatching(/^moodscale-export-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.json$/),
+        expect.stringMatching(/^moodscale-moods-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.csv$/),
       ]);
       const jsonFile = uploads.find((u) => u.filename.endsWith('.json'))!;
       expect(() => JSON.parse(jsonFile.bytes.toString('utf8'))).not.toThrow();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStatementGroup } from '../../../src/services/inbox/statement-group.js';
+import { createStatementGroup } from '../../src/core/statement-group.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
