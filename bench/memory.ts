@@ -35,7 +35,7 @@ const RSS_TARGET_MB = 200;
 /** Allowed growth of the collected heap over the last segment: noise, not a leak. */
 const GROWTH_TARGET_MB = 5;
 
-/** A full collection even without --expose-gc (npm run bench runs every bench in one tsx process). */
+/** A full collection, also when started without --expose-gc (npm run bench passes it; a direct tsx run may not). */
 function collector(): () => void {
   const exposed = (globalThis as { gc?: () => void }).gc;
   if (exposed) return exposed;
