@@ -1,4 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -66,7 +68,10 @@ describe.skipIf(!postgresAvailable())(
         stderr += c;
       });
       const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
-      await until(() => stderr.includes('MoodScale is ready'), 30_000, `start-up (stderr: ${stderr})`);
+      // The console chat writes its log to DATA_DIR/moodscale.log (only warnings reach the terminal).
+      const logFile = join(dataDir, 'moodscale.log');
+      const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+      await until(() => log().includes('MoodScale is ready'), 30_000, `start-up (stderr: ${stderr})`);
 
       // Hold the table so the /mood below stays in flight until we let go.
       const locker = new pg.Client({ connectionString: url });
@@ -97,7 +102,7 @@ describe.skipIf(!postgresAvailable())(
         expect(tookMs).toBeLessThan(8000);
         expect(stdout).toContain('Mood logged: 6/10');
         expect(stdout).toContain('MoodScale is restarting. Nothing was saved; please try again in a moment.');
-        expect(stderr).toContain('MoodScale stopped');
+        expect(log()).toContain('MoodScale stopped');
         const { rows } = await locker.query<{ mood_score: number }>('SELECT mood_score FROM mood_entries');
         expect(rows).toEqual([{ mood_score: 6 }]);
       } finally {

@@ -4,30 +4,51 @@ import { queryRows } from '../raw-query.js';
 
 /** A column holding values of the field cipher, and the column of the user each value is bound to. */
 export interface EncryptedColumn {
-  table: 'users' | 'mood_entries';
-  column: 'spotify_access_token' | 'spotify_refresh_token' | 'notes';
-  userIdColumn: 'id' | 'user_id';
+  table: 'users' | 'mood_entries' | 'inbox';
+  column: 'spotify_access_token' | 'spotify_refresh_token' | 'notes' | 'payload';
+  /** The column of the user a value is bound to; null for values bound to no user (userId 0). */
+  userIdColumn: 'id' | 'user_id' | null;
+  /** The column of the row's own key bound into the value (CipherContext.rowKey), when there is one. */
+  rowKeyColumn?: 'delivery_key';
   /** Plain text here predates encryption and is encrypted by key rotation (notes); otherwise only counted. */
   encryptsPlaintext: boolean;
 }
 
-/** Every encrypted column. The cipher's associated data uses these table and column names. */
+/** mood_entries.notes: the one column whose plain text predates encryption. */
+export const noteColumn: EncryptedColumn = {
+  table: 'mood_entries',
+  column: 'notes',
+  userIdColumn: 'user_id',
+  encryptsPlaintext: true,
+};
+
+/**
+ * Every encrypted column. The cipher's associated data uses these table and column names. inbox.payload
+ * holds a delivery (with its note) until it is answered; one left by a crash waits under the key it was
+ * written with, so rotation covers it too.
+ */
 export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: 'users', column: 'spotify_access_token', userIdColumn: 'id', encryptsPlaintext: false },
   { table: 'users', column: 'spotify_refresh_token', userIdColumn: 'id', encryptsPlaintext: false },
-  { table: 'mood_entries', column: 'notes', userIdColumn: 'user_id', encryptsPlaintext: true },
+  noteColumn,
+  {
+    table: 'inbox',
+    column: 'payload',
+    userIdColumn: null,
+    rowKeyColumn: 'delivery_key',
+    encryptsPlaintext: false,
+  },
 ];
-
-/** mood_entries.notes: the one column whose plain text predates encryption. */
-export const noteColumn: EncryptedColumn = encryptedColumns[2]!;
 
 export const columnName = (c: EncryptedColumn) => `${c.table}.${c.column}`;
 
 export interface StoredValue {
   /** The row's id. */
   id: number;
-  /** The user the value is bound to. */
+  /** The user the value is bound to (0 for a column bound to no user). */
   userId: number;
+  /** The row's own key bound into the value, for a column that has one. */
+  rowKey?: string;
   value: string;
 }
 
@@ -35,7 +56,8 @@ export interface StoredValue {
 const names = (c: EncryptedColumn) => ({
   table: sql.identifier(c.table),
   column: sql.identifier(c.column),
-  userId: sql.identifier(c.userIdColumn),
+  userId: c.userIdColumn ? sql.identifier(c.userIdColumn) : sql`0`,
+  rowKey: c.rowKeyColumn ? sql.identifier(c.rowKeyColumn) : sql`NULL::text`,
 });
 
 /**
@@ -49,15 +71,21 @@ export async function nextStoredValues(
   options: { afterId: number; limit: number; exceptKeyPrefix?: string; userId?: number },
 ): Promise<StoredValue[]> {
   const n = names(column);
-  const rows = await queryRows<{ id: number; user_id: number; value: string }>(
+  if (options.userId !== undefined && !column.userIdColumn) return [];
+  const rows = await queryRows<{ id: number; user_id: number; row_key: string | null; value: string }>(
     db,
-    sql`SELECT id, ${n.userId} AS user_id, ${n.column} AS value FROM ${n.table}
+    sql`SELECT id, ${n.userId} AS user_id, ${n.rowKey} AS row_key, ${n.column} AS value FROM ${n.table}
          WHERE id > ${options.afterId} AND ${n.column} IS NOT NULL
            ${options.exceptKeyPrefix === undefined ? sql`` : sql`AND left(${n.column}, ${options.exceptKeyPrefix.length}) <> ${options.exceptKeyPrefix}`}
            ${options.userId === undefined ? sql`` : sql`AND ${n.userId} = ${options.userId}`}
          ORDER BY id LIMIT ${options.limit}`,
   );
-  return rows.map((r) => ({ id: Number(r.id), userId: Number(r.user_id), value: r.value }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    userId: Number(r.user_id),
+    ...(r.row_key === null ? {} : { rowKey: r.row_key }),
+    value: r.value,
+  }));
 }
 
 export interface ValueChange extends StoredValue {
@@ -83,7 +111,8 @@ export async function replaceStoredValues(
                       ${sql.param(changes.map((c) => c.userId))}::int4[],
                       ${sql.param(changes.map((c) => c.value))}::text[],
                       ${sql.param(changes.map((c) => c.next))}::text[]) AS v(id, user_id, old, next)
-         WHERE t.id = v.id AND t.${n.userId} = v.user_id AND t.${n.column} = v.old
+         WHERE t.id = v.id AND ${column.userIdColumn ? sql`t.${n.userId} = v.user_id` : sql`true`}
+           AND t.${n.column} = v.old
         RETURNING t.id`,
   );
   return rows.map((r) => Number(r.id));

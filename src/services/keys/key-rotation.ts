@@ -105,11 +105,16 @@ export async function rotateEncryptedValues(
 function reencrypt(
   cipher: FieldCipher,
   column: EncryptedColumn,
-  row: { id: number; userId: number; value: string },
+  row: { id: number; userId: number; rowKey?: string; value: string },
   logger: Logger,
   result: ColumnRotation,
 ): { value: string; wasPlaintext: boolean } | undefined {
-  const context = { table: column.table, column: column.column, userId: row.userId };
+  const context = {
+    table: column.table,
+    column: column.column,
+    userId: row.userId,
+    ...(row.rowKey === undefined ? {} : { rowKey: row.rowKey }),
+  };
   if (!row.value.startsWith('enc:')) {
     if (!column.encryptsPlaintext) {
       result.unreadable++;

@@ -12,6 +12,7 @@ import {
   noteColumn,
   replaceStoredValues,
 } from '../../../src/db/repositories/encrypted-values.js';
+import { acceptInboxEntries } from '../../../src/db/repositories/inbox.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
 import {
   formatKeyUsage,
@@ -89,6 +90,7 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
       { column: 'users.spotify_access_token', byKeyId: { [OLD]: 4 }, plaintext: 0, malformed: 0 },
       { column: 'users.spotify_refresh_token', byKeyId: { [OLD]: 4 }, plaintext: 0, malformed: 0 },
       { column: 'mood_entries.notes', byKeyId: { [OLD]: 8, [NEW]: 4 }, plaintext: 4, malformed: 0 },
+      { column: 'inbox.payload', byKeyId: {}, plaintext: 0, malformed: 0 },
     ]);
     const text = formatKeyUsage(usage, { current: NEW, old: [OLD] });
     expect(text).toContain(
@@ -120,6 +122,7 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
       { [NEW]: 3, [OLD]: 1 },
       { [OLD]: 4 },
       { [OLD]: 8, [NEW]: 4 },
+      {},
     ]);
     expect(usage[2]?.plaintext).toBe(4);
   });
@@ -144,12 +147,14 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
         unreadable: 0,
       },
       { column: 'mood_entries.notes', reencrypted: 8, encrypted: 4, changedMeanwhile: 0, unreadable: 0 },
+      { column: 'inbox.payload', reencrypted: 0, encrypted: 0, changedMeanwhile: 0, unreadable: 0 },
     ]);
     const usage = await keyUsage(getDb().db);
     expect(usage).toEqual([
       { column: 'users.spotify_access_token', byKeyId: { [NEW]: 4 }, plaintext: 0, malformed: 0 },
       { column: 'users.spotify_refresh_token', byKeyId: { [NEW]: 4 }, plaintext: 0, malformed: 0 },
       { column: 'mood_entries.notes', byKeyId: { [NEW]: 16 }, plaintext: 0, malformed: 0 },
+      { column: 'inbox.payload', byKeyId: {}, plaintext: 0, malformed: 0 },
     ]);
     expect(formatKeyUsage(usage, { current: NEW, old: [OLD] })).toContain(
       `Protecting nothing any more (can be removed from ENCRYPTION_OLD_KEYS): ${OLD}`,
@@ -277,12 +282,57 @@ describeEachDatabase('compare-and-set of re-encrypted values', (getDb) => {
   });
 });
 
+describeEachDatabase('key rotation and deliveries waiting in the inbox', (getDb) => {
+  const payloadContext = (deliveryKey: string) => ({
+    table: 'inbox',
+    column: 'payload',
+    userId: 0,
+    rowKey: deliveryKey,
+  });
+
+  it('GIVEN a delivery left by a crash, sealed under the old key THEN it is resealed under the new one and opens without the old key', async () => {
+    const { db } = getDb();
+    const key = `slack:command:T1:rotate-${Date.now()}`;
+    const payload = JSON.stringify({ command: '/mood', text: '3 tired -- a note' });
+    await acceptInboxEntries(
+      db,
+      [
+        {
+          deliveryKey: key,
+          platform: 'slack',
+          workspaceId: 'T1',
+          externalUserId: 'U1',
+          kind: 'command',
+          command: 'mood',
+          payload: oldCipher.encrypt(payload, payloadContext(key)),
+        },
+      ],
+      'dead-instance',
+      1000,
+    );
+    const run = await rotateEncryptedValues(db, rotating, silentLogger());
+    expect(run.columns.find((c) => c.column === 'inbox.payload')).toMatchObject({
+      reencrypted: 1,
+      unreadable: 0,
+    });
+    const [row] = await queryRows<{ payload: string }>(
+      db,
+      sql`SELECT payload FROM inbox WHERE delivery_key = ${key}`,
+    );
+    expect(row?.payload.startsWith(`enc:v1:${NEW}:`)).toBe(true);
+    expect(newOnly.decrypt(row?.payload ?? '', payloadContext(key))).toBe(payload);
+  });
+});
+
 describe('GIVEN the list of encrypted columns', () => {
-  it('THEN it names the Spotify tokens and the notes, with the user each is bound to', () => {
-    expect(encryptedColumns.map((c) => [c.table, c.column, c.userIdColumn, c.encryptsPlaintext])).toEqual([
-      ['users', 'spotify_access_token', 'id', false],
-      ['users', 'spotify_refresh_token', 'id', false],
-      ['mood_entries', 'notes', 'user_id', true],
+  it('THEN it names the Spotify tokens, the notes and the inbox payloads, with what each is bound to', () => {
+    expect(
+      encryptedColumns.map((c) => [c.table, c.column, c.userIdColumn, c.rowKeyColumn, c.encryptsPlaintext]),
+    ).toEqual([
+      ['users', 'spotify_access_token', 'id', undefined, false],
+      ['users', 'spotify_refresh_token', 'id', undefined, false],
+      ['mood_entries', 'notes', 'user_id', undefined, true],
+      ['inbox', 'payload', null, 'delivery_key', false],
     ]);
   });
 });
