@@ -28,3 +28,8 @@ export function preview(text: string, max = 80): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** Emotion tags as one list; a tag that holds a comma is quoted, so it reads as the one tag it is. */
+export function tagList(tags: readonly string[]): string {
+  return tags.map((tag) => (tag.includes(',') ? `"${tag}"` : tag)).join(', ');
+}

@@ -2,7 +2,7 @@ import { weekdayOf } from '../src/core/calendar/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
 import { sparkline } from '../src/services/mood/mood-stats.js';
 import { defineCommand } from './define.js';
-import { plural, preview, score, trendText } from './format.js';
+import { plural, preview, score, tagList, trendText } from './format.js';
 
 /** In place of a note written under an encryption key this server is not configured with. */
 const UNREADABLE_NOTE = "(note can't be read: encrypted with a key this server doesn't have)";
@@ -40,7 +40,7 @@ export default defineCommand({
       d ? `${weekdayOf(d.day)} ${d.day} (${score(d.average)})` : '–';
     const recent = history.latest
       .map((e) => {
-        const tags = e.emotions?.length ? ` ${e.emotions.join(', ')}` : '';
+        const tags = e.emotions?.length ? ` ${tagList(e.emotions)}` : '';
         const note = e.notes ? ` — ${preview(e.notes)}` : e.noteKeyMissing ? ` — ${UNREADABLE_NOTE}` : '';
         return `${e.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${e.moodScore}/10${tags}${note}`;
       })

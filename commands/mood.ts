@@ -1,7 +1,7 @@
 import { opt, reply } from '../src/core/commands/index.js';
 import { emotionVocabulary } from '../src/services/mood/emotions.js';
 import { defineCommand } from './define.js';
-import { plural, score, trendText } from './format.js';
+import { plural, score, tagList, trendText } from './format.js';
 
 export default defineCommand({
   name: 'mood',
@@ -35,7 +35,7 @@ export default defineCommand({
       note: options.note ?? null,
       deliveryKey,
     });
-    const tags = entry.emotions?.length ? ` — ${entry.emotions.join(', ')}` : '';
+    const tags = entry.emotions?.length ? ` — ${tagList(entry.emotions)}` : '';
     const fields = [
       {
         name: 'Today',

@@ -2,7 +2,7 @@ import { opt, reply } from '../src/core/commands/index.js';
 import { recommendationGoals } from '../src/services/recommendations/rank-local.js';
 import type { Recommendation } from '../src/services/recommendations/recommendation-service.js';
 import { defineCommand } from './define.js';
-import { preview } from './format.js';
+import { preview, tagList } from './format.js';
 
 const GOAL_TITLES = {
   match: 'Music that matches your mood',
@@ -36,7 +36,7 @@ export default defineCommand({
     const goal = options.goal ?? 'match';
     const result = await recommendations.recommend({ userId: user.id, goal, timeZone: user.timeZone });
     const entry = result.moodEntry;
-    const tags = entry.emotions?.length ? ` (${entry.emotions.join(', ')})` : '';
+    const tags = entry.emotions?.length ? ` (${tagList(entry.emotions)})` : '';
     const first = result.items.find((r) => r.albumImage);
     return reply.private({
       title: GOAL_TITLES[goal],

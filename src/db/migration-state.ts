@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Db, MigrationRun } from './database.js';
 import { migrationsFolder } from './migrations-folder.js';
-import { queryRows } from './raw-query.js';
+import { selectRows } from './raw-query.js';
 import * as schema from './schema/index.js';
 
 const journalSchema = z.object({
@@ -38,14 +38,16 @@ export function listMigrations(folder = migrationsFolder()): MigrationInfo[] {
 
 /** Tags of the migrations applied to this database, oldest first. */
 export async function appliedMigrations(db: Db, folder = migrationsFolder()): Promise<string[]> {
-  const [exists] = await queryRows<{ present: boolean }>(
+  const [exists] = await selectRows(
     db,
     sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`,
+    z.object({ present: z.boolean() }),
   );
   if (!exists?.present) return [];
-  const rows = await queryRows<{ created_at: string }>(
+  const rows = await selectRows(
     db,
     sql`SELECT created_at FROM drizzle.__drizzle_migrations`,
+    z.object({ created_at: z.union([z.string(), z.number()]) }),
   );
   const applied = new Set(rows.map((r) => Number(r.created_at)));
   return listMigrations(folder)
@@ -79,7 +81,7 @@ export interface DatabasePlace {
 export async function checkMigrationRecord(db: Db, place: DatabasePlace): Promise<void> {
   if ((await appliedMigrations(db)).length > 0) return;
   const ours = schemaTableNames();
-  const rows = await queryRows<{ name: string }>(
+  const rows = await selectRows(
     db,
     sql`SELECT table_name AS name FROM information_schema.tables
         WHERE table_schema = 'public' AND table_name IN (${sql.join(
@@ -87,6 +89,7 @@ export async function checkMigrationRecord(db: Db, place: DatabasePlace): Promis
           sql`, `,
         )})
         ORDER BY 1`,
+    z.object({ name: z.string() }),
   );
   if (rows.length === 0) return;
   const present = rows.map((r) => r.name);

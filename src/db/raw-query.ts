@@ -1,14 +1,24 @@
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { z } from 'zod';
 import type { Db } from './database.js';
 
 /**
- * Runs raw SQL and returns its rows. Both drivers answer execute() with an object holding `rows`;
- * the generic Db type cannot say so, hence this one narrow cast.
+ * Runs raw SQL and returns its rows, unchecked: callers parse them (selectRows does). Both drivers
+ * answer execute() with an object holding `rows`; the generic Db type cannot say so, hence this cast.
  */
-export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
+export async function queryRows(db: Db, query: SQL): Promise<unknown[]> {
+  const result = (await db.execute(query)) as unknown as { rows: unknown[] };
   return result.rows;
+}
+
+/** Runs raw SQL and parses every row with `row`: what the database answered is checked like any input. */
+export async function selectRows<S extends z.ZodType>(
+  db: Db,
+  query: SQL,
+  row: S,
+): Promise<Array<z.infer<S>>> {
+  return (await queryRows(db, query)).map((raw) => row.parse(raw));
 }
 
 /** A statement prepared once per connection by name (node-postgres); the hot paths use these. */
@@ -47,5 +57,5 @@ export async function runPrepared(
   const chunks: SQL[] = pieces.map((piece, i) =>
     i % 2 === 0 ? sql.raw(piece) : sql`${sql.param(values[Number(piece) - 1])}`,
   );
-  return queryRows<unknown>(db, sql.join(chunks));
+  return queryRows(db, sql.join(chunks));
 }

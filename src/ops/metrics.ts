@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { queryRows } from '../db/raw-query.js';
+import { selectRows } from '../db/raw-query.js';
 import type { InboxBacklog } from '../db/repositories/inbox.js';
 import type { ModelCallReport } from '../integrations/ai/openai-client.js';
 
@@ -56,20 +57,22 @@ const STORAGE_CACHE_MS = 30_000;
 
 /** Reads the current database's size and each public table's size (heap, indexes and TOAST). */
 export async function readStorageUsage(database: Database): Promise<StorageUsage> {
-  const [size] = await queryRows<{ bytes: string | number }>(
+  const [size] = await selectRows(
     database.db,
     sql`SELECT pg_database_size(current_database()) AS bytes`,
+    z.object({ bytes: z.coerce.number() }),
   );
-  const tables = await queryRows<{ table: string; bytes: string | number }>(
+  const tables = await selectRows(
     database.db,
     sql`SELECT c.relname AS "table", pg_total_relation_size(c.oid) AS bytes
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
          ORDER BY c.relname`,
+    z.object({ table: z.string(), bytes: z.coerce.number() }),
   );
   return {
-    databaseBytes: Number(size?.bytes ?? 0),
-    tables: tables.map((t) => ({ table: t.table, bytes: Number(t.bytes) })),
+    databaseBytes: size?.bytes ?? 0,
+    tables: tables.map((t) => ({ table: t.table, bytes: t.bytes })),
   };
 }
 

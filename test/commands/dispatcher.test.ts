@@ -2,9 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { listAudit } from '../../src/db/repositories/audit-log.js';
 import { countEntries, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 async function count(db: Db, query: SQL): Promise<number> {

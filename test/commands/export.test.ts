@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { findUserById, saveSpotifyLink } from '../../src/db/repositories/users.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
 import { createAppHarness, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** The export's key for each table that holds rows of a user. */

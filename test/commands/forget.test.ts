@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/database.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { listAudit } from '../../src/db/repositories/audit-log.js';
 import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
@@ -12,6 +11,7 @@ import { insertPersonalityInsight } from '../../src/db/repositories/personality-
 import { insertRecommendations } from '../../src/db/repositories/recommendations.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
 import { type AppHarness, countEntries, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** Every table with a user_id column, from the catalogue, so a new table cannot be forgotten. */

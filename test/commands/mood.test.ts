@@ -59,6 +59,12 @@ describeEachDatabase('/mood', (getDb) => {
     expect(row?.emotions).toEqual(['tired, sad', 'anxious']);
   });
 
+  it('GIVEN a tag that holds a comma THEN the answer quotes it, so it reads as one tag', async () => {
+    const result = await app().run(`/mood 5 "tired, sad" 'anxious'`, newAccount());
+
+    expect(result.reply.text).toBe('Saved 5/10 — "tired, sad", anxious.');
+  });
+
   it('GIVEN tags with quotes, backslashes, braces and the word null THEN each tag is stored verbatim', async () => {
     const result = await app().run('/mood 5 "a\\"b", back\\slash, {x}, null, "NULL"', newAccount());
 

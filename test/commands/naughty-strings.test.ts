@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { noteContext } from '../../src/crypto/note-context.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../src/db/schema/index.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
 import { countEntries, field, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
 import { naughtyStrings } from '../support/fixtures.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** What a typed note becomes: line ends as \n and surrounding whitespace trimmed; nothing else changes. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -7,7 +6,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { listMigrations } from '../../src/db/rollback.js';
 import { freePort } from '../support/free-port.js';
-import { type CliRun, runCliScript } from '../support/run-cli-script.js';
+import { type CliRun, runCliScript, runSourceScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
@@ -35,39 +34,16 @@ function cli(script: 'db-migrate' | 'db-seed', args: string[], env: Record<strin
 
 /** `npm start` (src/main.ts) with `env`, its input closed; resolves when it exits. */
 function start(env: Record<string, string>): Promise<CliRun> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !foreign(name)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--user', 'setup-tester'], {
-    cwd: repoRoot,
+  return runSourceScript('src/main.ts', ['--user', 'setup-tester'], {
     env: {
-      ...inherited,
       NODE_ENV: 'development',
       DATA_DIR: tempDir('moodscale-setup-start-'),
       ENCRYPTION_KEY: key,
       PORT: '0',
       OPS_PORT: '0',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the bot did not exit.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    drop: foreign,
   });
 }
 

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { recordAudit } from '../../src/db/repositories/audit-log.js';
 import { enableChannelDigest } from '../../src/db/repositories/channel-digest-channels.js';
 import { recordChannelShare } from '../../src/db/repositories/channel-track-shares.js';
@@ -17,6 +16,7 @@ import { updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import { deleteUser } from '../../src/db/repositories/users.js';
 import { newUser } from '../support/fixtures.js';
 import { insertMoodEntry } from '../support/mood-entries.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 /** Every table with a user_id column, read from the catalogue so a new table cannot be forgotten. */

@@ -5,8 +5,8 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPgliteDatabase } from '../../src/db/pglite.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { listMigrations, rollbackMigrations } from '../../src/db/rollback.js';
+import { queryRows } from '../support/query-rows.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,

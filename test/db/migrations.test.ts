@@ -3,10 +3,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { appliedMigrations, listMigrations, rollbackMigrations } from '../../src/db/rollback.js';
 import { newUser } from '../support/fixtures.js';
 import { insertMoodEntry } from '../support/mood-entries.js';
+import { queryRows } from '../support/query-rows.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { warmUpPglite } from '../../src/db/pglite-warm-up.js';
-import { queryRows } from '../../src/db/raw-query.js';
+import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 let database: Database;

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/raw-query.js';
+import { queryRows } from '../support/query-rows.js';
 import { readSchemaDocument } from '../support/schema-document.js';
 import { describeEachDatabase } from '../support/test-database.js';
 

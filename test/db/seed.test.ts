@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../src/crypto/note-context.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { ALBUM_IMAGE_PREFIX, Catalogue, predictMood, trackMoods } from '../../src/db/seed/catalogue.js';
 import { FIXED_UNTIL, type SeedOptions } from '../../src/db/seed/generate.js';
 import { SeedRefusedError, type SeedSummary, seedDatabase, seedTables } from '../../src/db/seed/insert.js';
 import { generateUser } from '../../src/db/seed/people.js';
 import { seedPeriod } from '../../src/db/seed/period.js';
 import { Random } from '../../src/db/seed/random.js';
+import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase, describeEachDatabase } from '../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: randomBytes(32).toString('hex') });

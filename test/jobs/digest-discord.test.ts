@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { claimDigest, findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
 import { getUserSettings } from '../../src/db/repositories/user-settings.js';
 import { createSendDirect, type SendDirect } from '../../src/platforms/direct-messages.js';
@@ -11,6 +10,7 @@ import {
   startDiscord,
   textOfMessage,
 } from '../platforms/discord/discord-harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng, MONDAY_0900, runnerFor } from './digest-support.js';
 

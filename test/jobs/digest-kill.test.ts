@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
+import { queryRows } from '../support/query-rows.js';
 import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,

@@ -4,13 +4,13 @@ import { fixedClock } from '../../src/core/clock.js';
 import type { Reply } from '../../src/core/commands/index.js';
 import { renderPlainText } from '../../src/core/commands/index.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
 import { createAiClient } from '../../src/integrations/ai/openai-client.js';
 import type { SendDirect } from '../../src/platforms/direct-messages.js';
 import { insightEnricher } from '../../src/services/digest/insight-enricher.js';
 import { createInsightService } from '../../src/services/insights/insight-service.js';
 import { FakeOpenAi, type FakeOpenAiReply } from '../fakes/openai/fake-openai.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 import { activeWeek, digestUser, MONDAY_0900, runnerFor } from './digest-support.js';
 

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Platform } from '../../src/core/commands/index.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { mergedTables } from '../../src/db/repositories/account-merge.js';
 import { readSpotifyLink, saveSpotifyLink } from '../../src/db/repositories/users.js';
 import { createAppHarness, newAccount, textOf, userOf } from '../support/app-harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 const codeIn = (text: string) => /\/link redeem ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(text)?.[1];

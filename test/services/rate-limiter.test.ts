@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { queryRows } from '../../src/db/raw-query.js';
 import { commandCounterKey } from '../../src/db/repositories/rate-limits.js';
 import { createRateLimiter } from '../../src/services/rate-limiter.js';
+import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
 describeEachDatabase('per-user rate limits', (getDb) => {

@@ -9,13 +9,13 @@ import { type Logger, silentLogger } from '../../src/core/logger.js';
 import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
 import type { FieldCipher } from '../../src/crypto/field-cipher.js';
 import type { Database, Db } from '../../src/db/database.js';
-import { queryRows } from '../../src/db/raw-query.js';
 import { createDispatcher, type Dispatcher, type Outcome } from '../../src/platforms/dispatcher.js';
 import { createInbox, type DeliveryRunner } from '../../src/platforms/inbox/delivery-runner.js';
 import type { MusicSettings } from '../../src/services/music/build-track-analysis.js';
 import type { RateLimitSettings } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { insertMoodEntry } from './mood-entries.js';
+import { queryRows } from './query-rows.js';
 
 export interface HarnessOptions {
   /** The services' clock; the system clock when not given (rows get created_at = now() anyway). */

@@ -19,8 +19,18 @@ export function runCliScript(
   args: readonly string[],
   options: { env: Record<string, string>; drop: (name: string) => boolean; timeoutMs?: number },
 ): Promise<CliRun> {
+  return runSourceScript(`src/cli/${script}.ts`, args, options);
+}
+
+/** runCliScript for any script of the repository (`src/main.ts` for `npm start`), its input closed. */
+export function runSourceScript(
+  path: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; drop: (name: string) => boolean; timeoutMs?: number },
+): Promise<CliRun> {
+  const script = path.replace(/^src\/(cli\/)?|\.ts$/g, '');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !options.drop(name)));
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
     cwd: repoRoot,
     env: { ...inherited, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

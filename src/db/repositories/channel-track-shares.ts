@@ -107,7 +107,7 @@ export async function catalogueNear(
   target: { valence: number; energy: number },
   limit: number,
 ): Promise<CatalogueTrack[]> {
-  const rows = await queryRows<unknown>(
+  const rows = await queryRows(
     db,
     sql`SELECT * FROM (
           SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,

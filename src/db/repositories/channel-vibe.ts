@@ -53,7 +53,7 @@ export async function vibeFigures(
             OR EXISTS (SELECT 1 FROM workspace_members wm
                         WHERE wm.user_id = s.user_id AND wm.platform = ${platform} AND wm.workspace_id = ${workspaceId}))`;
   const inPeriod = sql`e.created_at >= ${from.toISOString()}::timestamp AND e.created_at < ${to.toISOString()}::timestamp`;
-  const [averages] = await queryRows<unknown>(
+  const [averages] = await queryRows(
     db,
     sql`SELECT count(*)::int AS contributors, avg(person_average)::float8 AS average FROM (
           SELECT avg(e.mood_score) AS person_average
@@ -62,7 +62,7 @@ export async function vibeFigures(
            GROUP BY e.user_id) people`,
   );
   const figures = averageRow.parse(averages ?? { contributors: 0, average: null });
-  const emotions = await queryRows<unknown>(
+  const emotions = await queryRows(
     db,
     sql`SELECT lower(tag) AS emotion, count(DISTINCT e.user_id)::int AS people
           FROM mood_entries e, unnest(e.emotions) AS tag

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../database.js';
-import { queryRows } from '../raw-query.js';
+import { selectRows } from '../raw-query.js';
 
 /** A column holding values of the field cipher, and the column of the user each value is bound to. */
 export interface EncryptedColumn {
@@ -52,6 +53,13 @@ export interface StoredValue {
   value: string;
 }
 
+const storedValueRow = z.object({
+  id: z.coerce.number(),
+  user_id: z.coerce.number(),
+  row_key: z.string().nullable(),
+  value: z.string(),
+});
+
 // Names come from encryptedColumns only, never from input.
 const names = (c: EncryptedColumn) => ({
   table: sql.identifier(c.table),
@@ -72,17 +80,18 @@ export async function nextStoredValues(
 ): Promise<StoredValue[]> {
   const n = names(column);
   if (options.userId !== undefined && !column.userIdColumn) return [];
-  const rows = await queryRows<{ id: number; user_id: number; row_key: string | null; value: string }>(
+  const rows = await selectRows(
     db,
     sql`SELECT id, ${n.userId} AS user_id, ${n.rowKey} AS row_key, ${n.column} AS value FROM ${n.table}
          WHERE id > ${options.afterId} AND ${n.column} IS NOT NULL
            ${options.exceptKeyPrefix === undefined ? sql`` : sql`AND left(${n.column}, ${options.exceptKeyPrefix.length}) <> ${options.exceptKeyPrefix}`}
            ${options.userId === undefined ? sql`` : sql`AND ${n.userId} = ${options.userId}`}
          ORDER BY id LIMIT ${options.limit}`,
+    storedValueRow,
   );
   return rows.map((r) => ({
-    id: Number(r.id),
-    userId: Number(r.user_id),
+    id: r.id,
+    userId: r.user_id,
     ...(r.row_key === null ? {} : { rowKey: r.row_key }),
     value: r.value,
   }));
@@ -104,7 +113,7 @@ export async function replaceStoredValues(
 ): Promise<number[]> {
   if (changes.length === 0) return [];
   const n = names(column);
-  const rows = await queryRows<{ id: number }>(
+  const rows = await selectRows(
     db,
     sql`UPDATE ${n.table} AS t SET ${n.column} = v.next
           FROM unnest(${sql.param(changes.map((c) => c.id))}::int4[],
@@ -114,8 +123,9 @@ export async function replaceStoredValues(
          WHERE t.id = v.id AND ${column.userIdColumn ? sql`t.${n.userId} = v.user_id` : sql`true`}
            AND t.${n.column} = v.old
         RETURNING t.id`,
+    z.object({ id: z.coerce.number() }),
   );
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => r.id);
 }
 
 /** How many values of a column each key id protects, and how many are not ciphertext. */
@@ -149,7 +159,7 @@ export async function countStoredValues(
   const n = names(column);
   const source = options.sample ? sampledRows(column, options.sample) : n.table;
   // Prefix tests only (no regular expression per row): without a sample this reads the whole column.
-  const rows = await queryRows<{ bucket: string; kind: string; n: number }>(
+  const rows = await selectRows(
     db,
     sql`SELECT kind, CASE WHEN kind = 'key' THEN substr(v, 8, 8) ELSE '' END AS bucket, count(*)::int AS n
           FROM (SELECT ${n.column} AS v,
@@ -157,12 +167,13 @@ export async function countStoredValues(
                             WHEN left(${n.column}, 4) = 'enc:' THEN 'malformed' ELSE 'plaintext' END AS kind
                   FROM ${source} AS t WHERE ${n.column} IS NOT NULL) AS stored
          GROUP BY 1, 2 ORDER BY 1, 2`,
+    z.object({ kind: z.string(), bucket: z.string(), n: z.coerce.number() }),
   );
   const counts: StoredValueCounts = { byKeyId: {}, plaintext: 0, malformed: 0 };
   for (const row of rows) {
-    if (row.kind === 'key') counts.byKeyId[row.bucket] = Number(row.n);
-    else if (row.kind === 'malformed') counts.malformed = Number(row.n);
-    else counts.plaintext = Number(row.n);
+    if (row.kind === 'key') counts.byKeyId[row.bucket] = row.n;
+    else if (row.kind === 'malformed') counts.malformed = row.n;
+    else counts.plaintext = row.n;
   }
   return counts;
 }

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../database.js';
-import { type PreparedStatement, queryRows, runPrepared } from '../raw-query.js';
+import { type PreparedStatement, runPrepared, selectRows } from '../raw-query.js';
 import { type MoodEntry, moodEntries } from '../schema/index.js';
 import { boundedLimit, storableText, storableTexts } from './text-guard.js';
 
@@ -73,10 +73,11 @@ export async function dailyMoods(
 
 /** The most recent local days on which the user logged, newest first (for streaks). */
 export async function loggedDays(db: Db, userId: number, timeZone: string, limit = 1000): Promise<string[]> {
-  const rows = await queryRows<{ day: string }>(
+  const rows = await selectRows(
     db,
     sql`SELECT DISTINCT ${localDaySql(timeZone)} AS day FROM mood_entries
          WHERE user_id = ${userId} ORDER BY 1 DESC LIMIT ${boundedLimit(limit, 1000, 5000)}`,
+    z.object({ day: z.string() }),
   );
   return rows.map((r) => r.day);
 }
@@ -262,12 +263,13 @@ export async function topEmotions(
   since: Date,
   limit = 5,
 ): Promise<Array<{ emotion: string; count: number }>> {
-  const rows = await queryRows<{ emotion: string; count: string | number }>(
+  const rows = await selectRows(
     db,
     sql`SELECT e AS emotion, count(*) AS count
           FROM mood_entries, unnest(emotions) AS e
          WHERE user_id = ${userId} AND created_at >= ${since.toISOString()}::timestamp
          GROUP BY e ORDER BY count(*) DESC, e ASC LIMIT ${boundedLimit(limit, 5, 50)}`,
+    z.object({ emotion: z.string(), count: z.coerce.number() }),
   );
-  return rows.map((r) => ({ emotion: r.emotion, count: Number(r.count) }));
+  return rows;
 }

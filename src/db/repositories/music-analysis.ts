@@ -180,7 +180,7 @@ export async function listCatalogueNear(
   );
   const distance = distances.length === 1 ? distances[0]! : sql`LEAST(${sql.join(distances, sql`, `)})`;
   // Shared tracks repeat (one row per share); three rows per wanted track leave room for that.
-  const rows = await queryRows<unknown>(
+  const rows = await queryRows(
     db,
     sql`SELECT spotify_track_id, track_name, artist_name, album_image,
                (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy,
@@ -204,7 +204,7 @@ export async function listCatalogueNear(
 
 /** The user's own analysed tracks that have valence and energy, each once, newest first (at most 500). */
 export async function listUserCatalogue(db: Db, userId: number, limit?: number): Promise<CatalogueTrack[]> {
-  const rows = await queryRows<unknown>(
+  const rows = await queryRows(
     db,
     sql`SELECT * FROM (
           SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,

@@ -1,10 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { UserError } from '../../core/errors.js';
 import { plural } from '../../core/plural.js';
 import type { FieldCipher } from '../../crypto/field-cipher.js';
 import { noteContext } from '../../crypto/note-context.js';
 import type { Db } from '../database.js';
-import { queryRows } from '../raw-query.js';
+import { selectRows } from '../raw-query.js';
 import { chatIdentities, type NewChatIdentity, type NewUser, userSettings, users } from '../schema/index.js';
 import type { CatalogueTrack } from './catalogue.js';
 import {
@@ -121,9 +122,10 @@ function resolveOrThrow(options: SeedOptions): ResolvedSeedOptions {
 
 /** The application's tables: every ordinary table of the public schema (migration records live elsewhere). */
 export async function applicationTables(db: Db): Promise<string[]> {
-  const rows = await queryRows<{ name: string }>(
+  const rows = await selectRows(
     db,
     sql`SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+    z.object({ name: z.string() }),
   );
   return rows.map((r) => r.name);
 }
@@ -140,7 +142,7 @@ export async function nonEmptyTables(db: Db): Promise<string[]> {
   const tables = await applicationTables(db);
   if (tables.length === 0) return [];
   const columns = tables.map((t, i) => `EXISTS (SELECT 1 FROM ${quoted(t)}) AS t${i}`).join(', ');
-  const [row] = await queryRows<Record<string, boolean>>(db, sql.raw(`SELECT ${columns}`));
+  const [row] = await selectRows(db, sql.raw(`SELECT ${columns}`), z.record(z.string(), z.boolean()));
   return tables.filter((_, i) => row?.[`t${i}`] === true);
 }
 
@@ -314,11 +316,12 @@ const TIMESTAMP = (column: string) => `to_timestamp(${column}) AT TIME ZONE 'UTC
 /** Takes `count` values from the table's id sequence, ascending. */
 async function reserveIds(db: Db, table: SeedTable, count: number): Promise<number[]> {
   if (count === 0) return [];
-  const rows = await queryRows<{ id: number }>(
+  const rows = await selectRows(
     db,
     sql`SELECT nextval(pg_get_serial_sequence(${table}, 'id'))::int AS id FROM generate_series(1, ${count}::int)`,
+    z.object({ id: z.coerce.number() }),
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 /** Rows gathered column by column, ready to be sent as one array parameter per column. */

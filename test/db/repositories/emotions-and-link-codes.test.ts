@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { consumeLinkCode, insertLinkCode, pruneLinkCodes } from '../../../src/db/repositories/link-codes.js';
 import { topEmotions } from '../../../src/db/repositories/mood-entries.js';
 import { newUser } from '../../support/fixtures.js';
 import { insertMoodEntry } from '../../support/mood-entries.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const at = (iso: string) => new Date(iso);

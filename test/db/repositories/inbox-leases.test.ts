@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTimeout } from '../../../src/core/within.js';
 import type { Database } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { acceptInboxEntries, renewInboxLeases } from '../../../src/db/repositories/inbox.js';
+import { queryRows } from '../../support/query-rows.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 
 const entry = (deliveryKey: string) => ({

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import {
   applyAccountProfile,
   applyAccountProfiles,
@@ -12,6 +11,7 @@ import {
   usernameFor,
 } from '../../../src/db/repositories/chat-identities.js';
 import { createUser } from '../../../src/db/repositories/users.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const account = (): IdentityKey => ({

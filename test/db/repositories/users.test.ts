@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import {
   clearSpotifyLink,
   countUsers,
@@ -15,6 +14,7 @@ import {
   saveSpotifyLink,
 } from '../../../src/db/repositories/users.js';
 import { naughtyStrings, newUser } from '../../support/fixtures.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: 'a'.repeat(64) });

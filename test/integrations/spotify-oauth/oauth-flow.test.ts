@@ -5,7 +5,6 @@ import { isUserError, type UserError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import type { Db } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { createUser, readSpotifyLink } from '../../../src/db/repositories/users.js';
 import { createHttpServer, type HttpServer } from '../../../src/http/http-server.js';
 import { SPOTIFY_CALLBACK_PATH, spotifyCallbackRoute } from '../../../src/http/spotify-callback.js';
@@ -16,6 +15,7 @@ import {
 } from '../../../src/services/spotify-account/spotify-account-service.js';
 import { type FakeSpotify, startFakeSpotify } from '../../fakes/spotify/fake-spotify.js';
 import { newAccount } from '../../support/app-harness.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const HOUR = 3_600_000;

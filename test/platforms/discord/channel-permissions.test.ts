@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { reply } from '../../../src/core/commands/index.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { PERMISSION } from '../../fakes/discord/fake-discord.js';
 import type { InteractionPlace } from '../../fakes/discord/payloads.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   type DiscordHarness,

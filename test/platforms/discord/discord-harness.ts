@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { loadConfig } from '../../../src/config.js';
 import type { CommandRegistry } from '../../../src/core/commands/index.js';
 import type { Db } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { findIdentity } from '../../../src/db/repositories/chat-identities.js';
 import {
   createDiscordAdapter,
@@ -31,6 +30,7 @@ import {
 } from '../../fakes/discord/payloads.js';
 import { callbackSchema, type MessageBody, messageBodySchema } from '../../fakes/discord/schemas.js';
 import { type AppHarness, createAppHarness, createTestInbox } from '../../support/app-harness.js';
+import { queryRows } from '../../support/query-rows.js';
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
 

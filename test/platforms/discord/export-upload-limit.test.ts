@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { queryRows } from '../../../src/db/raw-query.js';
 import type { RecordedRequest } from '../../fakes/discord/fake-discord.js';
 import { chatInputInteraction, type UserJson } from '../../fakes/discord/payloads.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   type DiscordHarness,

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { buttonCustomId } from '../../../src/platforms/discord/render.js';
 import {
   buttonInteraction,
@@ -8,6 +7,7 @@ import {
   type InteractionJson,
 } from '../../fakes/discord/payloads.js';
 import { autocompleteDataSchema } from '../../fakes/discord/schemas.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   type DiscordHarness,

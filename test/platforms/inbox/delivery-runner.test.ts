@@ -3,11 +3,11 @@ import { expect, it } from 'vitest';
 import { type Reply, renderPlainText } from '../../../src/core/commands/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Db } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import type { Invocation } from '../../../src/platforms/dispatcher.js';
 import { createDeliveryRunner, type InboxSurface } from '../../../src/platforms/inbox/delivery-runner.js';
 import { createInboxStore, type InboxStore } from '../../../src/services/inbox/inbox-store.js';
 import { countEntries, newAccount, useApp, userOf } from '../../support/app-harness.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 /** A platform's side of a resume, recording what it was asked to answer. */

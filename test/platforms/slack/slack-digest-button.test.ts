@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { buildDigest } from '../../../src/services/digest/build-digest.js';
 import { renderDigest } from '../../../src/services/digest/render-digest.js';
 import { blockActions, post, signedInteraction } from '../../fakes/slack/slack-requests.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   allText,

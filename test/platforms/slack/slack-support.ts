@@ -6,7 +6,6 @@ import type { CommandRegistry } from '../../../src/core/commands/index.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Db } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { createDispatcher } from '../../../src/platforms/dispatcher.js';
 import {
   createSlackAdapter,
@@ -16,6 +15,7 @@ import {
 import type { Services } from '../../../src/services/services.js';
 import { FakeSlack, type RecordedResponse } from '../../fakes/slack/fake-slack.js';
 import { type AppHarness, createAppHarness, createTestInbox } from '../../support/app-harness.js';
+import { queryRows } from '../../support/query-rows.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-bot-token';

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Database } from '../../../src/db/database.js';
 import { openPostgresDatabase } from '../../../src/db/postgres.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { type AuditWriter, createAuditWriter } from '../../../src/services/audit-writer.js';
 import { quoteIdent, withAdmin } from '../../support/postgres-admin.js';
+import { queryRows } from '../../support/query-rows.js';
 import {
   createEmptyPostgresDatabase,
   dropPostgresDatabase,

@@ -7,7 +7,6 @@ import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { DAY_MS, weekSpanAt } from '../../../src/core/calendar/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import {
   claimChannelDigest,
   findChannelDigestDelivery,
@@ -36,6 +35,7 @@ import { post, signedForm, slashCommand } from '../../fakes/slack/slack-requests
 import { defaultFakeTrack, type FakeSpotify, startFakeSpotify } from '../../fakes/spotify/fake-spotify.js';
 import { messageOf, newDiscordUser, textOfMessage } from '../../platforms/discord/discord-harness.js';
 import { allText, answerOf, SIGNING_SECRET } from '../../platforms/slack/slack-support.js';
+import { queryRows } from '../../support/query-rows.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const MANAGE_GUILD = String(1n << 5n);

@@ -4,7 +4,6 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Db } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import {
   countStoredValues,
   encryptedColumns,
@@ -22,6 +21,7 @@ import {
 } from '../../../src/services/keys/key-rotation.js';
 import { captureLogger } from '../../integrations/audio-features/log-capture.js';
 import { insertMoodEntry } from '../../support/mood-entries.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const oldKey = 'a'.repeat(64);

@@ -8,9 +8,9 @@ import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Database, Db } from '../../../src/db/database.js';
 import { openPgliteDatabase } from '../../../src/db/pglite.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
 import { insertMoodEntry } from '../../support/mood-entries.js';
+import { queryRows } from '../../support/query-rows.js';
 import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 

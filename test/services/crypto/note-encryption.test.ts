@@ -4,7 +4,6 @@ import type { Platform } from '../../../src/core/commands/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/crypto/note-context.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { noteColumn } from '../../../src/db/repositories/encrypted-values.js';
 import { listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
@@ -23,6 +22,7 @@ import {
 } from '../../support/app-harness.js';
 import { naughtyStrings } from '../../support/fixtures.js';
 import { insertMoodEntry } from '../../support/mood-entries.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const fileOf = (result: Outcome, contentType: string): string => {

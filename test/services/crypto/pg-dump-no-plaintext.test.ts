@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Database } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { readSpotifyLink } from '../../../src/db/repositories/users.js';
 import { users } from '../../../src/db/schema/index.js';
 import { seedDatabase } from '../../../src/db/seed/insert.js';
+import { queryRows } from '../../support/query-rows.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: 'c'.repeat(64) });

@@ -4,8 +4,8 @@ import { expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import { createFieldCipher } from '../../../src/crypto/create-field-cipher.js';
 import type { Db } from '../../../src/db/database.js';
-import { queryRows } from '../../../src/db/raw-query.js';
 import { createInboxStore, type InboxDelivery } from '../../../src/services/inbox/inbox-store.js';
+import { queryRows } from '../../support/query-rows.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
 const cipher = createFieldCipher({ currentKey: 'a'.repeat(64) });
