@@ -137,9 +137,12 @@ export async function findIdentityUser(db: Db, key: IdentityKey): Promise<Identi
 // Each account's user when the account is known (its last use noted), else a new user, identity and
 // (with a time zone) settings: one round trip for the lot. A username that is taken, or an account
 // another request attached at the same moment, inserts no identity: that caller takes the slow path.
-// Inputs are numbered (ordinality) so that every row of the answer says whose it is.
+// Inputs are numbered (ordinality) so that every row of the answer says whose it is. Several rows are
+// written per statement, so two instances' groups could lock the same rows in opposite orders: the
+// last-use note skips a row locked at that moment (it is only a hint for where digests go), and new
+// rows are inserted in username order.
 const resolveIdentityUsersStatement: PreparedStatement = {
-  name: 'moodscale_resolve_identity_users_v3',
+  name: 'moodscale_resolve_identity_users_v4',
   text: `WITH input AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
                     WITH ORDINALITY AS t(username, platform, workspace_id, external_user_id, display_name,
@@ -154,10 +157,12 @@ const resolveIdentityUsersStatement: PreparedStatement = {
              LEFT JOIN user_settings s ON s.user_id = u.id
          ), touched AS (
            UPDATE chat_identities SET last_seen_at = now() AT TIME ZONE 'UTC'
-            WHERE id IN (SELECT identity_id FROM found)
+            WHERE id IN (SELECT id FROM chat_identities WHERE id IN (SELECT identity_id FROM found)
+                         FOR UPDATE SKIP LOCKED)
          ), new_user AS (
            INSERT INTO users (username)
            SELECT DISTINCT t.username FROM input t WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.n = t.n)
+            ORDER BY t.username
            ON CONFLICT (username) DO NOTHING RETURNING id, username
          ), identity AS (
            INSERT INTO chat_identities (user_id, platform, workspace_id, external_user_id, display_name)
