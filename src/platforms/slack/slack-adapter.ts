@@ -76,7 +76,7 @@ export interface SlackAdapterOptions {
   /**
    * Commands worked on at once after their acknowledgement; the rest wait their turn, so acknowledging a
    * burst stays fast. Only the dispatch takes a slot, not the waits on Slack. Default 8; the app passes
-   * DB_MAX_CONNECTIONS.
+   * SLACK_COMMANDS_IN_FLIGHT (src/start/chat-platforms.ts).
    */
   concurrency?: number;
   /** How long stop() waits for commands in flight. Default 10 s. */
