@@ -27,8 +27,11 @@ export default defineCommand({
   async run({ user, platform, channel, options }, { channelDigest }) {
     if (!channel) {
       throw new UserError(
-        'The weekly channel post belongs to a channel: run /channel-digest in the server or workspace channel ' +
-          'where it should appear, not in a direct message.',
+        platform === 'console'
+          ? 'The weekly channel post belongs to a Discord or Slack channel, and the console has none: run ' +
+              '/channel-digest in the server or workspace channel where it should appear.'
+          : 'The weekly channel post belongs to a channel: run /channel-digest in the server or workspace ' +
+              'channel where it should appear, not in a direct message.',
         'NOT_IN_CHANNEL',
       );
     }
@@ -60,6 +63,14 @@ export default defineCommand({
         'CANNOT_POST',
       );
     }
+    const member = enabled ? await channel.botIsMember?.() : undefined;
+    if (member === false) {
+      throw new UserError(
+        'MoodScale is not a member of this channel, so it cannot post here and the weekly post was not ' +
+          'turned on. Invite it with `/invite @MoodScale` in this channel, then run `/channel-digest on` again.',
+        'BOT_NOT_IN_CHANNEL',
+      );
+    }
     const changed = await channelDigest.setEnabled(key, user.id, enabled);
     if (!enabled) {
       return reply.public({
@@ -70,13 +81,16 @@ export default defineCommand({
         color: 'info',
       });
     }
-    const invite =
-      platform === 'slack'
+    // What the bot needs to post, said only where the platform could not confirm it has it.
+    const confirmed = platform === 'slack' ? member === true : channel.missingPostPermissions !== undefined;
+    const needs = confirmed
+      ? ''
+      : platform === 'slack'
         ? '\nMoodScale must be a member of this channel to post: `/invite @MoodScale`.'
         : '\nMoodScale needs the Send Messages and Embed Links permissions in this channel to post.';
     return reply.public({
       title: changed ? 'Weekly channel post on' : 'The weekly channel post was already on',
-      text: `${WHAT_IT_POSTS}${invite}`,
+      text: `${WHAT_IT_POSTS}${needs}`,
       color: 'success',
     });
   },

@@ -19,9 +19,8 @@ export function trendText(trend: Trend, delta: number | null): string {
   }
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+/** The one plural helper (src/core/plural.ts), here beside the other formats commands use. */
+export { plural } from '../src/core/plural.js';
 
 /** Cuts user text for a one-line preview. */
 export function preview(text: string, max = 80): string {

@@ -12,10 +12,12 @@ import recommend from './recommend.js';
 import settings from './settings.js';
 import share from './share.js';
 import spotify from './spotify.js';
+import undo from './undo.js';
 
 /** Every command, in the order /help lists them. */
 export const allCommands: AnyCommand<Services>[] = [
   mood,
+  undo,
   history,
   share,
   recommend,

@@ -1,5 +1,6 @@
 import { opt, reply } from '../src/core/commands/index.js';
 import { emotionVocabulary } from '../src/services/mood/emotions.js';
+import { UNDO_WINDOW_MS } from '../src/services/mood/mood-service.js';
 import { defineCommand } from './define.js';
 import { plural, score, tagList, trendText } from './format.js';
 
@@ -51,7 +52,16 @@ export default defineCommand({
       title: `Mood logged: ${entry.moodScore}/10`,
       text: `Saved ${entry.moodScore}/10${tags}${entry.notes ? ', with your note' : ''}.`,
       fields,
-      buttons: [{ id: 'mood:recommend', label: 'Recommend music', style: 'primary', action: '/recommend' }],
+      buttons: [
+        { id: 'mood:recommend', label: 'Recommend music', style: 'primary', action: '/recommend' },
+        {
+          id: `mood:undo:${entry.id}`,
+          label: 'Undo',
+          style: 'secondary',
+          action: `/undo entry:${entry.id}`,
+          expiresAt: new Date(entry.createdAt.getTime() + UNDO_WINDOW_MS),
+        },
+      ],
       color: needsCare ? 'warning' : 'success',
     });
   },

@@ -26,8 +26,15 @@ export default defineCommand({
       rest: true,
     }),
   },
-  async run({ user, options }, { settings }) {
-    if (!options.setting) return show(await settings.get(user.id), 'Your settings');
+  async run({ user, platform, options }, { settings, links }) {
+    // The digest is a direct message on a chat platform: say so where none can arrive (the console alone).
+    const noDigestHere = async (s: UserSettings) =>
+      s.digestEnabled &&
+      platform === 'console' &&
+      (await links.identities(user.id)).every((identity) => identity.platform === 'console');
+    const answer = async (s: UserSettings, title: string) =>
+      show(s, title, (await noDigestHere(s)) ? DIGEST_NOT_IN_CONSOLE : undefined);
+    if (!options.setting) return answer(await settings.get(user.id), 'Your settings');
     if (options.value === undefined) {
       throw new UserError(
         `Tell me the new ${options.setting}, for example \`${example(options.setting)}\`.`,
@@ -35,9 +42,13 @@ export default defineCommand({
       );
     }
     const patch = toPatch(options.setting, options.value);
-    return show(await settings.update(user.id, patch), 'Settings saved');
+    return answer(await settings.update(user.id, patch), 'Settings saved');
   },
 });
+
+const DIGEST_NOT_IN_CONSOLE =
+  'The weekly digest comes as a direct message on Discord or Slack, so none arrives in the console: ' +
+  'link a Discord or Slack account with `/link` to get it there.';
 
 type Setting = 'timezone' | 'digest' | 'digest-day' | 'digest-hour' | 'notes-consent' | 'channel-vibe';
 
@@ -93,11 +104,13 @@ function parseHour(value: string): number {
   return hour;
 }
 
-function show(s: UserSettings, title: string) {
+function show(s: UserSettings, title: string, note?: string) {
   const day = WEEKDAYS[s.digestDay - 1] ?? 'monday';
   return reply.private({
     title,
-    text: 'Change one with `/settings <setting> <value>`, e.g. `/settings timezone Europe/Berlin`.',
+    text:
+      'Change one with `/settings <setting> <value>`, e.g. `/settings timezone Europe/Berlin`.' +
+      (note ? `\n${note}` : ''),
     fields: [
       { name: 'timezone', value: s.timeZone, inline: true },
       { name: 'digest', value: s.digestEnabled ? 'on' : 'off', inline: true },

@@ -1,4 +1,5 @@
 import { systemClock } from '../core/clock.js';
+import { plural } from '../core/plural.js';
 import { describeDatabaseUrl } from '../db/connection-problems.js';
 import type { MigrationRun } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
@@ -25,12 +26,13 @@ await runCli(name, async (config, logger) => {
 
 /** What the run did, in one sentence: the migrations it applied, or that there were none to apply. */
 function describeRun(run: MigrationRun, where: string): string {
-  const plural = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
   if (run.applied.length > 0) {
     const before =
-      run.previouslyApplied.length > 0 ? ` (${run.previouslyApplied.length} were already applied)` : '';
-    return `Applied ${plural(run.applied.length)} to ${where}: ${run.applied.join(', ')}${before}.`;
+      run.previouslyApplied.length > 0
+        ? ` (${plural(run.previouslyApplied.length, 'was', 'were')} already applied)`
+        : '';
+    return `Applied ${plural(run.applied.length, 'migration')} to ${where}: ${run.applied.join(', ')}${before}.`;
   }
   const latest = run.previouslyApplied.at(-1);
-  return `${where.charAt(0).toUpperCase()}${where.slice(1)} is already up to date: no migrations to apply (${plural(run.previouslyApplied.length)} applied before${latest ? `, the latest ${latest}` : ''}).`;
+  return `${where.charAt(0).toUpperCase()}${where.slice(1)} is already up to date: no migrations to apply (${plural(run.previouslyApplied.length, 'migration')} applied before${latest ? `, the latest ${latest}` : ''}).`;
 }

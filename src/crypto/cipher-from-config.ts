@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/logger.js';
 import { createFieldCipher } from './create-field-cipher.js';
@@ -17,11 +18,13 @@ export function resolveCipher(config: Config, logger: Logger): { cipher: FieldCi
     };
   }
   const { key, created } = loadOrCreateKeyFile(config.database.dataDir);
-  const where = `${config.database.dataDir}/encryption.key`;
+  const where = join(config.database.dataDir, 'encryption.key');
   if (created)
+    // The console shows a warning as its message alone: the message says where the key is.
     logger.warn(
       { keyFile: where },
-      'ENCRYPTION_KEY is not set: generated a key file; back it up with the data',
+      `ENCRYPTION_KEY is not set: generated the encryption key ${where}; back it up with the data ` +
+        '(without it, stored notes cannot be read)',
     );
   else logger.info({ keyFile: where }, 'ENCRYPTION_KEY is not set: using the key file');
   if (config.database.url) {

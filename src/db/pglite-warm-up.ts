@@ -30,7 +30,7 @@ export async function warmUpPglite(db: Db): Promise<void> {
             userId: user.userId,
             moodScore: 5,
             emotions: ['calm'],
-            window: { from, timeZone: 'UTC', knownEntries: 0 },
+            window: { from, timeZone: 'UTC', knownEntries: 0, knownLastId: null },
           },
         ]);
         await getUserSettings(tx, user.userId);

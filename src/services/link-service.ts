@@ -94,7 +94,7 @@ export function createLinkService(deps: {
       }
       if (owner === redeemerId) {
         throw new UserError(
-          'That code belongs to this account. Type it on your other platform (Discord or Slack) instead.',
+          'That code belongs to this account: redeem it from the account you want to join to this one.',
           'LINK_CODE_OWN',
         );
       }

@@ -46,8 +46,8 @@ describeEachDatabase('/help', (getDb) => {
     expect(result.reply.text.split('\n')[0]).toBe('/history [days]');
   });
 
-  it('GIVEN "/help nope" THEN it is a user error listing the commands there are', async () => {
-    const result = await app().run('/help nope', newAccount());
+  it('GIVEN "/help nope" on Discord THEN it is a user error listing the commands there are', async () => {
+    const result = await app().run('/help nope', newAccount(), 'discord');
 
     expect(result.outcome).toBe('user_error');
     expect(result.reply.text).toBe(
@@ -56,5 +56,53 @@ describeEachDatabase('/help', (getDb) => {
         .map((n) => `/${n}`)
         .join(', ')}.`,
     );
+  });
+
+  it('GIVEN "/help nope" in the console THEN the commands listed end with /quit, the console\'s own', async () => {
+    const result = await app().run('/help nope', newAccount(), 'console');
+
+    expect(result.outcome).toBe('user_error');
+    const names = app()
+      .registry.names()
+      .map((n) => `/${n}`);
+    expect(result.reply.text).toBe(`There is no /nope command. Commands: ${[...names, '/quit'].join(', ')}.`);
+  });
+
+  it('GIVEN "/help quit" in the console THEN /quit is named once, by the title, above what it does', async () => {
+    const result = await app().run('/help quit', newAccount(), 'console');
+
+    expect(result.outcome).toBe('ok');
+    expect(result.reply.title).toBe('/quit');
+    expect(result.reply.text).toBe('Leave the console chat (/exit and Ctrl+D do the same)');
+  });
+
+  it('GIVEN "/help exit" in the console THEN it explains /quit, which /exit is another name of', async () => {
+    const result = await app().run('/help exit', newAccount(), 'console');
+
+    expect(result.reply.title).toBe('/quit');
+  });
+
+  it.each(['discord', 'slack'] as const)(
+    'GIVEN "/help quit" on %s THEN there is no /quit command there',
+    async (platform) => {
+      const result = await app().run('/help quit', newAccount(), platform);
+
+      expect(result.outcome).toBe('user_error');
+      expect(result.reply.text).toMatch(/^There is no \/quit command\./);
+      expect(result.reply.text).not.toContain('/quit,');
+    },
+  );
+
+  it('GIVEN "/help" on Discord THEN /quit is not listed', async () => {
+    const result = await app().run('/help', newAccount(), 'discord');
+
+    expect(result.reply.text).not.toMatch(/^\/quit/m);
+  });
+
+  it('GIVEN "/help export", a command without options THEN its name is the title and is not repeated as a usage line', async () => {
+    const result = await app().run('/help export', newAccount());
+
+    expect(result.reply.title).toBe('/export');
+    expect(result.reply.text.split('\n')[0]).toBe(app().registry.get('export')?.description);
   });
 });

@@ -112,6 +112,29 @@ describeEachDatabase('/mood with hostile input', (getDb) => {
     expect(await countEntries(app().db)).toBe(before);
   });
 
+  // The one check of /mood's text is its option parser, typed or delivered as options: nothing below it
+  // (the service, the note cipher, the writer, the repository) checks again.
+  it('GIVEN a NUL byte in a note or an emotion, typed or delivered as options (Discord) THEN each is a user error naming it and nothing is stored', async () => {
+    const before = await countEntries(app().db);
+    const inputs = [
+      { text: '5 ok -- before\u0000after' },
+      { text: '5 ok bad\u0000tag' },
+      { values: { score: 5, note: 'before\u0000after' } },
+      { values: { score: 5, emotions: ['ok', 'bad\u0000tag'] } },
+      { values: { score: 5, emotions: 'ok, bad\u0000tag' } },
+    ];
+    for (const input of inputs) {
+      const result = await app().dispatcher.dispatch({
+        identity: { platform: 'console', workspaceId: '', externalUserId: newAccount() },
+        command: 'mood',
+        input,
+      });
+      expect(result.outcome, JSON.stringify(input)).toBe('user_error');
+      expect(result.reply.text).toContain('U+0000');
+    }
+    expect(await countEntries(app().db)).toBe(before);
+  });
+
   it('GIVEN any argument text THEN /mood answers ok or with a user error, and every stored row is within bounds', async () => {
     const who = newAccount();
     let accepted = 0;

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getUserSettings } from '../../src/db/repositories/user-settings.js';
 import type { UserSettings } from '../../src/db/schema/index.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
@@ -137,5 +137,41 @@ describeEachDatabase('/settings', (getDb) => {
 
     expect(result.outcome).toBe('user_error');
     expect(result.reply.text).toContain('timezone, digest, digest-day, digest-hour, notes-consent');
+  });
+
+  describe('the weekly digest, which only Discord and Slack can deliver', () => {
+    const NOT_IN_CONSOLE =
+      'The weekly digest comes as a direct message on Discord or Slack, so none arrives in the console';
+
+    it('GIVEN a console user with no other account WHEN they type /settings THEN it says the digest never arrives in the console, and how to get it', async () => {
+      const result = await app().run('/settings', newAccount(), 'console');
+
+      expect(result.reply.text).toContain(NOT_IN_CONSOLE);
+      expect(result.reply.text).toContain('link a Discord or Slack account with `/link`');
+    });
+
+    it('GIVEN a console user WHEN they turn the digest off THEN the note is gone', async () => {
+      const result = await app().run('/settings digest off', newAccount(), 'console');
+
+      expect(result.reply.text).not.toContain(NOT_IN_CONSOLE);
+    });
+
+    it('GIVEN a console user with a linked Slack account WHEN they type /settings THEN there is no note', async () => {
+      const who = newAccount();
+      const code = /\/link redeem ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(
+        (await app().run('/link new', who)).reply.text,
+      )?.[1];
+      await app().run(`/link redeem ${code}`, newAccount(), 'slack');
+
+      const result = await app().run('/settings', who, 'console');
+
+      expect(result.reply.text).not.toContain(NOT_IN_CONSOLE);
+    });
+
+    it('GIVEN a Discord user WHEN they type /settings THEN there is no note', async () => {
+      const result = await app().run('/settings', newAccount(), 'discord');
+
+      expect(result.reply.text).not.toContain(NOT_IN_CONSOLE);
+    });
   });
 });

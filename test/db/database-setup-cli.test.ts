@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.js';
-import { openPostgresDatabase } from '../../src/db/postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations } from '../../src/db/rollback.js';
 import { freePort } from '../support/free-port.js';
 import { type CliRun, runCliScript, runSourceScript } from '../support/run-cli-script.js';
+import { migrateDatabaseAt } from '../support/scratch-database.js';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useEmptyPostgresDatabases } from '../support/test-database.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const allTags = listMigrations().map((m) => m.tag);
@@ -47,15 +41,7 @@ function start(env: Record<string, string>): Promise<CliRun> {
   });
 }
 
-const created: string[] = [];
-async function emptyDatabase(): Promise<{ name: string; url: string }> {
-  const name = await createEmptyPostgresDatabase('');
-  created.push(name);
-  return { name, url: postgresUrlFor(name) };
-}
-afterAll(async () => {
-  for (const name of created) await dropPostgresDatabase(name);
-});
+const emptyDatabases = useEmptyPostgresDatabases();
 
 describe('GIVEN package.json', () => {
   const { scripts } = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {
@@ -76,7 +62,7 @@ describe.skipIf(!postgresAvailable())('GIVEN an empty PostgreSQL database [postg
   let name: string;
   let first: CliRun;
   beforeAll(async () => {
-    ({ url, name } = await emptyDatabase());
+    ({ url, name } = await emptyDatabases.create());
     first = await cli('db-migrate', [], { DATABASE_URL: url, npm_lifecycle_event: 'db:push' });
   });
 
@@ -112,21 +98,8 @@ describe.skipIf(!postgresAvailable())(
     let url: string;
     let name: string;
     beforeAll(async () => {
-      ({ url, name } = await emptyDatabase());
-      const database = openPostgresDatabase(
-        {
-          url,
-          maxConnections: 1,
-          idleTimeoutMs: 1000,
-          connectionTimeoutMs: 5000,
-          statementTimeoutMs: 0,
-          slowQueryMs: 10_000,
-        },
-        silentLogger(),
-      );
-      await database.migrate();
-      await database.db.execute(sql`DROP SCHEMA drizzle CASCADE`);
-      await database.close();
+      ({ url, name } = await emptyDatabases.create());
+      await migrateDatabaseAt(url, (database) => database.db.execute(sql`DROP SCHEMA drizzle CASCADE`));
     });
 
     it('WHEN npm run db:seed runs THEN it exits 1 with the commands that start the database over, and no stack', async () => {

@@ -1,44 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPgliteDatabase } from '../../src/db/pglite.js';
-import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { listMigrations, rollbackMigrations } from '../../src/db/rollback.js';
 import { queryRows } from '../support/query-rows.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
-
-const settings = {
-  maxConnections: 3,
-  idleTimeoutMs: 1000,
-  connectionTimeoutMs: 5000,
-  statementTimeoutMs: 30_000,
-  slowQueryMs: 10_000,
-};
+import { postgresAvailable, useEmptyPostgresDatabases } from '../support/test-database.js';
 
 const allTags = listMigrations().map((m) => m.tag);
 
-const created: string[] = [];
-const opened: Database[] = [];
-afterAll(async () => {
-  for (const database of opened) await database.close().catch(() => undefined);
-  for (const name of created) await dropPostgresDatabase(name);
-});
-
-/** A new, empty PostgreSQL database and its name. */
-async function emptyPostgres(): Promise<{ name: string; database: Database }> {
-  const name = await createEmptyPostgresDatabase('');
-  created.push(name);
-  const database = openPostgresDatabase({ ...settings, url: postgresUrlFor(name) }, silentLogger());
-  opened.push(database);
-  return { name, database };
-}
+/** A new, empty PostgreSQL database, opened, and its name. */
+const emptyPostgres = useEmptyPostgresDatabases().open;
 
 /**
  * What `drizzle-kit push` leaves: every table, no record of migrations. Made by migrating and then
@@ -106,11 +79,14 @@ describe.skipIf(!postgresAvailable())('GIVEN a PostgreSQL database [postgres]', 
 describe('GIVEN an embedded database [pglite]', () => {
   it('WHEN its tables exist without a migration record THEN migrate refuses with a UserError', async () => {
     const database = await openPgliteDatabase({ dataDir: undefined, slowQueryMs: 10_000 }, silentLogger());
-    opened.push(database);
-    await withoutRecord(database, false);
-    await expect(database.migrate()).rejects.toMatchObject({
-      name: 'UserError',
-      code: 'MIGRATION_RECORD_MISSING',
-    });
+    try {
+      await withoutRecord(database, false);
+      await expect(database.migrate()).rejects.toMatchObject({
+        name: 'UserError',
+        code: 'MIGRATION_RECORD_MISSING',
+      });
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -1,36 +1,18 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.js';
-import { openPostgresDatabase } from '../../src/db/postgres.js';
+import { describe, expect, it } from 'vitest';
 import { appliedMigrations, listMigrations, rollbackMigrations } from '../../src/db/rollback.js';
 import { newUser } from '../support/fixtures.js';
 import { insertMoodEntry } from '../support/mood-entries.js';
 import { queryRows } from '../support/query-rows.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { openTestPostgres } from '../support/scratch-database.js';
+import { postgresAvailable, useEmptyPostgresDatabases } from '../support/test-database.js';
 
-const settings = {
-  maxConnections: 5,
-  idleTimeoutMs: 1000,
-  connectionTimeoutMs: 5000,
-  statementTimeoutMs: 30_000,
-  slowQueryMs: 10_000,
-};
+const settings = { maxConnections: 5 };
 
-const created: string[] = [];
-async function emptyDatabase(): Promise<string> {
-  const name = await createEmptyPostgresDatabase('');
-  created.push(name);
-  return name;
-}
-afterAll(async () => {
-  for (const name of created) await dropPostgresDatabase(name);
-});
+const emptyDatabases = useEmptyPostgresDatabases();
+/** The URL of a new, empty database (dropped after the file's tests). */
+const emptyDatabase = async () => (await emptyDatabases.create()).url;
 
 const publicTables = (db: Parameters<typeof queryRows>[0]) =>
   queryRows<{ table_name: string }>(
@@ -53,10 +35,7 @@ describe('GIVEN the checked-in migrations', () => {
 
 describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => {
   it('WHEN migrated up, down and up again with data in the tables THEN the schema returns whole and empty', async () => {
-    const database = openPostgresDatabase(
-      { ...settings, url: postgresUrlFor(await emptyDatabase()) },
-      silentLogger(),
-    );
+    const database = openTestPostgres(await emptyDatabase(), settings);
     try {
       await database.migrate();
       const tablesAfterUp = await publicTables(database.db);
@@ -87,10 +66,8 @@ describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => 
   });
 
   it('WHEN five instances migrate one empty database at once THEN all succeed and each migration is applied once', async () => {
-    const url = postgresUrlFor(await emptyDatabase());
-    const instances = Array.from({ length: 5 }, () =>
-      openPostgresDatabase({ ...settings, url }, silentLogger()),
-    );
+    const url = await emptyDatabase();
+    const instances = Array.from({ length: 5 }, () => openTestPostgres(url, settings));
     try {
       await Promise.all(instances.map((i) => i.migrate()));
       const [row] = await queryRows<{ n: number }>(
@@ -104,10 +81,7 @@ describe.skipIf(!postgresAvailable())('GIVEN a real PostgreSQL database', () => 
   });
 
   it('WHEN migrations run on an up-to-date database THEN nothing changes', async () => {
-    const database = openPostgresDatabase(
-      { ...settings, url: postgresUrlFor(await emptyDatabase()) },
-      silentLogger(),
-    );
+    const database = openTestPostgres(await emptyDatabase(), settings);
     try {
       await database.migrate();
       await database.migrate();

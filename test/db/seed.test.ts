@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mood from '../../commands/mood.js';
 import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../src/crypto/note-context.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
@@ -10,6 +11,7 @@ import { SeedRefusedError, type SeedSummary, seedDatabase, seedTables } from '..
 import { generateUser } from '../../src/db/seed/people.js';
 import { seedPeriod } from '../../src/db/seed/period.js';
 import { Random } from '../../src/db/seed/random.js';
+import { emotionsByBand, type MoodBand, notesByBand } from '../../src/db/seed/vocabulary.js';
 import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase, describeEachDatabase } from '../support/test-database.js';
 
@@ -95,6 +97,24 @@ describe('GIVEN the seeded random generator', () => {
     const rng = new Random(9);
     const seen = new Set(Array.from({ length: 2000 }, () => rng.int(1, 10)));
     expect([...seen].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
+
+// The seed writes its mood entries in bulk, past /mood's option parser (the one check of their text):
+// what it writes must be text that parser accepts as it is.
+describe('GIVEN the seed’s word lists', () => {
+  it('THEN every note, alone or two joined, and every emotion tag is what /mood’s options accept unchanged', () => {
+    for (const band of Object.keys(notesByBand) as MoodBand[]) {
+      const { plain, special } = notesByBand[band];
+      const joined = plain.flatMap((first) => plain.map((second) => `${first} ${second}`));
+      for (const note of [...plain, ...special, ...joined]) {
+        expect(mood.options.note.parse(note, 'note')).toBe(note);
+      }
+      const tags = emotionsByBand[band];
+      expect(mood.options.emotions.parse([...tags], 'emotions')).toEqual(tags);
+      // The seed sends a row's tags joined by commas (insert.ts): a comma would split a tag.
+      expect(tags.filter((tag) => tag.includes(','))).toEqual([]);
+    }
   });
 });
 

@@ -1,6 +1,4 @@
 import type { TestProject } from 'vitest/node';
-import { silentLogger } from '../../src/core/logger.js';
-import { openPostgresDatabase } from '../../src/db/postgres.js';
 import {
   DEFAULT_TEST_DATABASE_URL,
   isReachable,
@@ -9,6 +7,7 @@ import {
   withAdmin,
 } from './postgres-admin.js';
 import { startRunTmpdir } from './run-tmpdir.js';
+import { migrateDatabaseAt } from './scratch-database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -66,19 +65,7 @@ async function setupPostgres(project: TestProject): Promise<() => Promise<void>>
     await dropStaleTestDatabases(admin);
     await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
   });
-  const database = openPostgresDatabase(
-    {
-      url: urlForDatabase(url, template),
-      maxConnections: 2,
-      idleTimeoutMs: 1000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 0,
-      slowQueryMs: 10_000,
-    },
-    silentLogger(),
-  );
-  await database.migrate();
-  await database.close();
+  await migrateDatabaseAt(urlForDatabase(url, template));
 
   project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);

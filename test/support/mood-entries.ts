@@ -10,8 +10,8 @@ import {
 import { type MoodEntry, moodEntries } from '../../src/db/schema/index.js';
 
 /**
- * A mood entry for a test's GIVEN, written by production's own statement (logMoodEntries: the same text
- * checks and array encoding as /mood); `createdAt` then moves it into the past, which /mood never does.
+ * A mood entry for a test's GIVEN, written by production's own statement (logMoodEntries: the same array
+ * encoding as /mood; text is not checked again below /mood's option parser); `createdAt` then moves it into the past, which /mood never does.
  */
 export async function insertMoodEntry(db: Db, input: MoodEntryInput): Promise<MoodEntry> {
   const [logged] = await logMoodEntries(db, [input]);

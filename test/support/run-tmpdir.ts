@@ -6,6 +6,7 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../../src/core/process-alive.js';
 
 const RUN_PREFIX = 'moodscale-test-run-';
 /** What the tools the tests start keep there on their own (tsx's compile cache): not a leftover. */
@@ -85,15 +86,6 @@ function removeKilledRuns(outer: string, own: string): void {
     } catch {
       // Not ours to remove (another user's), or gone meanwhile.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

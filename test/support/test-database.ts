@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { dumpPglite, openPgliteDatabase } from '../../src/db/pglite.js';
-import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { quoteIdent, urlForDatabase, withAdmin } from './postgres-admin.js';
+import { openTestPostgres } from './scratch-database.js';
 
 /** True when the global setup found a real PostgreSQL server for this run. */
 export function postgresAvailable(): boolean {
@@ -36,17 +36,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<Database> 
   const server = inject('postgresUrl');
   if (!server) throw new Error('PostgreSQL is not available in this run');
   const name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-  const database = openPostgresDatabase(
-    {
-      url: urlForDatabase(server, name),
-      maxConnections: 10,
-      idleTimeoutMs: 1000,
-      connectionTimeoutMs: 5000,
-      statementTimeoutMs: 30_000,
-      slowQueryMs: 10_000,
-    },
-    silentLogger(),
-  );
+  const database = openTestPostgres(urlForDatabase(server, name), { maxConnections: 10 });
   return {
     ...database,
     async close() {
@@ -76,17 +66,55 @@ export function postgresUrlFor(name: string): string {
   return urlForDatabase(inject('postgresUrl'), name);
 }
 
+/** Empty databases of one test file (see useEmptyPostgresDatabases). */
+export interface EmptyPostgresDatabases {
+  /** A new, empty database on the test server: its name and URL. */
+  create(): Promise<{ name: string; url: string }>;
+  /** A new, empty database, opened (openTestPostgres with `settings`); closed after the file's tests. */
+  open(settings?: Parameters<typeof openTestPostgres>[1]): Promise<{ name: string; database: Database }>;
+}
+
+/**
+ * Empty databases on the test server (not copies of the run's migrated template), for tests of
+ * migrating itself. Call it at a file's top level: after the file's tests, the databases it opened are
+ * closed and every one it made is dropped.
+ */
+export function useEmptyPostgresDatabases(): EmptyPostgresDatabases {
+  const created: string[] = [];
+  const opened: Database[] = [];
+  afterAll(async () => {
+    for (const database of opened) await database.close().catch(() => undefined);
+    for (const name of created) await dropPostgresDatabase(name);
+  });
+  const create = async () => {
+    const name = await createEmptyPostgresDatabase('');
+    created.push(name);
+    return { name, url: postgresUrlFor(name) };
+  };
+  return {
+    create,
+    async open(settings) {
+      const { name, url } = await create();
+      const database = openTestPostgres(url, settings);
+      opened.push(database);
+      return { name, database };
+    },
+  };
+}
+
 export const databaseKinds: DatabaseKind[] = ['pglite', 'postgres'];
 
 /**
  * Declares the same suite once per kind of database: always on PGlite, and on real PostgreSQL when the
  * run has it. `getDb()` returns the suite's database, fresh and migrated for that describe block.
+ * `kinds` narrows it (['postgres'] for what needs a second connection, such as row locks).
  */
 export function describeEachDatabase(
   title: string,
   body: (getDb: () => Database, kind: DatabaseKind) => void,
+  kinds: readonly DatabaseKind[] = databaseKinds,
 ): void {
-  for (const kind of databaseKinds) {
+  for (const kind of kinds) {
     const skip = kind === 'postgres' && !postgresAvailable();
     describe.skipIf(skip)(`${title} [${kind}]`, () => {
       let database: Database | undefined;

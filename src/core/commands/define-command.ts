@@ -33,6 +33,12 @@ export interface CommandChannel {
    * tell (Slack, where membership is what counts).
    */
   missingPostPermissions?(): Promise<readonly string[]>;
+  /**
+   * Whether the bot is a member of this channel, which on Slack it must be to post there (asked of
+   * conversations.info when called); undefined when the platform did not say. Absent where membership is
+   * not what counts (Discord, where the permissions above do).
+   */
+  botIsMember?(): Promise<boolean | undefined>;
 }
 
 /** What a handler receives besides the services. */

@@ -53,9 +53,15 @@ export function describeOption(option: AnyOption): string {
   }
 }
 
-/** Help for one command: usage line, description, each option with what it accepts, the example. */
-export function renderCommandHelp(command: HelpCommand): string {
-  const lines = [renderUsage(command), command.description];
+/**
+ * Help for one command: usage line, description, each option with what it accepts, the example. Under a
+ * title that already names the command (`titled`), a usage line that is only the name (a command without
+ * options, such as /export) is left out: it would print the name twice.
+ */
+export function renderCommandHelp(command: HelpCommand, options: { titled?: boolean } = {}): string {
+  const usage = renderUsage(command);
+  const lines = options.titled && usage === `/${command.name}` ? [] : [usage];
+  lines.push(command.description);
   const entries = Object.entries(command.options);
   if (entries.length > 0) {
     const width = Math.max(...entries.map(([name]) => name.length));

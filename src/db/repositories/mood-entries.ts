@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared, selectRows } from '../raw-query.js';
 import { type MoodEntry, moodEntries } from '../schema/index.js';
-import { boundedLimit, storableText, storableTexts } from './text-guard.js';
+import { boundedLimit } from './text-guard.js';
 
 export interface MoodEntryInput {
   userId: number;
@@ -91,14 +91,17 @@ export interface DayCount {
 
 /**
  * The window a writer wants back with its entry: the user's entries from `from` on, per local day of
- * `timeZone`. When the caller holds that window already (`knownEntries` entries), it comes back only if
- * the database counts a different number there: an entry stored elsewhere (another instance, a merge,
- * a write committed out of order) makes the copy stale.
+ * `timeZone`. When the caller holds that window already (`knownEntries` entries, the newest with id
+ * `knownLastId`), it comes back only if the database holds something else there: an entry stored
+ * elsewhere (another instance, a merge, a write committed out of order) raises the newest id or the
+ * count, and an undone entry lowers the count, so either makes the copy stale.
  */
 export interface WindowRead {
   from: Date;
   timeZone: string;
   knownEntries: number | null;
+  /** The id of the newest entry the caller holds in the window (null: none). */
+  knownLastId: number | null;
 }
 
 export interface MoodEntryWrite extends MoodEntryInput {
@@ -142,24 +145,26 @@ const loggedRow = z.object({
 // Several entries in one statement, one per user: the rows travel as parallel arrays (emotions as array
 // literals, so text is sent exactly as a single insert sends it) and only what the caller does not
 // already hold comes back. The reads after the insert see the snapshot from before it, so they never
-// count the batch's own rows. Entries are only ever added (erasure drops the whole user), so an equal
-// count means an unchanged window; counting is an index range scan, and a stale window is read in the
-// same round trip, so a cold cache costs no extra statement.
+// count the batch's own rows. Ids only grow and an entry is only removed by /undo (or erasure), so the
+// same count and the same newest id mean an unchanged window (one removed and another added elsewhere
+// changes the id); both come from one index range scan, and a stale window is read in the same round
+// trip, so a cold cache costs no extra statement.
 // Each row's input, the window's start computed once.
 const logInput = `WITH input AS (
            SELECT *, to_timestamp(from_ms / 1000) AT TIME ZONE 'UTC' AS from_at
              FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
-                         $7::int[], $8::text[]) WITH ORDINALITY
-                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, delivery_key, ord)
+                         $7::int[], $8::text[], $9::int[]) WITH ORDINALITY
+                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, delivery_key,
+                       known_last_id, ord)
          `;
 
 // The answer: each stored entry with the window the caller asked for (see the comment above).
 const logAnswer = `         SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
                 CASE
                   WHEN t.zone IS NULL THEN NULL
-                  WHEN t.known_entries = (
-                    SELECT count(*) FROM mood_entries m
-                     WHERE m.user_id = i.user_id AND m.created_at >= t.from_at) THEN NULL
+                  WHEN (SELECT count(*) = t.known_entries AND max(m.id) IS NOT DISTINCT FROM t.known_last_id
+                          FROM mood_entries m
+                         WHERE m.user_id = i.user_id AND m.created_at >= t.from_at) THEN NULL
                   ELSE (
                     SELECT coalesce(json_agg(json_build_array(d.day, d.entries, d.total) ORDER BY d.day), '[]')
                       FROM (SELECT ((m.created_at AT TIME ZONE 'UTC') AT TIME ZONE t.zone)::date
@@ -173,7 +178,7 @@ const logAnswer = `         SELECT i.user_id, i.id, (extract(epoch FROM i.create
 
 /** Entries without an inbox delivery (the console, tools): every row is stored. */
 const logStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_plain_v1',
+  name: 'moodscale_log_moods_plain_v2',
   text: `${logInput}), inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
            SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
@@ -184,7 +189,7 @@ ${logAnswer}`,
 
 /** Entries from inbox deliveries: a row is stored only as its delivery is marked applied, once. */
 const logDeliveriesStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_delivered_v1',
+  name: 'moodscale_log_moods_delivered_v2',
   text: `${logInput}), applied AS (
            UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
             WHERE delivery_key IN (SELECT delivery_key FROM input WHERE delivery_key IS NOT NULL)
@@ -204,6 +209,9 @@ ${logAnswer}`,
  * Inserts entries of distinct users in one prepared statement and returns each in input order, with
  * the user's recent days where asked for and not already held. The hot path of `/mood`. All rows
  * commit together or none does, each with its inbox delivery marked applied (see MoodEntryWrite).
+ * Emotions and notes are stored as given: /mood's option parser checked them storable (a NUL, another
+ * control character or half a surrogate pair is refused there, core/commands/text.ts assertStorable),
+ * and a note arrives here sealed. Text the database still refuses fails the statement (SQLSTATE 22).
  */
 export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]): Promise<MoodWriteResult[]> {
   if (inputs.length === 0) return [];
@@ -213,8 +221,8 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
   }
   const rows = inputs.map((input) => ({
     ...input,
-    emotions: storableTexts(input.emotions, 'emotions'),
-    notes: storableText(input.notes ?? null, 'note'),
+    emotions: input.emotions ? [...input.emotions] : null,
+    notes: input.notes ?? null,
   }));
   const statement = inputs.some((input) => input.deliveryKey !== undefined)
     ? logDeliveriesStatement
@@ -228,6 +236,7 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
     rows.map((row) => row.window?.timeZone ?? null),
     rows.map((row) => row.window?.knownEntries ?? null),
     rows.map((row) => row.deliveryKey ?? null),
+    rows.map((row) => row.window?.knownLastId ?? null),
   ]);
   const byUser = new Map(stored.map((raw) => loggedRow.parse(raw)).map((row) => [row.user_id, row]));
   return rows.map((input) => {
@@ -272,4 +281,74 @@ export async function topEmotions(
     z.object({ emotion: z.string(), count: z.coerce.number() }),
   );
   return rows;
+}
+
+/** What /undo did: the entry it removed, nothing (none matched), or nothing because it ran before. */
+export type UndoResult =
+  | { removed: MoodEntry; alreadyApplied?: undefined }
+  | { removed: undefined; alreadyApplied: boolean };
+
+const undoRow = z.object({
+  applied_now: z.coerce.number(),
+  id: z.coerce.number().nullable(),
+  mood_score: z.coerce.number().nullable(),
+  emotions: z.array(z.string()).nullable(),
+  notes: z.string().nullable(),
+  created_ms: z.coerce.number().nullable(),
+});
+
+// The entry goes only together with its delivery being marked applied, as /mood stores one: run again
+// after a crash or by another instance, /undo without an id would otherwise remove a second entry.
+const undoStatement: PreparedStatement = {
+  name: 'moodscale_undo_mood_v1',
+  text: `WITH applied AS (
+           UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
+            WHERE delivery_key = $4::text AND applied_at IS NULL
+           RETURNING delivery_key
+         ), target AS (
+           SELECT id FROM mood_entries
+            WHERE user_id = $1::int
+              AND created_at >= to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC'
+              AND ($2::int IS NULL OR id = $2::int)
+            ORDER BY created_at DESC, id DESC
+            LIMIT 1
+         ), removed AS (
+           DELETE FROM mood_entries
+            WHERE id IN (SELECT id FROM target)
+              AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM applied))
+           RETURNING id, mood_score, emotions, notes, created_at
+         )
+         SELECT (SELECT count(*) FROM applied)::int AS applied_now, r.id, r.mood_score, r.emotions, r.notes,
+                (extract(epoch FROM r.created_at) * 1000)::float8 AS created_ms
+           FROM (SELECT 1) AS one LEFT JOIN removed r ON true`,
+};
+
+/**
+ * Removes one of the user's entries created at or after `since`: `entryId`, or else the newest. With a
+ * `deliveryKey` it happens only as that inbox delivery is marked applied, once.
+ */
+export async function undoMoodEntry(
+  db: Db,
+  request: { userId: number; entryId?: number | undefined; since: Date; deliveryKey?: string | undefined },
+): Promise<UndoResult> {
+  const [raw] = await runPrepared(db, undoStatement, [
+    request.userId,
+    request.entryId ?? null,
+    request.since.getTime(),
+    request.deliveryKey ?? null,
+  ]);
+  const row = undoRow.parse(raw);
+  if (row.id === null || row.mood_score === null || row.created_ms === null) {
+    return { removed: undefined, alreadyApplied: request.deliveryKey !== undefined && row.applied_now === 0 };
+  }
+  return {
+    removed: {
+      id: row.id,
+      userId: request.userId,
+      moodScore: row.mood_score,
+      emotions: row.emotions,
+      notes: row.notes,
+      createdAt: new Date(row.created_ms),
+    },
+  };
 }

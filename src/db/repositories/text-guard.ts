@@ -14,12 +14,6 @@ export function storableText<T extends string | null | undefined>(value: T, fiel
   return value;
 }
 
-/** storableText over every string of an array. */
-export function storableTexts(values: readonly string[] | null | undefined, field: string): string[] | null {
-  if (!values) return null;
-  return values.map((v) => storableText(v, field));
-}
-
 /** Caps a caller's limit so no query returns an unbounded result set. */
 export function boundedLimit(limit: number | undefined, fallback: number, max: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;

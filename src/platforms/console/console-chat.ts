@@ -1,14 +1,7 @@
 import { basename } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import {
-  type HelpCommand,
-  type Reply,
-  renderCommandHelp,
-  renderPlainText,
-  renderUsage,
-  splitCommandLine,
-} from '../../core/commands/index.js';
+import { type Reply, renderPlainText, splitCommandLine } from '../../core/commands/index.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
 import { saveNewFile } from '../save-file.js';
@@ -31,15 +24,8 @@ export interface ConsoleChatOptions {
   screen?: ConsoleScreen;
 }
 
+/** The console's own command, answered here before the dispatcher (commands/help.ts explains it). */
 const QUIT = new Set(['/quit', '/exit', 'quit', 'exit']);
-
-/** /quit is the console's own command: no other platform has it, so /help learns of it here. */
-const quitHelp: HelpCommand = {
-  name: 'quit',
-  description: 'Leave the console chat (/exit and Ctrl+D do the same)',
-  options: {},
-  usageExample: '/quit',
-};
 
 /**
  * The console chat: the one platform that writes to stdout. Lines are handled strictly in order, so a
@@ -73,17 +59,13 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       );
       return;
     }
-    if (parsed.name === 'help' && QUIT.has(`/${parsed.args.trim().replace(/^\//, '').toLowerCase()}`)) {
-      write(render({ visibility: 'private', title: '/quit', text: renderCommandHelp(quitHelp) }));
-      return;
-    }
     const { reply } = await options.dispatcher.dispatch({
       identity: { platform: 'console', workspaceId: '', externalUserId: options.user },
       displayName: options.user,
       command: parsed.name,
       input: { text: parsed.args },
     });
-    write(render(parsed.name === 'help' && parsed.args.trim() === '' ? withQuit(reply) : reply));
+    write(render(reply));
   };
 
   const render = (reply: Reply): string => {
@@ -140,16 +122,4 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       await queue;
     },
   };
-}
-
-/** The /help list with /quit after the last command (each entry is a usage line and an indented one). */
-function withQuit(help: Reply): Reply {
-  const lines = help.text.split('\n');
-  let end = -1;
-  lines.forEach((line, index) => {
-    if (line.startsWith('/') && lines[index + 1]?.startsWith('  ')) end = index + 2;
-  });
-  if (end < 0) return help;
-  lines.splice(end, 0, renderUsage(quitHelp), `  ${quitHelp.description}`);
-  return { ...help, text: lines.join('\n') };
 }

@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Options, PermissionsBitField } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, PermissionsBitField } from 'discord.js';
 
 /** What the adapter needs of `config.discord`. */
 export interface DiscordSettings {
@@ -76,13 +76,15 @@ export function inviteLink(applicationId: string, messageContent = false): strin
 }
 
 /**
- * The gateway intents: Guilds, plus GuildMessages and the privileged MessageContent when
- * `messageContent` is on (to find Spotify links in server messages). Direct messages are not read.
+ * The gateway intents: Guilds and DirectMessages (a mood sent to the bot in a DM; neither is
+ * privileged, and DMs with the app carry their content anyway), plus GuildMessages and the privileged
+ * MessageContent when `messageContent` is on (to find Spotify links in server messages).
  */
 export function gatewayIntents(messageContent: boolean): GatewayIntentBits[] {
+  const always = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
   return messageContent
-    ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
-    : [GatewayIntentBits.Guilds];
+    ? [...always, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
+    : always;
 }
 
 /**
@@ -96,9 +98,11 @@ export function createDiscordClient(settings: Pick<DiscordSettings, 'apiUrl' | '
     // interaction.channel. By default nothing privileged (message content, members, presences) is asked
     // for, so the gateway never closes with 4014 and no verification review is needed. With
     // DISCORD_MESSAGE_CONTENT=true, GuildMessages and the privileged MessageContent are added so links
-    // in server messages can be answered. Direct messages are *sent* over REST (open the DM channel,
-    // then post to it); the DirectMessages intent only *receives* DM events, which MoodScale does not use.
+    // in server messages can be answered. DirectMessages receives what users write to the bot in a DM.
     intents: gatewayIntents(settings.messageContent ?? false),
+    // A DM channel the bot has not cached arrives with its first message only as an id: without the
+    // Channel partial discord.js drops that message instead of emitting messageCreate.
+    partials: [Partials.Channel],
     // A default for anything sent without explicit options; every message MoodScale renders sets it too.
     allowedMentions: { parse: [] },
     rest: settings.apiUrl ? { api: settings.apiUrl } : {},

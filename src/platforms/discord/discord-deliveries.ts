@@ -17,7 +17,7 @@ const userSchema = z.object({ id: z.string(), displayName: z.string().nullable()
 /**
  * What the inbox keeps of a Discord delivery: enough to run it again and answer it after a crash. An
  * interaction keeps its token (its webhook answers for 15 minutes); a link in a message keeps where to
- * reply.
+ * reply; a mood sent as a direct message keeps its text and DM channel.
  */
 export const discordDeliverySchema = z.discriminatedUnion('kind', [
   z.object({
@@ -44,14 +44,28 @@ export const discordDeliverySchema = z.discriminatedUnion('kind', [
     channel: channelSchema,
     url: z.string(),
   }),
+  z.object({
+    kind: z.literal('direct'),
+    receivedAt: z.number(),
+    messageId: z.string(),
+    user: userSchema,
+    /** The DM channel, where the answer goes. */
+    channelId: z.string(),
+    /** What the message said, as /mood's text ("6 tired -- long day"): it may hold a note. */
+    text: z.string(),
+  }),
 ]);
 
 export type DiscordDelivery = z.infer<typeof discordDeliverySchema>;
 
-/** Delivery keys: an interaction by its id (unique, never reused), a message link by message and place. */
+/**
+ * Delivery keys: an interaction by its id (unique, never reused), a message link by message and place,
+ * a mood sent as a direct message by its message.
+ */
 export const discordDeliveryKey = {
   interaction: (interactionId: string) => `discord:interaction:${interactionId}`,
   message: (messageId: string, index: number) => `discord:message:${messageId}:${index}`,
+  direct: (messageId: string) => `discord:direct:${messageId}`,
 };
 
 /** An interaction's token answers for 15 minutes. */

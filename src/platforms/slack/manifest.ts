@@ -18,6 +18,10 @@ const SCOPE_COMMENTS: Readonly<Record<string, readonly string[]>> = {
     "Upload /export's JSON and CSV files (files.uploadV2), since private replies cannot carry files.",
   ],
   'users:read': ["Read a new user's profile time zone (users.info), so their days start at their midnight."],
+  'im:history': [
+    'Receive what people write to the bot in its direct messages (message.im below), so "6 tired"',
+    'logs a mood there. Only the DMs with the bot, never other conversations.',
+  ],
   'channels:history': [
     'Receive messages of the public and private channels the bot was added to (message.channels,',
     'message.groups below), so Spotify links posted there are answered with a track card in their',
@@ -108,9 +112,9 @@ export function renderSlackManifest(
     lines.push(`      - ${scope}`);
   }
   lines.push(
-    '      # Not requested: im:history (links in direct messages use /share), links:read (unfurling).',
+    '      # Not requested: links:read (unfurling).',
     'settings:',
-    '  # Slash commands and button clicks arrive without subscriptions; these events carry channel messages.',
+    '  # Slash commands and button clicks arrive without subscriptions; these events carry messages.',
     '  event_subscriptions:',
     url('    ', 'request_url'),
     '    bot_events:',
@@ -118,6 +122,8 @@ export function renderSlackManifest(
     '      - message.channels',
     '      # Messages in private channels the bot is in (needs groups:history).',
     '      - message.groups',
+    '      # Messages people write to the bot in its direct messages (needs im:history).',
+    '      - message.im',
     '  interactivity:',
     "    # Buttons, such as /forget's confirmation.",
     '    is_enabled: true',

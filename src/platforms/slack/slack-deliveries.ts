@@ -4,7 +4,7 @@ import { blockActionsSchema, slashCommandSchema } from './payloads.js';
 /**
  * What the inbox keeps of a Slack delivery: enough to run it again and answer it after a crash. A
  * slash command and a button keep their response_url (answers in place for 30 minutes); a link in a
- * message keeps where to answer in its thread.
+ * message keeps where to answer in its thread; a mood written to the bot in a DM keeps its text.
  */
 export const slackDeliverySchema = z.discriminatedUnion('kind', [
   z.object({
@@ -36,6 +36,17 @@ export const slackDeliverySchema = z.discriminatedUnion('kind', [
     threadTs: z.string(),
     url: z.string(),
   }),
+  z.object({
+    kind: z.literal('direct'),
+    receivedAt: z.number(),
+    workspaceId: z.string(),
+    userId: z.string(),
+    /** The DM (D…) where it was written and where the answer goes. */
+    channelId: z.string(),
+    messageId: z.string(),
+    /** What the message said, as /mood's text ("6 tired -- long day"): it may hold a note. */
+    text: z.string(),
+  }),
 ]);
 
 export type SlackDelivery = z.infer<typeof slackDeliverySchema>;
@@ -51,6 +62,8 @@ export const slackDeliveryKey = {
     `slack:button:${teamId}:${userId}:${actionTs}:${triggerId}`,
   message: (teamId: string, channelId: string, messageId: string, index: number) =>
     `slack:message:${teamId}:${channelId}:${messageId}:${index}`,
+  direct: (teamId: string, channelId: string, messageId: string) =>
+    `slack:direct:${teamId}:${channelId}:${messageId}`,
 };
 
 /** Slack's response_url takes answers for 30 minutes. */

@@ -10,8 +10,13 @@ export const REQUIRED_SCOPES: Readonly<Record<string, string>> = {
   'im:write': 'direct messages cannot be opened, so /export cannot deliver its files',
   'files:write': '/export cannot upload its files',
   'users:read': "new users get UTC instead of their Slack profile's time zone",
+  'im:history': 'moods written to MoodScale in its direct messages are not logged',
   'channels:history': 'Spotify links posted in public channels are not answered',
   'groups:history': 'Spotify links posted in private channels are not answered',
+  'channels:read':
+    '/channel-digest on cannot check that MoodScale is in a public channel (conversations.info)',
+  'groups:read':
+    '/channel-digest on cannot check that MoodScale is in a private channel (conversations.info)',
 };
 
 const TOKEN_ERRORS = new Set([

@@ -9,6 +9,7 @@ import {
   listMoodEntries,
   loggedDays,
   topEmotions,
+  undoMoodEntry,
 } from '../../db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
@@ -17,6 +18,10 @@ import { createMoodWriteBatcher, type MoodWriter } from './mood-write-batcher.js
 import type { NoteCipher, OpenedEntry } from './note-cipher.js';
 import { readWrittenNotes, type WrittenNote } from './written-notes.js';
 
+/**
+ * An entry as /mood's options parse it. The text is checked there, once (storable, within its limits:
+ * see the options in commands/mood.ts); the service and the writer below store it as given.
+ */
 export interface MoodInput {
   score: number;
   emotions: readonly string[];
@@ -63,8 +68,19 @@ export interface MoodHistory {
   stats: MoodStats;
 }
 
+/** How long after logging an entry /undo may remove it. */
+export const UNDO_WINDOW_MS = 10 * 60_000;
+
 export interface MoodService {
   log(user: MoodUser, input: MoodInput): Promise<MoodLogged>;
+  /**
+   * Removes one of the user's entries of the last UNDO_WINDOW_MS (`entryId`, else the newest) and
+   * returns it; a UserError when there is none (older, another user's, or undone already).
+   */
+  undo(
+    user: MoodUser,
+    request: { entryId?: number | undefined; deliveryKey?: string | undefined },
+  ): Promise<MoodEntry>;
   history(user: MoodUser, days: number): Promise<MoodHistory>;
   /** Drops what is remembered about the user (their time zone changed, or accounts were merged). */
   forget(userId: number): void;
@@ -89,13 +105,15 @@ export function createMoodService(deps: {
 }): MoodService {
   const { db, clock } = deps;
   const writer = deps.writer ?? createMoodWriteBatcher({ db });
-  // Per user: the logging run known so far. Entries are only ever added (erasure drops the user), so
-  // a run once seen stays true; a stale one is only shorter than the truth and is then re-read.
+  // Per user: the logging run known so far. Entries are only added, except that /undo removes one of the
+  // last 10 minutes, which lies inside the stats window (read afresh after an undo) rather than in the
+  // older run this remembers; so a run once seen stays true, and a stale one is only shorter than the
+  // truth and is then re-read.
   const runs = new LruCache<number, EarlierRun>(50_000, 24 * 3_600_000);
   // Per user: their stats window as per-day counts and totals (a few numbers per day, however often
-  // they log), with the zone the days are in. Each insert also counts the user's entries in the window;
-  // an entry stored elsewhere (another instance, a merge) changes that count and the window comes back
-  // afresh with the same statement.
+  // they log), with the zone the days are in and the newest entry's id. Each insert also counts the
+  // user's entries in the window and reads the newest id; an entry stored or undone elsewhere (another
+  // instance, a merge) changes one of them and the window comes back afresh with the same statement.
   const recents = new LruCache<number, RecentDays>(20_000, 3_600_000);
 
   async function runFromHistory(userId: number, timeZone: string): Promise<EarlierRun | undefined> {
@@ -130,6 +148,7 @@ export function createMoodService(deps: {
           from: startOfLocalDay(windowStart, user.timeZone),
           timeZone: user.timeZone,
           knownEntries: held ? held.reduce((sum, d) => sum + d.entries, 0) : null,
+          knownLastId: held ? (remembered?.lastId ?? null) : null,
         },
         ...(input.deliveryKey !== undefined ? { deliveryKey: input.deliveryKey } : {}),
       });
@@ -144,7 +163,7 @@ export function createMoodService(deps: {
       const days = recentDays ?? held?.map((d) => ({ ...d }));
       if (!days) throw new Error('The mood writer returned no window for a user whose days are not held.');
       addToDay(days, localDayNumber(entry.createdAt.getTime(), user.timeZone), entry.moodScore);
-      recents.set(user.id, { timeZone: user.timeZone, days });
+      recents.set(user.id, { timeZone: user.timeZone, days, lastId: entry.id });
       const known = runs.get(user.id);
       let stats = computeMoodStats(days, today, known);
       const runBegins = today - stats.streakDays + (stats.today.entries > 0 ? 1 : 0);
@@ -159,6 +178,26 @@ export function createMoodService(deps: {
         stats,
         care: needsCare({ score: input.score, note: input.note, emotions: input.emotions }),
       };
+    },
+
+    async undo(user, request) {
+      const since = new Date(clock.now().getTime() - UNDO_WINDOW_MS);
+      const result = await undoMoodEntry(db, { userId: user.id, since, ...request });
+      if (result.alreadyApplied) {
+        throw new UserError('That undo is done already, so nothing else was removed.', 'ALREADY_APPLIED');
+      }
+      if (!result.removed) {
+        throw new UserError(
+          request.entryId === undefined
+            ? 'You have no mood from the last 10 minutes to undo, so nothing was removed. `/history` shows your entries.'
+            : 'That mood was undone already or is more than 10 minutes old, so nothing was removed. ' +
+                '`/history` shows your entries.',
+          'NOTHING_TO_UNDO',
+        );
+      }
+      // The remembered window still counts the entry; the next /mood reads it afresh.
+      recents.delete(user.id);
+      return result.removed;
     },
 
     forget(userId) {
@@ -222,6 +261,8 @@ export function createMoodService(deps: {
 /** The stats window of one user, as remembered between their entries. */
 interface RecentDays {
   timeZone: string;
+  /** The id of the newest entry counted in `days`. */
+  lastId: number;
   /** Oldest first. */
   days: DayAggregate[];
 }

@@ -4,7 +4,6 @@ import {
   type MoodEntryWrite,
   type MoodWriteResult,
 } from '../../db/repositories/mood-entries.js';
-import { storableText, storableTexts } from '../../db/repositories/text-guard.js';
 
 export interface MoodWriter {
   /**
@@ -86,13 +85,6 @@ export function createMoodWriteBatcher(deps: {
 
   return {
     write(input) {
-      try {
-        // Text the database would refuse fails its own writer here, not the whole batch.
-        storableTexts(input.emotions, 'emotions');
-        storableText(input.notes ?? null, 'note');
-      } catch (error) {
-        return Promise.reject(error);
-      }
       return new Promise<MoodWriteResult>((resolve, reject) => {
         queue.push({ input, resolve, reject });
         // Entries queued in the same turn of the event loop leave together.

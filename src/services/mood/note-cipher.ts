@@ -2,7 +2,6 @@ import type { Logger } from '../../core/logger.js';
 import { DecryptionError } from '../../crypto/create-field-cipher.js';
 import type { FieldCipher } from '../../crypto/field-cipher.js';
 import { noteContext } from '../../crypto/note-context.js';
-import { storableText } from '../../db/repositories/text-guard.js';
 
 /**
  * True for a stored note written by the cipher; anything else is plain text from before notes were
@@ -26,7 +25,11 @@ export interface StoredNote {
 export type OpenedEntry<T extends StoredNote> = T & { noteKeyMissing: string | null };
 
 export interface NoteCipher {
-  /** The value to store for a note: ciphertext bound to the user (null stays null). */
+  /**
+   * The value to store for a note: ciphertext bound to the user (null stays null). The text is sealed as
+   * given: it was checked storable where it was parsed (the note option of /mood), and the ciphertext
+   * hides it from any check after this one.
+   */
   seal(userId: number, note: string | null): string | null;
   /**
    * The note's text: decrypted, or as stored when it predates encryption. null when there is none or it
@@ -63,8 +66,7 @@ export function createNoteCipher(deps: { cipher: FieldCipher; logger: Logger }):
   return {
     seal(userId, note) {
       if (note === null) return null;
-      // The ciphertext never holds NUL, so the check must see the text itself.
-      return cipher.encrypt(storableText(note, 'note'), noteContext(userId));
+      return cipher.encrypt(note, noteContext(userId));
     },
     open,
     openAll: (entries) =>

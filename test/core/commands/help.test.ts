@@ -76,6 +76,19 @@ describe('renderCommandHelp', () => {
     });
     expect(renderCommandHelp(command)).toBe('/help\nList the commands');
   });
+
+  it('GIVEN a command without options under a title that names it THEN the bare usage line is left out', () => {
+    const command = defineCommand({
+      name: 'export',
+      description: 'Get everything',
+      run: () => reply.private(''),
+    });
+    expect(renderCommandHelp(command, { titled: true })).toBe('Get everything');
+  });
+
+  it('GIVEN a command with options under a title THEN the usage line stays, since it says more than the name', () => {
+    expect(renderCommandHelp(moodCommand, { titled: true }).split('\n')[0]).toBe(renderUsage(moodCommand));
+  });
 });
 
 describe('renderHelp', () => {

@@ -1,5 +1,10 @@
 import { expect, it } from 'vitest';
-import { dailyMoods, loggedDays, logMoodEntries } from '../../../src/db/repositories/mood-entries.js';
+import {
+  dailyMoods,
+  loggedDays,
+  logMoodEntries,
+  undoMoodEntry,
+} from '../../../src/db/repositories/mood-entries.js';
 import { newUser } from '../../support/fixtures.js';
 import { insertMoodEntry, logMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
@@ -59,11 +64,20 @@ describeEachDatabase('mood entries per local day', (getDb) => {
     const { db } = getDb();
     const user = await newUser(db);
     await insertMoodEntry(db, { userId: user.id, moodScore: 9, createdAt: new Date(Date.now() - 30 * DAY) });
-    await insertMoodEntry(db, { userId: user.id, moodScore: 5, createdAt: new Date(Date.now() - DAY) });
+    const last = await insertMoodEntry(db, {
+      userId: user.id,
+      moodScore: 5,
+      createdAt: new Date(Date.now() - DAY),
+    });
     const logged = await logMoodEntry(db, {
       userId: user.id,
       moodScore: 6,
-      window: { from: new Date(Date.now() - 16 * DAY), timeZone: 'UTC', knownEntries: 1 },
+      window: {
+        from: new Date(Date.now() - 16 * DAY),
+        timeZone: 'UTC',
+        knownEntries: 1,
+        knownLastId: last.id,
+      },
     });
     expect(logged.recentDays).toBeUndefined();
   });
@@ -75,9 +89,9 @@ describeEachDatabase('mood entries per local day', (getDb) => {
       insertMoodEntry(db, { userId: user.id, moodScore, createdAt: new Date(iso) });
     await at('2026-10-01T12:00:00Z', 9); // before the window
     await at('2026-11-10T23:30:00Z', 4); // the 11th in Tokyo
-    await at('2026-11-12T12:00:00Z', 7);
-    await at('2026-11-11T01:00:00Z', 6); // stored elsewhere, out of order: only the count tells
-    const window = { from: new Date('2026-11-01T00:00:00Z'), knownEntries: 2 };
+    const held = await at('2026-11-12T12:00:00Z', 7);
+    await at('2026-11-11T01:00:00Z', 6); // stored elsewhere, out of order
+    const window = { from: new Date('2026-11-01T00:00:00Z'), knownEntries: 2, knownLastId: held.id };
     const tokyo = await logMoodEntry(db, {
       userId: user.id,
       moodScore: 1,
@@ -99,13 +113,45 @@ describeEachDatabase('mood entries per local day', (getDb) => {
     ]);
   });
 
+  it('GIVEN as many entries as the caller holds but one undone and another stored elsewhere WHEN a mood is logged THEN the window comes back', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const kept = await insertMoodEntry(db, {
+      userId: user.id,
+      moodScore: 5,
+      createdAt: new Date(Date.now() - DAY),
+    });
+    const undone = await insertMoodEntry(db, { userId: user.id, moodScore: 2 });
+    await undoMoodEntry(db, { userId: user.id, entryId: undone.id, since: new Date(Date.now() - DAY * 2) });
+    const elsewhere = await insertMoodEntry(db, { userId: user.id, moodScore: 9 });
+    const logged = await logMoodEntry(db, {
+      userId: user.id,
+      moodScore: 6,
+      window: {
+        from: new Date(Date.now() - 16 * DAY),
+        timeZone: 'UTC',
+        knownEntries: 2,
+        knownLastId: undone.id,
+      },
+    });
+    expect(logged.recentDays).toEqual([
+      { day: utcDay(kept.createdAt), entries: 1, total: 5 },
+      { day: utcDay(elsewhere.createdAt), entries: 1, total: 9 },
+    ]);
+  });
+
   it('GIVEN a caller that holds nothing WHEN a first mood is logged THEN the window comes back empty', async () => {
     const { db } = getDb();
     const user = await newUser(db);
     const logged = await logMoodEntry(db, {
       userId: user.id,
       moodScore: 6,
-      window: { from: new Date(Date.now() - 16 * DAY), timeZone: 'Europe/Berlin', knownEntries: null },
+      window: {
+        from: new Date(Date.now() - 16 * DAY),
+        timeZone: 'Europe/Berlin',
+        knownEntries: null,
+        knownLastId: null,
+      },
     });
     expect(logged.recentDays).toEqual([]);
   });
@@ -113,12 +159,20 @@ describeEachDatabase('mood entries per local day', (getDb) => {
   it('GIVEN a batch of a user whose window is held and one whose is stale THEN only the stale one gets it', async () => {
     const { db } = getDb();
     const [held, stale] = [await newUser(db), await newUser(db)];
-    await insertMoodEntry(db, { userId: held.id, moodScore: 5 });
+    const heldLast = await insertMoodEntry(db, { userId: held.id, moodScore: 5 });
     const staleLast = await insertMoodEntry(db, { userId: stale.id, moodScore: 3 });
     const from = new Date(Date.now() - 16 * DAY);
     const [a, b] = await logMoodEntries(db, [
-      { userId: held.id, moodScore: 6, window: { from, timeZone: 'UTC', knownEntries: 1 } },
-      { userId: stale.id, moodScore: 7, window: { from, timeZone: 'UTC', knownEntries: 0 } },
+      {
+        userId: held.id,
+        moodScore: 6,
+        window: { from, timeZone: 'UTC', knownEntries: 1, knownLastId: heldLast.id },
+      },
+      {
+        userId: stale.id,
+        moodScore: 7,
+        window: { from, timeZone: 'UTC', knownEntries: 0, knownLastId: null },
+      },
     ]);
     expect(a!.recentDays).toBeUndefined();
     expect(b!.recentDays).toEqual([{ day: utcDay(staleLast.createdAt), entries: 1, total: 3 }]);

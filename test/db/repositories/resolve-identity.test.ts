@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import { withTimeout } from '../../../src/core/within.js';
-import type { Database } from '../../../src/db/database.js';
 import {
   applyAccountProfile,
   applyAccountProfiles,
@@ -14,7 +12,8 @@ import {
 } from '../../../src/db/repositories/chat-identities.js';
 import { createUser } from '../../../src/db/repositories/users.js';
 import { queryRows } from '../../support/query-rows.js';
-import { createTestDatabase, describeEachDatabase, postgresAvailable } from '../../support/test-database.js';
+import { whileRowsLocked } from '../../support/row-locks.js';
+import { describeEachDatabase } from '../../support/test-database.js';
 
 const account = (): IdentityKey => ({
   platform: 'slack',
@@ -166,28 +165,21 @@ describeEachDatabase('resolving a chat account in one statement', (getDb) => {
 });
 
 // Row locks need a second connection: real PostgreSQL only (PGlite has one).
-describe.skipIf(!postgresAvailable())('resolving accounts while their rows are locked [postgres]', () => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
-
-  it('GIVEN a known account whose identity row another transaction holds THEN it is resolved without waiting', async () => {
-    const { db } = database;
-    const key = account();
-    const made = await resolveIdentityUser(db, key, { displayName: null, timeZone: 'Europe/Rome' });
-    if (typeof made !== 'object') throw new Error('not created');
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT id FROM chat_identities WHERE id = ${made.identityId} FOR UPDATE`);
-      const resolved = await withTimeout(
-        resolveIdentityUser(db, key, { displayName: null, timeZone: undefined }),
-        3000,
-        () => 'blocked' as const,
+describeEachDatabase(
+  'resolving accounts while their rows are locked',
+  (getDb) => {
+    it('GIVEN a known account whose identity row another transaction holds THEN it is resolved without waiting', async () => {
+      const { db } = getDb();
+      const key = account();
+      const made = await resolveIdentityUser(db, key, { displayName: null, timeZone: 'Europe/Rome' });
+      if (typeof made !== 'object') throw new Error('not created');
+      const resolved = await whileRowsLocked(
+        db,
+        sql`SELECT id FROM chat_identities WHERE id = ${made.identityId}`,
+        () => resolveIdentityUser(db, key, { displayName: null, timeZone: undefined }),
       );
       expect(resolved).toMatchObject({ userId: made.userId, timeZone: 'Europe/Rome', created: false });
     });
-  });
-});
+  },
+  ['postgres'],
+);

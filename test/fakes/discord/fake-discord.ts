@@ -12,6 +12,11 @@ import {
 } from './payloads.js';
 import { type CommandJson, callbackSchema, commandListSchema, openDmSchema } from './schemas.js';
 
+/** GatewayIntentBits.DirectMessages: without it Discord sends no DM message events. */
+const DIRECT_MESSAGES_INTENT = 1 << 12;
+/** GatewayIntentBits.GuildMessages: without it Discord sends no server message events. */
+const GUILD_MESSAGES_INTENT = 1 << 9;
+
 /** A file the bot uploaded (multipart `files[n]`). */
 export interface RecordedFile {
   field: string;
@@ -92,7 +97,8 @@ export interface FakeDiscord {
   ): Promise<RecordedRequest>;
   /**
    * A user posts `content` in a server channel: GUILD_CREATE first when this session has not seen the
-   * server (as Discord does after READY), then MESSAGE_CREATE. Returns the message.
+   * server (as Discord does after READY), then MESSAGE_CREATE, which Discord sends only to a session
+   * with the GuildMessages intent. Returns the message (kept for interactions that point at it).
    */
   postMessage(fields: {
     author: UserJson;
@@ -101,6 +107,13 @@ export interface FakeDiscord {
     channelId?: string;
     webhookId?: string;
   }): MessageJson;
+  /**
+   * A user writes `content` to the bot in their DM channel (opened if needed): MESSAGE_CREATE without a
+   * guild, sent only when the bot identified with the DirectMessages intent, as Discord does; the
+   * content is there without the privileged MessageContent intent (DMs with the app are exempt).
+   * Returns the message, or undefined when the intent was missing and nothing was sent.
+   */
+  sendDirectMessage(fields: { author: UserJson; content: string }): MessageJson | undefined;
   /** Messages the bot posted as replies (`message_reference`) to `messageId`. */
   repliesTo(messageId: string): RecordedRequest[];
   /** The messages posted to a user's DM channel (including refused ones). */
@@ -677,6 +690,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         ...(fields.webhookId ? { webhook_id: fields.webhookId } : {}),
       };
       posted.set(message.id, message);
+      if (((gateway.intents ?? 0) & GUILD_MESSAGES_INTENT) === 0) return message;
       gateway.dispatch('MESSAGE_CREATE', {
         ...message,
         ...(fields.webhookId
@@ -691,6 +705,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
               },
             }),
       });
+      return message;
+    },
+    sendDirectMessage(fields) {
+      const recipient = fields.author.id;
+      const channelId = [...dmChannels].find(([, user]) => user === recipient)?.[0] ?? snowflake();
+      dmChannels.set(channelId, recipient);
+      if (((gateway.intents ?? 0) & DIRECT_MESSAGES_INTENT) === 0) return undefined;
+      const message = messageJson({ channelId, author: fields.author, content: fields.content });
+      posted.set(message.id, message);
+      // Discord adds the channel's type (1, DM) to MESSAGE_CREATE; discord.js needs it to build a DM
+      // channel it has not cached.
+      gateway.dispatch('MESSAGE_CREATE', { ...message, channel_type: 1 });
       return message;
     },
     repliesTo(messageId) {

@@ -46,6 +46,18 @@ export interface FakeUser {
   is_owner?: boolean;
 }
 
+/**
+ * A channel as the bot sees it. Slack hides a private channel from a bot that is not in it
+ * (conversations.info and chat.postMessage answer `channel_not_found`), and a bot may post only where
+ * it is a member (`not_in_channel`), unless it has chat:write.public and the channel is public.
+ */
+export interface FakeChannel {
+  name?: string;
+  isPrivate?: boolean;
+  /** The bot was added to it (`/invite @MoodScale`). */
+  botIsMember: boolean;
+}
+
 /** What the next call of a method gets instead of its normal answer. */
 export type Failure = { error: string } | { status: 429; retryAfter: number };
 
@@ -67,6 +79,7 @@ const formValue = z.string();
 const conversationsOpenBody = z.object({ users: z.string().min(1) });
 const usersInfoBody = z.object({ user: z.string().min(1) });
 const postMessageBody = z.object({ channel: z.string().min(1), text: z.string().optional() });
+const conversationsInfoBody = z.object({ channel: z.string().min(1) });
 const uploadUrlBody = z.object({
   filename: z.string().min(1),
   length: z.coerce.number().int().nonnegative(),
@@ -87,6 +100,8 @@ const DEFAULT_SCOPES = [
   'users:read',
   'channels:history',
   'groups:history',
+  'channels:read',
+  'groups:read',
 ];
 
 /**
@@ -109,6 +124,11 @@ export class FakeSlack {
   usersInfoDelayMs = 0;
   /** The messages of each conversation, in order, as they stand now (replaced or deleted ones changed). */
   readonly messages: FakeMessage[] = [];
+  /**
+   * Channels a test declared (by id). Any other C… or G… id is a public channel the bot is a member of,
+   * so tests that do not care about membership can post anywhere.
+   */
+  readonly channels = new Map<string, FakeChannel>();
 
   private readonly failures = new Map<string, Failure[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -429,8 +449,32 @@ export class FakeSlack {
         if (this.users.get(users)?.is_bot) return { ok: false, error: 'cannot_dm_bot' };
         return { ok: true, channel: { id: `D${users}` } };
       }
+      case 'conversations.info': {
+        const { channel } = conversationsInfoBody.parse(body);
+        const declared = this.channels.get(channel);
+        const needed = declared?.isPrivate ? 'groups:read' : 'channels:read';
+        if (!this.scopes.includes(needed)) {
+          return { ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') };
+        }
+        if (declared?.isPrivate && !declared.botIsMember) return { ok: false, error: 'channel_not_found' };
+        const isPrivate = declared?.isPrivate === true;
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: declared?.name ?? channel.toLowerCase(),
+            is_channel: !isPrivate,
+            is_group: isPrivate,
+            is_private: isPrivate,
+            is_archived: false,
+            is_member: declared?.botIsMember ?? true,
+          },
+        };
+      }
       case 'chat.postMessage': {
         const { channel } = postMessageBody.parse(body);
+        const refused = this.refusesPost(channel);
+        if (refused) return { ok: false, error: refused };
         const ts = this.nextTs();
         this.messages.push({ channel, ts, text: body.text, blocks: body.blocks, ephemeral: false });
         return { ok: true, channel, ts };
@@ -451,6 +495,14 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** Why chat.postMessage may not post in `channel` (see FakeChannel), or undefined when it may. */
+  private refusesPost(channel: string): string | undefined {
+    const declared = this.channels.get(channel);
+    if (!declared || declared.botIsMember) return undefined;
+    if (declared.isPrivate) return 'channel_not_found';
+    return this.scopes.includes('chat:write.public') ? undefined : 'not_in_channel';
   }
 
   private async receiveUpload(fileId: string, req: IncomingMessage, raw: Buffer): Promise<void> {

@@ -96,6 +96,24 @@ describe('the console chat in the terminal', () => {
     expect(chat.shown()).not.toContain('There is no');
   });
 
+  it('GIVEN /help quit THEN "/quit" is printed once, as the title', async () => {
+    const chat = startChat({ interactive: false });
+    await chat.start();
+    await chat.type('/help quit');
+    await chat.finish();
+
+    expect(chat.shown()).toBe('/quit\nLeave the console chat (/exit and Ctrl+D do the same)\n\n');
+  });
+
+  it('GIVEN /help of a command there is not THEN the commands listed include /quit', async () => {
+    const chat = startChat({ interactive: false });
+    await chat.start();
+    await chat.type('/help nosuch');
+    await chat.finish();
+
+    expect(chat.shown()).toMatch(/^There is no \/nosuch command\. Commands: \/mood, .*, \/help, \/quit\.$/m);
+  });
+
   it('GIVEN a piped chat THEN answers carry no markup (no backticks, underscores or ANSI codes)', async () => {
     const chat = startChat({ interactive: false });
     await chat.start();

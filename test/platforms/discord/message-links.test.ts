@@ -22,8 +22,8 @@ const TRACK_A = '4uLU6hMCjMI75M1A2tKUQC';
 const TRACK_B = '0VjIjW4GlUZAMYd2vXMi3b';
 const TRACK_C = '7qiZfU4dY1lWllzX7mPBI3';
 const TRACK_D = '3n3Ppam7vgaVa1iaRUc9Lp';
-/** GuildMessages (1 << 9) and MessageContent (1 << 15) besides Guilds (1 << 0). */
-const MESSAGE_INTENTS = 1 | (1 << 9) | (1 << 15);
+/** GuildMessages (1 << 9) and MessageContent (1 << 15) besides Guilds (1 << 0) and DirectMessages (1 << 12). */
+const MESSAGE_INTENTS = 1 | (1 << 12) | (1 << 9) | (1 << 15);
 
 describe('links in ordinary messages, with DISCORD_MESSAGE_CONTENT=true', () => {
   let db: Database;
@@ -43,7 +43,7 @@ describe('links in ordinary messages, with DISCORD_MESSAGE_CONTENT=true', () => 
       (r) => r.method === 'POST' && h.fake.repliesTo(messageId).includes(r) && r.status === 200,
     );
 
-  it('GIVEN DISCORD_MESSAGE_CONTENT=true THEN IDENTIFY asks for Guilds, GuildMessages and MessageContent, and no hint is logged', () => {
+  it('GIVEN DISCORD_MESSAGE_CONTENT=true THEN IDENTIFY asks for Guilds, DirectMessages, GuildMessages and MessageContent, and no hint is logged', () => {
     expect(h.fake.gateway.intents).toBe(MESSAGE_INTENTS);
     expect(h.logs.some((l) => String(l.msg).includes('enable the Message Content Intent'))).toBe(false);
   });
@@ -175,11 +175,11 @@ describe('the "Analyze track" message menu', () => {
 });
 
 describe('without DISCORD_MESSAGE_CONTENT', () => {
-  it('GIVEN the default configuration THEN only Guilds is requested, the log says once how to enable message links, and messages are not read', async () => {
+  it('GIVEN the default configuration THEN only Guilds and DirectMessages are requested, the log says once how to enable message links, and messages are not read', async () => {
     const db = await createTestDatabase('pglite');
     const h = await startDiscord(db.db, { registry: registry() });
     try {
-      expect(h.fake.gateway.intents).toBe(1);
+      expect(h.fake.gateway.intents).toBe(1 | (1 << 12));
       const hints = h.logs.filter(
         (l) => typeof l.msg === 'string' && l.msg.includes('enable the Message Content Intent'),
       );

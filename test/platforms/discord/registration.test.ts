@@ -95,8 +95,9 @@ describe('starting the bot', () => {
       expect(h.adapter.inviteUrl).toBe(invite?.inviteUrl);
       const messages = h.logs.map((l) => l.msg);
       expect(messages.indexOf('discord connected')).toBeGreaterThan(messages.indexOf(invite?.msg));
-      // Guilds (1 << 0) only: nothing privileged, so Discord never refuses the connection for intents.
-      expect(h.fake.gateway.intents).toBe(1);
+      // Guilds (1 << 0) and DirectMessages (1 << 12): nothing privileged, so Discord never refuses the
+      // connection for intents.
+      expect(h.fake.gateway.intents).toBe(1 | (1 << 12));
     } finally {
       await h.stop();
       await db.close();

@@ -80,7 +80,7 @@ describe('when Discord refuses the bot', () => {
     expect(message).toContain('4014');
     expect(message).toContain('DISCORD_MESSAGE_CONTENT');
     expect(message).toContain('Message Content Intent');
-    expect(fake.gateway.intents).toBe(1 | (1 << 9) | (1 << 15));
+    expect(fake.gateway.intents).toBe(1 | (1 << 12) | (1 << 9) | (1 << 15));
   });
 
   it('GIVEN DISCORD_APPLICATION_ID of another application THEN start fails naming both ids', async () => {

@@ -68,16 +68,23 @@ describe('slack-manifest.yaml', () => {
     expect(manifestScopes().sort()).toEqual(Object.keys(REQUIRED_SCOPES).sort());
   });
 
-  it('GIVEN self-hosting THEN Socket Mode and interactivity are on, and direct messages are not read', () => {
+  it('GIVEN self-hosting THEN Socket Mode and interactivity are on', () => {
     expect(manifest).toMatch(/^ {2}socket_mode_enabled: true$/m);
     expect(manifest).toMatch(/interactivity:\n(?:\s+#.*\n)*\s+is_enabled: true/);
-    expect(manifestScopes()).not.toContain('im:history');
   });
 
-  it('GIVEN Spotify links in channels THEN the bot events are message.channels and message.groups, with the history scopes they need', () => {
+  it('GIVEN Spotify links in channels and moods in DMs THEN the bot events are message.channels, message.groups and message.im, with the history scopes they need', () => {
     const section = manifest.split(/^ {2}event_subscriptions:\n/m)[1]?.split(/^ {2}\S/m)[0] ?? '';
     const events = [...section.matchAll(/^\s+- ([a-z_.]+)\s*$/gm)].map((m) => m[1]);
-    expect(events).toEqual(['message.channels', 'message.groups']);
-    expect(manifestScopes()).toEqual(expect.arrayContaining(['channels:history', 'groups:history']));
+    expect(events).toEqual(['message.channels', 'message.groups', 'message.im']);
+    expect(manifestScopes()).toEqual(
+      expect.arrayContaining(['channels:history', 'groups:history', 'im:history']),
+    );
+  });
+
+  it('GIVEN moods written in DMs THEN the messages tab is on and writable, and no other conversation is read', () => {
+    expect(manifest).toMatch(/^ {4}messages_tab_enabled: true$/m);
+    expect(manifest).toMatch(/^ {4}messages_tab_read_only_enabled: false$/m);
+    expect(manifestScopes()).not.toContain('mpim:history');
   });
 });

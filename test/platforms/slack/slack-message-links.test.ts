@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.js';
 import type { RecordedCall } from '../../fakes/slack/fake-slack.js';
-import { eventCallback, messageEvent, post, signedJson } from '../../fakes/slack/slack-requests.js';
+import { eventCallback, messageEvent } from '../../fakes/slack/slack-requests.js';
 import { registryWithFakeShare, trackUrl } from '../../support/stand-in-share.js';
 import { createTestDatabase } from '../../support/test-database.js';
-import { SIGNING_SECRET, type SlackRig, settle, slackUserId, startSlackRig } from './slack-support.js';
+import { deliverEvent, type SlackRig, settle, slackUserId, startSlackRig } from './slack-support.js';
 
 const registry = registryWithFakeShare;
 
@@ -38,22 +38,8 @@ describe.each(['http', 'socket'] as const)('Spotify links in Slack channel messa
     await db?.close();
   });
 
-  /** Delivers an event callback the way this mode does; resolves once it was acknowledged. */
-  async function deliver(callback: Record<string, unknown>, retryNum?: number): Promise<void> {
-    if (mode === 'http') {
-      const answer = await post(
-        rig.eventsUrl,
-        signedJson(SIGNING_SECRET, callback),
-        retryNum === undefined
-          ? {}
-          : { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'timeout' },
-      );
-      expect(answer.status).toBe(200);
-      return;
-    }
-    const envelope = rig.fake.sendEnvelope('events_api', callback);
-    await rig.fake.waitForAcks(envelope.envelope_id);
-  }
+  const deliver = (callback: Record<string, unknown>, retryNum?: number) =>
+    deliverEvent(rig, mode, callback, retryNum);
 
   it('GIVEN a channel message with a Slack-wrapped track link THEN the card is posted once in its thread, for the author', async () => {
     const event = messageEvent({ text: `this one! <${trackUrl(TRACK)}?si=x|${trackUrl(TRACK)}>` });

@@ -14,6 +14,7 @@ import {
 } from '../../../src/platforms/slack/slack-adapter.js';
 import type { Services } from '../../../src/services/services.js';
 import { FakeSlack, type RecordedResponse } from '../../fakes/slack/fake-slack.js';
+import { post, signedJson } from '../../fakes/slack/slack-requests.js';
 import { type AppHarness, createAppHarness, createTestInbox } from '../../support/app-harness.js';
 import { queryRows } from '../../support/query-rows.js';
 
@@ -197,4 +198,26 @@ export async function answerOf(
     if (isRecord(body) && (typeof body.text === 'string' || Array.isArray(body.blocks))) return body;
   }
   return (await waitForResponse(fake, responseUrl)).body;
+}
+
+/** Delivers an event callback as `mode` does (a signed POST, or a Socket Mode envelope); resolves once acknowledged. */
+export async function deliverEvent(
+  rig: SlackRig,
+  mode: 'http' | 'socket',
+  callback: Record<string, unknown>,
+  retryNum?: number,
+): Promise<void> {
+  if (mode === 'http') {
+    const answer = await post(
+      rig.eventsUrl,
+      signedJson(SIGNING_SECRET, callback),
+      retryNum === undefined
+        ? {}
+        : { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'timeout' },
+    );
+    if (answer.status !== 200) throw new Error(`the event was answered ${answer.status}, not 200`);
+    return;
+  }
+  const envelope = rig.fake.sendEnvelope('events_api', callback);
+  await rig.fake.waitForAcks(envelope.envelope_id);
 }

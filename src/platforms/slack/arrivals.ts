@@ -1,0 +1,44 @@
+import type { Context } from '@slack/bolt';
+
+/**
+ * When a delivery reached the process (performance.now()): the HTTP request's start or the envelope's
+ * receipt; in HTTP mode also when its response left (undefined when the connection closed first).
+ */
+export interface Arrival {
+  at: number;
+  sent?: Promise<number | undefined>;
+}
+
+function isArrival(value: unknown): value is Arrival {
+  return typeof value === 'object' && value !== null && typeof (value as Arrival).at === 'number';
+}
+
+/** The arrival the receiver put in Bolt's context (see receiver.ts); now, when it put none. */
+export function arrivalOf(context: Context): Arrival {
+  const arrival = context.arrival;
+  return isArrival(arrival) ? arrival : { at: performance.now() };
+}
+
+/** When the acknowledgement left: at once in Socket Mode (the ack was sent), or when the HTTP response did. */
+export const acknowledgementSent = (arrival: Arrival): Promise<number | undefined> =>
+  arrival.sent ?? Promise.resolve(performance.now());
+
+/**
+ * Hands an acknowledgement to Bolt and reports, once it has left, the time since the delivery's
+ * arrival. In HTTP mode Bolt sends it when the listener returns (see processBeforeResponse).
+ * `observer.onAcknowledged` is read at each acknowledgement.
+ */
+export function createAcknowledger(observer: {
+  onAcknowledged?: ((ms: number) => void) | undefined;
+}): (sending: Promise<void>, arrival: Arrival) => Promise<void> {
+  return async (sending, arrival) => {
+    await sending;
+    if (!arrival.sent) {
+      observer.onAcknowledged?.(performance.now() - arrival.at);
+      return;
+    }
+    void arrival.sent.then((at) => {
+      if (at !== undefined) observer.onAcknowledged?.(at - arrival.at);
+    });
+  };
+}

@@ -1,0 +1,92 @@
+import { PLAIN_MESSAGE_HINT, readPlainMessage } from '../../core/commands/plain-mood.js';
+import type { Arrival } from './arrivals.js';
+import type { MessageContext } from './handler-context.js';
+import { slackApiFailure } from './payloads.js';
+import { decodeSlackEntities, type SlackMessage } from './render.js';
+import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
+
+/** A message someone wrote to the bot in its DM (the messages tab; `message.im` with `im:history`). */
+export interface DirectMessage {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  /** client_msg_id, or the message's ts: the same across Slack's retries of the event. */
+  messageId: string;
+  text: string;
+  retryNum: number | undefined;
+}
+
+type DirectDelivery = SlackDelivery & { kind: 'direct' };
+
+/**
+ * A DM that reads as a mood ("6", "6 tired, anxious -- long day", "6/10") is recorded and run as
+ * `/mood`, and answered in the DM; anything else gets a short hint of the form. Returns false for a
+ * message that is not a mood but holds a Spotify link, which the caller shares instead.
+ */
+export async function onDirectMessage(
+  ctx: MessageContext,
+  message: DirectMessage,
+  arrival: Arrival,
+  hasLinks: boolean,
+): Promise<boolean> {
+  const read = readPlainMessage(decodeSlackEntities(message.text));
+  if (read.kind === 'hint') {
+    if (hasLinks) return false;
+    ctx.enqueue(async () => {
+      await post(ctx, message.channelId, { text: PLAIN_MESSAGE_HINT });
+    });
+    return true;
+  }
+  const delivery: DirectDelivery = {
+    kind: 'direct',
+    receivedAt: Date.now(),
+    workspaceId: message.teamId,
+    userId: message.userId,
+    channelId: message.channelId,
+    messageId: message.messageId,
+    text: read.args,
+  };
+  const deliveryKey = slackDeliveryKey.direct(message.teamId, message.channelId, message.messageId);
+  const recorded = await ctx.record(deliveryKey, delivery, arrival);
+  if (recorded === 'duplicate') {
+    ctx.log.info({ retryNum: message.retryNum }, 'Slack direct message redelivery ignored');
+    return true;
+  }
+  if (recorded === 'unsaved') {
+    ctx.log.warn('a mood sent as a direct message was not recorded; Slack will retry it');
+    // Not acknowledged (Bolt answers events after the listener): Slack retries the event later.
+    throw new Error('the inbox did not take a direct message');
+  }
+  ctx.enqueue(async () => {
+    const lookupProfile = () => ctx.profiles.get(delivery.workspaceId, delivery.userId);
+    const { reply } = await ctx.runCounted(() =>
+      ctx.inbox.run({ ...ctx.invocationOf(delivery), deliveryKey, lookupProfile }),
+    );
+    await ctx.inbox.finish(deliveryKey, await post(ctx, delivery.channelId, ctx.render(reply)));
+  });
+  return true;
+}
+
+/** Posts in the DM; false (logged) when Slack refuses. */
+async function post(
+  ctx: Pick<MessageContext, 'api' | 'log'>,
+  channel: string,
+  message: { text: string; blocks?: SlackMessage['blocks'] },
+): Promise<boolean> {
+  try {
+    await ctx.api.chat.postMessage({
+      channel,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return true;
+  } catch (error) {
+    ctx.log.warn(
+      { err: error, error: slackApiFailure(error)?.error, channel },
+      'could not answer a direct message',
+    );
+    return false;
+  }
+}
