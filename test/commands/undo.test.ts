@@ -75,4 +75,12 @@ describeEachDatabase('/undo', (getDb) => {
     expect(result.outcome).toBe('user_error');
     expect(textOf(result)).toContain('You have no mood from the last 10 minutes to undo');
   });
+
+  it('GIVEN "/undo entry:0" THEN the answer says an entry is a number of 1 or more, without a technical maximum', async () => {
+    const result = await app().run('/undo entry:0', newAccount());
+
+    expect(result.outcome).toBe('user_error');
+    expect(textOf(result)).toContain('of 1 or more');
+    expect(textOf(result)).not.toContain('2147483647');
+  });
 });

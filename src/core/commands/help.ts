@@ -1,5 +1,5 @@
 import type { CommandShape } from './command-shape.js';
-import type { AnyOption } from './options.js';
+import { type AnyOption, rangeWords } from './options.js';
 
 /** A command for the help: its shape plus the description. */
 export type HelpCommand = CommandShape & { readonly description: string };
@@ -32,9 +32,9 @@ export function renderUsage(command: CommandShape): string {
 export function describeOption(option: AnyOption): string {
   switch (option.kind) {
     case 'integer':
-      return `a whole number from ${option.bounds.min} to ${option.bounds.max}`;
+      return `a whole number ${rangeWords(option.bounds.min, option.bounds.max)}`;
     case 'number':
-      return `a number from ${option.bounds.min} to ${option.bounds.max}`;
+      return `a number ${rangeWords(option.bounds.min, option.bounds.max)}`;
     case 'text':
       return `text, up to ${option.bounds.max} characters${option.rest ? ', the rest of the line' : ''}`;
     case 'tags': {

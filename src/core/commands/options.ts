@@ -116,30 +116,38 @@ function numericParser(
     } else {
       const shownRaw = typeof raw === 'string' ? quote(raw.trim()) : quote(raw);
       throw new UserError(
-        `The ${subject} must be a number from ${min} to ${max} (you wrote ${shownRaw}).`,
+        `The ${subject} must be a number ${rangeWords(min, max)} (you wrote ${shownRaw}).`,
         'NOT_A_NUMBER',
       );
     }
     if (!Number.isFinite(value)) {
       throw new UserError(
-        `The ${subject} must be a number from ${min} to ${max} (you wrote ${shown}).`,
+        `The ${subject} must be a number ${rangeWords(min, max)} (you wrote ${shown}).`,
         'NOT_A_NUMBER',
       );
     }
     if (whole && !Number.isInteger(value)) {
       throw new UserError(
-        `The ${subject} is a whole number from ${min} to ${max}, without decimals (you wrote ${shown}).`,
+        `The ${subject} is a whole number ${rangeWords(min, max)}, without decimals (you wrote ${shown}).`,
         'NOT_A_WHOLE_NUMBER',
       );
     }
     if (value < min || value > max) {
       throw new UserError(
-        `The ${subject} is ${noun} from ${min} to ${max} (you wrote ${shown}).`,
+        `The ${subject} is ${noun} ${rangeWords(min, max)} (you wrote ${shown}).`,
         'OUT_OF_RANGE',
       );
     }
     return value === 0 ? 0 : value; // no -0
   };
+}
+
+/** From here on a maximum is a technical bound (an id up to the database's largest integer), not a range to show. */
+const ID_BOUND = 1_000_000_000;
+
+/** A numeric option's range in words: "from 1 to 10", or "of 1 or more" for an id. */
+export function rangeWords(min: number, max: number): string {
+  return max >= ID_BOUND ? `of ${min} or more` : `from ${min} to ${max}`;
 }
 
 function checkBounds(config: NumericBounds, kind: OptionKind): void {
@@ -170,7 +178,7 @@ function numericFields<R extends boolean>(
     resolve: resolver<number, Presence<number, R>>(
       config,
       parse,
-      (s) => `${withArticle(s)} from ${config.min} to ${config.max}`,
+      (s) => `${withArticle(s)} ${rangeWords(config.min, config.max)}`,
       undefined,
     ),
   };

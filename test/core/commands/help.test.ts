@@ -1,7 +1,12 @@
 // biome-ignore-all lint/suspicious/noThenProperty: table rows read as GIVEN/THEN specifications and are never awaited
 import { describe, expect, it } from 'vitest';
 import { defineCommand } from '../../../src/core/commands/define-command.js';
-import { renderCommandHelp, renderHelp, renderUsage } from '../../../src/core/commands/help.js';
+import {
+  describeOption,
+  renderCommandHelp,
+  renderHelp,
+  renderUsage,
+} from '../../../src/core/commands/help.js';
 import { opt } from '../../../src/core/commands/options.js';
 import { reply } from '../../../src/core/commands/reply.js';
 import {
@@ -104,5 +109,19 @@ describe('renderHelp', () => {
 
   it('GIVEN every command THEN it explains the named form', () => {
     expect(help).toContain('name:value');
+  });
+});
+
+describe('describeOption', () => {
+  it('GIVEN an integer option with a small range THEN the range is shown', () => {
+    expect(describeOption(opt.integer({ min: 1, max: 10, description: 'Score' }))).toBe(
+      'a whole number from 1 to 10',
+    );
+  });
+
+  it('GIVEN an integer option bounded only by the database (an entry id) THEN no meaningless maximum is shown', () => {
+    expect(describeOption(opt.integer({ min: 1, max: 2_147_483_647, description: 'Entry' }))).toBe(
+      'a whole number of 1 or more',
+    );
   });
 });
