@@ -75,7 +75,8 @@ export interface DiscordAdapter extends PlatformAdapter, DirectMessenger {
  * answer is never shown to anyone else. Direct messages go through a spaced queue.
  *
  * This function wires the pieces together: interaction-router.ts (and the command, component and answer
- * modules it uses), message-links.ts, late-deliveries.ts, gateway-events.ts and gateway-login.ts.
+ * modules it uses), message-links.ts, direct-moods.ts, late-deliveries.ts, gateway-events.ts and
+ * gateway-login.ts.
  */
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { dispatcher, config } = options;

@@ -95,9 +95,11 @@ const PROFILE_DEFER_MAX_MS = 5000;
 /**
  * Every command of the registry as a Slack slash command, on @slack/bolt: Socket Mode by default (no
  * public URL), or HTTP mode (`/slack/events` on `port`, requests verified with the signing secret; a bad or
- * missing signature or a timestamp over 5 minutes old gets 401 from Bolt's HTTPReceiver). Each command is
- * acknowledged at once with an empty body, then dispatched, and answered through `respond` (ephemeral
- * unless the reply is public). Retries and redeliveries are acknowledged and ignored.
+ * missing signature or a timestamp over 5 minutes old gets 401 from Bolt's HTTPReceiver). Each delivery
+ * is written to the inbox before it is acknowledged; a command that finishes within `answerWithinMs` is
+ * answered inside the acknowledgement, a slower one through `respond` (ephemeral unless the reply is
+ * public). Retries and redeliveries are acknowledged and ignored. The handlers live in slash-commands.ts,
+ * button-actions.ts, message-links.ts and direct-moods.ts; this function wires them together.
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { config } = options;
