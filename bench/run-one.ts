@@ -13,6 +13,7 @@ export const benchNames = [
   'answer-latency',
   'track-analysis',
   'digest',
+  'checkins',
   'memory',
 ] as const;
 export type BenchName = (typeof benchNames)[number];
@@ -38,6 +39,8 @@ async function run(name: BenchName): Promise<BenchResult> {
       return (await import('./track-analysis.js')).runTrackAnalysis();
     case 'digest':
       return (await import('./digest.js')).runDigest();
+    case 'checkins':
+      return (await import('./checkins.js')).runCheckins();
     case 'memory':
       return (await import('./memory.js')).runMemory();
   }

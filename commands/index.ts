@@ -1,6 +1,7 @@
 import { type AnyCommand, CommandRegistry } from '../src/core/commands/index.js';
 import type { Services } from '../src/services/services.js';
 import channelDigest from './channel-digest.js';
+import checkin from './checkin.js';
 import exportCommand from './export.js';
 import forget from './forget.js';
 import help from './help.js';
@@ -18,6 +19,7 @@ import undo from './undo.js';
 export const allCommands: AnyCommand<Services>[] = [
   mood,
   undo,
+  checkin,
   history,
   share,
   recommend,

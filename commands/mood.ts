@@ -1,4 +1,7 @@
+import { DAY_MS, MINUTE_MS, zoneOffsetMs } from '../src/core/calendar/index.js';
+import type { ReplyButton } from '../src/core/commands/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
+import { formatTimeOfDay } from '../src/services/checkins/schedule.js';
 import { emotionVocabulary } from '../src/services/mood/emotions.js';
 import { UNDO_WINDOW_MS } from '../src/services/mood/mood-service.js';
 import { defineCommand } from './define.js';
@@ -25,7 +28,7 @@ export default defineCommand({
     }),
     note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
   },
-  async run({ user, options, deliveryKey }, { moods, care }) {
+  async run({ user, options, deliveryKey }, { moods, care, checkins }) {
     const {
       entry,
       stats,
@@ -48,6 +51,10 @@ export default defineCommand({
       { name: 'Trend', value: trendText(stats.trend, stats.trendDelta) },
     ];
     if (needsCare) fields.push({ name: 'You are not alone', value: care.text });
+    // The first mood (nothing else in the stats window) offers a daily check-in at this time, once ever.
+    const first = stats.last7Days.entries === 1 && stats.previous7Days.entries === 0;
+    const offer =
+      first && (await checkins.offerOnce(user.id)) ? checkinOffer(entry.createdAt, user.timeZone) : [];
     return reply.private({
       title: `Mood logged: ${entry.moodScore}/10`,
       text: `Saved ${entry.moodScore}/10${tags}${entry.notes ? ', with your note' : ''}.`,
@@ -61,8 +68,24 @@ export default defineCommand({
           action: `/undo entry:${entry.id}`,
           expiresAt: new Date(entry.createdAt.getTime() + UNDO_WINDOW_MS),
         },
+        ...offer,
       ],
       color: needsCare ? 'warning' : 'success',
     });
   },
 });
+
+/** "Want a daily check-in at this time?": the local time of the mood, to the 5 minutes before it. */
+function checkinOffer(at: Date, timeZone: string): ReplyButton[] {
+  const local = at.getTime() + zoneOffsetMs(at.getTime(), timeZone);
+  const minute = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+  const time = formatTimeOfDay(minute - (minute % 5));
+  return [
+    {
+      id: 'mood:checkin-offer',
+      label: `Daily check-in at ${time}?`,
+      style: 'secondary',
+      action: `/checkin ${time}`,
+    },
+  ];
+}

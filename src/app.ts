@@ -16,6 +16,7 @@ import type { Dispatcher } from './platforms/dispatcher.js';
 import type { DeliveryRunner } from './platforms/inbox/delivery-runner.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { SlackAdapter } from './platforms/slack/slack-adapter.js';
+import type { CheckinRunner } from './services/checkins/checkin-runner.js';
 import type { DigestRunner } from './services/digest/digest-runner.js';
 import type { Services } from './services/services.js';
 import { type BackgroundWork, startBackgroundWork } from './start/background-work.js';
@@ -70,6 +71,8 @@ export interface App {
   onStop(handler: () => Promise<void> | void): void;
   /** The weekly digest runner, as the schedule uses it (`npm run digest`); undefined without a chat platform. */
   digests: DigestRunner | undefined;
+  /** The check-in runner the schedule uses (also for `npm run checkins`); undefined without a chat platform. */
+  checkins: CheckinRunner | undefined;
   /**
    * Runs a scheduled job now, through the same path as its schedule (a failure alerts the same way).
    * Rejects for a job this instance does not run (the digest and channel post need a chat platform,
@@ -207,6 +210,7 @@ function runningApp(built: Built): App {
       stopHandlers.push(handler);
     },
     digests: background.digests,
+    checkins: background.checkins,
     runJob: (name, now) => scheduler.runOnce(name, now),
     stop: createStopApp({
       logger: built.logger,

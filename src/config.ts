@@ -143,6 +143,8 @@ export const envSchema = z.object({
 
   DIGEST_ENABLED: withDefault(booleanFlag, 'true'),
   DIGEST_LEASE_SECONDS: withDefault(wholeNumber(30, 86_400), '600'),
+  CHECKINS_ENABLED: withDefault(booleanFlag, 'true'),
+  CHECKIN_LEASE_SECONDS: withDefault(wholeNumber(10, 3600), '120'),
   INBOX_LEASE_SECONDS: withDefault(wholeNumber(1, 3600), '20'),
   INBOX_RETENTION_HOURS: withDefault(wholeNumber(1, 8760), '2'),
 
@@ -202,6 +204,8 @@ export interface Config {
   backup: { enabled: boolean; retentionDays: number; dir: string; schedule: string };
   /** The weekly DM digest: on or off, and how long a claim on one user's digest holds. */
   digest: { enabled: boolean; leaseSeconds: number };
+  /** Daily check-in prompts: on or off for the whole bot, and how long a claim on one prompt holds. */
+  checkins: { enabled: boolean; leaseSeconds: number };
   /** The durable inbox: how long a claim lasts unrenewed, and how long a finished delivery's key is kept. */
   inbox: { leaseSeconds: number; retentionHours: number };
   /** Admin alerts and the storage threshold (see README, Operations). */
@@ -328,6 +332,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       schedule: env.BACKUP_SCHEDULE,
     },
     digest: { enabled: env.DIGEST_ENABLED, leaseSeconds: env.DIGEST_LEASE_SECONDS },
+    checkins: { enabled: env.CHECKINS_ENABLED, leaseSeconds: env.CHECKIN_LEASE_SECONDS },
     inbox: { leaseSeconds: env.INBOX_LEASE_SECONDS, retentionHours: env.INBOX_RETENTION_HOURS },
     ops: {
       alertWebhookUrl: env.ALERT_WEBHOOK_URL,

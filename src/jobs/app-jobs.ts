@@ -6,10 +6,12 @@ import type { BackupTarget } from '../ops/backup/backup-target.js';
 import type { OpsMonitor } from '../ops/monitor.js';
 import type { SendToChannel } from '../platforms/channel-messages.js';
 import { createChannelDigestRunner } from '../services/channel-digest/run-channel-digests.js';
+import { type CheckinRunner, createCheckinRunner } from '../services/checkins/checkin-runner.js';
 import type { DigestEnricher, DigestRunner } from '../services/digest/digest-runner.js';
 import type { SendDirect } from '../services/direct-messages.js';
 import { createBackupJob } from './backup-job.js';
 import { createChannelDigestJob } from './channel-digest-job.js';
+import { createCheckinJob } from './checkin-job.js';
 import { buildDigestRunner, createDigestJob, DIGEST_JOB } from './digest-job.js';
 import { type ScheduledJob, type Scheduler, startScheduler } from './scheduler.js';
 
@@ -19,12 +21,13 @@ export interface AppJobsDeps {
   logger: Logger;
   clock: Clock;
   alerter: Pick<Alerter, 'raise'>;
-  ops: Pick<OpsMonitor, 'backup' | 'digest'>;
+  ops: Pick<OpsMonitor, 'backup' | 'digest' | 'checkin'>;
   sendDirect: SendDirect;
   sendToChannel: SendToChannel;
   /** The running chat platforms that can take DMs and channel posts (none: the console alone). */
   platforms: ReadonlyArray<'discord' | 'slack'>;
   digest: { enabled: boolean; leaseSeconds: number; enrich: DigestEnricher | undefined };
+  checkins: { enabled: boolean; leaseSeconds: number };
   backup:
     | { target: BackupTarget; settings: { dir: string; retentionDays: number; schedule: string } }
     | undefined;
@@ -34,11 +37,13 @@ export interface AppJobs {
   scheduler: Scheduler;
   /** The digest runner the schedule uses (also for `npm run digest`); undefined without a chat platform. */
   digests: DigestRunner | undefined;
+  /** The check-in runner the schedule uses; undefined without a chat platform. */
+  checkins: CheckinRunner | undefined;
 }
 
 /**
- * Every scheduled job of the app on one scheduler: the weekly digest, the weekly channel post and the
- * daily backup. Any job that throws raises the `job:<name>` alert; a failed backup and a failed digest
+ * Every scheduled job of the app on one scheduler: the weekly digest, the daily check-in prompts, the
+ * weekly channel post and the daily backup. Any job that throws raises the `job:<name>` alert; a failed backup and a failed digest
  * delivery raise theirs through the operations monitor and the runner.
  */
 export function startAppJobs(deps: AppJobsDeps): AppJobs {
@@ -77,6 +82,21 @@ export function startAppJobs(deps: AppJobsDeps): AppJobs {
             alerter.raise(`job:${DIGEST_JOB}`, `A weekly digest failed: ${messageOf(error)}`),
         });
   if (digests && deps.digest.enabled) jobs.push(createDigestJob(digests));
+  const checkins =
+    deps.platforms.length === 0
+      ? undefined
+      : createCheckinRunner({
+          db: deps.db,
+          logger,
+          clock: deps.clock,
+          sendDirect: deps.sendDirect,
+          platforms: deps.platforms,
+          leaseMs: deps.checkins.leaseSeconds * 1000,
+          onOutcome: (o) => {
+            if (o.result !== 'taken') ops.checkin(o.result);
+          },
+        });
+  if (checkins && deps.checkins.enabled) jobs.push(createCheckinJob(checkins));
   if (deps.platforms.length > 0) {
     // Posts only in channels an admin turned on, once per channel and week across instances.
     const channelPosts = createChannelDigestRunner({
@@ -97,7 +117,7 @@ export function startAppJobs(deps: AppJobsDeps): AppJobs {
     logger,
     onFailure: (job, error) => alerter.raise(`job:${job}`, `The ${job} run failed: ${messageOf(error)}`),
   });
-  return { scheduler, digests };
+  return { scheduler, digests, checkins };
 }
 
 /** An error's message for an alert (the stack goes to the log). */

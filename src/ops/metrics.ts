@@ -33,6 +33,7 @@ export interface Metrics {
   /** One language model call, whatever asked for it (track mood, recommendations, insights). */
   modelCall(call: ModelCallReport): void;
   digests: { inc(labels: { outcome: DigestOutcome }): void };
+  checkinPrompts: { inc(labels: { outcome: 'sent' | 'asked' | 'skipped' | 'failed' }): void };
   setLastBackup(at: Date): void;
   /** What the inbox does: duplicates recognised, deliveries resumed after a crash, writes that failed. */
   inbox: {
@@ -157,6 +158,12 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     labelNames: ['outcome', 'purpose'] as const,
     registers: [registry],
   });
+  const checkinPrompts = new Counter({
+    name: 'moodscale_checkin_prompts_total',
+    help: 'Daily check-in prompts by outcome (sent, asked whether to keep them, skipped, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const digests = new Counter({
     name: 'moodscale_digests_total',
     help: 'Weekly digests by outcome (claimed, sent, failed, skipped)',
@@ -225,6 +232,7 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     },
     modelCall: ({ outcome, purpose }) => model.inc({ outcome, purpose }),
     digests: { inc: (labels) => digests.inc(labels) },
+    checkinPrompts: { inc: (labels) => checkinPrompts.inc(labels) },
     setLastBackup(at) {
       lastBackupAt = at;
       // Registered at the first backup: before one has run the series is absent, not a misleading 0.

@@ -16,6 +16,8 @@ export interface OpsMonitor {
   connectionLost(error: Error): void;
   /** For the weekly digest job: one digest's outcome (a failure alerts until a digest is sent again). */
   digest(outcome: DigestOutcome, detail?: string): void;
+  /** A check-in prompt's outcome (metrics). */
+  checkin(outcome: 'sent' | 'asked' | 'skipped' | 'failed'): void;
   /** For the backup job: a finished backup; a failure alerts, a success resolves and feeds the age gauge. */
   backup(result: { ok: true; at: Date } | { ok: false; error: string }): void;
 }
@@ -155,6 +157,9 @@ export function createOpsMonitor(options: OpsMonitorOptions): OpsMonitor {
           `A weekly digest could not be delivered${detail ? `: ${detail}` : '.'}`,
         );
       } else if (outcome === 'sent') options.alerter.resolve('digest');
+    },
+    checkin(outcome) {
+      options.metrics.checkinPrompts.inc({ outcome });
     },
     backup(result) {
       if (result.ok) {

@@ -12,6 +12,7 @@ import {
   type ChannelDigestService,
   createChannelDigestService,
 } from './channel-digest/channel-digest-service.js';
+import { type CheckinService, createCheckinService } from './checkins/checkin-service.js';
 import { type ConfirmationCodes, createConfirmationCodes } from './confirmation-codes.js';
 import { createIdentityService, type IdentityService } from './identity-service.js';
 import type { InsightService } from './insights/insight-service.js';
@@ -38,6 +39,8 @@ export interface Services {
   logger: Logger;
   identities: IdentityService;
   moods: MoodService;
+  /** Daily check-in settings and the answers to its prompts (/checkin). */
+  checkins: CheckinService;
   settings: SettingsService;
   privacy: PrivacyService;
   links: LinkService;
@@ -146,6 +149,7 @@ export function createServices(deps: ServiceDeps): Services {
     logger,
     identities,
     moods,
+    checkins: createCheckinService({ db, clock, moods, notes }),
     tracks,
     ...buildMusicAdvice({
       db,

@@ -10,6 +10,7 @@ import type { Metrics } from '../ops/metrics.js';
 import type { OpsMonitor } from '../ops/monitor.js';
 import { guardUnhandledRejections } from '../ops/process-guards.js';
 import type { DeliveryRunner, InboxSurface } from '../platforms/inbox/delivery-runner.js';
+import type { CheckinRunner } from '../services/checkins/checkin-runner.js';
 import type { DigestRunner } from '../services/digest/digest-runner.js';
 import { insightEnricher } from '../services/digest/insight-enricher.js';
 import type { InboxStore } from '../services/inbox/inbox-store.js';
@@ -25,6 +26,7 @@ export interface BackgroundWork {
   scheduler: Scheduler;
   /** The weekly digest runner, as the schedule uses it; undefined without a chat platform. */
   digests: DigestRunner | undefined;
+  checkins: CheckinRunner | undefined;
 }
 
 /** How often rows kept only for a while (inbox keys, rate-limit counters) are pruned. */
@@ -66,7 +68,7 @@ export function startBackgroundWork(deps: {
   stopHandlers.push(
     pruneEvery(PRUNE_EVERY_MS, 'expired rate-limit counters', () => services.rateLimiter.prune(), logger),
   );
-  const { scheduler, digests } = startAppJobs({
+  const { scheduler, digests, checkins } = startAppJobs({
     db: database.db,
     logger,
     clock: deps.clock,
@@ -80,13 +82,14 @@ export function startBackgroundWork(deps: {
       leaseSeconds: config.digest.leaseSeconds,
       enrich: config.ai ? insightEnricher(services.insights) : undefined,
     },
+    checkins: config.checkins,
     backup: config.backup.enabled
       ? { target: backupTargetFor(database, config.database), settings: config.backup }
       : undefined,
   });
   // First among the stop handlers: no job starts once shutdown begins.
   stopHandlers.unshift(() => scheduler.stop());
-  return { stopHandlers, scheduler, digests };
+  return { stopHandlers, scheduler, digests, checkins };
 }
 
 /** Runs a prune now and then, logging what went; returns the function that stops it. */

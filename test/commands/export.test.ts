@@ -11,6 +11,8 @@ import { describeEachDatabase } from '../support/test-database.js';
 const exportKeyOf: Record<string, string> = {
   audit_log: 'auditLog',
   chat_identities: 'identities',
+  checkin_prompts: 'checkinPrompts',
+  checkin_schedules: 'checkinSchedule',
   digest_deliveries: 'digestDeliveries',
   link_codes: 'linkCodes',
   mood_entries: 'moodEntries',

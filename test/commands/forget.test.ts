@@ -4,6 +4,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/database.js';
 import { listAudit } from '../../src/db/repositories/audit-log.js';
 import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
+import { claimCheckinPrompt } from '../../src/db/repositories/checkins.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
@@ -47,6 +48,15 @@ async function userWithDataEverywhere(app: AppHarness, who: string): Promise<num
   const userId = userOf(await app.run(`/mood 5 tired -- note of ${who}`, who));
   await app.run('/settings timezone Asia/Tokyo', who);
   await app.run('/link new', who);
+  await app.run('/checkin 9pm', who);
+  await claimCheckinPrompt(app.db, {
+    userId,
+    slotAt: new Date('2026-03-10T12:00:00Z'),
+    kind: 'prompt',
+    claimedBy: 'test',
+    leaseMs: 60_000,
+    now: new Date(),
+  });
   const [entry] = await listMoodEntries(app.db, userId);
   await insertMusicAnalysis(app.db, { userId, spotifyTrackId: `${who}-t`, trackName: 't', artistName: 'a' });
   await insertRecommendations(app.db, [

@@ -6,6 +6,11 @@ import { enableChannelDigest } from '../../src/db/repositories/channel-digest-ch
 import { recordChannelShare } from '../../src/db/repositories/channel-track-shares.js';
 import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
 import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
+import {
+  claimCheckinPrompt,
+  linkPromptAnswer,
+  saveCheckinSchedule,
+} from '../../src/db/repositories/checkins.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
@@ -66,6 +71,21 @@ async function userWithDataEverywhere(db: Db, tag: string) {
     claimedBy: 'x',
     leaseMs: 1000,
     now: new Date(),
+  });
+  await saveCheckinSchedule(db, user.id, { enabled: true, times: [540] }, new Date());
+  const prompt = await claimCheckinPrompt(db, {
+    userId: user.id,
+    slotAt: new Date('2026-03-10T09:00:00Z'),
+    kind: 'prompt',
+    claimedBy: 'x',
+    leaseMs: 1000,
+    now: new Date(),
+  });
+  await linkPromptAnswer(db, {
+    userId: user.id,
+    promptId: prompt!.id,
+    moodEntryId: entry.id,
+    at: new Date(),
   });
   await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok' });
   await insertLinkCode(db, user.id, `hash-${tag}-${user.id}`, new Date(Date.now() + 60_000));

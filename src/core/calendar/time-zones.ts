@@ -1,8 +1,8 @@
 /**
  * Local days in an IANA time zone: the zone's offset from UTC at an instant, the local day of an instant,
- * and the instant a local day begins, daylight-saving changes and the rarer changes of standard time
- * included. Everything is read through Intl (the runtime's tz database) and nothing in the machine's own
- * zone.
+ * and the instant a local day begins or a local time happens, daylight-saving changes and the rarer
+ * changes of standard time included. Everything is read through Intl (the runtime's tz database) and
+ * nothing in the machine's own zone.
  */
 import {
   DAY_MS,
@@ -111,9 +111,9 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
   };
 }
 
-// Offsets lie within -12 h and +14 h, so the instant a day begins is within this much of its midnight in
-// UTC. The tz database never changes a zone's offset twice within such a span: the closest two changes
-// between 1970 and 2100 are a week apart.
+// Offsets lie within -12 h and +14 h, so the instant a local wall time happens (a day's midnight, say) is
+// within this much of that wall time read as UTC. The tz database never changes a zone's offset twice
+// within such a span: the closest two changes between 1970 and 2100 are a week apart.
 const REACH = 15 * HOUR_MS;
 
 /**
@@ -127,16 +127,29 @@ const REACH = 15 * HOUR_MS;
  * returned.
  */
 export function startOfLocalDay(day: Day, timeZone: string): Date {
-  const midnight = toDayNumber(day) * DAY_MS;
-  const before = offsetAt(midnight - REACH, timeZone);
-  const after = offsetAt(midnight + REACH, timeZone);
-  // Midnight under the offset in force before any change in reach, if that offset still holds there.
-  if (offsetAt(midnight - before, timeZone) === before) return new Date(midnight - before);
-  // Else midnight under the offset after the change, if the change came before it.
-  if (before !== after && offsetAt(midnight - after, timeZone) === after) return new Date(midnight - after);
-  // Else the change skipped midnight: the day begins at the change, found to the second.
-  let lo = midnight - REACH;
-  let hi = midnight + REACH;
+  return instantOfLocalTime(day, 0, timeZone);
+}
+
+/**
+ * The instant the wall clock in `timeZone` first shows `minute` (minutes after midnight, 0 to 1439) on
+ * `day`, or, when the clocks skip that time, the first instant after it: the change itself.
+ *
+ * Spring forward (Europe/London 2026-03-29, 01:00 GMT -> 02:00 BST): 01:30 does not exist, so it is the
+ * change at 01:00 UTC, which reads 02:00 BST. Fall back (2026-10-25, 02:00 BST -> 01:00 GMT): 01:30 is
+ * read twice and the first, 00:30 UTC (BST), is returned. startOfLocalDay is this at minute 0.
+ */
+export function instantOfLocalTime(day: Day, minute: number, timeZone: string): Date {
+  const wall = toDayNumber(day) * DAY_MS + minute * MINUTE_MS;
+  const before = offsetAt(wall - REACH, timeZone);
+  const after = offsetAt(wall + REACH, timeZone);
+  // The wall time under the offset in force before any change in reach, if that offset still holds there
+  // (when the clocks go back this is the first of the two readings).
+  if (offsetAt(wall - before, timeZone) === before) return new Date(wall - before);
+  // Else the wall time under the offset after the change, if the change came before it.
+  if (before !== after && offsetAt(wall - after, timeZone) === after) return new Date(wall - after);
+  // Else the change skipped the wall time: it happens at the change, found to the second.
+  let lo = wall - REACH;
+  let hi = wall + REACH;
   while (hi - lo > SECOND_MS) {
     const mid = lo + Math.floor((hi - lo) / 2 / SECOND_MS) * SECOND_MS;
     if (offsetAt(mid, timeZone) === before) lo = mid;

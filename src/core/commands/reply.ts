@@ -17,6 +17,21 @@ export interface ReplyFile {
 }
 
 /**
+ * A one-field form a button opens instead of running its action at once ("Add a note"). The field is a
+ * paragraph of text and must not be left empty; each platform clips the texts to its own limits.
+ */
+export interface ReplyButtonForm {
+  /** The form's title ("Add a note"). */
+  title: string;
+  /** The field's label ("Your note"). */
+  label: string;
+  /** Grey text in the empty field ("What made today what it was?"). */
+  placeholder?: string;
+  /** The most characters the field takes. */
+  maxLength: number;
+}
+
+/**
  * A button. `action` is the follow-up command it stands for ("/forget confirm"), so a text-only platform
  * can tell the user what to type instead of showing a button.
  */
@@ -27,6 +42,35 @@ export interface ReplyButton {
   action: string;
   payload?: Record<string, string | number>;
   expiresAt?: Date;
+  /**
+   * The click's answer replaces the message the button is on, even a message that stays (a DM, a
+   * channel post), instead of going beside it. A private (ephemeral) message is always replaced. On a
+   * message others see, the answer then replaces it for everyone: meant for messages to one person.
+   */
+  updatesMessage?: boolean;
+  /**
+   * A click opens this form instead of running `action`; once it is sent, the command line run is
+   * `${action} -- ${text}` (see formCommandLine), and its answer replaces the message the button is on,
+   * as with `updatesMessage`. `action` must then have no `--` of its own.
+   */
+  form?: ReplyButtonForm;
+}
+
+/**
+ * The command line a sent form runs: the button's action with the text after a standalone `--`, which
+ * gives it, word for word, to the command's rest text option (the note).
+ */
+export function formCommandLine(action: string, text: string): string {
+  return `${action} -- ${text}`;
+}
+
+/**
+ * What to type instead of clicking a button: its action, and for a form button what to write after
+ * `--` ("/checkin note prompt:12 -- your note", from the form's placeholder or label).
+ */
+export function typedAction(button: Pick<ReplyButton, 'action' | 'form'>): string {
+  if (!button.form) return button.action;
+  return formCommandLine(button.action, (button.form.placeholder ?? button.form.label).toLowerCase());
 }
 
 /**
@@ -68,7 +112,8 @@ export const reply = {
 /**
  * The reply as plain text, for the console and for plain-text fallbacks: title, text, fields as
  * "name: value", attached file names, and each button as a hint of the command to type
- * ("[Confirm] type: /forget confirm"). Buttons that expired before `now` (when given) are left out.
+ * ("[Confirm] type: /forget confirm"; a form button adds what to write: "[Add a note] type: /checkin
+ * note prompt:12 -- your note"). Buttons that expired before `now` (when given) are left out.
  */
 export function renderPlainText(value: Reply, options: { now?: Date } = {}): string {
   const blocks: string[] = [];
@@ -86,6 +131,6 @@ export function renderPlainText(value: Reply, options: { now?: Date } = {}): str
     (button) => now === undefined || button.expiresAt === undefined || button.expiresAt > now,
   );
   if (buttons.length > 0)
-    blocks.push(buttons.map((button) => `[${button.label}] type: ${button.action}`).join('\n'));
+    blocks.push(buttons.map((button) => `[${button.label}] type: ${typedAction(button)}`).join('\n'));
   return blocks.join('\n\n');
 }

@@ -4,6 +4,8 @@ import {
   auditLog,
   channelDigestChannels,
   chatIdentities,
+  checkinPrompts,
+  checkinSchedules,
   digestDeliveries,
   linkCodes,
   moodEntries,
@@ -28,7 +30,7 @@ const movableTables = [
 
 /**
  * Every table with a user_id that mergeUsers handles: the movable ones plus those with a unique key
- * per user (settings, digest deliveries). A test compares this with the catalogue.
+ * per user (settings, digest deliveries, check-ins). A test compares this with the catalogue.
  */
 export const mergedTables = [
   'mood_entries',
@@ -41,6 +43,8 @@ export const mergedTables = [
   'user_settings',
   'digest_deliveries',
   'workspace_members',
+  'checkin_schedules',
+  'checkin_prompts',
 ] as const;
 
 /**
@@ -66,6 +70,15 @@ export async function mergeUsers(
       DELETE FROM digest_deliveries d WHERE d.user_id = ${from}
          AND EXISTS (SELECT 1 FROM digest_deliveries k WHERE k.user_id = ${into} AND k.period = d.period)`);
     await tx.update(digestDeliveries).set({ userId: into }).where(eq(digestDeliveries.userId, from));
+    // Check-ins: `into`'s schedule is kept like its settings; prompts of the same slot are one prompt.
+    await tx.execute(sql`
+      DELETE FROM checkin_prompts p WHERE p.user_id = ${from}
+         AND EXISTS (SELECT 1 FROM checkin_prompts k WHERE k.user_id = ${into} AND k.slot_at = p.slot_at)`);
+    await tx.update(checkinPrompts).set({ userId: into }).where(eq(checkinPrompts.userId, from));
+    await tx.execute(sql`
+      DELETE FROM checkin_schedules s WHERE s.user_id = ${from}
+         AND EXISTS (SELECT 1 FROM checkin_schedules k WHERE k.user_id = ${into})`);
+    await tx.update(checkinSchedules).set({ userId: into }).where(eq(checkinSchedules.userId, from));
     await tx.execute(sql`
       DELETE FROM workspace_members w WHERE w.user_id = ${from}
          AND EXISTS (SELECT 1 FROM workspace_members k WHERE k.user_id = ${into}

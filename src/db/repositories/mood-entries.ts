@@ -352,3 +352,62 @@ export async function undoMoodEntry(
     },
   };
 }
+
+/**
+ * Adds emotion tags (each once, at most `maxTags` in all) and/or replaces the sealed note of one of the
+ * user's entries: a check-in answered by a tap grows by its quick picks and note. Undefined when the
+ * entry is not the user's or is gone (undone).
+ */
+export async function amendMoodEntry(
+  db: Db,
+  change: {
+    userId: number;
+    entryId: number;
+    addEmotions?: readonly string[] | undefined;
+    sealedNote?: string | undefined;
+    maxTags: number;
+  },
+): Promise<MoodEntry | undefined> {
+  const add = textArrayLiteral(change.addEmotions ?? []);
+  const rows = await selectRows(
+    db,
+    sql`UPDATE mood_entries m
+           SET emotions = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE array_agg(tag ORDER BY first) END
+                             FROM (SELECT tag, min(ord) AS first
+                                     FROM unnest(COALESCE(m.emotions, '{}'::text[]) || ${add}::text[])
+                                          WITH ORDINALITY AS t(tag, ord)
+                                    GROUP BY tag ORDER BY min(ord) LIMIT ${change.maxTags}) kept),
+               notes = COALESCE(${change.sealedNote ?? null}::text, m.notes)
+         WHERE m.id = ${change.entryId} AND m.user_id = ${change.userId}
+     RETURNING m.id, m.user_id, m.mood_score, m.emotions, m.notes,
+               (extract(epoch FROM m.created_at) * 1000)::float8 AS created_ms`,
+    z.object({
+      id: z.coerce.number(),
+      user_id: z.coerce.number(),
+      mood_score: z.coerce.number(),
+      emotions: z.array(z.string()).nullable(),
+      notes: z.string().nullable(),
+      created_ms: z.coerce.number(),
+    }),
+  );
+  const row = rows[0];
+  return (
+    row && {
+      id: row.id,
+      userId: row.user_id,
+      moodScore: row.mood_score,
+      emotions: row.emotions,
+      notes: row.notes,
+      createdAt: new Date(row.created_ms),
+    }
+  );
+}
+
+/** One of the user's entries by id (never another user's); notes as stored (sealed). */
+export async function findMoodEntry(db: Db, userId: number, entryId: number): Promise<MoodEntry | undefined> {
+  const [row] = await db
+    .select()
+    .from(moodEntries)
+    .where(and(eq(moodEntries.id, entryId), eq(moodEntries.userId, userId)));
+  return row;
+}

@@ -5,6 +5,8 @@ import {
   channelDigestChannels,
   channelTrackShares,
   chatIdentities,
+  checkinPrompts,
+  checkinSchedules,
   digestDeliveries,
   linkCodes,
   moodEntries,
@@ -55,6 +57,12 @@ export async function collectUserData(db: Db, userId: number) {
       .from(digestDeliveries)
       .where(eq(digestDeliveries.userId, userId))
       .orderBy(asc(digestDeliveries.id)),
+    checkinSchedule: await db.select().from(checkinSchedules).where(eq(checkinSchedules.userId, userId)),
+    checkinPrompts: await db
+      .select()
+      .from(checkinPrompts)
+      .where(eq(checkinPrompts.userId, userId))
+      .orderBy(asc(checkinPrompts.slotAt), asc(checkinPrompts.id)),
     linkCodes: await db
       .select({
         id: linkCodes.id,

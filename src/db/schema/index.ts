@@ -1,6 +1,7 @@
 export * from './audit-log.js';
 export * from './channel-digests.js';
 export * from './chat-identities.js';
+export * from './checkins.js';
 export * from './digest-deliveries.js';
 export * from './inbox.js';
 export * from './link-codes.js';

@@ -1,7 +1,7 @@
 import type { Reply } from '../../core/commands/index.js';
 
 /** How a direct message went: delivered, refused by the user's privacy settings, or failed otherwise. */
-import type { DirectMessageResult } from '../../services/direct-messages.js';
+import type { DirectMessageOptions, DirectMessageResult } from '../../services/direct-messages.js';
 
 export type { DirectMessageResult };
 
@@ -10,5 +10,9 @@ export type { DirectMessageResult };
  * messages out to respect the platform's limits and never retry a user who does not accept them.
  */
 export interface DirectMessenger {
-  sendDirect(externalUserId: string, reply: Reply): Promise<DirectMessageResult>;
+  sendDirect(
+    externalUserId: string,
+    reply: Reply,
+    options?: DirectMessageOptions,
+  ): Promise<DirectMessageResult>;
 }

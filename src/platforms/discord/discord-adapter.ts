@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../../core/clock.js';
 import type { Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import { withTimeout } from '../../core/within.js';
+import type { DirectMessageOptions } from '../../services/direct-messages.js';
 import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
@@ -12,7 +13,7 @@ import { postDiscordChannelMessage } from './channel-post.js';
 import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
 import { onDirectMessage } from './direct-moods.js';
 import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
-import { createDmQueue, type DmQueue } from './dm-queue.js';
+import { createDmLanes, createDmQueue, type DmQueue } from './dm-queue.js';
 import { listenForInteractions, reportGatewayHealth } from './gateway-events.js';
 import { connectGateway, type GatewayState } from './gateway-login.js';
 import { handleInteraction, type InteractionDeps } from './interaction-router.js';
@@ -37,6 +38,8 @@ export interface DiscordAdapterOptions {
   clock?: Clock;
   /** Least time between two direct messages; 1000 ms when not given. */
   dmIntervalMs?: number;
+  /** Check-in prompts sent at once (the 'prompt' lane of direct messages); 16 when not given. */
+  promptLanes?: number;
   /** First wait after Discord says DMs are opened too fast (40003); doubles per retry. 5000 ms by default. */
   dmRetryDelayMs?: number;
   /**
@@ -91,6 +94,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   let stopping: Promise<void> | undefined;
   const sender = createReplySender({ log, clock, webhookOf: webhooks.webhookOf });
   const dms = createDirectMessages(options, { client, clock, log, sender });
+  const prompts = createDmLanes(options.promptLanes ?? 16, () =>
+    createDirectMessages({ ...options, dmIntervalMs: 0 }, { client, clock, log, sender }),
+  );
 
   const context = {
     dispatcher,
@@ -124,7 +130,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   async function stop(): Promise<void> {
     stopping ??= (async () => {
       state.accepting = false;
-      await dms.close();
+      await Promise.all([dms.close(), prompts.close()]);
       await settleInFlight(inFlight, options.stopTimeoutMs ?? 10_000, log);
       state.connected = false;
       webhooks.close();
@@ -152,9 +158,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       if (!state.connected) return Promise.resolve('failed' as const);
       return postDiscordChannelMessage(client, channelId, reply, log, clock.now());
     },
-    sendDirect(externalUserId: string, reply: Reply): Promise<DirectMessageResult> {
+    sendDirect(
+      externalUserId: string,
+      reply: Reply,
+      send?: DirectMessageOptions,
+    ): Promise<DirectMessageResult> {
       if (!state.connected) return Promise.resolve('failed');
-      return dms.enqueue(externalUserId, reply);
+      return (send?.lane === 'prompt' ? prompts : dms).enqueue(externalUserId, reply);
     },
   };
 }

@@ -111,3 +111,25 @@ export function createDmQueue(options: DmQueueOptions): DmQueue {
     },
   };
 }
+
+/**
+ * Several queues side by side, each message to the one with the fewest waiting: check-in prompts due in
+ * the same minute go `count` at a time, and discord.js paces the requests to Discord's global limit (50 a
+ * second) and its 429s. The digest keeps the single spaced queue.
+ */
+export function createDmLanes(count: number, make: () => DmQueue): DmQueue {
+  const lanes = Array.from({ length: Math.max(1, count) }, make);
+  return {
+    enqueue(externalUserId, reply) {
+      let lane = lanes[0]!;
+      for (const candidate of lanes) if (candidate.pending < lane.pending) lane = candidate;
+      return lane.enqueue(externalUserId, reply);
+    },
+    get pending() {
+      return lanes.reduce((sum, lane) => sum + lane.pending, 0);
+    },
+    async close() {
+      await Promise.all(lanes.map((lane) => lane.close()));
+    },
+  };
+}

@@ -3,6 +3,7 @@ import {
   type ChatInputCommandInteraction,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import type { Clock } from '../../core/clock.js';
 import { reply as replies } from '../../core/commands/index.js';
@@ -28,7 +29,8 @@ export const RECORD_DEADLINE_MS = 2000;
 export type Answerable =
   | ChatInputCommandInteraction
   | ButtonInteraction
-  | MessageContextMenuCommandInteraction;
+  | MessageContextMenuCommandInteraction
+  | ModalSubmitInteraction;
 
 /** A recorded interaction, ready to run. */
 export interface Recorded {
@@ -76,7 +78,7 @@ export async function record(
     {
       deliveryKey,
       identity: invocation.identity,
-      kind: interaction.isButton() ? 'button' : 'command',
+      kind: interaction.isButton() ? 'button' : interaction.isModalSubmit() ? 'modal' : 'command',
       command,
       payload: delivery,
     },

@@ -4,6 +4,7 @@ import { type CommandDeps, onAnalyzeTrack, onAutocomplete, onCommand } from './c
 import { ANALYZE_TRACK_MENU } from './command-json.js';
 import { onButton } from './component-interactions.js';
 import { DiscordCode, describeDiscordError, discordCodeOf } from './discord-errors.js';
+import { onModalSubmit } from './modal-interactions.js';
 import { renderReply } from './render.js';
 
 const RESTARTING = replies.error('MoodScale is restarting. Nothing was saved; try again in a moment.');
@@ -42,6 +43,7 @@ export async function handleInteraction(deps: InteractionDeps, interaction: Inte
       if (interaction.commandName === ANALYZE_TRACK_MENU) await onAnalyzeTrack(deps, interaction);
     } else if (interaction.isAutocomplete()) await onAutocomplete(deps, interaction);
     else if (interaction.isButton()) await onButton(deps, interaction);
+    else if (interaction.isModalSubmit()) await onModalSubmit(deps, interaction);
   } catch (error) {
     const level = discordCodeOf(error) === DiscordCode.MissingPermissions ? 'error' : 'warn';
     log[level](

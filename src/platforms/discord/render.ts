@@ -3,11 +3,16 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
   type APIEmbedField,
+  type APIModalInteractionResponseCallbackData,
   ButtonStyle,
   ComponentType,
+  LabelBuilder,
   MessageFlags,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
 } from 'discord.js';
-import type { Reply, ReplyButton, ReplyColor } from '../../core/commands/index.js';
+import { type Reply, type ReplyButton, type ReplyColor, typedAction } from '../../core/commands/index.js';
 import { clip } from './command-json.js';
 
 /** Discord's message limits (https://discord.com/developers/docs/resources/message). */
@@ -62,29 +67,128 @@ const STYLES: Record<ReplyButton['style'], APIButtonComponentWithCustomId['style
 const CUSTOM_ID_PREFIX = 'ms';
 const NO_EXPIRY = '0';
 
-/**
- * The custom_id of a button: `ms:<expiry>:<action>`, where expiry is the Unix second in base 36 ('0' for
- * none) and action the command line the button stands for ("/forget confirm:7K2Q9X"). Discord hands the
- * custom_id back on a click, so the button needs no server-side state. Undefined when it does not fit
- * Discord's 100 characters.
- */
-export function buttonCustomId(button: Pick<ReplyButton, 'action' | 'expiresAt'>): string | undefined {
-  const expiry =
-    button.expiresAt === undefined ? NO_EXPIRY : Math.ceil(button.expiresAt.getTime() / 1000).toString(36);
-  const id = `${CUSTOM_ID_PREFIX}:${expiry}:${button.action}`;
-  return id.length <= MESSAGE_LIMITS.customId ? id : undefined;
+/** Discord's modal limits (https://discord.com/developers/docs/components/reference#text-input). */
+export const MODAL_LIMITS = { title: 45, label: 45, placeholder: 100, maxLength: 4000 } as const;
+
+/** The custom_id of the text field of a form's modal. */
+export const FORM_FIELD_ID = 'text';
+
+/** A form as a button's custom_id carries it; a text left empty did not fit (see buttonCustomId). */
+export interface CarriedForm {
+  title: string;
+  label: string;
+  placeholder: string;
+  maxLength: number;
 }
 
-/** The action and expiry a custom_id carries, or undefined for one MoodScale did not make. */
-export function parseButtonCustomId(
-  customId: string,
-): { action: string; expiresAt: Date | undefined } | undefined {
-  const match = /^ms:([0-9a-z]+):(\/[\s\S]+)$/.exec(customId);
+/** What a MoodScale custom_id carries back on a click (or a modal's submission). */
+export interface ParsedCustomId {
+  action: string;
+  expiresAt: Date | undefined;
+  /** The answer replaces the message the button is on (ReplyButton.updatesMessage; true for a form). */
+  updatesMessage?: true;
+  /** The click opens this form (ReplyButton.form). */
+  form?: CarriedForm;
+}
+
+const base36 = (n: number) => n.toString(36);
+
+/**
+ * The custom_id of a button (and of a form's modal): `ms:<expiry>:<mode><action>`, where expiry is the
+ * Unix second in base 36 ('0' for none), action the command line the button stands for ("/forget
+ * confirm:7K2Q9X"), and mode empty (the answer goes beside a message that stays), `u:` (the answer
+ * replaces the message: ReplyButton.updatesMessage) or, for a form, `f<max>.<t>.<l>.<p>:` followed by
+ * the title, label and placeholder themselves (lengths t, l, p and max in base 36) just before the
+ * action. Discord hands the custom_id back on a click, so the button needs no server-side state.
+ * A form's texts are left out, placeholder first, when they do not fit; the click then falls back to the
+ * title for the label and to the button's label for the title. Undefined when even the bare action
+ * does not fit Discord's 100 characters.
+ */
+export function buttonCustomId(
+  button: Pick<ReplyButton, 'action' | 'expiresAt' | 'updatesMessage' | 'form'>,
+): string | undefined {
+  const expiry =
+    button.expiresAt === undefined ? NO_EXPIRY : base36(Math.ceil(button.expiresAt.getTime() / 1000));
+  const head = `${CUSTOM_ID_PREFIX}:${expiry}:`;
+  const fits = (id: string) => (id.length <= MESSAGE_LIMITS.customId ? id : undefined);
+  const { form } = button;
+  if (!form) return fits(`${head}${button.updatesMessage ? 'u:' : ''}${button.action}`);
+  const title = clip(form.title, MODAL_LIMITS.title);
+  const label = clip(form.label, MODAL_LIMITS.label);
+  const placeholder = clip(form.placeholder ?? '', MODAL_LIMITS.placeholder);
+  const max = base36(Math.min(Math.max(1, Math.floor(form.maxLength)), MODAL_LIMITS.maxLength));
+  const texts: Array<[string, string, string]> = [
+    [title, label, placeholder],
+    [title, label, ''],
+    [title, '', ''],
+    ['', '', ''],
+  ];
+  for (const [t, l, p] of texts) {
+    const mode = `f${max}.${base36(t.length)}.${base36(l.length)}.${base36(p.length)}:`;
+    const id = fits(`${head}${mode}${t}${l}${p}${button.action}`);
+    if (id) return id;
+  }
+  return undefined;
+}
+
+/** The action, expiry and manner a custom_id carries, or undefined for one MoodScale did not make. */
+export function parseButtonCustomId(customId: string): ParsedCustomId | undefined {
+  const match = /^ms:([0-9a-z]+):([\s\S]+)$/.exec(customId);
   if (!match) return undefined;
-  const [, expiry = NO_EXPIRY, action = ''] = match;
+  const [, expiry = NO_EXPIRY, rest = ''] = match;
   const seconds = Number.parseInt(expiry, 36);
   if (!Number.isSafeInteger(seconds)) return undefined;
-  return { action, expiresAt: expiry === NO_EXPIRY ? undefined : new Date(seconds * 1000) };
+  const expiresAt = expiry === NO_EXPIRY ? undefined : new Date(seconds * 1000);
+  const action = (line: string) => (line.startsWith('/') ? line : undefined);
+  if (rest.startsWith('/')) return { action: rest, expiresAt };
+  if (rest.startsWith('u:/')) return { action: rest.slice(2), expiresAt, updatesMessage: true };
+  const form = /^f([0-9a-z]+)\.([0-9a-z]+)\.([0-9a-z]+)\.([0-9a-z]+):([\s\S]+)$/.exec(rest);
+  if (!form) return undefined;
+  const [maxLength = 0, t = 0, l = 0, p = 0] = form.slice(1, 5).map((n) => Number.parseInt(n ?? '', 36));
+  const body = form[5] ?? '';
+  const line = action(body.slice(t + l + p));
+  if (!line || !(maxLength > 0)) return undefined;
+  return {
+    action: line,
+    expiresAt,
+    updatesMessage: true,
+    form: {
+      title: body.slice(0, t),
+      label: body.slice(t, t + l),
+      placeholder: body.slice(t + l, t + l + p),
+      maxLength,
+    },
+  };
+}
+
+/**
+ * The modal a form button opens: its title (the button's label when the custom_id had no room for it),
+ * one required paragraph field, and a custom_id carrying the action and expiry (the submission's
+ * answer replaces the message the button is on).
+ */
+export function renderFormModal(
+  button: Pick<ParsedCustomId, 'action' | 'expiresAt'> & { form: CarriedForm },
+  buttonLabel: string,
+): APIModalInteractionResponseCallbackData | undefined {
+  const customId = buttonCustomId({ action: button.action, expiresAt: button.expiresAt });
+  if (customId === undefined) return undefined;
+  const title = clip(button.form.title || buttonLabel, MODAL_LIMITS.title) || 'MoodScale';
+  const field = new TextInputBuilder()
+    .setCustomId(FORM_FIELD_ID)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMinLength(1)
+    .setMaxLength(button.form.maxLength);
+  if (button.form.placeholder) field.setPlaceholder(clip(button.form.placeholder, MODAL_LIMITS.placeholder));
+  return new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle(title)
+    .addLabelComponents(
+      new LabelBuilder()
+        .setLabel(clip(button.form.label || title, MODAL_LIMITS.label))
+        .setTextInputComponent(field),
+    )
+    .toJSON();
 }
 
 /** The first word of an action, "/forget", for messages about it. */
@@ -144,7 +248,7 @@ export function renderMessage(reply: Reply, options: RenderOptions): DiscordMess
     const customId = buttonCustomId(button);
     if (customId === undefined || buttons.length >= MESSAGE_LIMITS.buttonsPerRow * MESSAGE_LIMITS.rows) {
       // Too long to carry in a button: say what to type instead, as the text platforms do.
-      hints.push(`${button.label}: type \`${button.action}\``);
+      hints.push(`${button.label}: type \`${typedAction(button)}\``);
       continue;
     }
     buttons.push({

@@ -4,8 +4,8 @@ import type { DirectMessenger } from './direct-messages.js';
 import type { SlackHandlerContext, Target } from './handler-context.js';
 import { answerInThread } from './message-links.js';
 import { slackApiFailure } from './payloads.js';
-import { uploadFiles } from './slack-api.js';
-import { RESPONSE_URL_WINDOW_MS, slackDeliverySchema } from './slack-deliveries.js';
+import { uploadFiles, type WebClient, withRateLimit } from './slack-api.js';
+import { RESPONSE_URL_WINDOW_MS, type SlackDelivery, slackDeliverySchema } from './slack-deliveries.js';
 
 /** Bound on a post to response_url (ours, and Bolt's respond() through fetchWithTimeout in receiver.ts). */
 export const RESPOND_TIMEOUT_MS = 15_000;
@@ -72,6 +72,15 @@ export async function answerLate(
   const delivery = parsed.data;
   if (delivery.kind === 'message')
     return (await answerInThread(ctx, delivery, reply)) ? 'answered' : 'failed';
+  if (delivery.kind === 'form') {
+    const inWindow = ctx.now().getTime() - receivedAt.getTime() < RESPONSE_URL_WINDOW_MS - 60_000;
+    const target = formTarget(ctx.api, delivery);
+    // chat.update works as long as the message is there; a response_url only within its window.
+    if ((delivery.messageTs || inWindow) && (await deliver(ctx, reply, target))) return 'answered';
+    return (await ctx.direct.send(delivery.userId, delivery.workspaceId, reply)) === 'sent'
+      ? 'answered'
+      : 'failed';
+  }
   // A mood written in a DM is answered there: the user's DM with the bot.
   if (delivery.kind === 'direct')
     return (await ctx.direct.send(delivery.userId, delivery.workspaceId, reply)) === 'sent'
@@ -86,11 +95,38 @@ export async function answerLate(
           delivery.command.channel_id,
         ]
       : [delivery.userId, delivery.workspaceId, delivery.responseUrl, delivery.channelId];
+  // A click whose answer replaces its message (a private one, or ReplyButton.updatesMessage) still does.
+  const replaceOriginal = delivery.kind === 'button' && delivery.replaceOriginal === true;
   if (ctx.now().getTime() - receivedAt.getTime() < RESPONSE_URL_WINDOW_MS - 60_000) {
     const respond = (message: RespondArguments) => postToResponseUrl(responseUrl, message);
-    if (await deliver(ctx, reply, { respond, userId, channelId, replaceOriginal: false })) return 'answered';
+    if (await deliver(ctx, reply, { respond, userId, channelId, replaceOriginal })) return 'answered';
   }
   return (await ctx.direct.send(userId, workspaceId, reply)) === 'sent' ? 'answered' : 'failed';
+}
+
+/**
+ * Where a sent form's answer goes: over the message its button is on (chat.update), or, for a private
+ * message the API cannot update, through the click's response_url with replace_original.
+ */
+export function formTarget(api: WebClient, delivery: Extract<SlackDelivery, { kind: 'form' }>): Target {
+  const { channelId, messageTs, responseUrl } = delivery;
+  const respond =
+    channelId && messageTs
+      ? updateMessage(api, channelId, messageTs)
+      : (message: RespondArguments) => {
+          if (!responseUrl) throw new Error('a form with neither a message nor a response_url to answer');
+          return postToResponseUrl(responseUrl, message);
+        };
+  return { respond, userId: delivery.userId, channelId, replaceOriginal: true };
+}
+
+/** An answer as chat.update of the message `ts` in `channel` (what response_url does for a click). */
+function updateMessage(api: WebClient, channel: string, ts: string) {
+  return async (message: RespondArguments): Promise<void> => {
+    const text = typeof message === 'string' ? message : (message.text ?? ' ');
+    const blocks = typeof message !== 'string' && 'blocks' in message ? (message.blocks ?? []) : [];
+    await withRateLimit(() => api.chat.update({ channel, ts, text, blocks }));
+  };
 }
 
 /** Posts an answer to a response_url (what Bolt's respond() does), failing on anything but 2xx. */

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { splitCommandLine } from '../../core/commands/index.js';
 import { arrivalOf } from './arrivals.js';
+import { openForm } from './form-submissions.js';
 import { NOT_SAVED, RESTARTING, type SlackHandlerContext } from './handler-context.js';
 import { type BlockActionsPayload, blockActionsSchema } from './payloads.js';
 import { decodeButtonValue } from './render.js';
@@ -12,6 +13,7 @@ export type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 export type ActionContext = Pick<
   SlackHandlerContext,
   | 'log'
+  | 'api'
   | 'inbox'
   | 'now'
   | 'isStopping'
@@ -29,6 +31,7 @@ export function buttonDelivery(
   workspaceId: string,
   responseUrl: string,
   line: { name: string; args: string },
+  replaceOriginal = false,
 ): { deliveryKey: string; delivery: SlackDelivery & { kind: 'button' } } {
   const action = payload.actions[0]!;
   const deliveryKey = slackDeliveryKey.button(
@@ -48,6 +51,7 @@ export function buttonDelivery(
     triggerId: payload.trigger_id,
     command: line.name,
     args: line.args,
+    replaceOriginal,
   };
   return { deliveryKey, delivery };
 }
@@ -55,7 +59,7 @@ export function buttonDelivery(
 /**
  * A click on a MoodScale button (or a choice in its select): the command line in the button's value is
  * recorded and run like a slash command, and answered through response_url. Expired buttons, and any
- * click while stopping, are answered at once.
+ * click while stopping, are answered at once. A form button opens its form instead (form-submissions.ts).
  */
 export async function onAction(
   ctx: ActionContext,
@@ -75,8 +79,9 @@ export async function onAction(
   const value = decodeButtonValue(action.value);
   const line = value ? splitCommandLine(value.c) : undefined;
   // A private answer with buttons (the /forget prompt) becomes the result of the click. A message that
-  // stays (the weekly digest in the DM, a channel post) is kept: the answer goes beside it.
-  const replaceOriginal = payload.container?.is_ephemeral === true;
+  // stays (the weekly digest in the DM, a channel post) is kept: the answer goes beside it, unless the
+  // button says its answer replaces it (a check-in prompt: ReplyButton.updatesMessage).
+  const replaceOriginal = payload.container?.is_ephemeral === true || value?.u === 1;
   if (!payload.response_url || !value || !line || ctx.isStopping()) {
     await ctx.acknowledge(ack(), arrival);
     if (ctx.isStopping() && payload.response_url)
@@ -94,7 +99,19 @@ export async function onAction(
     });
     return;
   }
-  const { deliveryKey, delivery } = buttonDelivery(payload, workspaceId, payload.response_url, line);
+  if (value.f) {
+    // Opening the form changes nothing, so nothing is recorded; what is sent in it is.
+    await ctx.acknowledge(ack(), arrival);
+    await openForm(ctx, { payload, form: value.f, action: value.c, expiresAt: value.x, respond });
+    return;
+  }
+  const { deliveryKey, delivery } = buttonDelivery(
+    payload,
+    workspaceId,
+    payload.response_url,
+    line,
+    replaceOriginal,
+  );
   const recorded = await ctx.record(deliveryKey, delivery, arrival);
   // Slack reads nothing from a button's acknowledgement: every answer goes through response_url.
   await ctx.acknowledge(ack(), arrival);

@@ -44,7 +44,7 @@ export function createInvocationOf(deps: {
         channel: channelOf(profiles, command.team_id, command.channel_id, command.user_id),
       };
     }
-    if (delivery.kind === 'button') {
+    if (delivery.kind === 'button' || delivery.kind === 'form') {
       return {
         identity: { platform: 'slack', workspaceId: delivery.workspaceId, externalUserId: delivery.userId },
         displayName: delivery.displayName,

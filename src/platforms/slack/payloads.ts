@@ -56,7 +56,14 @@ export const blockActionsSchema = z.object({
   response_url: z.url({ protocol: /^https?$/ }).optional(),
   channel: z.object({ id: z.string().min(1).max(64) }).optional(),
   /** The message the button is on; `is_ephemeral` when it is a private answer (only its user sees it). */
-  container: z.object({ type: z.string().max(64), is_ephemeral: z.boolean().optional() }).optional(),
+  container: z
+    .object({
+      type: z.string().max(64),
+      is_ephemeral: z.boolean().optional(),
+      message_ts: z.string().min(1).max(64).optional(),
+      channel_id: z.string().min(1).max(64).optional(),
+    })
+    .optional(),
   actions: z
     .array(
       z.object({
@@ -69,6 +76,28 @@ export const blockActionsSchema = z.object({
 });
 
 export type BlockActionsPayload = z.infer<typeof blockActionsSchema>;
+
+/** The fields of a `view_submission` payload (a form sent) MoodScale reads. */
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  user: blockActionsSchema.shape.user,
+  team: blockActionsSchema.shape.team,
+  /** New with every submission: a second delivery of the same one carries the same. */
+  trigger_id: z.string().min(1).max(200),
+  view: z.object({
+    id: z.string().min(1).max(64),
+    callback_id: z.string().max(255),
+    private_metadata: z.string().max(3000),
+    state: z.object({
+      values: z.record(
+        z.string(),
+        z.record(z.string(), z.object({ type: z.string().max(64), value: z.string().max(3000).nullish() })),
+      ),
+    }),
+  }),
+});
+
+export type ViewSubmissionPayload = z.infer<typeof viewSubmissionSchema>;
 
 /** `users.info`: the profile's time zone and names. */
 export const userInfoSchema = z.object({

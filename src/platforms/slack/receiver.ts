@@ -5,13 +5,16 @@ import {
   HTTPReceiver,
   type Logger as SlackLogger,
   SocketModeReceiver,
+  type ViewSubmitAction,
   type webApi,
 } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
 import { RESPOND_TIMEOUT_MS } from './answers.js';
 import type { Arrival } from './arrivals.js';
 import type { ActionArgs } from './button-actions.js';
+import type { FormSubmitArgs } from './form-submissions.js';
 import type { MessageEventArgs } from './message-links.js';
+import { FORM_CALLBACK_ID } from './render.js';
 import { DEFAULT_MAX_BODY_BYTES, refuseBeforeBody } from './request-gate.js';
 import { webClientOptions } from './slack-api.js';
 import type { SlackSettings } from './slack-settings.js';
@@ -38,6 +41,7 @@ export interface SlackAppDeps {
   handlers: {
     onCommand: (args: CommandArgs) => Promise<void>;
     onAction: (args: ActionArgs) => Promise<void>;
+    onFormSubmit: (args: FormSubmitArgs) => Promise<void>;
     onMessage: (args: MessageEventArgs) => Promise<void>;
   };
 }
@@ -62,6 +66,9 @@ export function buildSlackApp(deps: SlackAppDeps, bot: Pick<BotIdentity, 'botUse
   // dispatcher knows the commands (one this version lacks still gets its answer there).
   built.command(/^\//, (args) => inHand.hold(() => handlers.onCommand(args)));
   built.action(/^ms:/, (args) => inHand.hold(() => handlers.onAction(args)));
+  built.view<ViewSubmitAction>({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, (args) =>
+    inHand.hold(() => handlers.onFormSubmit(args)),
+  );
   built.event('message', (args) => inHand.hold(() => handlers.onMessage(args)));
   built.error(async (error) => {
     log.error({ err: error }, 'Slack event failed');

@@ -55,20 +55,114 @@ export function decodeSlackEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+// Slack's limits of a modal (views.open) and of its plain_text_input; a button value takes 2,000 characters.
+const MODAL_TITLE_MAX = 24;
+const FORM_LABEL_MAX = 100;
+const PLACEHOLDER_MAX = 150;
+const INPUT_MAX_LENGTH = 3000;
+
+/** The callback_id of the form a form button opens; `app.view(FORM_CALLBACK_ID)` receives it sent. */
+export const FORM_CALLBACK_ID = 'moodscale_form';
+/** The block and action ids of the form's one field, where its text is in a view_submission's state. */
+export const FORM_BLOCK_ID = 'form';
+export const FORM_INPUT_ID = 'text';
+
+const formValueSchema = z.object({
+  /** Title, field label, placeholder and maximum length (ReplyButton.form), within Slack's limits. */
+  t: z.string().min(1).max(MODAL_TITLE_MAX),
+  l: z.string().min(1).max(FORM_LABEL_MAX),
+  p: z.string().min(1).max(PLACEHOLDER_MAX).optional(),
+  m: z.number().int().min(1).max(INPUT_MAX_LENGTH),
+});
+
 const buttonValueSchema = z.object({
   /** The follow-up command the button stands for ("/forget confirm:CODE"). */
   c: z.string().min(2).max(500),
   /** Expiry, in milliseconds since the epoch. */
   x: z.number().int().positive().optional(),
+  /** 1: the answer replaces the message the button is on (ReplyButton.updatesMessage). */
+  u: z.literal(1).optional(),
+  /** The form the click opens (ReplyButton.form); its answer replaces the message too. */
+  f: formValueSchema.optional(),
 });
 
 export type ButtonValue = z.infer<typeof buttonValueSchema>;
+export type FormValue = z.infer<typeof formValueSchema>;
 
-/** What a button carries to Slack and back: its command and its expiry. */
+/** What a button carries to Slack and back: its command, its expiry, and how its answer is shown. */
 export function encodeButtonValue(button: ReplyButton): string {
   const value: ButtonValue = { c: button.action };
   if (button.expiresAt) value.x = button.expiresAt.getTime();
+  if (button.form) {
+    const { title, label, placeholder, maxLength } = button.form;
+    value.f = {
+      t: cut(title || button.label, MODAL_TITLE_MAX),
+      l: cut(label || title || button.label, FORM_LABEL_MAX),
+      ...(placeholder ? { p: cut(placeholder, PLACEHOLDER_MAX) } : {}),
+      m: Math.min(Math.max(1, Math.floor(maxLength)), INPUT_MAX_LENGTH),
+    };
+  } else if (button.updatesMessage) value.u = 1;
   return JSON.stringify(value);
+}
+
+const formMetadataSchema = z.object({
+  /** The button's command line, to which ` -- ${text}` is added. */
+  c: buttonValueSchema.shape.c,
+  /** The button's expiry, in milliseconds since the epoch. */
+  x: z.number().int().positive().optional(),
+  /** The conversation of the message the button is on. */
+  ch: z.string().min(1).max(64).optional(),
+  /** The message the button is on, which the answer replaces with chat.update. */
+  ts: z.string().min(1).max(64).optional(),
+  /** A private (ephemeral) message cannot be updated by the API: the click's response_url replaces it. */
+  r: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
+});
+
+/** What a form carries through Slack (the view's private_metadata): the command and where to answer. */
+export type FormMetadata = z.infer<typeof formMetadataSchema>;
+
+/** A form's private_metadata back, or undefined when it is not one of ours. */
+export function decodeFormMetadata(value: string | undefined): FormMetadata | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = formMetadataSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The modal a form button opens (views.open): the form's title, one required paragraph field, Save and
+ * Cancel, and private_metadata saying what to run and which message to replace.
+ */
+export function renderFormView(form: FormValue, metadata: FormMetadata): types.ModalView {
+  const input: types.PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: FORM_INPUT_ID,
+    multiline: true,
+    max_length: form.m,
+    ...(form.p ? { placeholder: { type: 'plain_text', text: form.p } } : {}),
+  };
+  return {
+    type: 'modal',
+    callback_id: FORM_CALLBACK_ID,
+    title: { type: 'plain_text', text: form.t },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      {
+        type: 'input',
+        block_id: FORM_BLOCK_ID,
+        label: { type: 'plain_text', text: form.l },
+        element: input,
+      },
+    ],
+  };
 }
 
 /** The command and expiry of a clicked button, or undefined when the value is not one of ours. */

@@ -13,6 +13,7 @@ import { postSlackChannelMessage } from './channel-post.js';
 import { createCommandRenamer } from './command-names.js';
 import { createInvocationOf, recordDelivery } from './delivery-records.js';
 import { createDirectMessenger, type DirectResult } from './direct-messages.js';
+import { onFormSubmit } from './form-submissions.js';
 import type { SlackHandlerContext } from './handler-context.js';
 import { createLifecycle } from './lifecycle.js';
 import { onMessage } from './message-links.js';
@@ -26,9 +27,10 @@ import { onCommand } from './slash-commands.js';
 import { createUsersInfo } from './users-info.js';
 import { createInFlight, createInHand, createLimiter } from './work-queue.js';
 
-// The adapter's parts live beside it: slash-commands.ts, button-actions.ts, message-links.ts (the
-// handlers of deliveries), answers.ts (answers, late ones included), delivery-records.ts (invocations and
-// the inbox), arrivals.ts (acknowledgement times), receiver.ts (the Bolt app) and lifecycle.ts.
+// The adapter's parts live beside it: slash-commands.ts, button-actions.ts, form-submissions.ts,
+// message-links.ts (the handlers of deliveries), answers.ts (answers, late ones included),
+// delivery-records.ts (invocations and the inbox), arrivals.ts (acknowledgement times), receiver.ts (the
+// Bolt app) and lifecycle.ts.
 export { MAX_LINKS_PER_MESSAGE } from './message-links.js';
 export type { SlackSettings } from './slack-settings.js';
 
@@ -99,7 +101,8 @@ const PROFILE_DEFER_MAX_MS = 5000;
  * is written to the inbox before it is acknowledged; a command that finishes within `answerWithinMs` is
  * answered inside the acknowledgement, a slower one through `respond` (ephemeral unless the reply is
  * public). Retries and redeliveries are acknowledged and ignored. The handlers live in slash-commands.ts,
- * button-actions.ts, message-links.ts and direct-moods.ts; this function wires them together.
+ * button-actions.ts, form-submissions.ts, message-links.ts and direct-moods.ts; this function wires them
+ * together.
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { config } = options;
@@ -238,6 +241,7 @@ function appDepsOf(options: SlackAdapterOptions, ctx: AdapterContext, sdkLogger:
     handlers: {
       onCommand: (args) => onCommand(ctx, args),
       onAction: (args) => onAction(ctx, args),
+      onFormSubmit: (args) => onFormSubmit(ctx, args),
       onMessage: (args) => onMessage(ctx, args),
     },
   };

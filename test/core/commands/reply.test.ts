@@ -74,6 +74,26 @@ describe('renderPlainText', () => {
     expect(text).not.toContain('/old');
   });
 
+  it('GIVEN a form button THEN its hint says to type the action, --, and the placeholder (or label) in lower case', () => {
+    const form = { title: 'Add a note', label: 'Your note', maxLength: 500 };
+    const text = renderPlainText({
+      visibility: 'private',
+      text: 'Logged 6.',
+      buttons: [
+        { id: 'a', label: 'Add a note', style: 'secondary', action: '/checkin note prompt:12', form },
+        {
+          id: 'b',
+          label: 'Say more',
+          style: 'secondary',
+          action: '/checkin note prompt:13',
+          form: { ...form, placeholder: 'What made today?' },
+        },
+      ],
+    });
+    expect(text).toContain('[Add a note] type: /checkin note prompt:12 -- your note');
+    expect(text).toContain('[Say more] type: /checkin note prompt:13 -- what made today?');
+  });
+
   it('GIVEN only text THEN only the text is rendered', () => {
     expect(renderPlainText(reply.private('Saved.'))).toBe('Saved.');
   });

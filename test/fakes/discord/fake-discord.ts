@@ -6,11 +6,20 @@ import {
   type InteractionJson,
   type MessageJson,
   messageJson,
+  modalSubmitInteraction,
   snowflake,
   type UserJson,
   userJson,
 } from './payloads.js';
-import { type CommandJson, callbackSchema, commandListSchema, openDmSchema } from './schemas.js';
+import {
+  type CommandJson,
+  callbackSchema,
+  commandListSchema,
+  type ModalJson,
+  modalSchema,
+  openDmSchema,
+  type TextInputJson,
+} from './schemas.js';
 
 /** GatewayIntentBits.DirectMessages: without it Discord sends no DM message events. */
 const DIRECT_MESSAGES_INTENT = 1 << 12;
@@ -45,8 +54,13 @@ export interface SentInteraction {
   json: InteractionJson;
   /** performance.now() when the dispatch was written to the gateway. */
   sentAt: number;
-  /** The first callback: its type (4 reply, 5 deferred, 6 deferred update, 7 update, 8 autocomplete). */
+  /**
+   * The first callback: its type (4 reply, 5 deferred, 6 deferred update, 7 update, 8 autocomplete,
+   * 9 modal).
+   */
   ack?: { type: number; at: number; request: RecordedRequest };
+  /** The modal the bot opened in answer (callback type 9), which submitModal fills in and sends. */
+  modal?: ModalJson;
   /** The message the interaction's answer is (what @original refers to). */
   original?: MessageJson;
 }
@@ -70,6 +84,65 @@ export interface FakeDiscordOptions {
    * the fake server's @everyone defaults when not given.
    */
   botPermissions?: bigint;
+  /**
+   * Discord's global rate limit, off when not given (nothing is limited, no rate-limit headers are sent).
+   * When set, see GlobalRateLimitOptions; the per-route buckets of ROUTE_RATE_LIMITS are enforced too.
+   */
+  globalRateLimit?: GlobalRateLimitOptions;
+}
+
+/**
+ * A global request limit like Discord's. Every request carrying `Authorization: Bot ...` counts, per
+ * Authorization value (one bot = one client), except interaction callbacks and webhook routes, which
+ * Discord exempts. The window is FIXED: 1-second windows aligned on the fake's clock
+ * (`performance.now()`), `requestsPerSecond` requests each; a request over it is answered 429 with
+ * `{ message, retry_after: <seconds to the window's end, float>, global: true }` and the headers
+ * `Retry-After` (whole seconds, rounded up, as Discord sends it), `X-RateLimit-Global: true`,
+ * `X-RateLimit-Scope: global`. Note that a fixed window admits up to 2 x requestsPerSecond within one
+ * second straddling a boundary, and that @discordjs/rest limits itself to 50 per second by default with
+ * windows of its own, so the two windows drifting apart is what produces the occasional 429.
+ */
+export interface GlobalRateLimitOptions {
+  /** Requests per 1-second window, e.g. 50 as on Discord. */
+  requestsPerSecond: number;
+  /**
+   * After a global 429 was answered, requests arriving within this many ms still count as in flight (sent
+   * before the client could have read the 429: concurrent requests) rather than unhonoured; 100 ms.
+   */
+  inFlightGraceMs?: number;
+}
+
+/**
+ * The per-route buckets enforced (and announced with `X-RateLimit-*` headers) when a global limit is
+ * configured. Discord does not publish its route limits (clients must read the headers); these are
+ * generous: 5 messages per 5 s per channel (the long-documented message limit), and 100 DM openings per
+ * second per bot, so that the global limit, not these, bounds a mass DM.
+ */
+export const ROUTE_RATE_LIMITS = {
+  channelMessages: { limit: 5, windowMs: 5000, bucket: 'fake-channel-messages' },
+  dmOpens: { limit: 100, windowMs: 1000, bucket: 'fake-dm-open' },
+} as const;
+
+/** What the fake counted of rate limits and DM delivery (see FakeDiscord.rateLimitStats). */
+export interface RateLimitStats {
+  /** Requests with `Authorization: Bot ...` that count toward the global limit (exempt routes left out). */
+  botRequests: number;
+  /** Global 429s answered (`global: true`). */
+  globalRateLimited: number;
+  /** Per-route 429s answered (a route bucket's, or rateLimitNextMessage's). */
+  routeRateLimited: number;
+  /**
+   * Requests from a client that arrived while a global 429 it had been answered was still in force
+   * (before that 429's retry_after elapsed), later than GlobalRateLimitOptions.inFlightGraceMs after it.
+   */
+  unhonoured: number;
+  /** Requests arriving within the in-flight grace after a global 429 (concurrent ones; not a fault). */
+  inFlightAfterRateLimit: number;
+  /** Messages created in DM channels (POST /channels/:id/messages answered 200). */
+  dmMessagesCreated: number;
+  /** performance.now() when the first / last DM message was created; undefined before any. */
+  firstDmMessageAt: number | undefined;
+  lastDmMessageAt: number | undefined;
 }
 
 export interface FakeDiscord {
@@ -88,6 +161,18 @@ export interface FakeDiscord {
   seedCommands(commands: readonly unknown[], guildId?: string): void;
   /** Sends INTERACTION_CREATE through the gateway. */
   interact(json: InteractionJson): SentInteraction;
+  /**
+   * Sends INTERACTION_CREATE again for an interaction already sent, as a gateway resume can replay it:
+   * the same id and token, so a second callback is refused as already acknowledged (40060).
+   */
+  redeliver(id: string): SentInteraction;
+  /**
+   * The user fills in and submits the modal the bot opened in answer to interaction `openedBy`: a
+   * modal-submit interaction (type 5) with `values` by field custom_id, carrying the message the clicked
+   * button is on. Throws when Discord's client would not let it through (no modal was opened, a
+   * required field left empty, a value too long or too short).
+   */
+  submitModal(openedBy: string, values: Record<string, string>): SentInteraction;
   /** The first callback of an interaction, once it arrives. */
   acknowledgement(id: string, timeoutMs?: number): Promise<RecordedRequest>;
   /** The first recorded request matching `predicate`, waiting for it when needed. */
@@ -138,6 +223,10 @@ export interface FakeDiscord {
   setAttachmentSizeLimit(bytes: number): void;
   /** Forgets the recorded requests and answered interactions (long benchmarks measuring memory). */
   forgetHistory(): void;
+  /** A snapshot of the rate-limit and DM counters (kept whether or not a global limit is configured). */
+  rateLimitStats(): RateLimitStats;
+  /** Zeroes the counters of rateLimitStats (e.g. after a warm-up); forgetHistory leaves them alone. */
+  resetRateLimitStats(): void;
   close(): Promise<void>;
 }
 
@@ -292,6 +381,49 @@ function messageFields(body: unknown): {
   return fields;
 }
 
+/** Interaction callbacks and webhook routes: Discord leaves them out of the global limit. */
+function exemptFromGlobalLimit(path: string): boolean {
+  return /^\/interactions\/\d+\/[^/]+\/callback$/.test(path) || path.startsWith('/webhooks/');
+}
+
+/** The per-route bucket of a request (and its major parameter), when it has one of ROUTE_RATE_LIMITS. */
+function routeBucketOf(
+  method: string,
+  path: string,
+): { key: string; limit: number; windowMs: number; bucket: string } | undefined {
+  if (method !== 'POST') return undefined;
+  if (path === '/users/@me/channels') return { key: 'dm-open', ...ROUTE_RATE_LIMITS.dmOpens };
+  const channel = /^\/channels\/(\d+)\/messages$/.exec(path)?.[1];
+  if (channel !== undefined) return { key: `messages:${channel}`, ...ROUTE_RATE_LIMITS.channelMessages };
+  return undefined;
+}
+
+/** Seconds as Discord writes them in rate-limit fields: a float with millisecond precision. */
+const seconds = (ms: number): number => Math.max(0.001, Math.round(ms) / 1000);
+
+function emptyRateLimitStats(): RateLimitStats {
+  return {
+    botRequests: 0,
+    globalRateLimited: 0,
+    routeRateLimited: 0,
+    unhonoured: 0,
+    inFlightAfterRateLimit: 0,
+    dmMessagesCreated: 0,
+    firstDmMessageAt: undefined,
+    lastDmMessageAt: undefined,
+  };
+}
+
+/** A client's (one Authorization value's) standing against the global limit. */
+interface GlobalLimitState {
+  /** Start of the current fixed window (ms, performance.now() clock) and requests counted in it. */
+  windowStart: number;
+  count: number;
+  /** When the earliest global 429 still in force was answered, and until when 429s are in force. */
+  limitedSince: number | undefined;
+  limitedUntil: number;
+}
+
 /**
  * A Discord on 127.0.0.1 for the real discord.js client: the REST routes MoodScale uses under /api/v10,
  * and a gateway WebSocket that performs the real handshake. Every REST request is recorded.
@@ -338,6 +470,85 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (needs) throw new HttpFailure(403, 50013, 'Missing Permissions');
   };
   const waiters = new Set<() => void>();
+  const globalLimit = options.globalRateLimit;
+  const inFlightGraceMs = globalLimit?.inFlightGraceMs ?? 100;
+  const globalLimitStates = new Map<string, GlobalLimitState>(); // Authorization value -> state
+  const routeBuckets = new Map<string, { count: number; resetAt: number }>(); // bucket key -> window
+  let stats = emptyRateLimitStats();
+
+  /**
+   * Counts a request toward the global limit (when it carries a bot token and is not exempt) and notes
+   * whether it disregards a 429 in force. Returns the retry_after (ms) to answer when it is over the limit.
+   */
+  const admitGlobally = (
+    authorization: string | undefined,
+    path: string,
+    now: number,
+  ): { retryAfterMs: number; state: GlobalLimitState } | undefined => {
+    if (!authorization?.startsWith('Bot ') || exemptFromGlobalLimit(path)) return undefined;
+    stats.botRequests += 1;
+    if (!globalLimit) return undefined;
+    let state = globalLimitStates.get(authorization);
+    if (!state) {
+      state = { windowStart: 0, count: 0, limitedSince: undefined, limitedUntil: 0 };
+      globalLimitStates.set(authorization, state);
+    }
+    if (state.limitedSince !== undefined) {
+      if (now >= state.limitedUntil) state.limitedSince = undefined;
+      else if (now - state.limitedSince >= inFlightGraceMs) stats.unhonoured += 1;
+      else stats.inFlightAfterRateLimit += 1;
+    }
+    const windowStart = Math.floor(now / 1000) * 1000;
+    if (windowStart !== state.windowStart) {
+      state.windowStart = windowStart;
+      state.count = 0;
+    }
+    if (state.count >= globalLimit.requestsPerSecond) {
+      return { retryAfterMs: windowStart + 1000 - now, state };
+    }
+    state.count += 1;
+    return undefined;
+  };
+
+  /** A global 429 goes out: from now until its window ends, the client is to send nothing. */
+  const noteGlobal429 = (state: GlobalLimitState, answeredAt: number, until: number) => {
+    stats.globalRateLimited += 1;
+    if (state.limitedSince === undefined || answeredAt >= state.limitedUntil) state.limitedSince = answeredAt;
+    state.limitedUntil = Math.max(state.limitedUntil, until);
+  };
+
+  /**
+   * Takes a request into its route bucket (only with a global limit configured): the headers to send
+   * with its answer, and whether the bucket was already empty (then it is answered 429 itself).
+   */
+  const admitToRoute = (
+    method: string,
+    path: string,
+    now: number,
+  ): { headers: Record<string, string>; limited: boolean; retryAfterMs: number } | undefined => {
+    if (!globalLimit) return undefined;
+    const route = routeBucketOf(method, path);
+    if (!route) return undefined;
+    let window = routeBuckets.get(route.key);
+    if (!window || now >= window.resetAt) {
+      window = { count: 0, resetAt: now + route.windowMs };
+      routeBuckets.set(route.key, window);
+    }
+    const limited = window.count >= route.limit;
+    if (!limited) window.count += 1;
+    const resetAfterMs = window.resetAt - now;
+    return {
+      limited,
+      retryAfterMs: resetAfterMs,
+      headers: {
+        'x-ratelimit-limit': String(route.limit),
+        'x-ratelimit-remaining': String(route.limit - window.count),
+        'x-ratelimit-reset': ((Date.now() + resetAfterMs) / 1000).toFixed(3),
+        'x-ratelimit-reset-after': seconds(resetAfterMs).toFixed(3),
+        'x-ratelimit-bucket': route.bucket,
+      },
+    };
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -443,6 +654,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const callback = callbackSchema.safeParse(body);
       if (!callback.success) throw new HttpFailure(400, 50035, 'Invalid Form Body');
       const { type, data } = callback.data;
+      if (type === 9) {
+        // A modal answers only a command or a click (not a modal submit, not autocomplete), and only first.
+        const modal = modalSchema.safeParse(data);
+        if (!modal.success || (sent.json.type !== 2 && sent.json.type !== 3))
+          throw new HttpFailure(400, 50035, 'Invalid Form Body');
+        sent.modal = modal.data;
+      }
+      if ((type === 6 || type === 7) && sent.json.type !== 3 && !(sent.json.type === 5 && sent.json.message))
+        throw new HttpFailure(400, 50035, 'Invalid Form Body');
       sent.ack = { type, at: request.receivedAt, request };
       const channelId = sent.json.channel.id;
       if (type === 4 || type === 5) {
@@ -523,6 +743,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const limited = channelRateLimits.get(channelId);
       if (limited !== undefined) {
         channelRateLimits.delete(channelId);
+        stats.routeRateLimited += 1;
         return {
           status: 429,
           json: { message: 'You are being rate limited.', retry_after: limited, global: false },
@@ -555,6 +776,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         ...messageFields(body),
         files: sizedFiles(files),
       });
+      if (recipient !== undefined) {
+        const createdAt = performance.now();
+        stats.dmMessagesCreated += 1;
+        stats.firstDmMessageAt ??= createdAt;
+        stats.lastDmMessageAt = createdAt;
+      }
       if (reference === undefined) return { status: 200, json: message };
       return {
         status: 200,
@@ -572,13 +799,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const receivedAt = performance.now();
     const url = new URL(req.url ?? '/', base);
     const prefix = '/api/v10';
+    const method = req.method ?? 'GET';
+    const path = decodeURIComponent(
+      url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname,
+    );
+    // Limits are decided in arrival order, before the body is read.
+    const overGlobal = admitGlobally(req.headers.authorization, path, receivedAt);
+    const routeLimit = overGlobal ? undefined : admitToRoute(method, path, receivedAt);
     const raw = await readBody(req);
     const request: RecordedRequest = {
-      method: req.method ?? 'GET',
+      method,
       // @discordjs/rest encodes '@original' as '%40original'.
-      path: decodeURIComponent(
-        url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname,
-      ),
+      path,
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
       body: undefined,
@@ -590,6 +822,40 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const parsed = await parseBody(req, raw);
       request.body = parsed.body;
       request.files = parsed.files;
+      if (overGlobal) {
+        const retryAfter = seconds(overGlobal.retryAfterMs);
+        request.status = 429;
+        requests.push(request);
+        send(
+          res,
+          429,
+          { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+          {
+            'retry-after': String(Math.ceil(retryAfter)),
+            'x-ratelimit-global': 'true',
+            'x-ratelimit-scope': 'global',
+          },
+        );
+        noteGlobal429(overGlobal.state, performance.now(), receivedAt + overGlobal.retryAfterMs);
+        return;
+      }
+      if (routeLimit?.limited) {
+        const retryAfter = seconds(routeLimit.retryAfterMs);
+        stats.routeRateLimited += 1;
+        request.status = 429;
+        requests.push(request);
+        send(
+          res,
+          429,
+          { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+          {
+            ...routeLimit.headers,
+            'retry-after': String(Math.ceil(retryAfter)),
+            'x-ratelimit-scope': 'user',
+          },
+        );
+        return;
+      }
       if (!url.pathname.startsWith(prefix)) throw new HttpFailure(404, 0, '404: Not Found');
       const authorized = req.headers.authorization === `Bot ${token}`;
       const result = await route(
@@ -603,7 +869,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       );
       request.status = result.status;
       requests.push(request);
-      send(res, result.status, result.json, result.headers);
+      send(res, result.status, result.json, { ...routeLimit?.headers, ...result.headers });
     } catch (error) {
       const failure =
         error instanceof HttpFailure
@@ -611,7 +877,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           : new HttpFailure(500, 0, error instanceof Error ? error.message : '?');
       request.status = failure.status;
       requests.push(request);
-      send(res, failure.status, { code: failure.code, message: failure.message });
+      send(res, failure.status, { code: failure.code, message: failure.message }, routeLimit?.headers);
     } finally {
       for (const wake of waiters) wake();
     }
@@ -666,6 +932,51 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       byToken.set(json.token, sent);
       gateway.dispatch('INTERACTION_CREATE', json);
       return sent;
+    },
+    redeliver(id) {
+      const sent = interactions.get(id);
+      if (!sent) throw new Error(`fake Discord: no interaction ${id}`);
+      gateway.dispatch('INTERACTION_CREATE', sent.json);
+      return sent;
+    },
+    submitModal(this: FakeDiscord, openedBy, values) {
+      const opener = interactions.get(openedBy);
+      const modal = opener?.modal;
+      if (!opener || !modal) throw new Error(`fake Discord: interaction ${openedBy} opened no modal`);
+      let componentId = 0;
+      const field = (input: TextInputJson) => {
+        const value = values[input.custom_id] ?? '';
+        if ((input.required ?? true) && value === '')
+          throw new Error(`fake Discord: the required field ${input.custom_id} is empty`);
+        if (value.length > (input.max_length ?? 4000) || value.length < (input.min_length ?? 0))
+          throw new Error(`fake Discord: ${value.length} characters do not fit ${input.custom_id}`);
+        return { type: 4, id: ++componentId, custom_id: input.custom_id, value };
+      };
+      // Discord sends the components back in the modal's shape, each text input with its value.
+      const components = modal.components.map((component) =>
+        component.type === 18
+          ? { type: 18, id: ++componentId, component: field(component.component) }
+          : { type: 1, id: ++componentId, components: component.components.map(field) },
+      );
+      const { json } = opener;
+      const user = json.user ?? json.member?.user;
+      if (!user) throw new Error(`fake Discord: interaction ${openedBy} has no user`);
+      const place = {
+        ...(json.guild_id ? { guildId: json.guild_id } : {}),
+        channelId: json.channel.id,
+        ...(json.member ? { permissions: json.member.permissions } : {}),
+      };
+      // The message is the one the clicked button is on, as it stands now.
+      const message = json.message ? (opener.original ?? json.message) : undefined;
+      return this.interact(
+        modalSubmitInteraction(
+          applicationId,
+          { customId: modal.custom_id, components },
+          message,
+          user,
+          place,
+        ),
+      );
     },
     acknowledgement(id, timeoutMs = 10_000) {
       return waitFor(() => interactions.get(id)?.ack?.request, timeoutMs, `acknowledgement of ${id}`);
@@ -749,6 +1060,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     failNextDmOpen() {
       dmOpenFailures += 1;
+    },
+    rateLimitStats: () => ({ ...stats }),
+    resetRateLimitStats() {
+      stats = emptyRateLimitStats();
     },
     forgetHistory() {
       requests.length = 0;

@@ -51,7 +51,8 @@ export interface CommandOptionValue {
 export interface InteractionJson {
   id: string;
   application_id: string;
-  type: 2 | 3 | 4;
+  /** 2 command, 3 component (a click), 4 autocomplete, 5 modal submit. */
+  type: 2 | 3 | 4 | 5;
   token: string;
   version: 1;
   locale: string;
@@ -185,6 +186,23 @@ export function buttonInteraction(
   return {
     ...base(applicationId, 3, user, place, { custom_id: customId, component_type: 2 }),
     message,
+  };
+}
+
+/**
+ * The submission of a modal the bot opened (in answer to a click on a button of `message`): the
+ * modal's custom_id, and its components as Discord sends them back, each field with the value typed.
+ */
+export function modalSubmitInteraction(
+  applicationId: string,
+  modal: { customId: string; components: unknown[] },
+  message: MessageJson | undefined,
+  user: UserJson,
+  place: InteractionPlace = { guildId: '800000000000000001' },
+): InteractionJson {
+  return {
+    ...base(applicationId, 5, user, place, { custom_id: modal.customId, components: modal.components }),
+    ...(message ? { message } : {}),
   };
 }
 

@@ -131,3 +131,41 @@ export const autocompleteDataSchema = z.object({
 });
 
 export const openDmSchema = z.object({ recipient_id: z.string() });
+
+/** A text input in a modal (type 4): `label` only in the older action-row form. */
+export const textInputSchema = z.looseObject({
+  type: z.literal(4),
+  custom_id: z.string().min(1).max(100),
+  style: z.union([z.literal(1), z.literal(2)]),
+  label: z.string().min(1).max(45).optional(),
+  min_length: z.number().int().min(0).max(4000).optional(),
+  max_length: z.number().int().min(1).max(4000).optional(),
+  required: z.boolean().optional(),
+  value: z.string().max(4000).optional(),
+  placeholder: z.string().max(100).optional(),
+});
+
+export type TextInputJson = z.infer<typeof textInputSchema>;
+
+/** A modal's top-level component: a label around a text input (18), or an action row holding one (1). */
+export const modalComponentSchema = z.union([
+  z.looseObject({
+    type: z.literal(18),
+    label: z.string().min(1).max(45),
+    description: z.string().max(100).optional(),
+    component: textInputSchema,
+  }),
+  z.looseObject({
+    type: z.literal(1),
+    components: z.array(textInputSchema.extend({ label: z.string().min(1).max(45) })).length(1),
+  }),
+]);
+
+/** The data of a MODAL callback (type 9). */
+export const modalSchema = z.looseObject({
+  custom_id: z.string().min(1).max(100),
+  title: z.string().min(1).max(45),
+  components: z.array(modalComponentSchema).min(1).max(5),
+});
+
+export type ModalJson = z.infer<typeof modalSchema>;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { type PostResult, post, signedInteraction } from './slack-requests.js';
 
 /** One Web API call as the fake received it. */
 export interface RecordedCall {
@@ -58,6 +59,67 @@ export interface FakeChannel {
   botIsMember: boolean;
 }
 
+/** A modal the app opened with views.open, as Slack keeps it. */
+export interface FakeView {
+  id: string;
+  hash: string;
+  /** Who clicked the button whose trigger_id opened it, and in which workspace. */
+  userId: string;
+  teamId: string;
+  /** The view the app sent (type, callback_id, title, blocks, private_metadata...). */
+  view: FakeModalView;
+}
+
+/** A trigger_id the fake handed out: whose interaction it came with, when, and whether views.open used it. */
+interface FakeTrigger {
+  userId: string;
+  teamId: string;
+  at: number;
+  used: boolean;
+}
+
+/** Slack's trigger_ids open a view within 3 seconds of the interaction, once. */
+export const TRIGGER_LIFETIME_MS = 3000;
+
+const plainText = (max: number) =>
+  z.object({
+    type: z.literal('plain_text'),
+    text: z.string().min(1).max(max),
+    emoji: z.boolean().optional(),
+  });
+
+/** What views.open accepts of a modal's input block holding a plain_text_input (other blocks pass as they are). */
+const inputBlockSchema = z.looseObject({
+  type: z.literal('input'),
+  block_id: z.string().min(1).max(255),
+  label: plainText(2000),
+  optional: z.boolean().optional(),
+  element: z.looseObject({
+    type: z.literal('plain_text_input'),
+    action_id: z.string().min(1).max(255),
+    multiline: z.boolean().optional(),
+    min_length: z.number().int().min(0).max(3000).optional(),
+    max_length: z.number().int().min(1).max(3000).optional(),
+    placeholder: plainText(150).optional(),
+  }),
+});
+
+/** A modal as views.open checks it (Slack's documented limits). */
+const modalViewSchema = z.looseObject({
+  type: z.literal('modal'),
+  title: plainText(24),
+  submit: plainText(24).optional(),
+  close: plainText(24).optional(),
+  callback_id: z.string().max(255).optional(),
+  private_metadata: z.string().max(3000).optional(),
+  blocks: z
+    .array(z.union([inputBlockSchema, z.looseObject({ type: z.string().refine((t) => t !== 'input') })]))
+    .min(1)
+    .max(100),
+});
+
+export type FakeModalView = z.infer<typeof modalViewSchema>;
+
 /** What the next call of a method gets instead of its normal answer. */
 export type Failure = { error: string } | { status: 429; retryAfter: number };
 
@@ -91,7 +153,9 @@ const completeBody = z.object({
 const ackMessage = z.object({ envelope_id: z.string(), payload: z.unknown().optional() });
 const jsonObject = z.record(z.string(), z.unknown());
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata']);
+const chatUpdateBody = z.object({ channel: z.string().min(1), ts: z.string().min(1) });
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view']);
 const DEFAULT_SCOPES = [
   'commands',
   'chat:write',
@@ -129,6 +193,8 @@ export class FakeSlack {
    * so tests that do not care about membership can post anywhere.
    */
   readonly channels = new Map<string, FakeChannel>();
+  /** The modals the app opened (views.open), by view id. */
+  readonly views = new Map<string, FakeView>();
 
   private readonly failures = new Map<string, Failure[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -136,6 +202,8 @@ export class FakeSlack {
   private readonly pendingNames = new Map<string, string>();
   /** response_url id -> the message whose button gave it out. */
   private readonly responseTargets = new Map<string, FakeMessage>();
+  /** trigger_id -> the interaction it came with (see triggerId). */
+  private readonly triggers = new Map<string, FakeTrigger>();
   private readonly waiters = new Set<() => void>();
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -236,6 +304,92 @@ export class FakeSlack {
       }, ms);
       if (!attempt()) this.waiters.add(attempt);
     });
+  }
+
+  // --- Modals ------------------------------------------------------------------------------------
+
+  /**
+   * A trigger_id for an interaction of `userId` (what Slack puts in a click's payload). As on Slack,
+   * views.open takes it once (`exchanged_trigger_id` after), within TRIGGER_LIFETIME_MS
+   * (`expired_trigger_id` after); one the fake never handed out is `invalid_trigger_id`.
+   */
+  triggerId(userId: string, teamId = 'T0FAKE'): string {
+    const id = `${Date.now()}.${this.seq++}.${randomBytes(8).toString('hex')}`;
+    this.triggers.set(id, { userId, teamId, at: Date.now(), used: false });
+    return id;
+  }
+
+  /** The views the app opened for `userId`, oldest first. */
+  viewsOf(userId: string): FakeView[] {
+    return [...this.views.values()].filter((v) => v.userId === userId);
+  }
+
+  /**
+   * The view_submission payload Slack sends when the user submits the opened view `viewId` with
+   * `values` (by action_id of its plain_text_input fields; absent ones are left empty), with a new
+   * trigger_id as every interaction has. Throws when Slack's client would not let it through: a field
+   * not marked optional left empty, or a value outside its min_length and max_length.
+   */
+  viewSubmission(viewId: string, values: Record<string, string>): Record<string, unknown> {
+    const opened = this.views.get(viewId);
+    if (!opened) throw new Error(`FakeSlack: no view ${viewId} was opened`);
+    const state: Record<string, Record<string, { type: string; value: string | null }>> = {};
+    for (const block of opened.view.blocks) {
+      const input = inputBlockSchema.safeParse(block);
+      if (!input.success) continue;
+      const { block_id: blockId, element } = input.data;
+      const value = values[element.action_id] ?? '';
+      if (value === '' && input.data.optional !== true)
+        throw new Error(`FakeSlack: the required field ${element.action_id} is empty`);
+      if (value.length > (element.max_length ?? 3000) || value.length < (element.min_length ?? 0))
+        throw new Error(`FakeSlack: ${value.length} characters do not fit ${element.action_id}`);
+      state[blockId] = {
+        [element.action_id]: { type: 'plain_text_input', value: value === '' ? null : value },
+      };
+    }
+    return {
+      type: 'view_submission',
+      team: { id: opened.teamId, domain: 'fake' },
+      user: { id: opened.userId, username: 'someone', name: 'someone', team_id: opened.teamId },
+      api_app_id: 'A0FAKE',
+      token: 'verification-token',
+      trigger_id: this.triggerId(opened.userId, opened.teamId),
+      view: {
+        ...opened.view,
+        id: viewId,
+        team_id: opened.teamId,
+        app_id: 'A0FAKE',
+        bot_id: 'B0BOT',
+        hash: opened.hash,
+        private_metadata: opened.view.private_metadata ?? '',
+        callback_id: opened.view.callback_id ?? '',
+        root_view_id: viewId,
+        previous_view_id: null,
+        clear_on_close: false,
+        notify_on_close: false,
+        external_id: '',
+        state: { values: state },
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+  }
+
+  /**
+   * Submits the opened view `viewId` as Slack does in HTTP mode: viewSubmission's payload POSTed to
+   * `to.url` form-encoded (`payload=` JSON) and signed with `to.signingSecret`. Resolves with the app's
+   * answer (an empty 200 closes the view; a `response_action` body keeps it open) and the payload, so a
+   * test can send the same one again.
+   */
+  async submitView(
+    to: { url: string; signingSecret: string },
+    viewId: string,
+    values: Record<string, string>,
+  ): Promise<PostResult & { payload: Record<string, unknown> }> {
+    const payload = this.viewSubmission(viewId, values);
+    const answer = await post(to.url, signedInteraction(to.signingSecret, payload));
+    return { ...answer, payload };
   }
 
   // --- Socket Mode -------------------------------------------------------------------------------
@@ -479,6 +633,17 @@ export class FakeSlack {
         this.messages.push({ channel, ts, text: body.text, blocks: body.blocks, ephemeral: false });
         return { ok: true, channel, ts };
       }
+      case 'chat.update': {
+        const { channel, ts } = chatUpdateBody.parse(body);
+        // Slack's API cannot update an ephemeral message: only its response_url can.
+        const message = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.ephemeral);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = body.text;
+        message.blocks = body.blocks;
+        return { ok: true, channel, ts, text: body.text };
+      }
+      case 'views.open':
+        return this.openView(body);
       case 'files.getUploadURLExternal': {
         const { filename } = uploadUrlBody.parse(body);
         const fileId = this.nextId('F');
@@ -495,6 +660,25 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** views.open: the trigger checked as Slack checks it, then the modal. */
+  private openView(body: Record<string, unknown>): Record<string, unknown> {
+    const triggerId = typeof body.trigger_id === 'string' ? body.trigger_id : undefined;
+    if (!triggerId) return { ok: false, error: 'invalid_arguments' };
+    const trigger = this.triggers.get(triggerId);
+    if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+    if (trigger.used) return { ok: false, error: 'exchanged_trigger_id' };
+    if (Date.now() - trigger.at > TRIGGER_LIFETIME_MS) return { ok: false, error: 'expired_trigger_id' };
+    const parsed = modalViewSchema.safeParse(body.view);
+    const hasInput = parsed.success && parsed.data.blocks.some((b) => b.type === 'input');
+    if (!parsed.success || (hasInput && !parsed.data.submit))
+      return { ok: false, error: 'invalid_arguments' };
+    trigger.used = true;
+    const id = this.nextId('V');
+    const hash = `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`;
+    this.views.set(id, { id, hash, userId: trigger.userId, teamId: trigger.teamId, view: parsed.data });
+    return { ok: true, view: { ...parsed.data, id, hash, team_id: trigger.teamId, state: { values: {} } } };
   }
 
   /** Why chat.postMessage may not post in `channel` (see FakeChannel), or undefined when it may. */

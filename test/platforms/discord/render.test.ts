@@ -5,6 +5,7 @@ import {
   commandOfAction,
   MESSAGE_LIMITS,
   parseButtonCustomId,
+  renderFormModal,
   renderMessage,
   renderReply,
 } from '../../../src/platforms/discord/render.js';
@@ -171,5 +172,71 @@ describe('rendering a Reply for Discord', () => {
     const id = buttonCustomId({ action: '/forget confirm:XYZ' });
     expect(id).toBe('ms:0:/forget confirm:XYZ');
     expect(commandOfAction('/forget confirm:XYZ')).toBe('/forget');
+  });
+
+  it('GIVEN an updatesMessage button THEN its custom_id says so and round-trips', () => {
+    const id = buttonCustomId({ action: '/checkin 6', updatesMessage: true, expiresAt: later });
+    expect(id).toMatch(/^ms:[0-9a-z]+:u:\/checkin 6$/);
+    expect(parseButtonCustomId(id ?? '')).toEqual({
+      action: '/checkin 6',
+      expiresAt: later,
+      updatesMessage: true,
+    });
+  });
+
+  it("GIVEN a form button THEN its custom_id carries the form's texts and maximum, and round-trips", () => {
+    const form = { title: 'Add a note', label: 'Your note', placeholder: 'What made today?', maxLength: 500 };
+    const id = buttonCustomId({ action: '/checkin note prompt:12', form });
+    expect(id?.length).toBeLessThanOrEqual(MESSAGE_LIMITS.customId);
+    expect(parseButtonCustomId(id ?? '')).toEqual({
+      action: '/checkin note prompt:12',
+      expiresAt: undefined,
+      updatesMessage: true,
+      form,
+    });
+  });
+
+  it('GIVEN a form whose texts do not all fit a custom_id THEN the placeholder goes first, then the label, and the action stays', () => {
+    const form = { title: 'Add a note', label: 'L'.repeat(30), placeholder: 'P'.repeat(60), maxLength: 500 };
+    const parsed = parseButtonCustomId(buttonCustomId({ action: '/checkin note prompt:12', form }) ?? '');
+    expect(parsed?.action).toBe('/checkin note prompt:12');
+    expect(parsed?.form).toEqual({ title: 'Add a note', label: form.label, placeholder: '', maxLength: 500 });
+    const tight = parseButtonCustomId(
+      buttonCustomId({ action: `/checkin note ${'x'.repeat(60)}`, form }) ?? '',
+    );
+    expect(tight?.form).toEqual({ title: 'Add a note', label: '', placeholder: '', maxLength: 500 });
+  });
+
+  it('GIVEN a form the custom_id left without title and label THEN its modal takes the button label for both', () => {
+    const modal = renderFormModal(
+      {
+        action: '/checkin 6',
+        expiresAt: undefined,
+        form: { title: '', label: '', placeholder: '', maxLength: 300 },
+      },
+      'Add a note',
+    );
+    expect(modal).toMatchObject({
+      custom_id: 'ms:0:/checkin 6',
+      title: 'Add a note',
+      components: [
+        { type: 18, label: 'Add a note', component: { style: 2, required: true, max_length: 300 } },
+      ],
+    });
+  });
+
+  it('GIVEN a form button too long for any custom_id THEN the text says what to type, with the note after --', () => {
+    const action = `/checkin ${'x'.repeat(120)}`;
+    const form = { title: 'Add a note', label: 'Your note', maxLength: 500 };
+    const rendered = renderMessage(
+      {
+        visibility: 'private',
+        text: 'x',
+        buttons: [{ id: 'b', label: 'Add a note', style: 'primary', action, form }],
+      },
+      { now },
+    );
+    expect(rendered.components).toEqual([]);
+    expect(rendered.embeds[0]?.description).toContain(`${action} -- your note`);
   });
 });

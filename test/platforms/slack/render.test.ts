@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type Reply, reply } from '../../../src/core/commands/index.js';
 import {
   decodeButtonValue,
+  decodeFormMetadata,
   decodeSlackEntities,
   encodeButtonValue,
   escapeMrkdwn,
+  FORM_CALLBACK_ID,
+  renderFormView,
   renderSlackMessage,
 } from '../../../src/platforms/slack/render.js';
 
@@ -197,5 +200,45 @@ describe('button values', () => {
     expect(decodeButtonValue(undefined)).toBeUndefined();
     expect(decodeButtonValue('not json')).toBeUndefined();
     expect(decodeButtonValue('{"c":5}')).toBeUndefined();
+  });
+});
+
+describe('buttons that update their message, and form buttons', () => {
+  it('GIVEN an updatesMessage button THEN its value says so (u: 1)', () => {
+    const value = encodeButtonValue({
+      id: 'x',
+      label: '6',
+      style: 'primary',
+      action: '/checkin 6',
+      updatesMessage: true,
+    });
+    expect(decodeButtonValue(value)).toEqual({ c: '/checkin 6', u: 1 });
+  });
+
+  it("GIVEN a form button THEN its value carries the form within Slack's limits", () => {
+    const value = encodeButtonValue({
+      id: 'x',
+      label: 'Add a note',
+      style: 'secondary',
+      action: '/checkin note prompt:12',
+      form: { title: 'A title far longer than Slack allows', label: 'Your note', maxLength: 9000 },
+    });
+    const decoded = decodeButtonValue(value);
+    expect(decoded?.c).toBe('/checkin note prompt:12');
+    expect(decoded?.f).toEqual({ t: 'A title far longer than…', l: 'Your note', m: 3000 });
+  });
+
+  it('GIVEN a form THEN its modal has one required paragraph field, Save, and private_metadata that round-trips', () => {
+    const metadata = { c: '/checkin 6', x: 5000, ch: 'D1', ts: '1.2' };
+    const view = renderFormView({ t: 'Add a note', l: 'Your note', p: 'What made today?', m: 500 }, metadata);
+    expect(view).toMatchObject({
+      type: 'modal',
+      callback_id: FORM_CALLBACK_ID,
+      submit: { text: 'Save' },
+      blocks: [{ type: 'input', element: { type: 'plain_text_input', multiline: true, max_length: 500 } }],
+    });
+    expect(view.blocks[0]).not.toHaveProperty('optional');
+    expect(decodeFormMetadata(view.private_metadata)).toEqual(metadata);
+    expect(decodeFormMetadata('{"c":5}')).toBeUndefined();
   });
 });

@@ -1,0 +1,151 @@
+import { parseArgs } from 'node:util';
+import { startApp } from '../app.js';
+import { systemClock } from '../core/clock.js';
+import { UserError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
+import { openDatabase } from '../db/open-database.js';
+import { type CheckinRunSummary, createCheckinRunner } from '../services/checkins/checkin-runner.js';
+import { runCli } from './run-cli.js';
+
+const usage = `Usage: npm run checkins -- [--at 2026-12-07T09:00Z] [--user ID ...] [--dry-run]
+
+Runs or previews the daily check-in prompts due at one moment, as the every-minute schedule does.
+
+  --at TIME     the moment, an ISO date-time with a zone (default: now); a prompt is due from its user's
+                chosen local time until the end of that local hour
+  --user ID     only this MoodScale user id (repeatable); default: every user with check-ins on
+  --dry-run     print what each due user would get (a prompt, the "keep them?" question, or nothing
+                and why), without claiming or sending anything
+  --help        show this text
+
+Without --dry-run the prompts are sent by DM through the configured Discord and Slack bots, exactly
+once per user and time (a prompt already sent, by the schedule or an earlier run, is not sent again).
+`;
+
+interface CheckinFlags {
+  at: Date;
+  users: number[] | undefined;
+  dryRun: boolean;
+  help: boolean;
+}
+
+function parseCheckinFlags(args: string[]): CheckinFlags {
+  let values: { at?: string; user?: string[]; 'dry-run'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        at: { type: 'string' },
+        user: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UserError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`, 'BAD_FLAGS');
+  }
+  const raw = values.at?.trim();
+  // A time without a zone would be read in this server's zone; the flag asks for one so it means one moment.
+  if (
+    raw !== undefined &&
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(raw)
+  ) {
+    throw new UserError(
+      `--at expects an ISO date-time with a zone, such as 2026-12-07T09:00Z or 2026-12-07T10:00+01:00 (got ${JSON.stringify(values.at)})`,
+      'BAD_FLAGS',
+    );
+  }
+  const at = raw === undefined ? systemClock.now() : new Date(raw);
+  if (Number.isNaN(at.getTime())) throw new UserError(`--at is not a real moment: ${raw}`, 'BAD_FLAGS');
+  const users = values.user?.map((id) => {
+    if (!/^\d{1,10}$/.test(id.trim()) || Number(id) > 2_147_483_647)
+      throw new UserError(`--user expects a numeric user id (got ${JSON.stringify(id)})`, 'BAD_FLAGS');
+    return Number(id);
+  });
+  return { at, users, dryRun: values['dry-run'] ?? false, help: values.help ?? false };
+}
+
+function summaryLine(at: Date, s: CheckinRunSummary): string {
+  const skipped = Object.entries(s.skipped)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+  return (
+    `${at.toISOString()}: ${plural(s.candidates, 'user')} near their time, ${s.due} due; ${s.sent} prompts sent, ` +
+    `${s.asked} asked whether to keep them, ${Object.values(s.skipped).reduce((a, b) => a + b, 0)} skipped` +
+    `${skipped ? ` (${skipped})` : ''}, ${s.failed} failed, ${s.taken} already handled elsewhere\n`
+  );
+}
+
+let flags: CheckinFlags | undefined;
+try {
+  flags = parseCheckinFlags(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
+
+if (flags?.help) {
+  process.stdout.write(usage);
+} else if (flags) {
+  const { at, users, dryRun } = flags;
+  await runCli('checkins', async (config, logger) => {
+    if (dryRun) {
+      const database = await openDatabase(config.database, logger);
+      try {
+        await database.migrate();
+        const runner = createCheckinRunner({
+          db: database.db,
+          logger,
+          clock: systemClock,
+          platforms: [],
+          leaseMs: config.checkins.leaseSeconds * 1000,
+        });
+        const summary = await runner.runDue(at, { dryRun: true, ...(users ? { userIds: users } : {}) });
+        for (const step of summary.plan) {
+          const what =
+            step.action === 'prompt'
+              ? 'would get the prompt'
+              : step.action === 'keep'
+                ? 'would be asked whether to keep check-ins (3 unanswered)'
+                : `would get nothing: ${step.reason}`;
+          process.stdout.write(`user ${step.userId}, slot ${step.slotAt.toISOString()}: ${what}\n`);
+        }
+        process.stdout.write(
+          `Dry run at ${at.toISOString()}: ${plural(summary.due, 'prompt')} due for ${plural(summary.candidates, 'user')} near their time; nothing was claimed or sent.\n`,
+        );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    if (!config.discord && !config.slack) {
+      throw new UserError(
+        'Nothing can be sent: neither Discord (DISCORD_TOKEN) nor Slack (SLACK_BOT_TOKEN) is configured. ' +
+          'Preview with --dry-run instead.',
+        'NO_PLATFORM',
+      );
+    }
+    // The bots connect to send; the schedules and the ports stay with the running bot.
+    const app = await startApp(
+      {
+        ...config,
+        digest: { ...config.digest, enabled: false },
+        checkins: { ...config.checkins, enabled: false },
+        backup: { ...config.backup, enabled: false },
+        http: { ...config.http, port: 0, ops: { ...config.http.ops, port: 0 } },
+      },
+      logger,
+    );
+    try {
+      const runner = app.checkins;
+      if (!runner) throw new Error('the check-in runner needs a chat platform');
+      const summary = await runner.runDue(at, users ? { userIds: users } : {});
+      process.stdout.write(summaryLine(at, summary));
+      if (summary.failed > 0) process.exitCode = 1;
+    } finally {
+      await app.stop();
+    }
+  });
+}
