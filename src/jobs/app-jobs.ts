@@ -6,6 +6,7 @@ import type { BackupTarget } from '../ops/backup/backup-target.js';
 import type { OpsMonitor } from '../ops/monitor.js';
 import type { SendToChannel } from '../platforms/channel-messages.js';
 import { createChannelDigestRunner } from '../services/channel-digest/run-channel-digests.js';
+import type { AuditWriter } from '../services/audit-writer.js';
 import { type CheckinRunner, createCheckinRunner } from '../services/checkins/checkin-runner.js';
 import type { DigestEnricher, DigestRunner } from '../services/digest/digest-runner.js';
 import type { SendDirect } from '../services/direct-messages.js';
@@ -28,6 +29,8 @@ export interface AppJobsDeps {
   platforms: ReadonlyArray<'discord' | 'slack'>;
   digest: { enabled: boolean; leaseSeconds: number; enrich: DigestEnricher | undefined };
   checkins: { enabled: boolean; leaseSeconds: number };
+  /** Where check-in prompts are recorded as sent (the audit trail). */
+  audit?: Pick<AuditWriter, 'record'> | undefined;
   backup:
     | { target: BackupTarget; settings: { dir: string; retentionDays: number; schedule: string } }
     | undefined;
@@ -92,6 +95,7 @@ export function startAppJobs(deps: AppJobsDeps): AppJobs {
           sendDirect: deps.sendDirect,
           platforms: deps.platforms,
           leaseMs: deps.checkins.leaseSeconds * 1000,
+          audit: deps.audit,
           onOutcome: (o) => {
             if (o.result !== 'taken') ops.checkin(o.result);
           },

@@ -83,6 +83,7 @@ export function startBackgroundWork(deps: {
       enrich: config.ai ? insightEnricher(services.insights) : undefined,
     },
     checkins: config.checkins,
+    audit: services.audit,
     backup: config.backup.enabled
       ? { target: backupTargetFor(database, config.database), settings: config.backup }
       : undefined,

@@ -1,6 +1,7 @@
 import { type CustomRoute, type Logger as SlackLogger, webApi } from '@slack/bolt';
 import type { Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
+import type { DirectMessageOptions } from '../../services/direct-messages.js';
 import type { ChannelPostResult } from '../channel-messages.js';
 import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
@@ -43,6 +44,8 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** Spacing of direct messages; Slack allows about one message a second per channel. Default 1100 ms. */
   dmIntervalMs?: number;
+  /** Check-in prompts sent at once (each to its own DM channel); 4 when not given. */
+  promptLanes?: number;
   /**
    * A slash command that finishes within this long after its arrival is answered in the acknowledgement
    * itself (the HTTP response, the Socket Mode ack); a slower one is acknowledged then and answered
@@ -80,7 +83,12 @@ export interface SlackAdapter extends PlatformAdapter {
   /** How the inbox finishes a Slack delivery that an instance left unanswered. */
   readonly inboxSurface: InboxSurface;
   /** Sends a reply as a DM: 'blocked' when this user can never get one (a bot, gone, DMs disabled). */
-  sendDirect(externalUserId: string, workspaceId: string, reply: Reply): Promise<DirectResult>;
+  sendDirect(
+    externalUserId: string,
+    workspaceId: string,
+    reply: Reply,
+    options?: DirectMessageOptions,
+  ): Promise<DirectResult>;
   /** HTTP mode: the port listened on once started (useful with port 0); undefined in Socket Mode. */
   readonly port: number | undefined;
   /** Posts a reply in a channel the bot is a member of (the weekly channel post). */
@@ -126,6 +134,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     now,
     renameCommands,
   });
+  const prompts = Array.from({ length: Math.max(1, options.promptLanes ?? 4) }, () =>
+    createDirectMessenger({ client: api, logger: log, intervalMs: 0, now, renameCommands }),
+  );
+  let nextPrompt = 0;
   const answering: LateAnswerContext = { log, api, render, now, direct, openDm: createDmChannels(api) };
   const inFlight = createInFlight();
   const ctx = createHandlerContext(options, {
@@ -165,7 +177,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async postToChannel(channelId, text) {
       await api.chat.postMessage({ channel: channelId, text, unfurl_links: false, unfurl_media: false });
     },
-    sendDirect(externalUserId, workspaceId, reply) {
+    sendDirect(externalUserId, workspaceId, reply, send) {
+      if (send?.lane === 'prompt') {
+        // Check-in prompts go to as many DM channels at once as there are lanes; the Web API client
+        // waits out any 429's Retry-After.
+        const lane = prompts[nextPrompt++ % prompts.length]!;
+        return lane.send(externalUserId, workspaceId, reply);
+      }
       return direct.send(externalUserId, workspaceId, reply);
     },
     sendToChannel(channelId, reply) {

@@ -15,6 +15,7 @@ import {
 } from '../../db/repositories/checkins.js';
 import { type DirectTarget, listDirectTargets } from '../../db/repositories/digest-data.js';
 import type { CheckinPromptKind } from '../../db/schema/index.js';
+import type { AuditWriter } from '../audit-writer.js';
 import type { SendDirect } from '../direct-messages.js';
 import { keepAskingReply, promptReply } from './checkin-messages.js';
 import { dueSlot, previousSlot } from './schedule.js';
@@ -39,6 +40,8 @@ export interface CheckinRunnerDeps {
   /** Prompts being sent at once; the platform's client paces them to its limits. */
   concurrency?: number;
   onOutcome?: ((outcome: CheckinOutcome) => void) | undefined;
+  /** The audit trail: each prompt sent or failed is recorded (who, platform, slot; never content). */
+  audit?: Pick<AuditWriter, 'record'> | undefined;
 }
 
 export type CheckinResult = 'sent' | 'asked' | 'skipped' | 'failed' | 'taken';
@@ -171,6 +174,13 @@ export function createCheckinRunner(deps: CheckinRunnerDeps): CheckinRunner {
       log.error({ err: error, userId: user.userId }, 'check-in prompt failed unexpectedly');
       result = 'failed';
     }
+    deps.audit?.record({
+      userId: user.userId,
+      platform: decision.target.platform,
+      action: kind === 'keep' ? 'checkin-keep-question' : 'checkin-prompt',
+      outcome: result === 'sent' ? 'ok' : result === 'blocked' ? 'denied' : 'error',
+      details: { slot: slotAt.toISOString() },
+    });
     if (result === 'sent') {
       await endPrompt.sent(db, held.id, instanceId, clock.now());
       if (kind === 'keep') summary.asked++;

@@ -260,6 +260,49 @@ describeEachDatabase('check-in prompts', (getDb) => {
     expect(again.sent).toHaveLength(0);
   });
 
+  it('GIVEN a prompt sent THEN the audit trail records it (who, platform, slot), without its content', async () => {
+    const now = new Date();
+    const { userId } = await checkinUser(app(), now);
+    const recorded: unknown[] = [];
+    const runner = createCheckinRunner({
+      db: app().db,
+      logger: silentLogger(),
+      clock: fixedClock(now),
+      sendDirect: inbox().sendDirect,
+      platforms: ['discord'],
+      leaseMs: 60_000,
+      audit: { record: (entry) => recorded.push(entry) },
+    });
+
+    await runner.runDue(now, { userIds: [userId] });
+
+    expect(recorded).toEqual([
+      {
+        userId,
+        platform: 'discord',
+        action: 'checkin-prompt',
+        outcome: 'ok',
+        details: { slot: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/) },
+      },
+    ]);
+  });
+
+  it('GIVEN a check-in and a prompt THEN /export holds both', async () => {
+    const now = new Date();
+    const { who, userId } = await checkinUser(app(), now);
+    await runnerFor(app(), inbox().sendDirect).runDue(now, { userIds: [userId] });
+
+    const exported = await app().run('/export', who, 'discord');
+
+    const json = exported.reply.files?.find((f) => f.contentType === 'application/json')?.data;
+    const doc = JSON.parse(String(json)) as {
+      checkinSchedule: unknown[];
+      checkinPrompts: Array<{ status: string }>;
+    };
+    expect(doc.checkinSchedule).toHaveLength(1);
+    expect(doc.checkinPrompts.map((p) => p.status)).toEqual(['sent']);
+  });
+
   it('GIVEN a dry run THEN it says who would get what and claims nothing', async () => {
     const now = new Date();
     const { userId } = await checkinUser(app(), now);
