@@ -154,17 +154,13 @@ function renderSettings(
 ): Reply {
   const zone = user.timeZone;
   if (settings.times.length === 0 || !settings.enabled) {
-    const set =
+    const text =
       settings.times.length > 0
-        ? ` Your times stay saved: ${timesText(settings)}, ${describeDays(settings.days)}.`
-        : '';
-    return reply.private({
-      title,
-      text:
-        `Check-ins are off.${set} \`/checkin 9pm\` asks you by direct message every day at 21:00 (${zone}); ` +
-        'one tap answers.',
-      color: 'info',
-    });
+        ? `Check-ins are off. Your times stay saved: ${timesText(settings)}, ${describeDays(settings.days)} ` +
+          `(${zone}); \`/checkin on\` turns them back on.`
+        : `Check-ins are off. \`/checkin 9pm\` asks you by direct message every day at 21:00 (${zone}); ` +
+          'one tap answers.';
+    return reply.private({ title, text, color: 'info' });
   }
   const next = settings.next
     ? new Intl.DateTimeFormat('en-GB', {

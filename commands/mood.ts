@@ -28,7 +28,7 @@ export default defineCommand({
     }),
     note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
   },
-  async run({ user, options, deliveryKey }, { moods, care, checkins }) {
+  async run({ user, options, deliveryKey, platform }, { moods, care, checkins }) {
     const {
       entry,
       stats,
@@ -51,8 +51,10 @@ export default defineCommand({
       { name: 'Trend', value: trendText(stats.trend, stats.trendDelta) },
     ];
     if (needsCare) fields.push({ name: 'You are not alone', value: care.text });
-    // The first mood (nothing else in the stats window) offers a daily check-in at this time, once ever.
-    const first = stats.last7Days.entries === 1 && stats.previous7Days.entries === 0;
+    // The first mood (nothing else in the stats window) offers a daily check-in at this time, once ever;
+    // not in the console, which gets no direct messages.
+    const first =
+      platform !== 'console' && stats.last7Days.entries === 1 && stats.previous7Days.entries === 0;
     const offer =
       first && (await checkins.offerOnce(user.id)) ? checkinOffer(entry.createdAt, user.timeZone) : [];
     return reply.private({

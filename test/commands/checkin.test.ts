@@ -69,6 +69,12 @@ describeEachDatabase('/checkin', (getDb) => {
     expect(textOf(on)).toContain('On: 19:30');
   });
 
+  it('GIVEN the console, which gets no DMs WHEN the first /mood is logged THEN no check-in is offered', async () => {
+    const first = await app().run('/mood 6', newAccount());
+
+    expect(first.reply.buttons?.some((b) => b.label.startsWith('Daily check-in at'))).toBe(false);
+  });
+
   it('GIVEN no time set WHEN "/checkin on" THEN it asks for a time', async () => {
     const on = await app().run('/checkin on', newAccount());
 
@@ -111,13 +117,13 @@ describeEachDatabase('/checkin', (getDb) => {
   it("GIVEN a user's first /mood THEN its answer offers a daily check-in at that time, once", async () => {
     const who = newAccount();
 
-    const first = await app().run('/mood 6 tired', who);
-    const second = await app().run('/mood 7', who);
+    const first = await app().run('/mood 6 tired', who, 'discord');
+    const second = await app().run('/mood 7', who, 'discord');
 
     const offer = first.reply.buttons?.find((b) => b.label.startsWith('Daily check-in at'));
     expect(offer?.action).toMatch(/^\/checkin \d\d:\d[05]$/);
     expect(second.reply.buttons?.some((b) => b.label.startsWith('Daily check-in at'))).toBe(false);
-    const accepted = await app().run(offer!.action, who);
+    const accepted = await app().run(offer!.action, who, 'discord');
     expect(accepted.reply.title).toBe('Check-ins are on');
     expect(userOf(accepted)).toBe(userOf(first));
   });
