@@ -220,7 +220,7 @@ export function createDispatcher(
         {
           name: 'I could not send you a direct message',
           value:
-            'Your privacy settings refused it, so your weekly digest did not arrive. On Discord, allow direct ' +
+            'Your privacy settings refused it, so a weekly digest or check-in did not arrive. On Discord, allow direct ' +
             'messages from server members (Privacy Settings); on Slack, open the app’s Messages tab once.',
         },
       ],

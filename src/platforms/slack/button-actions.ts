@@ -92,9 +92,10 @@ export async function onAction(
   }
   if (value.x !== undefined && value.x <= ctx.now().getTime()) {
     await ctx.acknowledge(ack(), arrival);
+    // The notice goes beside a message that stays (a check-in card keeps what it logged), as on Discord.
     await respond({
       response_type: 'ephemeral',
-      replace_original: replaceOriginal,
+      replace_original: payload.container?.is_ephemeral === true,
       text: `That button has expired. Run \`/${line.name}\` again for a new one.`,
     });
     return;

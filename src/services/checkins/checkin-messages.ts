@@ -74,13 +74,9 @@ export function loggedCardReply(card: LoggedCard): Reply {
     hour: '2-digit',
     minute: '2-digit',
   }).format(entry.createdAt);
-  const details = [
-    tags.length > 0 ? tags.join(', ') : undefined,
-    entry.notes !== null ? 'with your note' : undefined,
-  ].filter((part): part is string => part !== undefined);
-  const lines = [
-    `Saved ${entry.moodScore}/10${details.length > 0 ? ` — ${details.join(', ')}` : ''} at ${at}.`,
-  ];
+  const tagText = tags.length > 0 ? ` — ${tags.join(', ')}` : '';
+  const noteText = entry.notes !== null ? ', with your note' : '';
+  const lines = [`Saved ${entry.moodScore}/10${tagText}${noteText} at ${at}.`];
   if ((card.streakDays ?? 0) >= STREAK_WORTH_MENTIONING)
     lines.push(`That makes ${plural(card.streakDays ?? 0, 'day')} in a row.`);
   const buttons: ReplyButton[] = [];
