@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dayNumber, localDay } from '../../core/calendar/index.js';
 import type { Clock } from '../../core/clock.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
 import {
@@ -14,6 +15,7 @@ import {
   settledCheckinPrompts,
 } from '../../db/repositories/checkins.js';
 import { type DirectTarget, listDirectTargets } from '../../db/repositories/digest-data.js';
+import { findUserById } from '../../db/repositories/users.js';
 import type { CheckinPromptKind } from '../../db/schema/index.js';
 import type { AuditWriter } from '../audit-writer.js';
 import type { SendDirect } from '../direct-messages.js';
@@ -79,6 +81,7 @@ export interface CheckinRunner {
 }
 
 const DEFAULT_BATCH = 500;
+const NO_ACCOUNT = 'no Discord or Slack account to message (the console gets no DMs)';
 
 interface Decision {
   user: CheckinCandidate;
@@ -127,12 +130,13 @@ export function createCheckinRunner(deps: CheckinRunnerDeps): CheckinRunner {
     ]);
     const decisions: Decision[] = [];
     for (const { user, slotAt } of open) {
-      const target = (targets.get(user.userId) ?? []).find((t) => deps.platforms.includes(t.platform));
-      // Accounts only on the console, or on a platform not running here, are left for an instance that can;
-      // a dry run (no platform running) shows what would happen to them.
-      if (!target && !dry) continue;
+      // A dry run (no platform running) judges every Discord or Slack account as the running bot would.
+      const target = (targets.get(user.userId) ?? []).find((t) => dry || deps.platforms.includes(t.platform));
       const history = histories.get(user.userId);
-      decisions.push({ ...rule(user, slotAt, history, now), ...(target ? { target } : {}) });
+      if (target) decisions.push({ ...rule(user, slotAt, history, now), target });
+      // Accounts only on the console, or on a platform not running here, are left for an instance that can.
+      else if (dry)
+        decisions.push({ ...rule(user, slotAt, history, now), action: 'skip', reason: NO_ACCOUNT });
     }
     return decisions;
   }
@@ -210,6 +214,7 @@ export function createCheckinRunner(deps: CheckinRunnerDeps): CheckinRunner {
         plan: [],
       };
       const dry = options.dryRun === true;
+      await refuseUnknownUsers(db, options.userIds);
       let after = 0;
       for (;;) {
         if (options.signal?.aborted) break;
@@ -244,6 +249,18 @@ export function createCheckinRunner(deps: CheckinRunnerDeps): CheckinRunner {
       return summary;
     },
   };
+}
+
+/** An id no user has is a typo to report (the CLI's --user), not "0 prompts due". */
+async function refuseUnknownUsers(db: Db, userIds: readonly number[] | undefined): Promise<void> {
+  const missing: number[] = [];
+  for (const id of new Set(userIds ?? [])) if (!(await findUserById(db, id))) missing.push(id);
+  if (missing.length === 0) return;
+  throw new UserError(
+    `No such user: ${missing.join(', ')} (no MoodScale user has ${missing.length === 1 ? 'that id' : 'those ids'}), ` +
+      'so nothing was claimed or sent. A user id is the "id" under "user" in their /export.',
+    'UNKNOWN_USER',
+  );
 }
 
 /** The prompt rules for one user's due slot. */

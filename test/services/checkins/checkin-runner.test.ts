@@ -303,6 +303,27 @@ describeEachDatabase('check-in prompts', (getDb) => {
     expect(doc.checkinPrompts.map((p) => p.status)).toEqual(['sent']);
   });
 
+  it('GIVEN a console-only user WHEN a dry run previews THEN it says they get nothing and why', async () => {
+    const now = new Date();
+    const who = newAccount('console');
+    const set = await app().run(`/checkin ${now.toISOString().slice(11, 16)}`, who);
+    const userId = userOf(set);
+
+    const summary = await runnerFor(app(), inbox().sendDirect).runDue(now, {
+      userIds: [userId],
+      dryRun: true,
+    });
+
+    expect(summary.plan).toEqual([
+      {
+        userId,
+        slotAt: expect.any(Date),
+        action: 'skip',
+        reason: expect.stringContaining('no Discord or Slack account'),
+      },
+    ]);
+  });
+
   it('GIVEN a dry run THEN it says who would get what and claims nothing', async () => {
     const now = new Date();
     const { userId } = await checkinUser(app(), now);
