@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
+import { LruCache } from '../../core/lru-cache.js';
 import type { Db } from '../../db/database.js';
 import {
   findCheckinSchedule,
@@ -76,8 +77,9 @@ export function createCheckinService(deps: {
   notes: NoteCipher;
 }): CheckinService {
   const { db, clock, moods } = deps;
-  // Users offered a check-in already, so /mood reads or writes the offer at most once per user and process.
-  const offered = new Set<number>();
+  // Users offered a check-in already, so /mood writes the offer about once per user and process; bounded,
+  // a user forgotten here costs one more write that finds the offer made.
+  const offered = new LruCache<number, true>(50_000, 24 * 3_600_000);
 
   async function view(user: MoodUser): Promise<CheckinSettings> {
     const row = await findCheckinSchedule(db, user.id);
@@ -106,7 +108,7 @@ export function createCheckinService(deps: {
 
   async function save(user: MoodUser, change: ScheduleChange): Promise<CheckinSettings> {
     const row = await saveCheckinSchedule(db, user.id, change, clock.now());
-    offered.add(user.id);
+    offered.set(user.id, true);
     return shape(user, row);
   }
 
@@ -191,9 +193,9 @@ export function createCheckinService(deps: {
     keep: (user) => save(user, { resumedAt: clock.now(), pausedUntil: null }),
 
     async offerOnce(userId) {
-      if (offered.has(userId)) return false;
+      if (offered.get(userId)) return false;
       const first = await markCheckinOffered(db, userId, clock.now());
-      offered.add(userId);
+      offered.set(userId, true);
       return first;
     },
 
