@@ -8,20 +8,19 @@ import type { ChannelPostResult } from '../channel-messages.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { DeliveryRunner, InboxSurface } from '../inbox/delivery-runner.js';
 import type { PlatformAdapter } from '../platform.js';
-import { DEFAULT_ATTACHMENT_SIZE_LIMIT } from './attachments.js';
 import { postDiscordChannelMessage } from './channel-post.js';
+import { createDirectMessages, createDmChannelIds } from './direct-channels.js';
 import type { DirectMessageResult, DirectMessenger } from './direct-messenger.js';
 import { onDirectMessage } from './direct-moods.js';
 import { createDiscordClient, type DiscordSettings, inviteLink } from './discord-client.js';
-import { createDmLanes, createDmQueue, type DmQueue } from './dm-queue.js';
+import { createDmLanes } from './dm-queue.js';
 import { listenForInteractions, reportGatewayHealth } from './gateway-events.js';
 import { connectGateway, type GatewayState } from './gateway-login.js';
 import { handleInteraction, type InteractionDeps } from './interaction-router.js';
 import { createArrivalClock } from './interaction-timing.js';
 import { createInboxSurface, type LateDeliveryDeps } from './late-deliveries.js';
 import { type MessageLinkDeps, onMessage } from './message-links.js';
-import { renderMessage } from './render.js';
-import { createInteractionWebhooks, createReplySender, type ReplySender } from './reply-sender.js';
+import { createInteractionWebhooks, createReplySender } from './reply-sender.js';
 
 // Public exports of this module, now kept with the code that uses them.
 export { optionValues } from './command-interactions.js';
@@ -93,9 +92,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const state: GatewayState = { accepting: false, connected: false };
   let stopping: Promise<void> | undefined;
   const sender = createReplySender({ log, clock, webhookOf: webhooks.webhookOf });
-  const dms = createDirectMessages(options, { client, clock, log, sender });
+  const direct = {
+    intervalMs: options.dmIntervalMs ?? 1000,
+    retryDelayMs: options.dmRetryDelayMs ?? 5000,
+    onBlocked: options.onDirectMessageBlocked,
+  };
+  const dms = createDirectMessages(direct, { client, clock, log, sender });
+  // Prompts go several at once, each to a DM channel remembered from the day before when there is one.
+  const channels = createDmChannelIds();
   const prompts = createDmLanes(options.promptLanes ?? 16, () =>
-    createDirectMessages({ ...options, dmIntervalMs: 0 }, { client, clock, log, sender }),
+    createDirectMessages({ ...direct, intervalMs: 0 }, { client, clock, log, sender, channels }),
   );
 
   const context = {
@@ -175,28 +181,6 @@ type AdapterContext = InteractionDeps & MessageLinkDeps & LateDeliveryDeps & { s
 /** Every gateway shard of the client is connected and ready. */
 function allShardsReady(client: Client): boolean {
   return client.ws.shards.size > 0 && client.ws.shards.every((s) => s.status === Status.Ready);
-}
-
-/** Direct messages, spaced by a queue, with their files fitted to Discord's default upload limit. */
-function createDirectMessages(
-  options: Pick<DiscordAdapterOptions, 'dmIntervalMs' | 'dmRetryDelayMs' | 'onDirectMessageBlocked'>,
-  deps: { client: Client; clock: Clock; log: Logger; sender: ReplySender },
-): DmQueue {
-  const { client, clock, log, sender } = deps;
-  return createDmQueue({
-    send: async (externalUserId, reply) => {
-      // Not cached: a digest to thousands of users must not leave thousands of DM channels in memory.
-      const channel = await client.users.createDM(externalUserId, { cache: false });
-      await sender.sendFitted(reply, DEFAULT_ATTACHMENT_SIZE_LIMIT, (fitted) =>
-        channel.send(renderMessage(fitted, { now: clock.now() })),
-      );
-    },
-    intervalMs: options.dmIntervalMs ?? 1000,
-    retryDelayMs: options.dmRetryDelayMs ?? 5000,
-    maxAttempts: 3,
-    onBlocked: options.onDirectMessageBlocked,
-    logger: log,
-  });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 
 /** Discord's JSON error codes the adapter acts on. */
 export const DiscordCode = {
+  UnknownChannel: 10003,
   UnknownMessage: 10008,
   UnknownInteraction: 10062,
   MissingAccess: 50001,

@@ -72,6 +72,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Close the gateway with this code on IDENTIFY (e.g. 4014 disallowed intents). */
   closeOnIdentify?: number;
+  /** Bot processes may be connected at once, each with its own session (see FakeGatewayOptions). */
+  concurrentSessions?: boolean;
   /** Interactions not acknowledged within this are unknown (10062), as on Discord; 3000 ms. */
   ackDeadlineMs?: number;
   /**
@@ -205,8 +207,15 @@ export interface FakeDiscord {
   directMessagesTo(userId: string): RecordedRequest[];
   /** DMs to this user answer 50007 (the user does not accept them). */
   blockDirectMessages(userId: string): void;
+  /** The user's DM channel is gone (10003 Unknown Channel when posted to); opening one makes a new one. */
+  dropDmChannel(userId: string): void;
   /** The next DM channel opening answers 40003 (opening DMs too fast). */
   failNextDmOpen(): void;
+  /**
+   * Each DM channel opening (POST /users/@me/channels) is answered `ms` later (0: at once), as a slow
+   * Discord would: a bot killed while it waits has sent nothing to that user yet.
+   */
+  delayDmOpens(ms: number): void;
   /** The next message posted to this channel answers 429 with this retry-after, as Discord's limits do. */
   rateLimitNextMessage(channelId: string, retryAfterSeconds: number): void;
   /**
@@ -441,7 +450,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const posted = new Map<string, MessageJson>(); // message id -> message users posted in channels
   const guildsSeen = new Map<string, string>(); // guild id -> session id GUILD_CREATE was sent in
   const blocked = new Set<string>();
+  const droppedDmChannels = new Set<string>();
   let dmOpenFailures = 0;
+  let dmOpenDelayMs = 0;
   const channelRateLimits = new Map<string, number>(); // channel id -> retry-after seconds, once
   const overwrites = new Map<string, { deny: bigint; allow: bigint }>(); // channel id -> bot's overwrite
   let attachmentSizeLimit = options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT;
@@ -564,6 +575,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botUser,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
     closeOnIdentify: options.closeOnIdentify,
+    concurrentSessions: options.concurrentSessions ?? false,
     url: () => gatewayUrl,
   });
 
@@ -722,6 +734,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       requireAuth();
       const open = openDmSchema.safeParse(body);
       if (!open.success) throw new HttpFailure(400, 50035, 'Invalid Form Body');
+      if (dmOpenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, dmOpenDelayMs));
       if (dmOpenFailures > 0) {
         dmOpenFailures -= 1;
         throw new HttpFailure(403, 40003, 'You are opening direct messages too fast.');
@@ -756,6 +769,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           },
         };
       }
+      if (droppedDmChannels.has(channelId)) throw new HttpFailure(404, 10003, 'Unknown Channel');
       checkUploadSize(files);
       const recipient = dmChannels.get(channelId);
       if (recipient !== undefined && blocked.has(recipient)) {
@@ -1048,6 +1062,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     blockDirectMessages(userId) {
       blocked.add(userId);
     },
+    dropDmChannel(userId) {
+      for (const [channelId, recipient] of dmChannels) {
+        if (recipient !== userId) continue;
+        dmChannels.delete(channelId);
+        droppedDmChannels.add(channelId);
+      }
+    },
     rateLimitNextMessage(channelId, retryAfterSeconds) {
       channelRateLimits.set(channelId, retryAfterSeconds);
     },
@@ -1060,6 +1081,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     failNextDmOpen() {
       dmOpenFailures += 1;
+    },
+    delayDmOpens(ms) {
+      dmOpenDelayMs = ms;
     },
     rateLimitStats: () => ({ ...stats }),
     resetRateLimitStats() {

@@ -13,6 +13,11 @@ export interface FakeGatewayOptions {
   heartbeatIntervalMs: number;
   /** Close the connection with this code instead of answering IDENTIFY (4014 disallowed intents...). */
   closeOnIdentify: number | undefined;
+  /**
+   * Several bot processes connected at once, each with its own session, as Discord allows (dispatches go
+   * to the latest one). Off: a new IDENTIFY closes the live session's socket (4000).
+   */
+  concurrentSessions?: boolean;
   /** The ws:// URL of the gateway, for READY's resume_gateway_url. */
   url(): string;
 }
@@ -51,6 +56,8 @@ export function createFakeGateway(server: Server, options: FakeGatewayOptions): 
   const wss = new WebSocketServer({ server, path: '/gateway' });
   const events = new EventEmitter();
   let session: Session | undefined;
+  /** Sessions that can be resumed: the latest only, unless concurrentSessions. */
+  const sessions = new Map<string, Session>();
   let identifies = 0;
   let resumes = 0;
   let heartbeats = 0;
@@ -73,7 +80,7 @@ export function createFakeGateway(server: Server, options: FakeGatewayOptions): 
     send(socket, { op: 10, d: { heartbeat_interval: options.heartbeatIntervalMs } });
     socket.on('message', (raw: RawData) => onFrame(socket, raw));
     socket.on('close', () => {
-      if (session?.socket === socket) session.socket = undefined;
+      for (const each of sessions.values()) if (each.socket === socket) each.socket = undefined;
     });
   });
 
@@ -111,9 +118,13 @@ export function createFakeGateway(server: Server, options: FakeGatewayOptions): 
           socket.close(options.closeOnIdentify, 'Closed by the fake on IDENTIFY.');
           return;
         }
-        if (session?.socket && session.socket !== socket) session.socket.close(4000, 'New session');
+        if (!options.concurrentSessions) {
+          if (session?.socket && session.socket !== socket) session.socket.close(4000, 'New session');
+          sessions.clear();
+        }
         const fresh: Session = { id: randomBytes(16).toString('hex'), seq: 0, events: [], socket };
         session = fresh;
+        sessions.set(fresh.id, fresh);
         const ready = {
           v: 10,
           user: options.botUser,
@@ -130,16 +141,11 @@ export function createFakeGateway(server: Server, options: FakeGatewayOptions): 
       case 6: {
         resumes += 1;
         const resume = resumeSchema.safeParse(frame.data.d);
-        if (
-          !resume.success ||
-          resume.data.token !== options.token ||
-          !session ||
-          resume.data.session_id !== session.id
-        ) {
+        const current = resume.success ? sessions.get(resume.data.session_id) : undefined;
+        if (!resume.success || resume.data.token !== options.token || !current) {
           send(socket, { op: 9, d: false });
           return;
         }
-        const current = session;
         current.socket = socket;
         const from = resume.data.seq ?? 0;
         for (const event of current.events) {

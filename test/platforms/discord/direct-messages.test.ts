@@ -82,6 +82,29 @@ describe('direct messages', () => {
     expect(message.flags ?? 0).toBe(0);
   });
 
+  it('GIVEN a prompt sent to a user before THEN the next prompt goes to the known DM channel in one request', async () => {
+    const user = newDiscordUser();
+    const prompt: Reply = { visibility: 'private', title: 'How are you feeling?', text: 'Tap a number.' };
+
+    await expect(h.adapter.sendDirect(user.id, prompt, { lane: 'prompt' })).resolves.toBe('sent');
+    await expect(h.adapter.sendDirect(user.id, prompt, { lane: 'prompt' })).resolves.toBe('sent');
+
+    expect(opensFor(user.id)).toHaveLength(1);
+    expect(h.fake.directMessagesTo(user.id).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('GIVEN a remembered DM channel Discord no longer knows (10003) THEN a new one is opened and the prompt arrives', async () => {
+    const user = newDiscordUser();
+    const prompt: Reply = { visibility: 'private', title: 'How are you feeling?', text: 'Tap a number.' };
+    await h.adapter.sendDirect(user.id, prompt, { lane: 'prompt' });
+    h.fake.dropDmChannel(user.id);
+
+    await expect(h.adapter.sendDirect(user.id, prompt, { lane: 'prompt' })).resolves.toBe('sent');
+
+    expect(opensFor(user.id).map((r) => r.status)).toEqual([200, 200]);
+    expect(h.fake.directMessagesTo(user.id).map((r) => r.status)).toEqual([200]);
+  });
+
   it('GIVEN a user who does not accept DMs (50007) THEN blocked, the callback fires once, and there is no retry', async () => {
     const user = newDiscordUser();
     h.fake.blockDirectMessages(user.id);
