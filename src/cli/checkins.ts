@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { startApp } from '../app.js';
 import { systemClock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/plural.js';
-import { openDatabase } from '../db/open-database.js';
 import { type CheckinRunSummary, createCheckinRunner } from '../services/checkins/checkin-runner.js';
+import { withDatabase, withSendingApp } from './one-off-runs.js';
 import { runCli } from './run-cli.js';
 
 const usage = `Usage: npm run checkins -- [--at 2026-12-07T09:00Z] [--user ID ...] [--dry-run]
@@ -78,6 +77,16 @@ function summaryLine(at: Date, s: CheckinRunSummary): string {
   );
 }
 
+function planLine(step: CheckinRunSummary['plan'][number]): string {
+  const what =
+    step.action === 'prompt'
+      ? 'would get the prompt'
+      : step.action === 'keep'
+        ? 'would be asked whether to keep check-ins (3 unanswered)'
+        : `would get nothing: ${step.reason}`;
+  return `user ${step.userId}, slot ${step.slotAt.toISOString()}: ${what}`;
+}
+
 let flags: CheckinFlags | undefined;
 try {
   flags = parseCheckinFlags(process.argv.slice(2));
@@ -92,9 +101,7 @@ if (flags?.help) {
   const { at, users, dryRun } = flags;
   await runCli('checkins', async (config, logger) => {
     if (dryRun) {
-      const database = await openDatabase(config.database, logger);
-      try {
-        await database.migrate();
+      await withDatabase(config, logger, async (database) => {
         const runner = createCheckinRunner({
           db: database.db,
           logger,
@@ -103,49 +110,19 @@ if (flags?.help) {
           leaseMs: config.checkins.leaseSeconds * 1000,
         });
         const summary = await runner.runDue(at, { dryRun: true, ...(users ? { userIds: users } : {}) });
-        for (const step of summary.plan) {
-          const what =
-            step.action === 'prompt'
-              ? 'would get the prompt'
-              : step.action === 'keep'
-                ? 'would be asked whether to keep check-ins (3 unanswered)'
-                : `would get nothing: ${step.reason}`;
-          process.stdout.write(`user ${step.userId}, slot ${step.slotAt.toISOString()}: ${what}\n`);
-        }
+        for (const step of summary.plan) process.stdout.write(`${planLine(step)}\n`);
         process.stdout.write(
           `Dry run at ${at.toISOString()}: ${plural(summary.due, 'prompt')} due for ${plural(summary.candidates, 'user')} near their time; nothing was claimed or sent.\n`,
         );
-      } finally {
-        await database.close();
-      }
+      });
       return;
     }
-    if (!config.discord && !config.slack) {
-      throw new UserError(
-        'Nothing can be sent: neither Discord (DISCORD_TOKEN) nor Slack (SLACK_BOT_TOKEN) is configured. ' +
-          'Preview with --dry-run instead.',
-        'NO_PLATFORM',
-      );
-    }
-    // The bots connect to send; the schedules and the ports stay with the running bot.
-    const app = await startApp(
-      {
-        ...config,
-        digest: { ...config.digest, enabled: false },
-        checkins: { ...config.checkins, enabled: false },
-        backup: { ...config.backup, enabled: false },
-        http: { ...config.http, port: 0, ops: { ...config.http.ops, port: 0 } },
-      },
-      logger,
-    );
-    try {
+    await withSendingApp(config, logger, async (app) => {
       const runner = app.checkins;
       if (!runner) throw new Error('the check-in runner needs a chat platform');
       const summary = await runner.runDue(at, users ? { userIds: users } : {});
       process.stdout.write(summaryLine(at, summary));
       if (summary.failed > 0) process.exitCode = 1;
-    } finally {
-      await app.stop();
-    }
+    });
   });
 }

@@ -1,16 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startApp } from '../app.js';
 import { isIsoWeek, isoWeekOf, localParts, previousWeek } from '../core/calendar/index.js';
 import { systemClock } from '../core/clock.js';
 import { renderPlainText } from '../core/commands/index.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/plural.js';
-import { openDatabase } from '../db/open-database.js';
 import { createChartRenderer } from '../services/digest/chart.js';
 import { createDigestRunner, type DigestRunSummary } from '../services/digest/digest-runner.js';
 import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
+import { withDatabase, withSendingApp } from './one-off-runs.js';
 import { runCli } from './run-cli.js';
 
 const usage = `Usage: npm run digest -- --week 2026-W47 [--user ID ...] [--dry-run]
@@ -90,9 +89,7 @@ if (flags?.help) {
   const { week, users, dryRun } = flags;
   await runCli('digest', async (config, logger) => {
     if (dryRun) {
-      const database = await openDatabase(config.database, logger);
-      try {
-        await database.migrate();
+      await withDatabase(config, logger, async (database) => {
         const chart = createChartRenderer();
         const dir = resolve(join(config.database.dataDir, 'digests', week));
         mkdirSync(dir, { recursive: true });
@@ -123,37 +120,16 @@ if (flags?.help) {
         process.stdout.write(
           `Dry run of ${week}: ${plural(result.digests, 'digest')} computed for ${plural(result.users, 'user')}; nothing was claimed or sent.\n`,
         );
-      } finally {
-        await database.close();
-      }
+      });
       return;
     }
-    if (!config.discord && !config.slack) {
-      throw new UserError(
-        'Nothing can be sent: neither Discord (DISCORD_TOKEN) nor Slack (SLACK_BOT_TOKEN) is configured. ' +
-          'Preview with --dry-run instead.',
-        'NO_PLATFORM',
-      );
-    }
-    // The bots connect to send; the hourly schedule and the ports stay with the running bot. The runner
-    // is the schedule's own (app.digests): the same chart, model enrichment and alerts.
-    const app = await startApp(
-      {
-        ...config,
-        digest: { ...config.digest, enabled: false },
-        backup: { ...config.backup, enabled: false },
-        http: { ...config.http, port: 0, ops: { ...config.http.ops, port: 0 } },
-      },
-      logger,
-    );
-    try {
+    // The runner is the schedule's own (app.digests): the same chart, model enrichment and alerts.
+    await withSendingApp(config, logger, async (app) => {
       const runner = app.digests;
       if (!runner) throw new Error('the digest runner needs a chat platform');
       const summary = await runner.runWeek(week, { userIds: users });
       process.stdout.write(summaryLine(week, summary));
       if (summary.failed > 0) process.exitCode = 1;
-    } finally {
-      await app.stop();
-    }
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
@@ -19,6 +19,7 @@ import {
   postgresAvailable,
   postgresUrlFor,
 } from '../support/test-database.js';
+import { spawnTracked } from '../support/tracked-child.js';
 
 /** A Monday, 09:00 UTC: the users below have their check-in at 09:00 (UTC, the default zone). */
 const NOW = '2026-11-23T09:00:00Z';
@@ -43,36 +44,18 @@ interface Child {
 
 /** A bot process running the check-in prompts once (test/jobs/checkin-child.ts). */
 function startChild(env: Record<string, string>): Child {
-  let out = '';
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'checkin-child.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
+  const tracked = spawnTracked(join(import.meta.dirname, 'checkin-child.ts'), env, running, (out) => {
     if (/^ready$/m.test(out)) markReady();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  });
-  running.add(child);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
   return {
-    child,
-    exited,
-    out: () => out,
+    ...tracked,
     ready,
-    go: () => child.kill('SIGUSR2'),
-    summary: () => JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as CheckinRunSummary,
+    go: () => tracked.child.kill('SIGUSR2'),
+    summary: () => JSON.parse(tracked.out().trim().split('\n').at(-1) ?? '{}') as CheckinRunSummary,
   };
 }
 

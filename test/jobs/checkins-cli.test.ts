@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
@@ -9,6 +7,7 @@ import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
 import { saveCheckinSchedule } from '../../src/db/repositories/checkins.js';
 import { newUser } from '../support/fixtures.js';
 import { queryRows } from '../support/query-rows.js';
+import { runCliScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
@@ -17,25 +16,15 @@ import {
   postgresUrlFor,
 } from '../support/test-database.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const NINE_AM = 540;
 
-function runCheckinsCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/checkins.ts'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
-    });
-    child.on('exit', (code) => resolve({ code, out, err }));
+/** The CLI as `npm run checkins` runs it, with no platform token or database of the developer's. */
+async function runCheckinsCli(args: string[], env: Record<string, string>) {
+  const run = await runCliScript('checkins', args, {
+    env,
+    drop: (name) => /^(DATABASE_URL|DISCORD_|SLACK_|OPENAI_)/.test(name),
   });
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 describe.skipIf(!postgresAvailable())('npm run checkins [postgres]', () => {

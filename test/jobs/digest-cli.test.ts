@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,6 +5,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
+import { runCliScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
 import {
   createEmptyPostgresDatabase,
@@ -15,27 +15,13 @@ import {
 } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng } from './digest-support.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
-function runDigestCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/digest.ts'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
-    });
-    child.on('exit', (code) => resolve({ code, out, err }));
+/** The CLI as `npm run digest` runs it, with no platform token or database of the developer's. */
+async function runDigestCli(args: string[], env: Record<string, string>) {
+  const run = await runCliScript('digest', args, {
+    env,
+    drop: (name) => /^(DATABASE_URL|DISCORD_|SLACK_|OPENAI_)/.test(name),
   });
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
@@ -16,6 +16,7 @@ import {
   postgresAvailable,
   postgresUrlFor,
 } from '../support/test-database.js';
+import { spawnTracked, type TrackedChild } from '../support/tracked-child.js';
 import { activeWeek, digestUser, MONDAY_0900 } from './digest-support.js';
 
 const PERIOD = '2026-W47';
@@ -26,30 +27,8 @@ const LEASE_SECONDS = 60;
 const running = new Set<ChildProcess>();
 
 /** A bot process running the digest once (test/jobs/digest-child.ts). */
-function startChild(env: Record<string, string>): {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  out: () => string;
-} {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'digest-child.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  });
-  running.add(child);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, exited, out: () => out };
+function startChild(env: Record<string, string>): TrackedChild {
+  return spawnTracked(join(import.meta.dirname, 'digest-child.ts'), env, running);
 }
 
 describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted [postgres]', () => {
