@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/plural.js';
 import { type CheckinRunSummary, createCheckinRunner } from '../services/checkins/checkin-runner.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';
 import { runCli } from './run-cli.js';
+import { parseRunFlags } from './run-flags.js';
 
 const usage = `Usage: npm run checkins -- [--at 2026-12-07T09:00Z] [--user ID ...] [--dry-run]
 
@@ -29,41 +29,21 @@ interface CheckinFlags {
 }
 
 function parseCheckinFlags(args: string[]): CheckinFlags {
-  let values: { at?: string; user?: string[]; 'dry-run'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        at: { type: 'string' },
-        user: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UserError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`, 'BAD_FLAGS');
-  }
-  const raw = values.at?.trim();
+  const { value, users, dryRun, help } = parseRunFlags(args, 'at', usage);
+  const raw = value?.trim();
   // A time without a zone would be read in this server's zone; the flag asks for one so it means one moment.
   if (
     raw !== undefined &&
     !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(raw)
   ) {
     throw new UserError(
-      `--at expects an ISO date-time with a zone, such as 2026-12-07T09:00Z or 2026-12-07T10:00+01:00 (got ${JSON.stringify(values.at)})`,
+      `--at expects an ISO date-time with a zone, such as 2026-12-07T09:00Z or 2026-12-07T10:00+01:00 (got ${JSON.stringify(value)})`,
       'BAD_FLAGS',
     );
   }
   const at = raw === undefined ? systemClock.now() : new Date(raw);
   if (Number.isNaN(at.getTime())) throw new UserError(`--at is not a real moment: ${raw}`, 'BAD_FLAGS');
-  const users = values.user?.map((id) => {
-    if (!/^\d{1,10}$/.test(id.trim()) || Number(id) > 2_147_483_647)
-      throw new UserError(`--user expects a numeric user id (got ${JSON.stringify(id)})`, 'BAD_FLAGS');
-    return Number(id);
-  });
-  return { at, users, dryRun: values['dry-run'] ?? false, help: values.help ?? false };
+  return { at, users, dryRun, help };
 }
 
 function summaryLine(at: Date, s: CheckinRunSummary): string {

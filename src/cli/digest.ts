@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isIsoWeek, isoWeekOf, localParts, previousWeek } from '../core/calendar/index.js';
 import { systemClock } from '../core/clock.js';
 import { renderPlainText } from '../core/commands/index.js';
@@ -11,6 +10,7 @@ import { createDigestRunner, type DigestRunSummary } from '../services/digest/di
 import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';
 import { runCli } from './run-cli.js';
+import { parseRunFlags } from './run-flags.js';
 
 const usage = `Usage: npm run digest -- --week 2026-W47 [--user ID ...] [--dry-run]
 
@@ -35,37 +35,15 @@ interface DigestFlags {
 }
 
 function parseDigestFlags(args: string[]): DigestFlags {
-  let values: { week?: string; user?: string[]; 'dry-run'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        week: { type: 'string' },
-        user: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UserError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`, 'BAD_FLAGS');
-  }
+  const { value, users, dryRun, help } = parseRunFlags(args, 'week', usage);
   const week =
-    values.week?.trim().toUpperCase() ?? previousWeek(isoWeekOf(localParts(systemClock.now(), 'UTC').date));
+    value?.trim().toUpperCase() ?? previousWeek(isoWeekOf(localParts(systemClock.now(), 'UTC').date));
   if (!isIsoWeek(week))
     throw new UserError(
-      `--week expects an ISO week such as 2026-W47 (got ${JSON.stringify(values.week)})`,
+      `--week expects an ISO week such as 2026-W47 (got ${JSON.stringify(value)})`,
       'BAD_FLAGS',
     );
-  const users = values.user?.map((raw) => {
-    if (!/^\d{1,10}$/.test(raw.trim()))
-      throw new UserError(`--user expects a numeric user id (got ${JSON.stringify(raw)})`, 'BAD_FLAGS');
-    // Ids are PostgreSQL integers: a larger number names no user (and would not fit the query).
-    if (Number(raw) > 2_147_483_647) throw new UserError(`No such user: ${raw.trim()}.`, 'UNKNOWN_USER');
-    return Number(raw);
-  });
-  return { week, users, dryRun: values['dry-run'] ?? false, help: values.help ?? false };
+  return { week, users, dryRun, help };
 }
 
 function summaryLine(week: string, s: DigestRunSummary): string {
