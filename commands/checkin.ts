@@ -213,7 +213,9 @@ async function answer(
     if (!result.entry) {
       return reply.private({
         title: 'Check-in answered already',
-        text: 'The mood it logged was taken back. `/mood` logs a new one.',
+        text: result.linked
+          ? 'The mood it logged was taken back. `/mood` logs a new one.'
+          : 'This tap was saved already, so nothing new was saved. `/history` shows your entries.',
         color: 'info',
       });
     }

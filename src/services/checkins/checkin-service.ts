@@ -30,7 +30,14 @@ export interface CheckinSettings {
 /** What answering a prompt did: a new entry, or the entry an earlier tap logged. */
 export type PromptAnswer =
   | { kind: 'logged'; logged: MoodLogged; promptId: number }
-  | { kind: 'answered-before'; entry: MoodEntry | undefined; promptId: number };
+  | {
+      kind: 'answered-before';
+      /** The entry that answered it; undefined when it was undone, or not linked (see `linked`). */
+      entry: MoodEntry | undefined;
+      /** False when this very tap was saved before but a crash came before the prompt was marked. */
+      linked: boolean;
+      promptId: number;
+    };
 
 export interface CheckinService {
   settings(user: MoodUser): Promise<CheckinSettings>;
@@ -205,7 +212,12 @@ export function createCheckinService(deps: {
         const current = await promptOf(user, request.promptId);
         const entry =
           current.moodEntryId === null ? undefined : await findMoodEntry(db, user.id, current.moodEntryId);
-        return { kind: 'answered-before', entry, promptId: request.promptId };
+        return {
+          kind: 'answered-before',
+          entry,
+          linked: current.answeredAt !== null,
+          promptId: request.promptId,
+        };
       };
       if (prompt.answeredAt !== null) return before();
       let logged: MoodLogged;

@@ -425,6 +425,32 @@ describeEachDatabase('answering a check-in', (getDb) => {
     expect((await listMoodEntries(app().db, userId)).map((e) => e.moodScore)).toEqual([9]);
   });
 
+  it('GIVEN a tap run twice as one delivery (a crash before the prompt was marked) THEN one entry, and the rerun says it was saved', async () => {
+    const { who, userId, reply } = await prompted();
+    const key = `test:checkin-tap:${userId}`;
+    await app().db.execute(
+      sql`INSERT INTO inbox (delivery_key, platform, workspace_id, external_user_id, kind, command, status)
+          VALUES (${key}, 'discord', '', ${who}, 'button', 'checkin', 'claimed')`,
+    );
+    const line = tap(reply, '6').replace(/^\/checkin /, '');
+    const run = () =>
+      app().dispatcher.dispatch({
+        identity: { platform: 'discord', workspaceId: '', externalUserId: who },
+        command: 'checkin',
+        input: { text: line },
+        deliveryKey: key,
+      });
+    await run();
+    await app().db.execute(
+      sql`UPDATE checkin_prompts SET answered_at = NULL, mood_entry_id = NULL WHERE user_id = ${userId}`,
+    );
+
+    const rerun = await run();
+
+    expect(textOf(rerun)).toContain('This tap was saved already');
+    expect(await countEntries(app().db, userId)).toBe(1);
+  });
+
   it('GIVEN a low score tapped THEN the answer carries the helpline resources', async () => {
     const { who, reply } = await prompted();
 
