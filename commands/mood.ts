@@ -29,10 +29,6 @@ export default defineCommand({
     note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
   },
   async run({ user, options, deliveryKey, platform }, { moods, care, checkins }) {
-    // A daily check-in is offered once ever, on the first /mood after check-ins exist (not in the
-    // console, which gets no direct messages). Asked beside the write, so it adds no wait.
-    const offering =
-      platform === 'console' ? Promise.resolve(false) : checkins.offerOnce(user.id).catch(() => false);
     const {
       entry,
       stats,
@@ -55,7 +51,13 @@ export default defineCommand({
       { name: 'Trend', value: trendText(stats.trend, stats.trendDelta) },
     ];
     if (needsCare) fields.push({ name: 'You are not alone', value: care.text });
-    const offer = (await offering) ? checkinOffer(entry.createdAt, user.timeZone) : [];
+    // A user's first mood (nothing else in two weeks) offers a daily check-in at this time, not in the
+    // console, which gets no direct messages.
+    const first = stats.last7Days.entries === 1 && stats.previous7Days.entries === 0;
+    const offer =
+      platform !== 'console' && first && checkins.offerAfterFirstMood(user.id)
+        ? checkinOffer(entry.createdAt, user.timeZone)
+        : [];
     return reply.private({
       title: `Mood logged: ${entry.moodScore}/10`,
       text: `Saved ${entry.moodScore}/10${tags}${entry.notes ? ', with your note' : ''}.`,

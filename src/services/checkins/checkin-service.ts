@@ -52,8 +52,12 @@ export interface CheckinService {
   pause(user: MoodUser, days: number): Promise<CheckinSettings>;
   /** "Keep": prompts go on, the unanswered count starts afresh. */
   keep(user: MoodUser): Promise<CheckinSettings>;
-  /** True the first time only: the /mood answer then offers a daily check-in. */
-  offerOnce(userId: number): Promise<boolean>;
+  /**
+   * Called for a user's first mood (none other in the last two weeks): true when the answer should offer
+   * a daily check-in, which is then remembered (no user who set up check-ins in this process, none offered
+   * one before). Decided in memory; the offer is written to the database in the background.
+   */
+  offerAfterFirstMood(userId: number): boolean;
   /** A tap on a prompt's score: logs it through /mood's path, once per prompt. */
   answer(
     user: MoodUser,
@@ -199,11 +203,12 @@ export function createCheckinService(deps: {
 
     keep: (user) => save(user, { resumedAt: clock.now(), pausedUntil: null }),
 
-    async offerOnce(userId) {
+    offerAfterFirstMood(userId) {
       if (offered.get(userId)) return false;
-      const first = await markCheckinOffered(db, userId, clock.now());
       offered.set(userId, true);
-      return first;
+      // Recorded after the answer, not before it: a burst of new users' first moods waits for nothing.
+      void markCheckinOffered(db, userId, clock.now()).catch(() => undefined);
+      return true;
     },
 
     async answer(user, request) {
