@@ -8,22 +8,13 @@ import {
   parseDays,
   parseTimeOfDay,
 } from '../src/services/checkins/schedule.js';
-import { emotionVocabulary } from '../src/services/mood/emotions.js';
 import type { Services } from '../src/services/services.js';
 import { defineCommand } from './define.js';
+import { emotionTags } from './emotion-tags.js';
 
 const EXAMPLE = '/checkin 9pm';
 const QUICK_PICKS = 4;
 const PAUSE_DAYS = 7;
-
-/** The emotions a check-in's quick pick or "Other…" adds, checked as /mood checks its tags. */
-const emotionTags = opt.tags({
-  description: 'Emotion tags, e.g. tired, anxious',
-  label: 'emotions',
-  max: 10,
-  maxLength: 32,
-  vocabulary: emotionVocabulary,
-});
 
 const FORMS =
   '`/checkin 9pm` (on, at 21:00), `/checkin add 13:00`, `/checkin remove 13:00`, ' +

@@ -2,9 +2,9 @@ import { DAY_MS, MINUTE_MS, zoneOffsetMs } from '../src/core/calendar/index.js';
 import type { ReplyButton } from '../src/core/commands/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
 import { formatTimeOfDay } from '../src/services/checkins/schedule.js';
-import { emotionVocabulary } from '../src/services/mood/emotions.js';
 import { UNDO_WINDOW_MS } from '../src/services/mood/mood-service.js';
 import { defineCommand } from './define.js';
+import { emotionTags } from './emotion-tags.js';
 import { plural, score, tagList, trendText } from './format.js';
 
 export default defineCommand({
@@ -19,13 +19,7 @@ export default defineCommand({
       max: 10,
       required: true,
     }),
-    emotions: opt.tags({
-      description: 'Emotion tags, e.g. tired, anxious',
-      label: 'emotions',
-      max: 10,
-      maxLength: 32,
-      vocabulary: emotionVocabulary,
-    }),
+    emotions: emotionTags,
     note: opt.text({ description: 'A note for yourself, up to 1,000 characters', max: 1000, rest: true }),
   },
   async run({ user, options, deliveryKey, platform }, { moods, care, checkins }) {

@@ -1,3 +1,4 @@
+import { localTimeOfDay } from '../src/core/calendar/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
 import { defineCommand } from './define.js';
 import { tagList } from './format.js';
@@ -19,11 +20,7 @@ export default defineCommand({
   async run({ user, options, deliveryKey }, { moods }) {
     const removed = await moods.undo(user, { entryId: options.entry, deliveryKey });
     const tags = removed.emotions?.length ? ` — ${tagList(removed.emotions)}` : '';
-    const at = new Intl.DateTimeFormat('en-GB', {
-      timeZone: user.timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-    }).format(removed.createdAt);
+    const at = localTimeOfDay(removed.createdAt, user.timeZone);
     return reply.private({
       title: 'Mood taken back',
       text: `Removed the ${removed.moodScore}/10${tags} you logged at ${at} (${user.timeZone}). Nothing else changed.`,

@@ -157,3 +157,13 @@ export function instantOfLocalTime(day: Day, minute: number, timeZone: string): 
   }
   return new Date(hi);
 }
+
+/** The local time of day of `instant` in `timeZone`, as 24-hour "HH:MM" ("21:05"). */
+export function localTimeOfDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(instant);
+}

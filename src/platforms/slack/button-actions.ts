@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { splitCommandLine } from '../../core/commands/index.js';
 import { arrivalOf } from './arrivals.js';
 import { openForm } from './form-submissions.js';
-import { NOT_SAVED, RESTARTING, type SlackHandlerContext } from './handler-context.js';
+import { type InteractionContext, NOT_SAVED, RESTARTING } from './handler-context.js';
 import { type BlockActionsPayload, blockActionsSchema } from './payloads.js';
 import { decodeButtonValue } from './render.js';
 import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
@@ -10,20 +10,7 @@ import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
 export type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 
 /** What the button/select handler needs. */
-export type ActionContext = Pick<
-  SlackHandlerContext,
-  | 'log'
-  | 'api'
-  | 'inbox'
-  | 'now'
-  | 'isStopping'
-  | 'invocationOf'
-  | 'record'
-  | 'acknowledge'
-  | 'runCounted'
-  | 'enqueue'
-  | 'deliver'
->;
+export type ActionContext = InteractionContext;
 
 /** The key and the delivery a click on a MoodScale button stands for: the command line it carries. */
 export function buttonDelivery(

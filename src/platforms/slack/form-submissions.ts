@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, RespondFn, SlackViewMiddlewareArgs, ViewSubmitA
 import { formCommandLine, splitCommandLine } from '../../core/commands/index.js';
 import { formTarget } from './answers.js';
 import { arrivalOf } from './arrivals.js';
-import type { SlackHandlerContext } from './handler-context.js';
+import type { InteractionContext } from './handler-context.js';
 import {
   type BlockActionsPayload,
   slackApiFailure,
@@ -22,20 +22,7 @@ import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
 export type FormSubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** What opening a form and handling what is sent in it need. */
-export type FormContext = Pick<
-  SlackHandlerContext,
-  | 'log'
-  | 'api'
-  | 'inbox'
-  | 'now'
-  | 'isStopping'
-  | 'invocationOf'
-  | 'record'
-  | 'acknowledge'
-  | 'runCounted'
-  | 'enqueue'
-  | 'deliver'
->;
+export type FormContext = InteractionContext;
 
 // Shown under the field when a form is not taken: the form stays open, so Save can be pressed again.
 const RESTARTING = 'MoodScale is restarting. Nothing was saved; press Save again in a minute.';

@@ -59,6 +59,22 @@ export interface SlackHandlerContext {
 }
 
 /** What answering in a thread needs. */
+/** What the button, select and form handlers need. */
+export type InteractionContext = Pick<
+  SlackHandlerContext,
+  | 'log'
+  | 'api'
+  | 'inbox'
+  | 'now'
+  | 'isStopping'
+  | 'invocationOf'
+  | 'record'
+  | 'acknowledge'
+  | 'runCounted'
+  | 'enqueue'
+  | 'deliver'
+>;
+
 export type ThreadContext = Pick<SlackHandlerContext, 'log' | 'api' | 'render'>;
 
 /** What the channel-message handler needs. */

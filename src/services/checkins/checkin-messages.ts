@@ -1,3 +1,4 @@
+import { localTimeOfDay } from '../../core/calendar/index.js';
 import { type Reply, type ReplyButton, reply } from '../../core/commands/index.js';
 import { plural } from '../../core/plural.js';
 import type { MoodEntry } from '../../db/schema/index.js';
@@ -69,11 +70,7 @@ export interface LoggedCard {
 export function loggedCardReply(card: LoggedCard): Reply {
   const { entry, promptId } = card;
   const tags = entry.emotions ?? [];
-  const at = new Intl.DateTimeFormat('en-GB', {
-    timeZone: card.timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(entry.createdAt);
+  const at = localTimeOfDay(entry.createdAt, card.timeZone);
   const tagText = tags.length > 0 ? ` — ${tags.join(', ')}` : '';
   const noteText = entry.notes !== null ? ', with your note' : '';
   const lines = [`Saved ${entry.moodScore}/10${tagText}${noteText} at ${at}.`];
