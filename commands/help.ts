@@ -49,11 +49,14 @@ export default defineCommand({
           'UNKNOWN_COMMAND',
         );
       }
-      return reply.private({ title: `/${found.name}`, text: renderCommandHelp(found, { titled: true }) });
+      return reply.private({
+        title: `/${found.name}`,
+        text: renderCommandHelp(found, { titled: true, platform }),
+      });
     }
     return reply.private({
       title: 'MoodScale',
-      text: `${renderHelp(commands)}\n\nYour moods and notes are private: answers are only visible to you.`,
+      text: `${renderHelp(commands, { platform })}\n\nYour moods and notes are private: answers are only visible to you.`,
     });
   },
 });

@@ -4,6 +4,8 @@ import {
   type AnyCommand,
   type CommandChannel,
   type CommandRegistry,
+  type FileResolver,
+  hasFileOption,
   type Platform,
   parseCommandText,
   parseStructuredOptions,
@@ -26,8 +28,17 @@ export interface Invocation {
   /** Asks the platform for the profile of a user this invocation creates (see ResolveOptions). */
   lookupProfile?: () => Promise<AccountProfile>;
   command: string;
-  /** Typed text ('6 tired -- long day'), or values a platform delivered already typed (Discord). */
+  /**
+   * Typed text ('6 tired -- long day'), or values a platform delivered already typed (Discord, whose
+   * attachments arrive as IncomingFile values).
+   */
   input: { text: string } | { values: Readonly<Record<string, unknown>> };
+  /**
+   * Where the file options of typed text get their files (see FileResolver): the console's paths, the
+   * file the user shared in the Slack DM. Asked only for a command that declares a file option, after
+   * the rate limit, so a Slack lookup is made only when it is used. Without it a file option is absent.
+   */
+  files?: () => Promise<FileResolver>;
   invocationId?: string;
   /** The inbox row it was recorded in before it was acknowledged (see the inbox service). */
   deliveryKey?: string;
@@ -150,10 +161,13 @@ export function createDispatcher(
         );
         return { reply: answer, outcome, command, userId };
       }
-      const options =
-        'text' in invocation.input
-          ? parseCommandText(command, invocation.input.text)
-          : parseStructuredOptions(command, invocation.input.values);
+      let options: ReturnType<typeof parseCommandText>;
+      if ('text' in invocation.input) {
+        const files = invocation.files && hasFileOption(command) ? await invocation.files() : undefined;
+        options = parseCommandText(command, invocation.input.text, files);
+      } else {
+        options = parseStructuredOptions(command, invocation.input.values);
+      }
       answer = await command.run(
         {
           user,

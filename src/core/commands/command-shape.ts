@@ -6,3 +6,11 @@ export interface CommandShape<O extends OptionMap = OptionMap> {
   readonly options: O;
   readonly usageExample?: string | undefined;
 }
+
+/** Where a command was run. */
+export type Platform = 'discord' | 'slack' | 'console';
+
+/** Whether the command declares a file option (it reads a file the user gives it). */
+export function hasFileOption(command: CommandShape): boolean {
+  return Object.values(command.options).some((option) => option.kind === 'file');
+}

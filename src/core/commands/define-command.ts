@@ -1,10 +1,10 @@
-import type { CommandShape } from './command-shape.js';
+import type { CommandShape, Platform } from './command-shape.js';
+import type { FileResolver } from './files.js';
 import type { OptionMap, TypedOptions } from './options.js';
 import { parseCommandText, splitCommandLine } from './parse-text.js';
 import type { Reply, Visibility } from './reply.js';
 
-/** Where a command was run. */
-export type Platform = 'discord' | 'slack' | 'console';
+export type { Platform } from './command-shape.js';
 
 /** The MoodScale user behind an invocation, resolved by the adapter from the chat identity. */
 export interface CommandUser {
@@ -71,7 +71,10 @@ export interface CommandSpec<S, O extends OptionMap> {
   description: string;
   /** In declaration order, which is also the order of positional arguments; required ones first. */
   options?: O;
-  /** A whole invocation, e.g. '/mood 6 tired -- long day'; it must parse, and is checked when defined. */
+  /**
+   * A whole invocation, e.g. '/mood 6 tired -- long day'; it must parse, and is checked when defined.
+   * A file option is left out of it (it is attached or shared, not typed, on Discord and Slack).
+   */
   usageExample?: string;
   /** Who sees the reply; 'private' when not set. */
   visibility?: Visibility;
@@ -113,6 +116,16 @@ const COMMAND_NAME = /^[a-z0-9-]{1,32}$/;
 const OPTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const DISCORD_OPTIONS_MAX = 25;
 
+/**
+ * Files as the usage example is checked with: not typed (as on Discord and Slack, 2 platforms of 3), so
+ * an example leaves its file out ("/import", not "/import ~/export.csv"), and always there.
+ */
+const EXAMPLE_FILES: FileResolver = {
+  typed: false,
+  open: () => ({ name: 'example.csv', size: 0, read: () => Promise.resolve(new Uint8Array()) }),
+  missing: () => '',
+};
+
 function checkSpec(spec: CommandSpec<unknown, OptionMap>): void {
   const where = `Command "${spec.name}"`;
   if (typeof spec.name !== 'string' || !COMMAND_NAME.test(spec.name)) {
@@ -150,7 +163,7 @@ function checkSpec(spec: CommandSpec<unknown, OptionMap>): void {
       throw new Error(`${where}: the usage example must start with /${spec.name}.`);
     }
     try {
-      parseCommandText({ name: spec.name, options: spec.options ?? {} }, line.args);
+      parseCommandText({ name: spec.name, options: spec.options ?? {} }, line.args, EXAMPLE_FILES);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`${where}: the usage example does not parse: ${reason}`);

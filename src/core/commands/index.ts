@@ -1,4 +1,5 @@
 export { type Suggestion, suggest } from './autocomplete.js';
+export { hasFileOption } from './command-shape.js';
 export {
   type AnyCommand,
   type CommandChannel,
@@ -13,7 +14,22 @@ export {
   type NoOptions,
   type Platform,
 } from './define-command.js';
-export { describeOption, type HelpCommand, renderCommandHelp, renderHelp, renderUsage } from './help.js';
+export {
+  collectBytes,
+  type FileResolver,
+  fileTooLarge,
+  formatBytes,
+  type IncomingFile,
+  isIncomingFile,
+} from './files.js';
+export {
+  describeOption,
+  type HelpCommand,
+  type HelpOptions,
+  renderCommandHelp,
+  renderHelp,
+  renderUsage,
+} from './help.js';
 export * from './options.js';
 export { parseCommandText, parseStructuredOptions, splitCommandLine } from './parse-text.js';
 export * from './reply.js';

@@ -1,5 +1,16 @@
+import type { IncomingFile } from './files.js';
+
 /** The kinds of option a command can declare; each platform adapter maps them to its own types. */
-export type OptionKind = 'integer' | 'number' | 'text' | 'tags' | 'choice' | 'boolean' | 'timeZone' | 'url';
+export type OptionKind =
+  | 'integer'
+  | 'number'
+  | 'text'
+  | 'tags'
+  | 'choice'
+  | 'boolean'
+  | 'timeZone'
+  | 'url'
+  | 'file';
 
 /** What an option needs to know about its command to say that a required value is missing. */
 export interface OptionContext {
@@ -74,6 +85,12 @@ export interface UrlOption<Out = string | undefined> extends OptionBase<'url', s
   readonly bounds: { readonly max: number };
 }
 
+/**
+ * A file the user gives the command (see IncomingFile): attached on Discord, shared in the DM with the
+ * bot before the command on Slack, a local path in the console.
+ */
+export type FileOption<Out = IncomingFile | undefined> = OptionBase<'file', IncomingFile, Out>;
+
 /** Any declared option; switch on `kind` to reach its bounds. */
 export type AnyOption =
   | IntegerOption<unknown>
@@ -83,7 +100,8 @@ export type AnyOption =
   | ChoiceOption<string, unknown>
   | BooleanOption<unknown>
   | TimeZoneOption<unknown>
-  | UrlOption<unknown>;
+  | UrlOption<unknown>
+  | FileOption<unknown>;
 
 /** A command's options, keyed by name, in declaration order (which is also positional order). */
 export type OptionMap = Readonly<Record<string, AnyOption>>;

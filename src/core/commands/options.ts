@@ -1,9 +1,11 @@
 import { UserError } from '../errors.js';
+import { type IncomingFile, isIncomingFile } from './files.js';
 import type {
   BooleanOption,
   ChoiceConfig,
   ChoiceOption,
   CommonConfig,
+  FileOption,
   IntegerConfig,
   IntegerOption,
   NumberConfig,
@@ -435,8 +437,46 @@ function url<const R extends boolean = false>(config: UrlConfig<R>): UrlOption<P
 }
 
 /**
- * Option builders. Each returns a declaration whose handler-side type follows from it: `required: true`
- * gives `number`, leaving it out gives `number | undefined`, tags always give `string[]`, and a choice
- * gives the union of its literal choices.
+ * A file the user gives the command; the handler reads it with `read(maxBytes)`. Only a platform adapter
+ * makes the value (an IncomingFile); typed text never is one: the console and Slack turn what was typed
+ * or shared into a file through their FileResolver (see parseCommandText).
  */
-export const opt = { integer, number, text, tags, choice, boolean, timeZone, url } as const;
+function file<const R extends boolean = false>(
+  config: CommonConfig<R>,
+): FileOption<Presence<IncomingFile, R>> {
+  checkCommon(config, 'file');
+  const parse = (raw: unknown, name: string): IncomingFile => {
+    if (isIncomingFile(raw)) return raw;
+    throw new UserError(
+      `The ${config.label ?? name} must be a file you attach or share, not text (you gave ${quote(raw)}).`,
+      'NOT_A_FILE',
+    );
+  };
+  return {
+    kind: 'file',
+    description: config.description,
+    label: config.label,
+    required: config.required === true,
+    parse,
+    resolve(raw, context) {
+      if (raw === undefined || raw === null) {
+        if (config.required === true) {
+          throw new UserError(
+            `The ${config.label ?? context.name} is missing: attach the file to the command and send it again.`,
+            'MISSING_FILE',
+          );
+        }
+        // Out is `IncomingFile | undefined` for an optional file (see `resolver`'s note on the casts).
+        return undefined as Presence<IncomingFile, R>;
+      }
+      return parse(raw, context.name) as Presence<IncomingFile, R>;
+    },
+  };
+}
+
+/**
+ * Option builders. Each returns a declaration whose handler-side type follows from it: `required: true`
+ * gives `number`, leaving it out gives `number | undefined`, tags always give `string[]`, a choice gives
+ * the union of its literal choices, and a file an IncomingFile.
+ */
+export const opt = { integer, number, text, tags, choice, boolean, timeZone, url, file } as const;

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { CommandShape } from './command-shape.js';
 import { closest } from './edit-distance.js';
+import type { FileResolver } from './files.js';
 import { renderUsage } from './help.js';
 import type { AnyOption, OptionContext, OptionMap, TypedOptions } from './options.js';
 import { Scanner, type Token } from './scanner.js';
@@ -30,12 +31,16 @@ export function splitCommandLine(line: string): { name: string; args: string } |
  *   the option of a command whose only option is a text or a link ("/share not a link").
  * - `name:value` sets an option by name; values may be quoted with "..." or '...' (\" and \' escape).
  * - Everything after a standalone `--` goes, word for word, to the rest text option (the note).
+ * - A file option gets its file from `files`, the platform's FileResolver: from a typed word like any
+ *   option when `files.typed` (the console's path), else from the platform alone, taking no words (Slack:
+ *   the file shared in the DM). Without `files` a file option takes no words and gets no file.
  *
  * Throws a UserError for anything it cannot accept, and nothing else.
  */
 export function parseCommandText<O extends OptionMap>(
   command: CommandShape<O>,
   text: string,
+  files?: FileResolver,
 ): TypedOptions<O> {
   const input = normaliseNewlines(typeof text === 'string' ? text : '').trim();
   if (input.length > MAX_INPUT_LENGTH) {
@@ -50,19 +55,36 @@ export function parseCommandText<O extends OptionMap>(
   const context = (name: string): OptionContext => ({ name, example: exampleOf(command) });
   const result: Record<string, unknown> = {};
   const given = new Set<string>();
+  const typedFiles = files?.typed === true;
+  // Where files are not typed, the usage a message shows leaves them out (they are not typed).
+  const usage = () => renderUsage(command, { omitFiles: files !== undefined && !typedFiles });
+  /** Whether the option is given in the typed text (a file is not, unless this platform types paths). */
+  const takesWords = (option: AnyOption): boolean => option.kind !== 'file' || typedFiles;
+  /** A file option's value: the platform's file for what was typed (or for nothing), then resolved. */
+  const fileValue = (name: string, option: AnyOption, raw: unknown): unknown => {
+    const typed = typedFiles && typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    const found = files?.open(typed);
+    if (found === undefined && option.required && files) {
+      throw new UserError(files.missing(command.name), 'MISSING_FILE');
+    }
+    return option.resolve(found, context(name));
+  };
   const assign = (name: string, option: AnyOption, raw: unknown): void => {
     if (given.has(name)) {
       throw new UserError(`You gave the ${option.label ?? name} twice; give it once.`, 'DUPLICATE_OPTION');
     }
     given.add(name);
-    result[name] = option.resolve(raw, context(name));
+    result[name] = option.kind === 'file' ? fileValue(name, option, raw) : option.resolve(raw, context(name));
   };
 
-  // A command whose one option is a string (a text or a link) reads the whole line as that string, so
-  // "/share not a link" is judged as a link (and refused as one), not as a link followed by extra words.
+  // A command whose one option is a string (a text, a link or a typed path) reads the whole line as that
+  // string, so "/share not a link" is judged as a link (and refused as one), not as a link followed by
+  // extra words, and a path may have spaces.
   const [only] = entries;
   const soleString =
-    entries.length === 1 && only !== undefined && (only[1].kind === 'text' || only[1].kind === 'url');
+    entries.length === 1 &&
+    only !== undefined &&
+    (only[1].kind === 'text' || only[1].kind === 'url' || (only[1].kind === 'file' && typedFiles));
 
   const scanner = new Scanner(input);
   while (scanner.more()) {
@@ -72,7 +94,7 @@ export function parseCommandText<O extends OptionMap>(
       const target = entries.find(([, option]) => option.kind === 'text' && option.rest);
       if (target === undefined) {
         throw new UserError(
-          `/${command.name} takes no text after --. Usage: \`${renderUsage(command)}\`.`,
+          `/${command.name} takes no text after --. Usage: \`${usage()}\`.`,
           'UNEXPECTED_ARGUMENT',
         );
       }
@@ -85,17 +107,27 @@ export function parseCommandText<O extends OptionMap>(
       const name = named.toLowerCase();
       const option = Object.hasOwn(command.options, name) ? command.options[name] : undefined;
       if (option === undefined) throw unknownOption(command, named);
+      if (!takesWords(option)) {
+        throw new UserError(
+          `The ${option.label ?? name} cannot be typed here: attach or share the file instead (see /help ${command.name}).`,
+          'FILE_NOT_TYPED',
+        );
+      }
       scanner.takeName(named);
       assign(name, option, scanner.more() ? readValue(scanner, option, soleString, true) : undefined);
       continue;
     }
 
-    const next = entries.find(([name]) => !given.has(name));
+    const free = ([name, option]: [string, AnyOption]): boolean => !given.has(name) && takesWords(option);
+    const claims = ([, option]: [string, AnyOption]): boolean =>
+      option.kind !== 'file' || option.required || files?.claims?.(scanner.peekToken().text) !== false;
+    // An optional file passes a word it does not claim to the next option; the last one left takes it.
+    const next = entries.find((entry) => free(entry) && claims(entry)) ?? entries.find(free);
     if (next === undefined) {
       const extra = scanner.token().text;
       throw new UserError(
         `I don't know where ${quote(extra)} goes: every option of /${command.name} is already given. ` +
-          `Usage: \`${renderUsage(command)}\`.`,
+          `Usage: \`${usage()}\`.`,
         'UNEXPECTED_ARGUMENT',
       );
     }
@@ -108,7 +140,9 @@ export function parseCommandText<O extends OptionMap>(
 
   const ordered: Record<string, unknown> = {};
   for (const [name, option] of entries) {
-    ordered[name] = given.has(name) ? result[name] : option.resolve(undefined, context(name));
+    if (given.has(name)) ordered[name] = result[name];
+    else if (option.kind === 'file') ordered[name] = fileValue(name, option, undefined);
+    else ordered[name] = option.resolve(undefined, context(name));
   }
   // Each value came from its own option's `resolve`, whose return type is what TypedOptions names.
   return ordered as TypedOptions<O>;
@@ -116,7 +150,8 @@ export function parseCommandText<O extends OptionMap>(
 
 /**
  * Validates options a platform delivers already typed (Discord) with the same option parsers as the
- * text, so every rule lives in one place. A key the command does not declare is a UserError.
+ * text, so every rule lives in one place. A key the command does not declare is a UserError. A file
+ * option's value is the IncomingFile the adapter made of the attachment.
  */
 export function parseStructuredOptions<O extends OptionMap>(
   command: CommandShape<O>,
@@ -143,7 +178,10 @@ function readValue(scanner: Scanner, option: AnyOption, toTheEnd = false, named 
   if ((option.kind === 'text' && option.rest) || toTheEnd)
     return scanner.atQuote() ? scanner.token().text : scanner.rest();
   const token = scanner.token();
-  return token.quoted || option.kind === 'text' ? token.text : token.text.replace(/,+$/, '');
+  // Text and paths keep every character; elsewhere a trailing comma separates values ("6, tired").
+  return token.quoted || option.kind === 'text' || option.kind === 'file'
+    ? token.text
+    : token.text.replace(/,+$/, '');
 }
 
 /**

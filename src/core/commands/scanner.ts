@@ -101,6 +101,16 @@ export class Scanner {
     );
   }
 
+  /** The next token (see `token`), without consuming it. */
+  peekToken(): Token {
+    const at = this.#pos;
+    try {
+      return this.token();
+    } finally {
+      this.#pos = at;
+    }
+  }
+
   /** Everything from the cursor to the end, trimmed, consumed. */
   rest(): string {
     const rest = this.input.slice(this.#pos).trim();

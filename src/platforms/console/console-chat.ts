@@ -6,6 +6,7 @@ import type { Dispatcher } from '../dispatcher.js';
 import type { PlatformAdapter } from '../platform.js';
 import { saveNewFile } from '../save-file.js';
 import type { ConsoleScreen } from './console-screen.js';
+import { type LocalFileOptions, localFiles } from './local-files.js';
 import { renderTerminalMarkdown } from './terminal-markdown.js';
 
 export interface ConsoleChatOptions {
@@ -22,6 +23,11 @@ export interface ConsoleChatOptions {
   onEnd: () => void;
   /** The terminal shared with the log: told when the prompt is shown, so a warning can draw it again. */
   screen?: ConsoleScreen;
+  /**
+   * Where a file option's path is read from: relative paths start from `cwd` (process.cwd() by
+   * default), `~` is `home` (the user's home directory by default).
+   */
+  files?: LocalFileOptions;
 }
 
 /** The console's own command, answered here before the dispatcher (commands/help.ts explains it). */
@@ -33,6 +39,8 @@ const QUIT = new Set(['/quit', '/exit', 'quit', 'exit']);
  */
 export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter {
   const { output, interactive } = options;
+  // A file option's value is a path typed after the command (/import ~/Downloads/export.csv).
+  const files = localFiles(options.files);
   let rl: Interface | undefined;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
@@ -64,6 +72,7 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       displayName: options.user,
       command: parsed.name,
       input: { text: parsed.args },
+      files: () => Promise.resolve(files),
     });
     write(render(reply));
   };

@@ -1,13 +1,16 @@
-import type {
-  AutocompleteInteraction,
-  ChatInputCommandInteraction,
-  CommandInteractionOption,
-  MessageContextMenuCommandInteraction,
+import {
+  ApplicationCommandOptionType,
+  type Attachment,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { reply as replies, suggest } from '../../core/commands/index.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { clip } from './command-json.js';
+import type { StoredAttachment } from './discord-deliveries.js';
 import { type AnswerDeps, answer, record, runAndAnswer } from './interaction-answers.js';
 import { spotifyLinkUrl } from './message-links.js';
 import { renderReply } from './render.js';
@@ -23,15 +26,34 @@ export interface CommandDeps extends AnswerDeps {
   ackAfterMs: number;
 }
 
-/** The values Discord delivered, keyed by option name; the dispatcher validates them like typed text. */
+/**
+ * The values Discord delivered, keyed by option name; the dispatcher validates them like typed text. An
+ * attachment (a file option) is kept as its name, size and CDN url (see StoredAttachment), which the
+ * invocation turns into an IncomingFile.
+ */
 export function optionValues(
   data: readonly CommandInteractionOption[],
-): Record<string, string | number | boolean> {
-  const values: Record<string, string | number | boolean> = {};
+): Record<string, string | number | boolean | StoredAttachment> {
+  const values: Record<string, string | number | boolean | StoredAttachment> = {};
   for (const option of data) {
+    if (option.type === ApplicationCommandOptionType.Attachment) {
+      if (option.attachment) values[option.name] = storedAttachment(option.attachment);
+      continue;
+    }
     if (option.value !== undefined && option.value !== null) values[option.name] = option.value;
   }
   return values;
+}
+
+function storedAttachment(attachment: Attachment): StoredAttachment {
+  return {
+    kind: 'attachment',
+    id: attachment.id,
+    name: attachment.name,
+    size: attachment.size,
+    url: attachment.url,
+    ...(attachment.contentType ? { contentType: attachment.contentType } : {}),
+  };
 }
 
 /** A slash command: recorded, run, and answered directly or deferred (at once when declared slow). */

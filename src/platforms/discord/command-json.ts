@@ -96,6 +96,9 @@ export function toDiscordOption(name: string, option: AnyOption): APIApplication
     case 'text':
     case 'url':
       return { ...base, type: ApplicationCommandOptionType.String, max_length: maxLength(option) };
+    case 'file':
+      // Discord's client shows a file picker; the interaction carries the upload in data.resolved.
+      return { ...base, type: ApplicationCommandOptionType.Attachment };
   }
 }
 

@@ -1,7 +1,9 @@
 import { type Interaction, type Message, PermissionsBitField, type User } from 'discord.js';
+import type { IncomingFile } from '../../core/commands/index.js';
 import type { Invocation } from '../dispatcher.js';
+import { remoteFile } from '../file-download.js';
 import { discordChannel } from './channel-post.js';
-import type { DiscordDelivery } from './discord-deliveries.js';
+import type { DiscordDelivery, StoredAttachment } from './discord-deliveries.js';
 
 /** The channel as the inbox keeps it, and back (see invocationOf). */
 export function channelOf(
@@ -59,7 +61,32 @@ export function invocationOf(delivery: DiscordDelivery): Invocation {
   return {
     ...base,
     command: delivery.command,
-    input: delivery.input,
+    input: 'values' in delivery.input ? { values: withFiles(delivery.input.values) } : delivery.input,
     invocationId: delivery.interactionId,
   };
+}
+
+/** The delivered values with each attachment as the IncomingFile a file option takes. */
+function withFiles(
+  values: Readonly<Record<string, string | number | boolean | StoredAttachment>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    out[name] = typeof value === 'object' ? attachmentFile(value) : value;
+  }
+  return out;
+}
+
+/**
+ * An attachment as an IncomingFile, read from Discord's CDN. Its url is signed for about a day: a
+ * delivery resumed after a crash (minutes later) still reads it; one past that is told to attach again.
+ */
+export function attachmentFile(attachment: StoredAttachment): IncomingFile {
+  return remoteFile({
+    url: attachment.url,
+    name: attachment.name,
+    size: attachment.size,
+    from: 'Discord',
+    whenGone: 'Attach the file again and send the command once more.',
+  });
 }

@@ -1,6 +1,7 @@
 import type { Message } from 'discord.js';
 import { PLAIN_MESSAGE_HINT, readPlainMessage } from '../../core/commands/plain-mood.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
+import { fileCommandOf, sharedFileHint } from '../shared-file-hint.js';
 import { invocationOf, userOf } from './delivery-invocation.js';
 import { type DiscordDelivery, discordDeliveryKey } from './discord-deliveries.js';
 import { NOT_SAVED, RECORD_DEADLINE_MS } from './interaction-answers.js';
@@ -11,7 +12,8 @@ import { renderMessage } from './render.js';
  * A message someone sends the bot in a DM (the DirectMessages intent; DMs with the app carry their
  * content without the privileged MessageContent intent). One that reads as a mood ("6", "6 tired,
  * anxious -- long day", "6/10") is logged as `/mood` through the inbox, like the command, and answered
- * in the DM; one with a Spotify link is shared; anything else gets a short hint of the form.
+ * in the DM; one with a file (when a command reads files) is told that command; one with a Spotify
+ * link is shared; anything else gets a short hint of the form.
  */
 export async function onDirectMessage(deps: MessageLinkDeps, message: Message): Promise<void> {
   const { client, clock, inbox, log, state } = deps;
@@ -22,6 +24,16 @@ export async function onDirectMessage(deps: MessageLinkDeps, message: Message): 
   if (!channel.isSendable()) return;
   const read = readPlainMessage(message.content);
   if (read.kind === 'hint') {
+    // A file sent without a command: the command that reads files says how (a mood's text wins).
+    const file = message.attachments.first();
+    const fileCommand = file ? fileCommandOf(inbox.registry) : undefined;
+    if (file && fileCommand) {
+      await channel.send({
+        content: sharedFileHint(file.name, fileCommand, 'discord'),
+        allowedMentions: { parse: [] },
+      });
+      return;
+    }
     if (findSpotifyLinks(message.content, 1).length > 0) return onMessage(deps, message);
     await channel.send({ content: PLAIN_MESSAGE_HINT, allowedMentions: { parse: [] } });
     return;

@@ -15,6 +15,21 @@ const channelSchema = z.object({
 const userSchema = z.object({ id: z.string(), displayName: z.string().nullable() });
 
 /**
+ * An attachment given for a file option, as the interaction's data.resolved.attachments held it: its
+ * CDN url is signed for about a day, so a delivery resumed after a crash can still read the file.
+ */
+export const storedAttachmentSchema = z.object({
+  kind: z.literal('attachment'),
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative().optional(),
+  url: z.url({ protocol: /^https?$/ }),
+  contentType: z.string().optional(),
+});
+
+export type StoredAttachment = z.infer<typeof storedAttachmentSchema>;
+
+/**
  * What the inbox keeps of a Discord delivery: enough to run it again and answer it after a crash. An
  * interaction keeps its token (its webhook answers for 15 minutes); a link in a message keeps where to
  * reply; a mood sent as a direct message keeps its text and DM channel.
@@ -33,7 +48,9 @@ export const discordDeliverySchema = z.discriminatedUnion('kind', [
     command: z.string(),
     input: z.union([
       z.object({ text: z.string() }),
-      z.object({ values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
+      z.object({
+        values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), storedAttachmentSchema])),
+      }),
     ]),
   }),
   z.object({

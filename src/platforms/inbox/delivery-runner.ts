@@ -1,5 +1,5 @@
-import type { Reply } from '../../core/commands/index.js';
-import { reply as replies } from '../../core/commands/index.js';
+import type { CommandRegistry, Reply } from '../../core/commands/index.js';
+import { isIncomingFile, reply as replies } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import { withTimeout } from '../../core/within.js';
 import {
@@ -9,6 +9,7 @@ import {
   type InboxStoreOptions,
   type ResumedDelivery,
 } from '../../services/inbox/inbox-store.js';
+import type { Services } from '../../services/services.js';
 import type { Dispatcher, Invocation, Outcome } from '../dispatcher.js';
 
 /** What a platform gives the inbox so that a delivery recorded by a dead instance can be finished. */
@@ -55,6 +56,11 @@ export interface DeliveryRunner {
   /** Resumes now and then every `everyMs`, with the platforms that can answer. */
   start(surfaces: readonly InboxSurface[], everyMs: number): void;
   stop(): Promise<void>;
+  /**
+   * The commands it runs (the dispatcher's), for an adapter that answers by what is declared: Slack's
+   * DM answers a shared file with the command that reads one.
+   */
+  readonly registry?: CommandRegistry<Services>;
 }
 
 /** Deliveries taken over per round, and worked on at once. */
@@ -223,6 +229,7 @@ export function createDeliveryRunner(deps: {
   }
 
   return {
+    registry: dispatcher.registry,
     record,
     run,
     finish,
@@ -264,7 +271,7 @@ export function describeInvocation(invocation: Invocation, receivedAt: Date): st
     'text' in invocation.input
       ? invocation.input.text
       : Object.values(invocation.input.values)
-          .map((v) => String(v))
+          .map((v) => (isIncomingFile(v) ? v.name : String(v)))
           .join(' ');
   const line = `/${invocation.command}${args.trim() ? ` ${args.trim()}` : ''}`;
   const shown = line.length > 60 ? `${line.slice(0, 59)}…` : line;

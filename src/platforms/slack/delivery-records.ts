@@ -1,4 +1,4 @@
-import type { CommandChannel } from '../../core/commands/index.js';
+import type { CommandChannel, FileResolver } from '../../core/commands/index.js';
 import type { Invocation } from '../dispatcher.js';
 import type { DeliveryRunner } from '../inbox/delivery-runner.js';
 import type { Arrival } from './arrivals.js';
@@ -24,17 +24,25 @@ function channelOf(
   return { workspaceId, channelId, isAdmin: () => profiles.isAdmin(userId) };
 }
 
-/** The invocation a recorded delivery stands for; `channel` is asked of Slack only when needed. */
+/**
+ * The invocation a recorded delivery stands for; `channel` is asked of Slack only when needed, and so
+ * is the file a file option takes (see shared-files.ts), found from the delivery's arrival.
+ */
 export function createInvocationOf(deps: {
   profiles: Pick<SlackProfiles, 'isAdmin'>;
   /** SLACK_COMMAND_PREFIX, taken off the slash command's name. */
   commandPrefix: string;
+  /** The files of a user's command: what they shared in the DM with the bot before `receivedAt`. */
+  sharedFiles?: (userId: string, receivedAt: number) => Promise<FileResolver>;
 }): (delivery: SlackDelivery) => Invocation {
-  const { profiles, commandPrefix } = deps;
+  const { profiles, commandPrefix, sharedFiles } = deps;
+  const filesOf = (userId: string, receivedAt: number) =>
+    sharedFiles ? { files: () => sharedFiles(userId, receivedAt) } : {};
   return (delivery) => {
     if (delivery.kind === 'command') {
       const { command } = delivery;
       return {
+        ...filesOf(command.user_id, delivery.receivedAt),
         identity: { platform: 'slack', workspaceId: command.team_id, externalUserId: command.user_id },
         displayName: delivery.displayName,
         ...(delivery.timeZone ? { defaultTimeZone: delivery.timeZone } : {}),
@@ -46,6 +54,7 @@ export function createInvocationOf(deps: {
     }
     if (delivery.kind === 'button' || delivery.kind === 'form') {
       return {
+        ...filesOf(delivery.userId, delivery.receivedAt),
         identity: { platform: 'slack', workspaceId: delivery.workspaceId, externalUserId: delivery.userId },
         displayName: delivery.displayName,
         command: delivery.command,

@@ -1,4 +1,6 @@
+import { reply as replies } from '../../core/commands/index.js';
 import { PLAIN_MESSAGE_HINT, readPlainMessage } from '../../core/commands/plain-mood.js';
+import { fileCommandOf, sharedFileHint } from '../shared-file-hint.js';
 import type { Arrival } from './arrivals.js';
 import type { MessageContext } from './handler-context.js';
 import { slackApiFailure } from './payloads.js';
@@ -65,6 +67,24 @@ export async function onDirectMessage(
     await ctx.inbox.finish(deliveryKey, await post(ctx, delivery.channelId, ctx.render(reply)));
   });
   return true;
+}
+
+/**
+ * A file shared in the DM with the bot, without a command (`message` subtype `file_share`): when a
+ * command reads files (/import, which finds this file), one line says to run it; otherwise nothing.
+ * Not recorded: like the hint to a message that is not a mood, it changes nothing.
+ */
+export function onSharedFile(
+  ctx: Pick<MessageContext, 'api' | 'log' | 'render' | 'inbox' | 'enqueue'>,
+  channelId: string,
+  files: readonly { name?: string | undefined }[],
+): void {
+  const command = fileCommandOf(ctx.inbox.registry);
+  if (command === undefined) return;
+  const text = sharedFileHint(files[0]?.name ?? '', command, 'slack');
+  ctx.enqueue(async () => {
+    await post(ctx, channelId, ctx.render(replies.private(text)));
+  });
 }
 
 /** Posts in the DM; false (logged) when Slack refuses. */

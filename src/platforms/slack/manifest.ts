@@ -17,6 +17,10 @@ const SCOPE_COMMENTS: Readonly<Record<string, readonly string[]>> = {
   'files:write': [
     "Upload /export's JSON and CSV files (files.uploadV2), since private replies cannot carry files.",
   ],
+  'files:read': [
+    'Find and download the file a user shared in their direct message with the bot, which a command',
+    'reading a file (/import) takes (files.list, url_private_download). Only files the bot can see.',
+  ],
   'users:read': ["Read a new user's profile time zone (users.info), so their days start at their midnight."],
   'im:history': [
     'Receive what people write to the bot in its direct messages (message.im below), so "6 tired"',
@@ -95,7 +99,8 @@ export function renderSlackManifest(
     '  slash_commands:',
   ];
   for (const command of commands) {
-    const usage = renderUsage(command).slice(command.name.length + 2);
+    // Files are not typed on Slack (they are shared in the DM first), so the hint leaves them out.
+    const usage = renderUsage(command, { omitFiles: true }).slice(command.name.length + 2);
     lines.push(
       `    - command: ${slashCommandFor(options.prefix, command.name)}`,
       `      description: ${scalar(command.description)}`,

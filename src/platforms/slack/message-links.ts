@@ -4,7 +4,7 @@ import type { SpotifyLink } from '../../integrations/music-types.js';
 import { findSpotifyLinks } from '../../integrations/spotify/link-parser.js';
 import type { Outcome } from '../dispatcher.js';
 import { arrivalOf } from './arrivals.js';
-import { onDirectMessage } from './direct-moods.js';
+import { onDirectMessage, onSharedFile } from './direct-moods.js';
 import type { MessageContext, ThreadContext } from './handler-context.js';
 import { channelMessageEventSchema, slackApiFailure } from './payloads.js';
 import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
@@ -72,7 +72,8 @@ export async function answerInThread(
  * A message in a channel the bot is in: plain messages (and thread replies also sent to the channel)
  * by people, with Spotify links, are answered in their thread, each link (at most 3) a delivery of
  * its own. Bot posts, edits, deletions, joins and redeliveries are ignored; a message without a link
- * is not recorded at all. In the bot's DM a message may also be a mood (see direct-moods.ts).
+ * is not recorded at all. In the bot's DM a message may also be a mood, and a shared file is answered
+ * with the command that reads it (see direct-moods.ts).
  */
 export async function onMessage(ctx: MessageContext, { body, context }: MessageEventArgs): Promise<void> {
   const { log } = ctx;
@@ -83,10 +84,16 @@ export async function onMessage(ctx: MessageContext, { body, context }: MessageE
     return;
   }
   const { event, team_id: teamId } = parsed.data;
-  if (event.subtype !== undefined && event.subtype !== 'thread_broadcast') return;
+  const shared = event.subtype === 'file_share';
+  if (event.subtype !== undefined && event.subtype !== 'thread_broadcast' && !shared) return;
   if (event.bot_id !== undefined || event.user === undefined) return;
   if (context.botUserId !== undefined && event.user === context.botUserId) return;
   if (ctx.isStopping()) return;
+  if (shared) {
+    // A file shared in the DM is answered with the command that reads it; elsewhere it is no concern.
+    if (event.channel_type === 'im') onSharedFile(ctx, event.channel, event.files ?? []);
+    return;
+  }
   const links = findSpotifyLinks(event.text, MAX_LINKS_PER_MESSAGE);
   const messageId = event.client_msg_id ?? event.ts;
   const user = event.user;

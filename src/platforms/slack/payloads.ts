@@ -37,6 +37,11 @@ export const channelMessageEventSchema = z.object({
     thread_ts: z.string().min(1).max(64).optional(),
     event_ts: z.string().max(64).optional(),
     client_msg_id: z.string().max(200).optional(),
+    /** A `file_share` message's files (shared in the DM with the bot, say); only the name is read. */
+    files: z
+      .array(z.looseObject({ id: z.string().max(64).optional(), name: z.string().max(1000).optional() }))
+      .max(100)
+      .optional(),
   }),
 });
 
@@ -112,6 +117,29 @@ export const userInfoSchema = z.object({
     profile: z.object({ display_name: z.string().optional(), real_name: z.string().optional() }).optional(),
   }),
 });
+
+/**
+ * A file object as files.list returns it, the fields MoodScale reads: who shared it and when (`created`,
+ * seconds), its name and size, and where its bytes are (`url_private_download`, which takes the bot
+ * token). `mode` 'external' (a link to another service) and 'tombstone' (deleted) have no bytes here.
+ */
+export const slackFileSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().max(1000).optional(),
+  title: z.string().max(1000).optional(),
+  user: z.string().max(64).optional(),
+  created: z.number().optional(),
+  size: z.number().int().nonnegative().optional(),
+  mimetype: z.string().max(200).optional(),
+  mode: z.string().max(64).optional(),
+  url_private_download: z.url({ protocol: /^https?$/ }).optional(),
+  url_private: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+export type SlackFile = z.infer<typeof slackFileSchema>;
+
+/** `files.list`: the files, each checked on its own (see slackFileSchema). */
+export const filesListSchema = z.object({ ok: z.literal(true), files: z.array(z.unknown()).default([]) });
 
 /** `conversations.open`: the DM channel. */
 export const conversationOpenSchema = z.object({

@@ -21,6 +21,7 @@ import { onMessage } from './message-links.js';
 import { createProfileLookup } from './profiles.js';
 import { buildSlackApp, type SlackAppDeps } from './receiver.js';
 import { renderSlackMessage } from './render.js';
+import { sharedFileResolver } from './shared-files.js';
 import { createDmChannels, webClientOptions } from './slack-api.js';
 import { RESPONSE_URL_WINDOW_MS, slackDeliverySchema } from './slack-deliveries.js';
 import type { SlackSettings } from './slack-settings.js';
@@ -226,8 +227,19 @@ function createHandlerContext(
     logger: log,
     startWhen: (askedAt) => inHand.whenIdle(Math.max(0, askedAt + PROFILE_DEFER_MAX_MS - Date.now())),
   });
+  const files = {
+    api: parts.api,
+    botToken: config.botToken,
+    openDm: createDmChannels(parts.api),
+    log,
+    apiUrl: config.apiUrl,
+  };
   const invocationOf = withChannelMembership(
-    createInvocationOf({ profiles, commandPrefix: config.commandPrefix ?? '' }),
+    createInvocationOf({
+      profiles,
+      commandPrefix: config.commandPrefix ?? '',
+      sharedFiles: (userId, receivedAt) => sharedFileResolver(files, userId, receivedAt),
+    }),
     createChannelMembership({ client: parts.api, logger: log }),
   );
   const ctx: SlackHandlerContext = {

@@ -9,6 +9,7 @@ export const REQUIRED_SCOPES: Readonly<Record<string, string>> = {
   'chat:write': 'direct messages (the weekly digest) cannot be sent',
   'im:write': 'direct messages cannot be opened, so /export cannot deliver its files',
   'files:write': '/export cannot upload its files',
+  'files:read': 'a command cannot read the file a user shared in the direct message with MoodScale (/import)',
   'users:read': "new users get UTC instead of their Slack profile's time zone",
   'im:history': 'moods written to MoodScale in its direct messages are not logged',
   'channels:history': 'Spotify links posted in public channels are not answered',

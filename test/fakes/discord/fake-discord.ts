@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createFakeGateway, type FakeGateway } from './fake-gateway.js';
 import {
+  type AttachmentJson,
   type InteractionJson,
   type MessageJson,
   messageJson,
@@ -200,7 +201,28 @@ export interface FakeDiscord {
    * content is there without the privileged MessageContent intent (DMs with the app are exempt).
    * Returns the message, or undefined when the intent was missing and nothing was sent.
    */
-  sendDirectMessage(fields: { author: UserJson; content: string }): MessageJson | undefined;
+  sendDirectMessage(fields: {
+    author: UserJson;
+    content: string;
+    /** Files attached to the message (names and sizes only; nothing is served for them). */
+    files?: Array<{ name: string; size: number; contentType: string }>;
+  }): MessageJson | undefined;
+  /**
+   * A user uploads a file for a command's attachment option: the bytes are kept and served, as Discord's
+   * CDN serves them, at `/attachments/<channel>/<id>/<filename>` on the fake's own 127.0.0.1 server (with
+   * the signed-URL query Discord adds). Returns the attachment as `data.resolved.attachments` holds it;
+   * give its id as the option's value (see chatInputInteraction's `resolved`).
+   */
+  uploadAttachment(file: {
+    name: string;
+    data: Uint8Array | string;
+    contentType?: string;
+    channelId?: string;
+  }): AttachmentJson;
+  /** The CDN's answers to downloads of uploaded attachments, in order. */
+  readonly attachmentDownloads: Array<{ path: string; status: number }>;
+  /** Uploaded attachments are gone from the CDN (an expired signed URL): downloads answer 404. */
+  expireAttachments(): void;
   /** Messages the bot posted as replies (`message_reference`) to `messageId`. */
   repliesTo(messageId: string): RecordedRequest[];
   /** The messages posted to a user's DM channel (including refused ones). */
@@ -481,6 +503,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (needs) throw new HttpFailure(403, 50013, 'Missing Permissions');
   };
   const waiters = new Set<() => void>();
+  /** Uploaded attachments by CDN path (`/attachments/<channel>/<id>/<filename>`). */
+  const cdn = new Map<string, { data: Buffer; contentType: string }>();
+  const attachmentDownloads: Array<{ path: string; status: number }> = [];
   const globalLimit = options.globalRateLimit;
   const inFlightGraceMs = globalLimit?.inFlightGraceMs ?? 100;
   const globalLimitStates = new Map<string, GlobalLimitState>(); // Authorization value -> state
@@ -809,9 +834,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     throw new HttpFailure(404, 0, '404: Not Found');
   }
 
+  /** Discord's CDN: an uploaded attachment's bytes, to anyone with the URL (no token), until it expires. */
+  function serveAttachment(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const path = decodeURIComponent(url.pathname);
+    const found = req.method === 'GET' ? cdn.get(path) : undefined;
+    attachmentDownloads.push({ path, status: found ? 200 : 404 });
+    if (!found) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This content is no longer available.');
+    } else {
+      res
+        .writeHead(200, { 'content-type': found.contentType, 'content-length': String(found.data.length) })
+        .end(found.data);
+    }
+    for (const wake of waiters) wake();
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const url = new URL(req.url ?? '/', base);
+    if (url.pathname.startsWith('/attachments/')) {
+      serveAttachment(req, res, url);
+      return;
+    }
     const prefix = '/api/v10';
     const method = req.method ?? 'GET';
     const path = decodeURIComponent(
@@ -1037,12 +1081,42 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const channelId = [...dmChannels].find(([, user]) => user === recipient)?.[0] ?? snowflake();
       dmChannels.set(channelId, recipient);
       if (((gateway.intents ?? 0) & DIRECT_MESSAGES_INTENT) === 0) return undefined;
-      const message = messageJson({ channelId, author: fields.author, content: fields.content });
+      const message = messageJson({
+        channelId,
+        author: fields.author,
+        content: fields.content,
+        ...(fields.files ? { files: fields.files } : {}),
+      });
       posted.set(message.id, message);
       // Discord adds the channel's type (1, DM) to MESSAGE_CREATE; discord.js needs it to build a DM
       // channel it has not cached.
       gateway.dispatch('MESSAGE_CREATE', { ...message, channel_type: 1 });
       return message;
+    },
+    uploadAttachment(file) {
+      const id = snowflake();
+      const channelId = file.channelId ?? '900000000000000001';
+      const data = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : Buffer.from(file.data);
+      const contentType = file.contentType ?? 'application/octet-stream';
+      const path = `/attachments/${channelId}/${id}/${file.name}`;
+      cdn.set(path, { data, contentType });
+      // Discord signs CDN links: ex (expiry, hex seconds), is (issued), hm (signature).
+      const expires = Math.floor(Date.now() / 1000) + 86_400;
+      const query = `?ex=${expires.toString(16)}&is=${(expires - 86_400).toString(16)}&hm=${id.slice(-8)}&`;
+      const url = `${base}/attachments/${channelId}/${id}/${encodeURIComponent(file.name)}${query}`;
+      return {
+        id,
+        filename: file.name,
+        size: data.length,
+        url,
+        proxy_url: url,
+        content_type: contentType,
+        ephemeral: true,
+      };
+    },
+    attachmentDownloads,
+    expireAttachments() {
+      cdn.clear();
     },
     repliesTo(messageId) {
       return requests.filter(

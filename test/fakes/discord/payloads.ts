@@ -41,10 +41,26 @@ export interface InteractionPlace {
 
 export interface CommandOptionValue {
   name: string;
-  /** 3 string, 4 integer, 5 boolean, 10 number. */
-  type: 3 | 4 | 5 | 10;
+  /** 3 string, 4 integer, 5 boolean, 10 number, 11 attachment (its value is the attachment's id). */
+  type: 3 | 4 | 5 | 10 | 11;
   value: string | number | boolean;
   focused?: boolean;
+}
+
+/** An uploaded file as Discord's interactions carry it in `data.resolved.attachments` (by id). */
+export interface AttachmentJson {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type?: string;
+  ephemeral?: boolean;
+}
+
+/** What Discord resolved of a command's options: the attachments given for attachment options. */
+export interface ResolvedJson {
+  attachments?: Record<string, AttachmentJson>;
 }
 
 /** An interaction as the gateway delivers it in INTERACTION_CREATE, before id and token are set. */
@@ -128,10 +144,10 @@ function base(
   };
 }
 
-/** A slash command: `/name option:value ...`. */
+/** A slash command: `/name option:value ...`; an attachment option's file goes in `resolved`. */
 export function chatInputInteraction(
   applicationId: string,
-  command: { name: string; id?: string; options?: CommandOptionValue[] },
+  command: { name: string; id?: string; options?: CommandOptionValue[]; resolved?: ResolvedJson },
   user: UserJson,
   place: InteractionPlace = { guildId: '800000000000000001' },
 ): InteractionJson {
@@ -140,6 +156,7 @@ export function chatInputInteraction(
     name: command.name,
     type: 1,
     ...(command.options ? { options: command.options } : {}),
+    ...(command.resolved ? { resolved: command.resolved } : {}),
   });
 }
 

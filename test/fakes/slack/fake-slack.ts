@@ -38,6 +38,30 @@ export interface RecordedUpload {
   bytes: Buffer;
 }
 
+/**
+ * A file a user shared (say, in their DM with the bot). files.list lists it, and its bytes are served
+ * at `url_private_download` on the fake's own server, only to a request with a bot token that has
+ * files:read (anything else is sent, as Slack does, to its sign-in page: status 200, HTML).
+ */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  /** Who shared it. */
+  user: string;
+  /** Unix seconds. */
+  created: number;
+  size: number;
+  mode: 'hosted';
+  /** The conversations it was shared in. */
+  channels: string[];
+  url_private: string;
+  url_private_download: string;
+  bytes: Buffer;
+}
+
 export interface FakeUser {
   tz?: string;
   name?: string;
@@ -154,6 +178,13 @@ const ackMessage = z.object({ envelope_id: z.string(), payload: z.unknown().opti
 const jsonObject = z.record(z.string(), z.unknown());
 
 const chatUpdateBody = z.object({ channel: z.string().min(1), ts: z.string().min(1) });
+const filesListBody = z.object({
+  channel: z.string().optional(),
+  user: z.string().optional(),
+  ts_from: z.coerce.number().optional(),
+  ts_to: z.coerce.number().optional(),
+  count: z.coerce.number().int().positive().optional(),
+});
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view']);
 const DEFAULT_SCOPES = [
@@ -161,6 +192,7 @@ const DEFAULT_SCOPES = [
   'chat:write',
   'im:write',
   'files:write',
+  'files:read',
   'users:read',
   'channels:history',
   'groups:history',
@@ -195,6 +227,10 @@ export class FakeSlack {
   readonly channels = new Map<string, FakeChannel>();
   /** The modals the app opened (views.open), by view id. */
   readonly views = new Map<string, FakeView>();
+  /** Files users shared (see shareFile), oldest first. */
+  readonly files: FakeFile[] = [];
+  /** Requests for a file's bytes: which file, the token they carried, and whether the bytes were served. */
+  readonly fileDownloads: Array<{ fileId: string; token: string | undefined; served: boolean }> = [];
 
   private readonly failures = new Map<string, Failure[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -304,6 +340,56 @@ export class FakeSlack {
       }, ms);
       if (!attempt()) this.waiters.add(attempt);
     });
+  }
+
+  // --- Files -------------------------------------------------------------------------------------
+
+  /**
+   * `user` shares a file (by default in their DM with the bot, `D<user>` as conversations.open answers):
+   * kept with its bytes, listed by files.list, served at its url_private_download. `createdAt` (ms) sets
+   * when it was shared; now when not given. Returns the file as files.list shows it (with `bytes`).
+   */
+  shareFile(fields: {
+    user: string;
+    name: string;
+    data: Uint8Array | string;
+    channel?: string;
+    mimetype?: string;
+    createdAt?: number;
+  }): FakeFile {
+    const id = this.nextId('F');
+    const bytes =
+      typeof fields.data === 'string' ? Buffer.from(fields.data, 'utf8') : Buffer.from(fields.data);
+    const path = `/files-pri/T0FAKE-${id}`;
+    const file: FakeFile = {
+      id,
+      name: fields.name,
+      title: fields.name,
+      mimetype: fields.mimetype ?? 'text/csv',
+      filetype: fields.name.split('.').pop() ?? 'binary',
+      user: fields.user,
+      created: Math.floor((fields.createdAt ?? Date.now()) / 1000),
+      size: bytes.length,
+      mode: 'hosted',
+      channels: [fields.channel ?? `D${fields.user}`],
+      url_private: `${this.url}${path}/${encodeURIComponent(fields.name)}`,
+      url_private_download: `${this.url}${path}/download/${encodeURIComponent(fields.name)}`,
+      bytes,
+    };
+    this.files.push(file);
+    this.changed();
+    return file;
+  }
+
+  /** A file as the Web API shows it (files.list, a file_share message's files[]): without its bytes. */
+  fileObject(file: FakeFile): Record<string, unknown> {
+    const { bytes: _bytes, channels, ...shown } = file;
+    return {
+      ...shown,
+      timestamp: file.created,
+      is_public: false,
+      ims: channels.filter((c) => c.startsWith('D')),
+    };
   }
 
   // --- Modals ------------------------------------------------------------------------------------
@@ -536,6 +622,19 @@ export class FakeSlack {
       json(res, 200, { ok: true });
       return;
     }
+    const download = /^\/files-pri\/[^/]+-(F[^/]+)\/(?:download\/)?[^/]+$/.exec(url.pathname);
+    if (download && req.method === 'GET') {
+      this.serveFile(download[1]!, req, res);
+      return;
+    }
+    if (url.pathname === '/signin' && req.method === 'GET') {
+      // Slack's answer to a file request without a token it accepts: its sign-in page, status 200.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Fake Team</body></html>',
+      );
+      return;
+    }
     const upload = /^\/upload\/([^/]+)$/.exec(url.pathname);
     if (upload && req.method === 'POST') {
       await this.receiveUpload(upload[1]!, req, raw);
@@ -650,6 +749,8 @@ export class FakeSlack {
         this.pendingNames.set(fileId, filename);
         return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
       }
+      case 'files.list':
+        return this.listFiles(body);
       case 'files.completeUploadExternal': {
         const { files } = completeBody.parse(body);
         return {
@@ -660,6 +761,56 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /**
+   * files.list as Slack filters it: in `channel`, by `user`, created from `ts_from` to `ts_to`
+   * (inclusive), newest first, `count` per page; it needs files:read.
+   */
+  private listFiles(body: Record<string, unknown>): Record<string, unknown> {
+    if (!this.scopes.includes('files:read')) {
+      return { ok: false, error: 'missing_scope', needed: 'files:read', provided: this.scopes.join(',') };
+    }
+    const query = filesListBody.parse(body);
+    const found = this.files
+      .filter(
+        (f) =>
+          (query.channel === undefined || f.channels.includes(query.channel)) &&
+          (query.user === undefined || f.user === query.user) &&
+          (query.ts_from === undefined || f.created >= query.ts_from) &&
+          (query.ts_to === undefined || f.created <= query.ts_to),
+      )
+      .sort((a, b) => b.created - a.created);
+    const count = query.count ?? 100;
+    return {
+      ok: true,
+      files: found.slice(0, count).map((f) => this.fileObject(f)),
+      paging: { count, total: found.length, page: 1, pages: Math.max(1, Math.ceil(found.length / count)) },
+    };
+  }
+
+  /** A file's bytes, to a bot token with files:read; anyone else is redirected to the sign-in page. */
+  private serveFile(fileId: string, req: IncomingMessage, res: ServerResponse): void {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const file = this.files.find((f) => f.id === fileId);
+    const allowed =
+      token?.startsWith('xoxb-') === true &&
+      !this.invalidTokens.has(token) &&
+      this.scopes.includes('files:read');
+    this.fileDownloads.push({ fileId, token, served: allowed && file !== undefined });
+    this.changed();
+    if (!allowed) {
+      res.writeHead(302, { location: `${this.url}/signin?redir=${encodeURIComponent(req.url ?? '/')}` });
+      res.end();
+      return;
+    }
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('file_not_found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.length) });
+    res.end(file.bytes);
   }
 
   /** views.open: the trigger checked as Slack checks it, then the modal. */

@@ -94,6 +94,27 @@ export function messageEvent(
   };
 }
 
+/**
+ * The `message` event Slack sends when a user shares files in a conversation (subtype `file_share`): in
+ * their DM with the bot by default (`channel_type: 'im'`), `files` as the Web API shows them.
+ */
+export function fileShareEvent(
+  fields: { user: string; channel: string; files: Record<string, unknown>[]; text?: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return messageEvent(
+    { text: fields.text ?? '', user: fields.user, channel: fields.channel },
+    {
+      subtype: 'file_share',
+      channel_type: 'im',
+      files: fields.files,
+      upload: true,
+      display_as_bot: false,
+      ...extra,
+    },
+  );
+}
+
 /** The `event_callback` Slack POSTs (HTTP mode) or wraps as an `events_api` envelope's payload (Socket Mode). */
 export function eventCallback(event: Record<string, unknown>, teamId = 'T0FAKE'): Record<string, unknown> {
   return {

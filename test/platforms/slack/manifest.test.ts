@@ -59,13 +59,21 @@ describe('slack-manifest.yaml', () => {
     for (const command of registry) {
       const declared = commands.get(`/${command.name}`)!;
       expect(declared.description, command.name).toBe(command.description);
-      const usage = renderUsage(command).slice(command.name.length + 2) || undefined;
+      // Slack's usage leaves file options out: a file is shared in the DM first, never typed.
+      const usage = renderUsage(command, { omitFiles: true }).slice(command.name.length + 2) || undefined;
       expect(declared.usageHint, command.name).toBe(usage);
     }
   });
 
   it('GIVEN the bot scopes THEN they are exactly the ones the adapter checks at start-up, each with a reason', () => {
     expect(manifestScopes().sort()).toEqual(Object.keys(REQUIRED_SCOPES).sort());
+  });
+
+  it('GIVEN a command reading a file shared in the DM THEN files:read is asked for, with why', () => {
+    expect(manifestScopes()).toContain('files:read');
+    expect(manifest).toMatch(
+      /# Find and download the file a user shared in their direct message[^\n]*\n.*\n\s+- files:read/,
+    );
   });
 
   it('GIVEN self-hosting THEN Socket Mode and interactivity are on', () => {
