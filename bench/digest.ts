@@ -20,8 +20,8 @@ import type { Database } from '../src/db/database.js';
 import { listDigestUsers, moodsBetween, musicBetween } from '../src/db/repositories/digest-data.js';
 import { FIXED_UNTIL } from '../src/db/seed/generate.js';
 import { seedDatabase } from '../src/db/seed/insert.js';
+import { createChartRenderer } from '../src/services/charts/index.js';
 import type { DigestData } from '../src/services/digest/build-digest.js';
-import { createChartRenderer } from '../src/services/digest/chart.js';
 import { createDigestRunner } from '../src/services/digest/digest-runner.js';
 import {
   applyProductRuntime,

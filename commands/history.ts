@@ -1,6 +1,8 @@
 import { weekdayOf } from '../src/core/calendar/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
+import { MOOD_LINE_MAX_DAYS } from '../src/services/charts/index.js';
 import { sparkline } from '../src/services/mood/mood-stats.js';
+import { chartAttachment, chartDaysOf } from './chart-file.js';
 import { defineCommand } from './define.js';
 import { plural, preview, score, tagList, trendText } from './format.js';
 
@@ -23,7 +25,7 @@ export default defineCommand({
       max: 365,
     }),
   },
-  async run({ user, options }, { moods }) {
+  async run({ user, options }, { moods, charts, logger }) {
     const days = options.days ?? 7;
     const history = await moods.history(user, days);
     if (history.entryCount === 0) {
@@ -45,6 +47,14 @@ export default defineCommand({
         return `${e.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${e.moodScore}/10${tags}${note}`;
       })
       .join('\n');
+    // The picture adds to the text, which stays whole for screen readers and the console: a month or
+    // less as the mood line, longer as the year in pixels; the field says in words what it shows.
+    const chartDays = chartDaysOf(history.daily);
+    const picture = await chartAttachment(
+      () => (days <= MOOD_LINE_MAX_DAYS ? charts.moodLine(chartDays) : charts.yearInPixels(chartDays)),
+      `moodscale-history-${days}d-${history.to}.png`,
+      logger,
+    );
     return reply.private({
       title: `Your last ${plural(days, 'day')}`,
       text: `\`${chart}\`  ${history.from} → ${history.to}${days > DAILY_CHART_MAX ? ' (one bar per week)' : ''}`,
@@ -62,7 +72,9 @@ export default defineCommand({
         },
         { name: 'Trend', value: trendText(history.stats.trend, history.stats.trendDelta) },
         { name: 'Latest entries', value: recent },
+        ...(picture ? [picture.field] : []),
       ],
+      ...(picture ? { files: [picture.file] } : {}),
       color: 'info',
     });
   },

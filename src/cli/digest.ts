@@ -5,7 +5,7 @@ import { systemClock } from '../core/clock.js';
 import { renderPlainText } from '../core/commands/index.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/plural.js';
-import { createChartRenderer } from '../services/digest/chart.js';
+import { createChartRenderer } from '../services/charts/index.js';
 import { createDigestRunner, type DigestRunSummary } from '../services/digest/digest-runner.js';
 import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';

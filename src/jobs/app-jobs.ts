@@ -7,6 +7,7 @@ import type { OpsMonitor } from '../ops/monitor.js';
 import type { SendToChannel } from '../platforms/channel-messages.js';
 import type { AuditWriter } from '../services/audit-writer.js';
 import { createChannelDigestRunner } from '../services/channel-digest/run-channel-digests.js';
+import type { ChartRenderer } from '../services/charts/index.js';
 import { type CheckinRunner, createCheckinRunner } from '../services/checkins/checkin-runner.js';
 import type { DigestEnricher, DigestRunner } from '../services/digest/digest-runner.js';
 import type { SendDirect } from '../services/direct-messages.js';
@@ -28,6 +29,8 @@ export interface AppJobsDeps {
   /** The running chat platforms that can take DMs and channel posts (none: the console alone). */
   platforms: ReadonlyArray<'discord' | 'slack'>;
   digest: { enabled: boolean; leaseSeconds: number; enrich: DigestEnricher | undefined };
+  /** The chart renderer the commands use too (one per process); the digest makes its own without it. */
+  charts?: ChartRenderer | undefined;
   checkins: { enabled: boolean; leaseSeconds: number };
   /** Where check-in prompts are recorded as sent (the audit trail). */
   audit?: Pick<AuditWriter, 'record'> | undefined;
@@ -77,6 +80,7 @@ export function startAppJobs(deps: AppJobsDeps): AppJobs {
           platforms: deps.platforms,
           leaseMs: deps.digest.leaseSeconds * 1000,
           enrich: deps.digest.enrich,
+          chart: deps.charts,
           onOutcome: (o) => {
             if (o.result !== 'taken') ops.digest(o.result === 'nudged' ? 'sent' : o.result, o.reason);
           },

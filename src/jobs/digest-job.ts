@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
-import { createChartRenderer } from '../services/digest/chart.js';
+import { type ChartRenderer, createChartRenderer } from '../services/charts/index.js';
 import {
   createDigestRunner,
   type DigestEnricher,
@@ -23,6 +23,8 @@ export interface DigestRunnerDeps {
   /** The running chat platforms (DMs go nowhere else). */
   platforms: ReadonlyArray<'discord' | 'slack'>;
   leaseMs: number;
+  /** The process's chart renderer (the services'); a new one when not given. */
+  chart?: ChartRenderer | undefined;
   instanceId?: string;
   batchSize?: number;
   enrich?: DigestEnricher | undefined;
@@ -39,7 +41,7 @@ export function buildDigestRunner(deps: DigestRunnerDeps): DigestRunner {
     sendDirect: deps.sendDirect,
     platforms: deps.platforms,
     leaseMs: deps.leaseMs,
-    chart: createChartRenderer(),
+    chart: deps.chart ?? createChartRenderer(),
     ...(deps.instanceId ? { instanceId: deps.instanceId } : {}),
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     enrich: deps.enrich,

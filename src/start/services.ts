@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Db } from '../db/database.js';
 import type { Metrics } from '../ops/metrics.js';
+import { createChartRenderer } from '../services/charts/index.js';
 import { createServices, type Services } from '../services/services.js';
 
 export interface AppServices {
@@ -42,6 +43,8 @@ export function createAppServices(deps: {
     secret: createHash('sha256').update(deps.keyMaterial).digest('hex'),
     music: { music: config.music, ai: config.ai, onModelCall: (call) => metrics.modelCall(call) },
     catalog: { commands: () => registry.all() },
+    // The one renderer of the process: the commands' pictures and the weekly digest's chart.
+    charts: createChartRenderer(),
     auditObserver: {
       held: (count) => metrics.audit.held(count),
       dropped: (count, total) => {

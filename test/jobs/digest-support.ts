@@ -6,7 +6,7 @@ import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { type SettingsPatch, updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import type { SendDirect } from '../../src/platforms/direct-messages.js';
-import { createChartRenderer } from '../../src/services/digest/chart.js';
+import { createChartRenderer } from '../../src/services/charts/index.js';
 import {
   createDigestRunner,
   type DigestOutcome,

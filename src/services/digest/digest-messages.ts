@@ -1,8 +1,8 @@
 import type { Reply } from '../../core/commands/index.js';
 import type { Logger } from '../../core/logger.js';
 import { withTimeout } from '../../core/within.js';
+import type { ChartRenderer } from '../charts/index.js';
 import type { DigestData } from './build-digest.js';
-import type { ChartRenderer } from './chart.js';
 import { chartFileName, renderDigest } from './render-digest.js';
 
 /**

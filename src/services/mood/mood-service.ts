@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import { LruCache } from '../../core/lru-cache.js';
 import type { Db } from '../../db/database.js';
+import { musicBetween } from '../../db/repositories/digest-data.js';
 import {
   dailyMoods,
   isAlreadyApplied,
@@ -13,6 +14,7 @@ import {
 } from '../../db/repositories/mood-entries.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { needsCare } from '../care/care-resources.js';
+import { type DayMusic, dailyMusic } from '../music/daily-music.js';
 import { computeMoodStats, type DayAggregate, type EarlierRun, type MoodStats } from './mood-stats.js';
 import { createMoodWriteBatcher, type MoodWriter } from './mood-write-batcher.js';
 import type { NoteCipher, OpenedEntry } from './note-cipher.js';
@@ -42,7 +44,7 @@ export interface MoodLogged {
   care: boolean;
 }
 
-export interface DayMood {
+export interface DayMood extends DayMusic {
   day: string;
   average: number | null;
   entries: number;
@@ -59,7 +61,10 @@ export interface MoodHistory {
    * (`noteKeyMissing` names the key of a note this server cannot read).
    */
   latest: Array<OpenedEntry<MoodEntry>>;
-  /** One element per calendar day of the range, oldest first, including days without entries. */
+  /**
+   * One element per calendar day of the range, oldest first, including days without entries, each with
+   * its music's energy and positivity (null without analysed music that day).
+   */
   daily: DayMood[];
   average: number | null;
   best: DayMood | null;
@@ -82,6 +87,11 @@ export interface MoodService {
     request: { entryId?: number | undefined; deliveryKey?: string | undefined },
   ): Promise<MoodEntry>;
   history(user: MoodUser, days: number): Promise<MoodHistory>;
+  /**
+   * The last `days` local days (today included), oldest first, each with its average mood and its
+   * music's energy and positivity: what the charts draw (/insights).
+   */
+  moodAndMusic(user: MoodUser, days: number): Promise<DayMood[]>;
   /** Drops what is remembered about the user (their time zone changed, or accounts were merged). */
   forget(userId: number): void;
   /**
@@ -115,6 +125,12 @@ export function createMoodService(deps: {
   // user's entries in the window and reads the newest id; an entry stored or undone elsewhere (another
   // instance, a merge) changes one of them and the window comes back afresh with the same statement.
   const recents = new LruCache<number, RecentDays>(20_000, 3_600_000);
+
+  /** The user's music of local days `first` to `last`, by day (the digest's query, for one user). */
+  async function musicOfDays(user: MoodUser, first: number, last: number) {
+    const zoned = { userIds: [user.id], timeZones: [user.timeZone] };
+    return dailyMusic(await musicBetween(db, zoned, dayString(first), dayString(last)));
+  }
 
   async function runFromHistory(userId: number, timeZone: string): Promise<EarlierRun | undefined> {
     const days = (await loggedDays(db, userId, timeZone)).map(dayNumber);
@@ -207,6 +223,16 @@ export function createMoodService(deps: {
 
     notes: (userId, period) => readWrittenNotes(db, deps.notes, userId, period),
 
+    async moodAndMusic(user, days) {
+      const today = localDayNumber(clock.now().getTime(), user.timeZone);
+      const first = today - (days - 1);
+      const [aggregates, music] = await Promise.all([
+        dailyMoods(db, user.id, user.timeZone, startOfLocalDay(first, user.timeZone)),
+        musicOfDays(user, first, today),
+      ]);
+      return dayByDay(first, today, aggregates, music);
+    },
+
     async history(user, days) {
       const now = clock.now();
       const today = localDayNumber(now.getTime(), user.timeZone);
@@ -214,22 +240,15 @@ export function createMoodService(deps: {
       const since = startOfLocalDay(first, user.timeZone);
       // The trend compares two full weeks, whatever the range shown.
       const statsSince = startOfLocalDay(Math.min(first, today - 13), user.timeZone);
-      const [latest, aggregates, emotions] = await Promise.all([
+      const [latest, aggregates, emotions, music] = await Promise.all([
         listMoodEntries(db, user.id, { since, limit: LATEST_SHOWN }),
         dailyMoods(db, user.id, user.timeZone, statsSince),
         topEmotions(db, user.id, since, 5),
+        musicOfDays(user, first, today),
       ]);
       const numbered = aggregates.map((d) => ({ ...d, day: dayNumber(d.day) }));
       const byDay = new Map(numbered.filter((d) => d.day >= first).map((d) => [d.day, d]));
-      const daily: DayMood[] = [];
-      for (let day = first; day <= today; day++) {
-        const d = byDay.get(day);
-        daily.push({
-          day: dayString(day),
-          entries: d?.entries ?? 0,
-          average: d ? d.total / d.entries : null,
-        });
-      }
+      const daily = dayByDay(first, today, aggregates, music);
       const logged = daily.filter((d) => d.average !== null);
       const total = [...byDay.values()].reduce((s, d) => s + d.total, 0);
       const count = [...byDay.values()].reduce((s, d) => s + d.entries, 0);
@@ -256,6 +275,30 @@ export function createMoodService(deps: {
       };
     },
   };
+}
+
+/** Every day from `first` to `last` with its entries' average and its music; days without either too. */
+function dayByDay(
+  first: number,
+  last: number,
+  aggregates: ReadonlyArray<{ day: string; entries: number; total: number }>,
+  music: ReadonlyMap<string, DayMusic>,
+): DayMood[] {
+  const byDay = new Map(aggregates.map((d) => [d.day, d]));
+  const days: DayMood[] = [];
+  for (let n = first; n <= last; n++) {
+    const day = dayString(n);
+    const d = byDay.get(day);
+    const m = music.get(day);
+    days.push({
+      day,
+      entries: d?.entries ?? 0,
+      average: d ? d.total / d.entries : null,
+      energy: m?.energy ?? null,
+      positivity: m?.positivity ?? null,
+    });
+  }
+  return days;
 }
 
 /** The stats window of one user, as remembered between their entries. */

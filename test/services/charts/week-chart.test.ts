@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { DigestDay } from '../../../src/services/digest/build-digest.js';
 import {
-  CHART_HEIGHT,
   CHART_WIDTH,
-  chartSpec,
   createChartRenderer,
-} from '../../../src/services/digest/chart.js';
-import { inspectPng } from '../../jobs/digest-support.js';
+  WEEK_CHART_HEIGHT,
+  weekChartSpec,
+} from '../../../src/services/charts/index.js';
+import type { DigestDay } from '../../../src/services/digest/build-digest.js';
+import { colourFacts, decodePng } from '../../support/png.js';
 
 const labels = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 const week: DigestDay[] = labels.map((label, i) => ({
@@ -18,15 +18,19 @@ const week: DigestDay[] = labels.map((label, i) => ({
   positivity: i % 2 === 0 ? 0.9 - i * 0.1 : null,
 }));
 
+const factsOf = (png: Uint8Array) => {
+  const decoded = decodePng(png);
+  return { width: decoded.width, height: decoded.height, ...colourFacts(decoded) };
+};
+
 describe('the digest chart', () => {
   const renderer = createChartRenderer();
 
   it('GIVEN a week with moods and music THEN a PNG of the chart size with real content comes out', async () => {
-    const png = await renderer.render('2026-W47', week);
-    const facts = inspectPng(png);
+    const facts = factsOf(await renderer.render('2026-W47', week));
     expect(facts.width).toBe(CHART_WIDTH);
-    expect(facts.height).toBeGreaterThanOrEqual(CHART_HEIGHT - 40);
-    expect(facts.height).toBeLessThanOrEqual(CHART_HEIGHT + 80);
+    expect(facts.height).toBeGreaterThanOrEqual(WEEK_CHART_HEIGHT - 40);
+    expect(facts.height).toBeLessThanOrEqual(WEEK_CHART_HEIGHT + 80);
     // Bars, two coloured lines, axes and text: many colours and a good share of ink, not a blank canvas.
     expect(facts.distinctColours).toBeGreaterThan(50);
     expect(facts.nonWhiteShare).toBeGreaterThan(0.05);
@@ -40,13 +44,13 @@ describe('the digest chart', () => {
 
   it('GIVEN a week without music THEN the chart still renders with the mood alone', async () => {
     const quiet = week.map((d) => ({ ...d, energy: null, positivity: null }));
-    const facts = inspectPng(await renderer.render('2026-W47', quiet));
+    const facts = factsOf(await renderer.render('2026-W47', quiet));
     expect(facts.width).toBe(CHART_WIDTH);
     expect(facts.nonWhiteShare).toBeGreaterThan(0.02);
   });
 
   it('GIVEN a day without entries THEN the spec leaves its bar out instead of drawing a zero', () => {
-    const spec = JSON.stringify(chartSpec('2026-W47', week));
+    const spec = JSON.stringify(weekChartSpec('2026-W47', week));
     expect(spec).toContain('"day":"Thu","series":"Mood","mood":null');
     expect(spec).toContain('isValid(datum.mood)');
   });
@@ -54,7 +58,7 @@ describe('the digest chart', () => {
 
 describe('loading the chart code', () => {
   it('GIVEN a chart was rendered (vega-lite loaded) THEN Set.prototype keeps no toJSON of its own (discord.js fails to load beside it)', async () => {
-    const { createChartRenderer: create } = await import('../../../src/services/digest/chart.js');
+    const { createChartRenderer: create } = await import('../../../src/services/charts/index.js');
     await create().render('2026-W47', []);
     expect(Object.getOwnPropertyNames(Set.prototype)).not.toContain('toJSON');
     const { Client } = await import('discord.js');
