@@ -13,6 +13,8 @@ export const benchNames = [
   'answer-latency',
   'track-analysis',
   'digest',
+  'charts',
+  'import',
   'checkins',
   'memory',
 ] as const;
@@ -39,6 +41,10 @@ async function run(name: BenchName): Promise<BenchResult> {
       return (await import('./track-analysis.js')).runTrackAnalysis();
     case 'digest':
       return (await import('./digest.js')).runDigest();
+    case 'charts':
+      return (await import('./charts.js')).runCharts();
+    case 'import':
+      return (await import('./import.js')).runImport();
     case 'checkins':
       return (await import('./checkins.js')).runCheckins();
     case 'memory':

@@ -6,6 +6,7 @@ import exportCommand from './export.js';
 import forget from './forget.js';
 import help from './help.js';
 import history from './history.js';
+import importCommand from './import.js';
 import insights from './insights.js';
 import link from './link.js';
 import mood from './mood.js';
@@ -26,6 +27,7 @@ export const allCommands: AnyCommand<Services>[] = [
   insights,
   settings,
   exportCommand,
+  importCommand,
   forget,
   link,
   spotify,

@@ -145,6 +145,9 @@ export const envSchema = z.object({
   DIGEST_LEASE_SECONDS: withDefault(wholeNumber(30, 86_400), '600'),
   CHECKINS_ENABLED: withDefault(booleanFlag, 'true'),
   CHECKIN_LEASE_SECONDS: withDefault(wholeNumber(10, 3600), '120'),
+  IMPORT_MAX_ENTRIES: withDefault(wholeNumber(1, 1_000_000), '10000'),
+  IMPORT_MAX_BYTES: withDefault(wholeNumber(1024, 100 * 1024 * 1024), String(5 * 1024 * 1024)),
+  IMPORT_PER_HOUR: withDefault(wholeNumber(1, 1000), '10'),
   INBOX_LEASE_SECONDS: withDefault(wholeNumber(1, 3600), '20'),
   INBOX_RETENTION_HOURS: withDefault(wholeNumber(1, 8760), '2'),
 
@@ -206,6 +209,8 @@ export interface Config {
   digest: { enabled: boolean; leaseSeconds: number };
   /** Daily check-in prompts: on or off for the whole bot, and how long a claim on one prompt holds. */
   checkins: { enabled: boolean; leaseSeconds: number };
+  /** /import: the largest file it reads (entries and bytes) and how many files a user may preview an hour. */
+  imports: { maxEntries: number; maxBytes: number; perHour: number };
   /** The durable inbox: how long a claim lasts unrenewed, and how long a finished delivery's key is kept. */
   inbox: { leaseSeconds: number; retentionHours: number };
   /** Admin alerts and the storage threshold (see README, Operations). */
@@ -333,6 +338,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     digest: { enabled: env.DIGEST_ENABLED, leaseSeconds: env.DIGEST_LEASE_SECONDS },
     checkins: { enabled: env.CHECKINS_ENABLED, leaseSeconds: env.CHECKIN_LEASE_SECONDS },
+    imports: {
+      maxEntries: env.IMPORT_MAX_ENTRIES,
+      maxBytes: env.IMPORT_MAX_BYTES,
+      perHour: env.IMPORT_PER_HOUR,
+    },
     inbox: { leaseSeconds: env.INBOX_LEASE_SECONDS, retentionHours: env.INBOX_RETENTION_HOURS },
     ops: {
       alertWebhookUrl: env.ALERT_WEBHOOK_URL,

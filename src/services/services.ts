@@ -12,9 +12,11 @@ import {
   type ChannelDigestService,
   createChannelDigestService,
 } from './channel-digest/channel-digest-service.js';
+import { type ChartRenderer, createChartRenderer } from './charts/index.js';
 import { type CheckinService, createCheckinService } from './checkins/checkin-service.js';
 import { type ConfirmationCodes, createConfirmationCodes } from './confirmation-codes.js';
 import { createIdentityService, type IdentityService } from './identity-service.js';
+import { createImportService, type ImportService } from './import/import-service.js';
 import type { InsightService } from './insights/insight-service.js';
 import { createLinkService, type LinkService } from './link-service.js';
 import { createMoodService, type MoodService } from './mood/mood-service.js';
@@ -43,6 +45,8 @@ export interface Services {
   checkins: CheckinService;
   settings: SettingsService;
   privacy: PrivacyService;
+  /** /import: a file read into a preview, then written once on confirmation. */
+  imports: ImportService;
   links: LinkService;
   tracks: TrackAnalysisService;
   /** Music for the latest mood (/recommend and the digest). */
@@ -59,6 +63,8 @@ export interface Services {
   audit: AuditWriter;
   rateLimiter: RateLimiter;
   care: { text: string };
+  /** Draws the pictures (/history, /insights and the weekly digest). */
+  charts: ChartRenderer;
   /** The declared commands, for /help (filled in by whoever builds the command registry). */
   catalog: { commands(): HelpCommand[] };
 }
@@ -68,7 +74,7 @@ export interface ServiceDeps {
   cipher: FieldCipher;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'rateLimit' | 'care'>;
+  config: Pick<Config, 'rateLimit' | 'care'> & Partial<Pick<Config, 'imports'>>;
   /** Key material for stateless codes; any instance sharing it accepts another's codes. */
   secret: string;
   /**
@@ -81,7 +87,19 @@ export interface ServiceDeps {
   moodWrite?: { maxInFlight?: number; maxBatch?: number };
   /** Told what the audit trail holds back during a database outage and what it had to drop. */
   auditObserver?: AuditObserver;
+  /**
+   * The one chart renderer of the process (the composition root shares it with the digest); a new one
+   * when not given (tests, benchmarks). Making one loads nothing until the first chart.
+   */
+  charts?: ChartRenderer;
 }
+
+/** IMPORT_MAX_ENTRIES, IMPORT_MAX_BYTES and IMPORT_PER_HOUR's defaults (see config.ts). */
+const DEFAULT_IMPORT_LIMITS: Config['imports'] = {
+  maxEntries: 10_000,
+  maxBytes: 5 * 1024 * 1024,
+  perHour: 10,
+};
 
 const defaultMusic: MusicSettings = {
   music: {
@@ -144,6 +162,13 @@ export function createServices(deps: ServiceDeps): Services {
           },
         })
       : undefined;
+  const settings = createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) });
+  const audit = createAuditWriter({
+    db,
+    logger,
+    ...(deps.auditObserver ? { observer: deps.auditObserver } : {}),
+  });
+  const importLimits = deps.config.imports ?? DEFAULT_IMPORT_LIMITS;
   return {
     clock,
     logger,
@@ -164,8 +189,23 @@ export function createServices(deps: ServiceDeps): Services {
     recentPlays: spotifyAccount
       ? createRecentPlays({ db, clock, logger, account: spotifyAccount, tracks })
       : undefined,
-    settings: createSettingsService({ db, identities, onChange: (userId) => moods.forget(userId) }),
+    settings,
     privacy: createPrivacyService({ db, clock, identities, notes }),
+    imports: createImportService({
+      db,
+      cipher: deps.cipher,
+      notes,
+      clock,
+      logger,
+      audit,
+      settings,
+      limiter: createRateLimiter(
+        { points: importLimits.perHour, durationSeconds: 3600, store: deps.config.rateLimit.store },
+        db,
+      ),
+      limits: importLimits,
+      onImported: (userId) => moods.forget(userId),
+    }),
     links: createLinkService({
       db,
       clock,
@@ -177,9 +217,10 @@ export function createServices(deps: ServiceDeps): Services {
       },
     }),
     confirmations: createConfirmationCodes({ secret: derive('confirmations'), clock }),
-    audit: createAuditWriter({ db, logger, ...(deps.auditObserver ? { observer: deps.auditObserver } : {}) }),
+    audit,
     rateLimiter: createRateLimiter(deps.config.rateLimit, db),
     care: { text: deps.config.care.text ?? DEFAULT_CARE_TEXT },
+    charts: deps.charts ?? createChartRenderer(),
     catalog: deps.catalog ?? { commands: () => [] },
   };
 }

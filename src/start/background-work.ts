@@ -68,6 +68,10 @@ export function startBackgroundWork(deps: {
   stopHandlers.push(
     pruneEvery(PRUNE_EVERY_MS, 'expired rate-limit counters', () => services.rateLimiter.prune(), logger),
   );
+  // An /import's sealed file is kept only until its preview runs out (30 minutes).
+  stopHandlers.push(
+    pruneEvery(PRUNE_EVERY_MS, 'expired import previews', () => services.imports.prune(), logger),
+  );
   const { scheduler, digests, checkins } = startAppJobs({
     db: database.db,
     logger,
@@ -84,6 +88,7 @@ export function startBackgroundWork(deps: {
     },
     checkins: config.checkins,
     audit: services.audit,
+    charts: services.charts,
     backup: config.backup.enabled
       ? { target: backupTargetFor(database, config.database), settings: config.backup }
       : undefined,

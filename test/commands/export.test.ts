@@ -17,6 +17,7 @@ const exportKeyOf: Record<string, string> = {
   link_codes: 'linkCodes',
   mood_entries: 'moodEntries',
   music_analysis: 'musicAnalysis',
+  pending_imports: 'pendingImports',
   personality_insights: 'personalityInsights',
   recommendations: 'recommendations',
   user_settings: 'settings',

@@ -11,6 +11,7 @@ import type { FieldCipher } from '../../src/crypto/field-cipher.js';
 import type { Database, Db } from '../../src/db/database.js';
 import { createDispatcher, type Dispatcher, type Outcome } from '../../src/platforms/dispatcher.js';
 import { createInbox, type DeliveryRunner } from '../../src/platforms/inbox/delivery-runner.js';
+import type { ChartRenderer } from '../../src/services/charts/index.js';
 import type { MusicSettings } from '../../src/services/music/build-track-analysis.js';
 import type { RateLimitSettings } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
@@ -27,6 +28,10 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Where track analysis goes (the loopback fakes); the public services when not given. */
   music?: MusicSettings;
+  /** The services' chart renderer (one that fails, say); the real one when not given. */
+  charts?: ChartRenderer;
+  /** /import's limits (IMPORT_MAX_ENTRIES, IMPORT_MAX_BYTES, IMPORT_PER_HOUR); production's when not given. */
+  imports?: { maxEntries: number; maxBytes: number; perHour: number };
 }
 
 /** The real app stack (services, registry, dispatcher) on a test database, driven by typed lines. */
@@ -55,10 +60,12 @@ export function createAppHarness(db: Db, options: HarnessOptions = {}): AppHarne
     config: {
       rateLimit: { points: 1000, durationSeconds: 60, store: 'memory', ...options.rateLimit },
       care: { text: options.careText },
+      ...(options.imports ? { imports: options.imports } : {}),
     },
     secret: 'test-secret',
     catalog: { commands: () => registry.all() },
     ...(options.music ? { music: options.music } : {}),
+    ...(options.charts ? { charts: options.charts } : {}),
   });
   const dispatcher = createDispatcher(registry, services);
   return {

@@ -10,6 +10,7 @@ import {
   linkCodes,
   moodEntries,
   musicAnalysis,
+  pendingImports,
   personalityInsights,
   recommendations,
   userSettings,
@@ -30,7 +31,7 @@ const movableTables = [
 
 /**
  * Every table with a user_id that mergeUsers handles: the movable ones plus those with a unique key
- * per user (settings, digest deliveries, check-ins). A test compares this with the catalogue.
+ * per user (settings, digest deliveries, check-ins) and pending imports. A test compares this with the catalogue.
  */
 export const mergedTables = [
   'mood_entries',
@@ -45,6 +46,7 @@ export const mergedTables = [
   'workspace_members',
   'checkin_schedules',
   'checkin_prompts',
+  'pending_imports',
 ] as const;
 
 /**
@@ -79,6 +81,9 @@ export async function mergeUsers(
       DELETE FROM checkin_schedules s WHERE s.user_id = ${from}
          AND EXISTS (SELECT 1 FROM checkin_schedules k WHERE k.user_id = ${into})`);
     await tx.update(checkinSchedules).set({ userId: into }).where(eq(checkinSchedules.userId, from));
+    // An import waiting for its confirmation is sealed to `from` and would not open for `into`: it goes,
+    // and the user runs /import again (nothing of it was written yet).
+    await tx.delete(pendingImports).where(eq(pendingImports.userId, from));
     await tx.execute(sql`
       DELETE FROM workspace_members w WHERE w.user_id = ${from}
          AND EXISTS (SELECT 1 FROM workspace_members k WHERE k.user_id = ${into}

@@ -5,7 +5,7 @@ import { selectRows } from '../raw-query.js';
 
 /** A column holding values of the field cipher, and the column of the user each value is bound to. */
 export interface EncryptedColumn {
-  table: 'users' | 'mood_entries' | 'inbox';
+  table: 'users' | 'mood_entries' | 'inbox' | 'pending_imports';
   column: 'spotify_access_token' | 'spotify_refresh_token' | 'notes' | 'payload';
   /** The column of the user a value is bound to; null for values bound to no user (userId 0). */
   userIdColumn: 'id' | 'user_id' | null;
@@ -39,6 +39,8 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
     rowKeyColumn: 'delivery_key',
     encryptsPlaintext: false,
   },
+  // An /import's file between its preview and its confirmation (at most a day).
+  { table: 'pending_imports', column: 'payload', userIdColumn: 'user_id', encryptsPlaintext: false },
 ];
 
 export const columnName = (c: EncryptedColumn) => `${c.table}.${c.column}`;

@@ -11,6 +11,7 @@ import {
   linkCodes,
   moodEntries,
   musicAnalysis,
+  pendingImports,
   personalityInsights,
   recommendations,
   userSettings,
@@ -63,6 +64,22 @@ export async function collectUserData(db: Db, userId: number) {
       .from(checkinPrompts)
       .where(eq(checkinPrompts.userId, userId))
       .orderBy(asc(checkinPrompts.slotAt), asc(checkinPrompts.id)),
+    // What an /import waiting for confirmation is; its sealed payload is the user's own file, not repeated.
+    pendingImports: await db
+      .select({
+        id: pendingImports.id,
+        fileName: pendingImports.fileName,
+        format: pendingImports.format,
+        status: pendingImports.status,
+        importedEntries: pendingImports.importedEntries,
+        skippedEntries: pendingImports.skippedEntries,
+        createdAt: pendingImports.createdAt,
+        expiresAt: pendingImports.expiresAt,
+        finishedAt: pendingImports.finishedAt,
+      })
+      .from(pendingImports)
+      .where(eq(pendingImports.userId, userId))
+      .orderBy(asc(pendingImports.id)),
     linkCodes: await db
       .select({
         id: linkCodes.id,

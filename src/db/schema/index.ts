@@ -7,6 +7,7 @@ export * from './inbox.js';
 export * from './link-codes.js';
 export * from './mood-entries.js';
 export * from './music-analysis.js';
+export * from './pending-imports.js';
 export * from './personality-insights.js';
 export * from './rate-limits.js';
 export * from './recommendations.js';

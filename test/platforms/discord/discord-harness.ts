@@ -75,6 +75,17 @@ export interface DiscordHarness {
     user: UserJson,
     place?: InteractionPlace,
   ): Promise<Acknowledged>;
+  /**
+   * Sends `/name` with a file attached to its attachment option `option` (the fake keeps the bytes and
+   * serves them on its CDN), plus any other options; resolves with its first callback.
+   */
+  commandWithFile(
+    name: string,
+    file: { option: string; name: string; data: Uint8Array | string; contentType?: string },
+    user: UserJson,
+    place?: InteractionPlace,
+    options?: CommandOptionValue[],
+  ): Promise<Acknowledged>;
   autocomplete(name: string, options: CommandOptionValue[], user: UserJson): Promise<Acknowledged>;
   stop(): Promise<void>;
 }
@@ -137,6 +148,28 @@ export async function startDiscord(db: Db, options: DiscordHarnessOptions = {}):
     command(name, values, user, place) {
       const sent = fake.interact(
         chatInputInteraction(fake.applicationId, { name, options: values }, user, place),
+      );
+      return acknowledged(sent.json.id);
+    },
+    commandWithFile(name, file, user, place, values = []) {
+      const channelId = place?.channelId ?? '900000000000000001';
+      const attachment = fake.uploadAttachment({
+        name: file.name,
+        data: file.data,
+        channelId,
+        ...(file.contentType ? { contentType: file.contentType } : {}),
+      });
+      const sent = fake.interact(
+        chatInputInteraction(
+          fake.applicationId,
+          {
+            name,
+            options: [...values, { name: file.option, type: 11, value: attachment.id }],
+            resolved: { attachments: { [attachment.id]: attachment } },
+          },
+          user,
+          place,
+        ),
       );
       return acknowledged(sent.json.id);
     },

@@ -325,7 +325,7 @@ describeEachDatabase('key rotation and deliveries waiting in the inbox', (getDb)
 });
 
 describe('GIVEN the list of encrypted columns', () => {
-  it('THEN it names the Spotify tokens, the notes and the inbox payloads, with what each is bound to', () => {
+  it('THEN it names the Spotify tokens, the notes, the inbox payloads and pending imports, with what each is bound to', () => {
     expect(
       encryptedColumns.map((c) => [c.table, c.column, c.userIdColumn, c.rowKeyColumn, c.encryptsPlaintext]),
     ).toEqual([
@@ -333,6 +333,7 @@ describe('GIVEN the list of encrypted columns', () => {
       ['users', 'spotify_refresh_token', 'id', undefined, false],
       ['mood_entries', 'notes', 'user_id', undefined, true],
       ['inbox', 'payload', null, 'delivery_key', false],
+      ['pending_imports', 'payload', 'user_id', undefined, false],
     ]);
   });
 });
