@@ -26,7 +26,7 @@ export async function chartAttachment(
   try {
     const chart = await draw();
     return {
-      file: { name, contentType: 'image/png', data: chart.png },
+      file: { name, contentType: 'image/png', data: chart.png, description: chart.alt },
       field: { name: 'Picture', value: chart.alt },
     };
   } catch (error) {

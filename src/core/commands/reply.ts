@@ -14,6 +14,8 @@ export interface ReplyFile {
   /** application/gzip: a file a platform compressed to fit its upload limit (Discord). */
   contentType: 'text/csv' | 'application/json' | 'image/png' | 'application/gzip';
   data: Uint8Array | string;
+  /** What a picture shows, in words (alt text for screen readers): Discord's attachment description, Slack's alt_text. */
+  description?: string;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
-  files: Array<{ attachment: Buffer; name: string }>;
+  files: Array<{ attachment: Buffer; name: string; description?: string }>;
   allowedMentions: { parse: [] };
 }
 
@@ -266,7 +266,12 @@ export function renderMessage(reply: Reply, options: RenderOptions): DiscordMess
     });
   }
   const embed = toEmbed(reply, hints.join('\n'));
-  const files = (reply.files ?? []).map((file) => ({ attachment: toBuffer(file.data), name: file.name }));
+  const files = (reply.files ?? []).map((file) => ({
+    attachment: toBuffer(file.data),
+    name: file.name,
+    // Discord keeps up to 1,024 characters of an attachment's description (its alt text).
+    ...(file.description ? { description: file.description.slice(0, 1024) } : {}),
+  }));
   return {
     // A message needs some content; a reply with nothing to show (none today) still gets a line.
     ...(embed === undefined && files.length === 0 ? { content: 'Done.' } : {}),

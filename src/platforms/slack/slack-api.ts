@@ -77,6 +77,7 @@ export async function uploadFiles(
         file: typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : Buffer.from(file.data),
         filename: file.name,
         title: file.name,
+        ...(file.description ? { alt_text: file.description.slice(0, 1000) } : {}),
       })),
     }),
   );

@@ -47,6 +47,9 @@ describeEachDatabase('Discord /history picture', (getDb) => {
     expect(pngSize(png).width).toBe(CHART_WIDTH);
     const message = messageOfRequest(answer);
     expect(message.attachments).toHaveLength(1);
+    // The alt text rides as the attachment's description, for screen readers.
+    const [attachment] = message.attachments as Array<{ description?: string }>;
+    expect(attachment?.description).toMatch(/^Line chart/);
     expect(textOfMessage(message)).toContain('Picture: Line chart');
     expect(textOfMessage(message)).toContain('Average');
   });

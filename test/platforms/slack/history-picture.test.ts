@@ -42,5 +42,8 @@ describeEachDatabase('Slack /history picture', (getDb) => {
     expect(pngSize(uploads[0]!.bytes).width).toBe(CHART_WIDTH);
     const complete = rig.fake.callsTo('files.completeUploadExternal').slice(completeBefore);
     expect(complete.map((c) => c.body.channel_id)).toEqual([`D${mood.user_id}`]);
+    // The alt text goes with the upload (files.getUploadURLExternal), for screen readers.
+    const asked = rig.fake.callsTo('files.getUploadURLExternal').at(-1);
+    expect(JSON.stringify(asked?.body)).toContain('Line chart');
   });
 });
