@@ -1,0 +1,246 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../fakes/discord/fake-discord.js';
+import { buttonInteraction, type UserJson } from '../../fakes/discord/payloads.js';
+import type { MessageBody } from '../../fakes/discord/schemas.js';
+import { queryRows } from '../../support/query-rows.js';
+import { describeEachDatabase } from '../../support/test-database.js';
+import {
+  type Acknowledged,
+  type DiscordHarness,
+  EPHEMERAL,
+  messageOf,
+  messageOfRequest,
+  newDiscordUser,
+  startDiscord,
+  textOfMessage,
+  userIdOf,
+} from './discord-harness.js';
+
+/** A Daylio CSV export (newest row first, as Daylio writes it), all in November 2026. */
+const DAYLIO = [
+  'full_date,date,weekday,time,mood,activities,note_title,note',
+  '2026-11-04,November 4,Wednesday,21:30,good,friends | music,Dinner,"Pasta with Sam, then a film"',
+  '2026-11-03,November 3,Tuesday,8:05 AM,bad,work,,',
+  '2026-11-02,November 2,Monday,19:00,rad,hiking,,Summit at last',
+  '2026-11-01,November 1,Sunday,10:00,awful,,,',
+].join('\n');
+
+/** What those rows become: the instant (the user's zone is UTC), Daylio's mood as a score, the tags. */
+const DAYLIO_ENTRIES = [
+  { at: '2026-11-01T10:00:00.000', score: 1, emotions: null },
+  { at: '2026-11-02T19:00:00.000', score: 10, emotions: ['hiking'] },
+  { at: '2026-11-03T08:05:00.000', score: 3, emotions: ['work'] },
+  { at: '2026-11-04T21:30:00.000', score: 8, emotions: ['friends', 'music'] },
+];
+
+/** The first bytes of a PNG picture. */
+const PNG = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
+
+interface StoredEntry {
+  at: string;
+  score: number;
+  emotions: string[] | null;
+}
+
+/** The Discord account's mood entries, oldest first ([] when it has no MoodScale user). */
+async function entriesOf(h: DiscordHarness, discordUserId: string): Promise<StoredEntry[]> {
+  const userId = await userIdOf(h.app.db, discordUserId);
+  if (userId === undefined) return [];
+  return queryRows<StoredEntry>(
+    h.app.db,
+    sql`SELECT to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at, mood_score AS score, emotions
+          FROM mood_entries WHERE user_id = ${userId} ORDER BY created_at, id`,
+  );
+}
+
+/** Imports waiting for (or done with) a confirmation for the Discord account. */
+async function pendingImportsOf(h: DiscordHarness, discordUserId: string): Promise<number> {
+  const userId = await userIdOf(h.app.db, discordUserId);
+  if (userId === undefined) return 0;
+  const [row] = await queryRows<{ n: number }>(
+    h.app.db,
+    sql`SELECT count(*)::int AS n FROM pending_imports WHERE user_id = ${userId}`,
+  );
+  return row?.n ?? 0;
+}
+
+/** An answer as the user sees it: the message, the request that carried it, and the interaction. */
+interface Answer {
+  ack: Acknowledged;
+  message: MessageBody;
+  text: string;
+  request: RecordedRequest;
+}
+
+/**
+ * The message an interaction ends with: its reply (4) or update (7), or the edit completing its deferral
+ * (5, or 6 for a deferred update).
+ */
+async function answerOf(h: DiscordHarness, ack: Acknowledged): Promise<Answer> {
+  const request =
+    ack.type === 4 || ack.type === 7
+      ? ack.request
+      : await h.fake.waitForRequest(
+          (r) =>
+            r.method === 'PATCH' &&
+            r.path === `/webhooks/${h.fake.applicationId}/${ack.token}/messages/@original`,
+        );
+  const message = messageOfRequest(request);
+  return { ack, message, text: textOfMessage(message), request };
+}
+
+/** Runs /import with `data` attached to its file option. */
+async function importFile(
+  h: DiscordHarness,
+  user: UserJson,
+  name: string,
+  data: string | Uint8Array,
+  contentType = 'text/csv',
+): Promise<Answer> {
+  const ack = await h.commandWithFile('import', { option: 'file', name, data, contentType }, user);
+  return answerOf(h, ack);
+}
+
+const labelsOf = (message: MessageBody): string[] =>
+  message.components?.flatMap((row) => row.components.map((b) => b.label ?? '')) ?? [];
+
+/**
+ * Clicks the button labelled `label` on the message `answer` is (as Discord holds it now); resolves with
+ * what the click ends with (see answerOf).
+ */
+async function click(h: DiscordHarness, user: UserJson, answer: Answer, label: RegExp): Promise<Answer> {
+  const customId = answer.message.components
+    ?.flatMap((row) => row.components)
+    .find((b) => label.test(b.label ?? ''))?.custom_id;
+  if (!customId) throw new Error(`no button ${label} in: ${labelsOf(answer.message).join(', ')}`);
+  const original = h.fake.interactions.get(answer.ack.id)?.original;
+  if (!original) throw new Error('Discord holds no message for that answer');
+  const sent = h.fake.interact(
+    buttonInteraction(h.fake.applicationId, customId, original, user, {
+      guildId: '800000000000000001',
+      channelId: original.channel_id,
+    }),
+  );
+  const request = await h.fake.acknowledgement(sent.json.id);
+  const type = h.fake.interactions.get(sent.json.id)?.ack?.type ?? 0;
+  const ack: Acknowledged = {
+    id: sent.json.id,
+    token: sent.json.token,
+    type,
+    data: undefined,
+    request,
+    ackMs: 0,
+  };
+  return answerOf(h, ack);
+}
+
+describeEachDatabase(
+  'Discord /import end to end (an attachment, discord.js and the fake Discord)',
+  (getDb) => {
+    let h: DiscordHarness;
+    beforeAll(async () => {
+      h = await startDiscord(getDb().db);
+    });
+    afterAll(async () => {
+      await h?.stop();
+    });
+
+    it('GIVEN a Daylio CSV attached WHEN the user runs /import THEN the private answer is the preview with its counts and an Import button, and no mood entry exists yet', async () => {
+      const user = newDiscordUser();
+
+      const preview = await importFile(h, user, 'daylio_export.csv', DAYLIO);
+
+      expect(messageOf(preview.ack.data).flags).toBe(EPHEMERAL);
+      expect(preview.text).toContain('Import preview: daylio_export.csv');
+      expect(preview.text).toContain('Daylio export: 4 entries from 2026-11-01 to 2026-11-04');
+      expect(preview.text).toContain('4 new entries');
+      expect(labelsOf(preview.message)).toEqual(['Import 4 entries', 'Cancel']);
+      expect(await userIdOf(h.app.db, user.id)).toBeDefined();
+      expect(await entriesOf(h, user.id)).toEqual([]);
+    });
+
+    it('GIVEN the preview WHEN its Import button is clicked THEN the message says the entries were added and the database holds exactly those entries with the Daylio scores', async () => {
+      const user = newDiscordUser();
+      const preview = await importFile(h, user, 'daylio_export.csv', DAYLIO);
+
+      const done = await click(h, user, preview, /^Import/);
+
+      expect([6, 7]).toContain(done.ack.type);
+      expect(done.text).toContain('4 entries added to your history');
+      expect(labelsOf(done.message)).toEqual([]);
+      expect(await entriesOf(h, user.id)).toEqual(DAYLIO_ENTRIES);
+    });
+
+    it('GIVEN a Daylio CSV imported once WHEN the same file is given to /import again THEN the preview has nothing new to add and the history is unchanged', async () => {
+      const user = newDiscordUser();
+      await click(h, user, await importFile(h, user, 'daylio_export.csv', DAYLIO), /^Import/);
+      expect(await entriesOf(h, user.id)).toHaveLength(4);
+
+      const again = await importFile(h, user, 'daylio_export.csv', DAYLIO);
+
+      expect(again.text).toContain('4 entries are in your history already');
+      expect(again.text).toContain('Nothing new to add');
+      expect(labelsOf(again.message)).toEqual(['Cancel']);
+      expect(await entriesOf(h, user.id)).toEqual(DAYLIO_ENTRIES);
+    });
+
+    it("GIVEN the user's /export JSON WHEN it is attached to /import after their data was forgotten THEN the same entries come back, and importing it again adds nothing", async () => {
+      const user = newDiscordUser();
+      await h.command(
+        'mood',
+        [
+          { name: 'score', type: 4, value: 3 },
+          { name: 'emotions', type: 3, value: 'tired, anxious' },
+          { name: 'note', type: 3, value: 'a hard day' },
+        ],
+        user,
+      );
+      await h.command('mood', [{ name: 'score', type: 4, value: 8 }], user);
+      const before = await entriesOf(h, user.id);
+      expect(before.map((e) => e.score)).toEqual([3, 8]);
+
+      const exported = await answerOf(h, await h.command('export', [], user));
+      const json = exported.request.files.find((f) => f.name.endsWith('.json'));
+      if (!json) throw new Error(`/export attached no JSON: ${exported.text}`);
+      const oldId = await userIdOf(h.app.db, user.id);
+      if (oldId === undefined) throw new Error('no user');
+      expect(await h.app.services.privacy.forget(oldId)).toBe(true);
+      expect(await entriesOf(h, user.id)).toEqual([]);
+
+      const preview = await importFile(h, user, json.name, json.data, 'application/json');
+      expect(preview.text).toContain('MoodScale export: 2 entries');
+      expect(preview.text).toContain('2 new entries');
+      const done = await click(h, user, preview, /^Import/);
+
+      expect(done.text).toContain('2 entries added to your history');
+      expect(await userIdOf(h.app.db, user.id)).not.toBe(oldId);
+      expect(await entriesOf(h, user.id)).toEqual(before);
+
+      const again = await importFile(h, user, json.name, json.data, 'application/json');
+      expect(again.text).toContain('2 entries are in your history already');
+      expect(again.text).toContain('Nothing new to add');
+      // The export carries settings too, so the preview still offers to import (them): clicking it adds no entry.
+      const twice = await click(h, user, again, /^Import/);
+      expect(twice.text).toContain('0 entries added to your history');
+      expect(twice.text).toContain('2 entries were there already and skipped');
+      expect(await entriesOf(h, user.id)).toEqual(before);
+    });
+
+    it('GIVEN a PNG picture attached WHEN the user runs /import THEN the private answer says what the file is and what is read, and nothing is stored', async () => {
+      const user = newDiscordUser();
+
+      const answer = await importFile(h, user, 'mood.png', PNG, 'image/png');
+
+      expect(messageOf(answer.ack.data).flags).toBe(EPHEMERAL);
+      expect(answer.text).toContain('"mood.png" is a PNG image.');
+      expect(answer.text).toContain('Daylio export');
+      expect(answer.text).toContain('MoodScale export');
+      expect(labelsOf(answer.message)).toEqual([]);
+      expect(await entriesOf(h, user.id)).toEqual([]);
+      expect(await pendingImportsOf(h, user.id)).toBe(0);
+    });
+  },
+);
