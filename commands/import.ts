@@ -72,8 +72,14 @@ export default defineCommand({
         }
         const bytes = await options.file.read(imports.limits.maxBytes);
         const preview = await imports.preview(who, { name: options.file.name, bytes });
-        if (action === undefined || action === '' || preview.unmapped.length > 0)
-          return previewReply(preview);
+        if (action === undefined || action === '') return previewReply(preview);
+        if (preview.unmapped.length > 0) {
+          const shown = previewReply(preview);
+          return {
+            ...shown,
+            text: `${shown.text}\nNot imported yet: every mood needs a score first (below), then Import.`,
+          };
+        }
         return outcomeReply(await imports.confirm(who, preview.id), preview);
       }
       default:

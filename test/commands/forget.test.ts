@@ -49,6 +49,11 @@ async function userWithDataEverywhere(app: AppHarness, who: string): Promise<num
   await app.run('/settings timezone Asia/Tokyo', who);
   await app.run('/link new', who);
   await app.run('/checkin 9pm', who);
+  // An /import waiting for its confirmation (through the service: the harness types no files).
+  await app.services.imports.preview(
+    { id: userId, timeZone: 'UTC', platform: 'console' },
+    { name: 'moods.csv', bytes: new TextEncoder().encode('date,score\n2026-01-01,5\n') },
+  );
   await claimCheckinPrompt(app.db, {
     userId,
     slotAt: new Date('2026-03-10T12:00:00Z'),

@@ -172,6 +172,15 @@ describeEachDatabase('/import', (getDb) => {
       expect(textOf(result)).toContain('4 entries added');
       expect(await entriesOf(app, userOf(result))).toHaveLength(4);
     });
+
+    it('GIVEN --yes and a custom mood without a score THEN nothing is written and the preview says why', async () => {
+      const app = setup();
+      const who = newAccount('yes-custom');
+      const result = await upload(app, who, fileOf('custom.csv', CUSTOM), '--yes');
+
+      expect(textOf(result)).toContain('Not imported yet: every mood needs a score first');
+      expect(await entriesOf(app, userOf(result))).toEqual([]);
+    });
   });
 
   describe('a MoodScale export', () => {

@@ -12,6 +12,7 @@ import {
   saveCheckinSchedule,
 } from '../../src/db/repositories/checkins.js';
 import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
+import { insertPendingImport } from '../../src/db/repositories/imports.js';
 import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { insertPersonalityInsight } from '../../src/db/repositories/personality-insights.js';
@@ -89,6 +90,13 @@ async function userWithDataEverywhere(db: Db, tag: string) {
   });
   await recordAudit(db, { userId: user.id, platform: 'console', action: 'mood', outcome: 'ok' });
   await insertLinkCode(db, user.id, `hash-${tag}-${user.id}`, new Date(Date.now() + 60_000));
+  await insertPendingImport(db, {
+    userId: user.id,
+    fileName: 'daylio.csv',
+    format: 'daylio',
+    payload: 'enc:sealed',
+    expiresAt: new Date(Date.now() + 60_000),
+  });
   return user;
 }
 

@@ -123,8 +123,9 @@ describe('a file option in the console: a local path', () => {
 
   it('GIVEN /help readfile in the console THEN the file option says to type its path', async () => {
     const help = await chat.type('/help readfile');
-    expect(help).toContain('file  The file to read (required; a file:');
-    expect(help).toContain('or type its path in the console');
+    expect(help).toContain(
+      'file  The file to read (required; a path to a file on this computer, such as ~/Downloads/export.csv)',
+    );
   });
 });
 

@@ -137,7 +137,7 @@ describe('a file option on Discord (an attachment, through discord.js and the fa
   it('GIVEN /help readfile on Discord THEN the file option says to attach the file', async () => {
     const ack = await h.command('help', [{ name: 'command', type: 3, value: 'readfile' }], newDiscordUser());
     const text = await answerText(h, ack);
-    expect(text).toContain('file  The file to read (required; a file: attach it to the command on Discord');
+    expect(text).toContain('file  The file to read (required; a file: attach the file to the command)');
   });
 
   it('GIVEN a DM with a file and no command THEN one line names the command that reads files', async () => {

@@ -201,7 +201,7 @@ describe('a file option on Slack: the newest file the user shared in their DM wi
 
   it('GIVEN /help readfile on Slack THEN the file option says to share it in the DM first', async () => {
     const text = await run(rig, newUser(), '/help', 'readfile');
-    expect(text).toContain('share it in your DM with MoodScale first on Slack');
+    expect(text).toContain('a file: share the file in your DM with MoodScale first, then run the command');
   });
 
   it('GIVEN a file shared in the DM without a command THEN one line in the DM names the command that reads it', async () => {

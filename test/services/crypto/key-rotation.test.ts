@@ -11,6 +11,7 @@ import {
   noteColumn,
   replaceStoredValues,
 } from '../../../src/db/repositories/encrypted-values.js';
+import { insertPendingImport } from '../../../src/db/repositories/imports.js';
 import { acceptInboxEntries } from '../../../src/db/repositories/inbox.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
 import {
@@ -91,6 +92,7 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
       { column: 'users.spotify_refresh_token', byKeyId: { [OLD]: 4 }, plaintext: 0, malformed: 0 },
       { column: 'mood_entries.notes', byKeyId: { [OLD]: 8, [NEW]: 4 }, plaintext: 4, malformed: 0 },
       { column: 'inbox.payload', byKeyId: {}, plaintext: 0, malformed: 0 },
+      { column: 'pending_imports.payload', byKeyId: {}, plaintext: 0, malformed: 0 },
     ]);
     const text = formatKeyUsage(usage, { current: NEW, old: [OLD] });
     expect(text).toContain(
@@ -123,6 +125,7 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
       { [OLD]: 4 },
       { [OLD]: 8, [NEW]: 4 },
       {},
+      {},
     ]);
     expect(usage[2]?.plaintext).toBe(4);
   });
@@ -148,6 +151,7 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
       },
       { column: 'mood_entries.notes', reencrypted: 8, encrypted: 4, changedMeanwhile: 0, unreadable: 0 },
       { column: 'inbox.payload', reencrypted: 0, encrypted: 0, changedMeanwhile: 0, unreadable: 0 },
+      { column: 'pending_imports.payload', reencrypted: 0, encrypted: 0, changedMeanwhile: 0, unreadable: 0 },
     ]);
     const usage = await keyUsage(getDb().db);
     expect(usage).toEqual([
@@ -155,6 +159,7 @@ describeEachDatabase('npm run keys:rotate, interrupted and resumed', (getDb) => 
       { column: 'users.spotify_refresh_token', byKeyId: { [NEW]: 4 }, plaintext: 0, malformed: 0 },
       { column: 'mood_entries.notes', byKeyId: { [NEW]: 16 }, plaintext: 0, malformed: 0 },
       { column: 'inbox.payload', byKeyId: {}, plaintext: 0, malformed: 0 },
+      { column: 'pending_imports.payload', byKeyId: {}, plaintext: 0, malformed: 0 },
     ]);
     expect(formatKeyUsage(usage, { current: NEW, old: [OLD] })).toContain(
       `Protecting nothing any more (can be removed from ENCRYPTION_OLD_KEYS): ${OLD}`,
@@ -335,5 +340,31 @@ describe('GIVEN the list of encrypted columns', () => {
       ['inbox', 'payload', null, 'delivery_key', false],
       ['pending_imports', 'payload', 'user_id', undefined, false],
     ]);
+  });
+});
+
+describeEachDatabase('key rotation and imports waiting for their confirmation', (getDb) => {
+  it('GIVEN an /import preview sealed under the old key THEN it is resealed under the new one, bound to its user', async () => {
+    const { db } = getDb();
+    const user = await createUser(db, `rot-import-${Date.now()}`);
+    const context = { table: 'pending_imports', column: 'payload', userId: user.id };
+    const payload = JSON.stringify({ format: 'csv', entries: [] });
+    const id = await insertPendingImport(db, {
+      userId: user.id,
+      fileName: 'moods.csv',
+      format: 'csv',
+      payload: oldCipher.encrypt(payload, context),
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+
+    const run = await rotateEncryptedValues(db, rotating, silentLogger());
+
+    expect(run.columns.find((c) => c.column === 'pending_imports.payload')).toMatchObject({ unreadable: 0 });
+    const [row] = await queryRows<{ payload: string }>(
+      db,
+      sql`SELECT payload FROM pending_imports WHERE id = ${id}`,
+    );
+    expect(row?.payload.startsWith(`enc:v1:${NEW}:`)).toBe(true);
+    expect(newOnly.decrypt(row?.payload ?? '', context)).toBe(payload);
   });
 });
