@@ -184,6 +184,10 @@ const textArray = (values: readonly string[] | null) =>
         sql`, `,
       )}]::text[]`;
 
+/** Serialises a user's imports: each batch holds the user's row until it commits. */
+const lockUser = (tx: Db, userId: number) =>
+  tx.execute(sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`);
+
 /**
  * Writes one batch in one transaction, skipping every row whose (instant, score) the user has already.
  * The user's row is locked first, so two imports of the same file (two instances, a double click) are
@@ -196,7 +200,7 @@ export async function insertImportedBatch(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`);
+    await lockUser(tx, userId);
     const values = sql.join(
       rows.map(
         (r) =>
@@ -241,7 +245,7 @@ export async function insertImportedShares(
 ): Promise<number> {
   if (shares.length === 0) return 0;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`);
+    await lockUser(tx, userId);
     const existing = await selectRows(
       tx,
       sql`SELECT spotify_track_id AS track, round(extract(epoch FROM created_at) * 1000)::float8 AS ms

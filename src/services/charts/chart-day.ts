@@ -72,3 +72,14 @@ export function daysWith(
   }
   return found;
 }
+
+/**
+ * The `series` field as the vega-lite charts encode it (colour and shape on one field with no title), so
+ * each draws one legend of coloured shapes below the plot.
+ */
+export const SERIES_ENCODING = {
+  field: 'series',
+  type: 'nominal' as const,
+  title: null,
+  legend: { orient: 'bottom' as const },
+};

@@ -7,6 +7,7 @@ import {
   mean,
   oneDecimal,
   percent,
+  SERIES_ENCODING,
   shortDate,
   someOf,
   spanText,
@@ -54,13 +55,7 @@ export function moodLineSpec(days: readonly ChartDay[]): TopLevelSpec {
     title: null,
     axis: { labelAngle: 0, values: shownLabels(labels) },
   };
-  // Colour and shape on one field with one title: vega-lite draws a single legend of coloured shapes.
-  const series = {
-    field: 'series',
-    type: 'nominal' as const,
-    title: null,
-    legend: { orient: 'bottom' as const },
-  };
+  const series = SERIES_ENCODING;
   const first = days[0]?.day;
   const last = days.at(-1)?.day;
   return {

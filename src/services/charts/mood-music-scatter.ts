@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { type ChartDay, daysText, oneDecimal, shortDate, spanText } from './chart-day.js';
+import { type ChartDay, daysText, oneDecimal, SERIES_ENCODING, shortDate, spanText } from './chart-day.js';
 import { CHART_WIDTH, FONT_FAMILY } from './chart-rendering.js';
 import { SERIES_COLOURS } from './palette.js';
 import { MUSIC_MARKS } from './week-chart.js';
@@ -25,12 +25,7 @@ export function moodMusicScatterSpec(days: readonly ChartDay[]): TopLevelSpec {
       ? []
       : [{ series: 'Positivity', music: Math.round(d.positivity * 100), mood: d.mood }]),
   ]);
-  const series = {
-    field: 'series',
-    type: 'nominal' as const,
-    title: null,
-    legend: { orient: 'bottom' as const },
-  };
+  const series = SERIES_ENCODING;
   const first = days[0]?.day;
   const last = days.at(-1)?.day;
   return {

@@ -1,9 +1,14 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../fakes/discord/fake-discord.js';
 import { buttonInteraction, type UserJson } from '../../fakes/discord/payloads.js';
 import type { MessageBody } from '../../fakes/discord/schemas.js';
-import { queryRows } from '../../support/query-rows.js';
+import {
+  DAYLIO_EXPORT,
+  DAYLIO_EXPORT_ENTRIES,
+  PNG_BYTES,
+  pendingImportCount,
+  storedEntriesOf,
+} from '../../support/import-fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   type Acknowledged,
@@ -17,55 +22,13 @@ import {
   userIdOf,
 } from './discord-harness.js';
 
-/** A Daylio CSV export (newest row first, as Daylio writes it), all in November 2026. */
-const DAYLIO = [
-  'full_date,date,weekday,time,mood,activities,note_title,note',
-  '2026-11-04,November 4,Wednesday,21:30,good,friends | music,Dinner,"Pasta with Sam, then a film"',
-  '2026-11-03,November 3,Tuesday,8:05 AM,bad,work,,',
-  '2026-11-02,November 2,Monday,19:00,rad,hiking,,Summit at last',
-  '2026-11-01,November 1,Sunday,10:00,awful,,,',
-].join('\n');
+/** The account's mood entries, oldest first ([] when it has no MoodScale user). */
+const entriesOf = async (x: DiscordHarness, user: string) =>
+  storedEntriesOf(x.app.db, await userIdOf(x.app.db, user));
 
-/** What those rows become: the instant (the user's zone is UTC), Daylio's mood as a score, the tags. */
-const DAYLIO_ENTRIES = [
-  { at: '2026-11-01T10:00:00.000', score: 1, emotions: null },
-  { at: '2026-11-02T19:00:00.000', score: 10, emotions: ['hiking'] },
-  { at: '2026-11-03T08:05:00.000', score: 3, emotions: ['work'] },
-  { at: '2026-11-04T21:30:00.000', score: 8, emotions: ['friends', 'music'] },
-];
-
-/** The first bytes of a PNG picture. */
-const PNG = new Uint8Array([
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
-]);
-
-interface StoredEntry {
-  at: string;
-  score: number;
-  emotions: string[] | null;
-}
-
-/** The Discord account's mood entries, oldest first ([] when it has no MoodScale user). */
-async function entriesOf(h: DiscordHarness, discordUserId: string): Promise<StoredEntry[]> {
-  const userId = await userIdOf(h.app.db, discordUserId);
-  if (userId === undefined) return [];
-  return queryRows<StoredEntry>(
-    h.app.db,
-    sql`SELECT to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at, mood_score AS score, emotions
-          FROM mood_entries WHERE user_id = ${userId} ORDER BY created_at, id`,
-  );
-}
-
-/** Imports waiting for (or done with) a confirmation for the Discord account. */
-async function pendingImportsOf(h: DiscordHarness, discordUserId: string): Promise<number> {
-  const userId = await userIdOf(h.app.db, discordUserId);
-  if (userId === undefined) return 0;
-  const [row] = await queryRows<{ n: number }>(
-    h.app.db,
-    sql`SELECT count(*)::int AS n FROM pending_imports WHERE user_id = ${userId}`,
-  );
-  return row?.n ?? 0;
-}
+/** Imports waiting for (or done with) a confirmation for the account. */
+const pendingImportsOf = async (x: DiscordHarness, user: string) =>
+  pendingImportCount(x.app.db, await userIdOf(x.app.db, user));
 
 /** An answer as the user sees it: the message, the request that carried it, and the interaction. */
 interface Answer {
@@ -151,7 +114,7 @@ describeEachDatabase(
     it('GIVEN a Daylio CSV attached WHEN the user runs /import THEN the private answer is the preview with its counts and an Import button, and no mood entry exists yet', async () => {
       const user = newDiscordUser();
 
-      const preview = await importFile(h, user, 'daylio_export.csv', DAYLIO);
+      const preview = await importFile(h, user, 'daylio_export.csv', DAYLIO_EXPORT);
 
       expect(messageOf(preview.ack.data).flags).toBe(EPHEMERAL);
       expect(preview.text).toContain('Import preview: daylio_export.csv');
@@ -164,27 +127,27 @@ describeEachDatabase(
 
     it('GIVEN the preview WHEN its Import button is clicked THEN the message says the entries were added and the database holds exactly those entries with the Daylio scores', async () => {
       const user = newDiscordUser();
-      const preview = await importFile(h, user, 'daylio_export.csv', DAYLIO);
+      const preview = await importFile(h, user, 'daylio_export.csv', DAYLIO_EXPORT);
 
       const done = await click(h, user, preview, /^Import/);
 
       expect([6, 7]).toContain(done.ack.type);
       expect(done.text).toContain('4 entries added to your history');
       expect(labelsOf(done.message)).toEqual([]);
-      expect(await entriesOf(h, user.id)).toEqual(DAYLIO_ENTRIES);
+      expect(await entriesOf(h, user.id)).toEqual(DAYLIO_EXPORT_ENTRIES);
     });
 
     it('GIVEN a Daylio CSV imported once WHEN the same file is given to /import again THEN the preview has nothing new to add and the history is unchanged', async () => {
       const user = newDiscordUser();
-      await click(h, user, await importFile(h, user, 'daylio_export.csv', DAYLIO), /^Import/);
+      await click(h, user, await importFile(h, user, 'daylio_export.csv', DAYLIO_EXPORT), /^Import/);
       expect(await entriesOf(h, user.id)).toHaveLength(4);
 
-      const again = await importFile(h, user, 'daylio_export.csv', DAYLIO);
+      const again = await importFile(h, user, 'daylio_export.csv', DAYLIO_EXPORT);
 
       expect(again.text).toContain('4 entries are in your history already');
       expect(again.text).toContain('Nothing new to add');
       expect(labelsOf(again.message)).toEqual(['Cancel']);
-      expect(await entriesOf(h, user.id)).toEqual(DAYLIO_ENTRIES);
+      expect(await entriesOf(h, user.id)).toEqual(DAYLIO_EXPORT_ENTRIES);
     });
 
     it("GIVEN the user's /export JSON WHEN it is attached to /import after their data was forgotten THEN the same entries come back, and importing it again adds nothing", async () => {
@@ -232,7 +195,7 @@ describeEachDatabase(
     it('GIVEN a PNG picture attached WHEN the user runs /import THEN the private answer says what the file is and what is read, and nothing is stored', async () => {
       const user = newDiscordUser();
 
-      const answer = await importFile(h, user, 'mood.png', PNG, 'image/png');
+      const answer = await importFile(h, user, 'mood.png', PNG_BYTES, 'image/png');
 
       expect(messageOf(answer.ack.data).flags).toBe(EPHEMERAL);
       expect(answer.text).toContain('"mood.png" is a PNG image.');

@@ -1,7 +1,12 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { blockActions, slashCommand } from '../../fakes/slack/slack-requests.js';
-import { queryRows } from '../../support/query-rows.js';
+import {
+  DAYLIO_EXPORT,
+  DAYLIO_EXPORT_ENTRIES,
+  PNG_BYTES,
+  pendingImportCount,
+  storedEntriesOf,
+} from '../../support/import-fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import {
   allText,
@@ -12,58 +17,16 @@ import {
   waitForResponse,
 } from './slack-support.js';
 
-/** A Daylio CSV export (newest row first, as Daylio writes it), all in November 2026. */
-const DAYLIO = [
-  'full_date,date,weekday,time,mood,activities,note_title,note',
-  '2026-11-04,November 4,Wednesday,21:30,good,friends | music,Dinner,"Pasta with Sam, then a film"',
-  '2026-11-03,November 3,Tuesday,8:05 AM,bad,work,,',
-  '2026-11-02,November 2,Monday,19:00,rad,hiking,,Summit at last',
-  '2026-11-01,November 1,Sunday,10:00,awful,,,',
-].join('\n');
-
-/** What those rows become: the instant (the fake Slack gives the user no zone, so UTC), the score, the tags. */
-const DAYLIO_ENTRIES = [
-  { at: '2026-11-01T10:00:00.000', score: 1, emotions: null },
-  { at: '2026-11-02T19:00:00.000', score: 10, emotions: ['hiking'] },
-  { at: '2026-11-03T08:05:00.000', score: 3, emotions: ['work'] },
-  { at: '2026-11-04T21:30:00.000', score: 8, emotions: ['friends', 'music'] },
-];
-
-/** The first bytes of a PNG picture. */
-const PNG = new Uint8Array([
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
-]);
-
 let users = 0;
 const newUser = () => `UIMP${Date.now().toString(36).toUpperCase()}${(users++).toString(36).toUpperCase()}`;
 
-interface StoredEntry {
-  at: string;
-  score: number;
-  emotions: string[] | null;
-}
+/** The account's mood entries, oldest first ([] when it has no MoodScale user). */
+const entriesOf = async (x: SlackRig, user: string) =>
+  storedEntriesOf(x.app.db, await slackUserId(x.app.db, user));
 
-/** The Slack account's mood entries, oldest first ([] when it has no MoodScale user). */
-async function entriesOf(rig: SlackRig, user: string): Promise<StoredEntry[]> {
-  const userId = await slackUserId(rig.app.db, user);
-  if (userId === undefined) return [];
-  return queryRows<StoredEntry>(
-    rig.app.db,
-    sql`SELECT to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at, mood_score AS score, emotions
-          FROM mood_entries WHERE user_id = ${userId} ORDER BY created_at, id`,
-  );
-}
-
-/** Imports waiting for (or done with) a confirmation for the Slack account. */
-async function pendingImportsOf(rig: SlackRig, user: string): Promise<number> {
-  const userId = await slackUserId(rig.app.db, user);
-  if (userId === undefined) return 0;
-  const [row] = await queryRows<{ n: number }>(
-    rig.app.db,
-    sql`SELECT count(*)::int AS n FROM pending_imports WHERE user_id = ${userId}`,
-  );
-  return row?.n ?? 0;
-}
+/** Imports waiting for (or done with) a confirmation for the account. */
+const pendingImportsOf = async (x: SlackRig, user: string) =>
+  pendingImportCount(x.app.db, await slackUserId(x.app.db, user));
 
 type Body = Record<string, unknown>;
 
@@ -119,7 +82,7 @@ describeEachDatabase(
 
     it('GIVEN a Daylio CSV shared in the DM WHEN the user runs /import THEN the private answer is the preview with its counts and an Import button, and no mood entry exists yet', async () => {
       const user = newUser();
-      rig.fake.shareFile({ user, name: 'daylio_export.csv', data: DAYLIO });
+      rig.fake.shareFile({ user, name: 'daylio_export.csv', data: DAYLIO_EXPORT });
 
       const preview = await run(rig, user, '/import');
 
@@ -135,7 +98,7 @@ describeEachDatabase(
 
     it('GIVEN the preview WHEN its Import button is clicked THEN the preview is replaced by the entries added, and the database holds exactly those entries with the Daylio scores', async () => {
       const user = newUser();
-      rig.fake.shareFile({ user, name: 'daylio_export.csv', data: DAYLIO });
+      rig.fake.shareFile({ user, name: 'daylio_export.csv', data: DAYLIO_EXPORT });
       const preview = await run(rig, user, '/import');
 
       const done = await click(rig, user, preview, /^Import/);
@@ -144,12 +107,12 @@ describeEachDatabase(
       expect(done.response_type).toBe('ephemeral');
       expect(allText(done)).toContain('4 entries added to your history');
       expect(labelsOf(done)).toEqual([]);
-      expect(await entriesOf(rig, user)).toEqual(DAYLIO_ENTRIES);
+      expect(await entriesOf(rig, user)).toEqual(DAYLIO_EXPORT_ENTRIES);
     });
 
     it('GIVEN a Daylio CSV imported once WHEN /import reads the same shared file again THEN the preview has nothing new to add and the history is unchanged', async () => {
       const user = newUser();
-      rig.fake.shareFile({ user, name: 'daylio_export.csv', data: DAYLIO });
+      rig.fake.shareFile({ user, name: 'daylio_export.csv', data: DAYLIO_EXPORT });
       await click(rig, user, await run(rig, user, '/import'), /^Import/);
       expect(await entriesOf(rig, user)).toHaveLength(4);
 
@@ -159,7 +122,7 @@ describeEachDatabase(
       expect(allText(again)).toContain('4 entries are in your history already');
       expect(allText(again)).toContain('Nothing new to add');
       expect(labelsOf(again)).toEqual(['Cancel']);
-      expect(await entriesOf(rig, user)).toEqual(DAYLIO_ENTRIES);
+      expect(await entriesOf(rig, user)).toEqual(DAYLIO_EXPORT_ENTRIES);
     });
 
     it("GIVEN the user's /export JSON WHEN it is shared in the DM and imported after their data was forgotten THEN the same entries come back, and importing it again adds nothing", async () => {
@@ -203,7 +166,7 @@ describeEachDatabase(
 
     it('GIVEN a PNG picture shared in the DM WHEN the user runs /import THEN the private answer says what the file is and what is read, and nothing is stored', async () => {
       const user = newUser();
-      rig.fake.shareFile({ user, name: 'mood.png', data: PNG, mimetype: 'image/png' });
+      rig.fake.shareFile({ user, name: 'mood.png', data: PNG_BYTES, mimetype: 'image/png' });
 
       const answer = await run(rig, user, '/import');
 
