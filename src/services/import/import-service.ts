@@ -193,9 +193,15 @@ export function createImportService(deps: {
     expiresAt: Date,
   ): Promise<ImportPreview> {
     const { rows, repeated } = distinctRows(stored);
-    const instants = rows.map((r) => r.at.getTime());
-    const first = instants.length ? new Date(Math.min(...instants)) : null;
-    const last = instants.length ? new Date(Math.max(...instants)) : null;
+    // A loop, not Math.min(...): a file may hold more rows than a call takes arguments.
+    let firstMs = Number.POSITIVE_INFINITY;
+    let lastMs = Number.NEGATIVE_INFINITY;
+    for (const r of rows) {
+      firstMs = Math.min(firstMs, r.at.getTime());
+      lastMs = Math.max(lastMs, r.at.getTime());
+    }
+    const first = rows.length ? new Date(firstMs) : null;
+    const last = rows.length ? new Date(lastMs) : null;
     const existing = first && last ? await entryKeysBetween(db, user.id, first, last) : new Set<string>();
     const there = rows.filter((r) => existing.has(entryKey(r.at, r.score))).length;
     return {
