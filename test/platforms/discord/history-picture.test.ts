@@ -53,4 +53,27 @@ describeEachDatabase('Discord /history picture', (getDb) => {
     expect(textOfMessage(message)).toContain('Picture: Line chart');
     expect(textOfMessage(message)).toContain('Average');
   });
+
+  it('GIVEN /history 365 THEN the private answer carries the year in pixels as a PNG attachment', async () => {
+    const user = newDiscordUser();
+    await h.command('mood', [{ name: 'score', type: 4, value: 9 }], user);
+
+    const ack = await h.command('history', [{ name: 'days', type: 4, value: 365 }], user);
+    const answer =
+      ack.type === 4
+        ? ack.request
+        : await h.fake.waitForRequest(
+            (r) =>
+              r.method === 'PATCH' &&
+              r.path === `/webhooks/${h.fake.applicationId}/${ack.token}/messages/@original`,
+          );
+    expect(messageOf(ack.data).flags).toBe(EPHEMERAL);
+    expect(answer.files.map((f) => f.name)).toEqual([
+      expect.stringMatching(/^moodscale-history-365d-\d{4}-\d{2}-\d{2}\.png$/),
+    ]);
+    const png = answer.files[0]!.data;
+    expect(hasPngSignature(png)).toBe(true);
+    expect(pngSize(png).width).toBe(CHART_WIDTH);
+    expect(textOfMessage(messageOfRequest(answer))).toContain('Picture: Year in pixels');
+  });
 });
