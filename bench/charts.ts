@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { addDays } from '../src/core/calendar/index.js';
 import { type ChartDay, createChartRenderer, type WeekChartDay } from '../src/services/charts/index.js';
-import { applyProductRuntime, type BenchFigure, percentile, table } from './support.js';
+import { applyProductRuntime, type BenchFigure, percentile, printBenchResult, table } from './support.js';
 
 const ROUNDS = 60;
 const WARM_UP = 5;
@@ -113,14 +113,5 @@ export async function runCharts(): Promise<{ figures: BenchFigure[]; report: str
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { report, figures } = await runCharts();
-  console.log(report);
-  console.log();
-  console.log(
-    table(
-      ['bench', 'figure', 'value', 'target', 'baseline (same run)', 'ok'],
-      figures.map((f) => [f.bench, f.figure, f.value, f.target, f.baseline, f.pass ? 'yes' : 'NO']),
-    ),
-  );
-  process.exitCode = figures.every((f) => f.pass) ? 0 : 1;
+  printBenchResult(await runCharts());
 }

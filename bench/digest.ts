@@ -30,6 +30,7 @@ import {
   freshDatabase,
   openBenchDatabase,
   percentile,
+  printBenchResult,
   table,
 } from './support.js';
 
@@ -279,14 +280,5 @@ export async function runDigest(): Promise<{ figures: BenchFigure[]; report: str
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { report, figures } = await runDigest();
-  console.log(report);
-  console.log();
-  console.log(
-    table(
-      ['bench', 'figure', 'value', 'target', 'baseline (same run)', 'ok'],
-      figures.map((f) => [f.bench, f.figure, f.value, f.target, f.baseline, f.pass ? 'yes' : 'NO']),
-    ),
-  );
-  process.exitCode = figures.every((f) => f.pass) ? 0 : 1;
+  printBenchResult(await runDigest());
 }

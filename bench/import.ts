@@ -19,6 +19,7 @@ import {
   benchStack,
   freshDatabase,
   openBenchDatabase,
+  printBenchResult,
   table,
 } from './support.js';
 
@@ -163,14 +164,5 @@ export async function runImport(): Promise<{ figures: BenchFigure[]; report: str
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { report, figures } = await runImport();
-  console.log(report);
-  console.log();
-  console.log(
-    table(
-      ['bench', 'figure', 'value', 'target', 'baseline (same run)', 'ok'],
-      figures.map((f) => [f.bench, f.figure, f.value, f.target, f.baseline, f.pass ? 'yes' : 'NO']),
-    ),
-  );
-  process.exitCode = figures.every((f) => f.pass) ? 0 : 1;
+  printBenchResult(await runImport());
 }

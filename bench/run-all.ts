@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RUNTIME_NODE_FLAGS } from '../src/ops/node-flags.js';
 import { type BenchName, type BenchResult, benchNames } from './run-one.js';
-import { table } from './support.js';
+import { figuresTable } from './support.js';
 
 const resultSchema = z.object({
   report: z.string(),
@@ -58,10 +58,5 @@ for (const name of benchNames) {
     console.error(error instanceof Error ? error.message : String(error));
   }
 }
-console.log(
-  table(
-    ['bench', 'figure', 'value', 'target', 'baseline (same run)', 'ok'],
-    figures.map((f) => [f.bench, f.figure, f.value, f.target, f.baseline, f.pass ? 'yes' : 'NO']),
-  ),
-);
+console.log(figuresTable(figures));
 process.exitCode = !failed && figures.every((f) => f.pass) ? 0 : 1;

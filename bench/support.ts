@@ -104,6 +104,22 @@ export interface BenchFigure {
   pass: boolean;
 }
 
+/** The figures as `npm run bench` prints them: each against its target and its same-run baseline. */
+export function figuresTable(figures: readonly BenchFigure[]): string {
+  return table(
+    ['bench', 'figure', 'value', 'target', 'baseline (same run)', 'ok'],
+    figures.map((f) => [f.bench, f.figure, f.value, f.target, f.baseline, f.pass ? 'yes' : 'NO']),
+  );
+}
+
+/** What a bench run alone prints: its report, then its figures; the exit code says whether all passed. */
+export function printBenchResult(result: { report: string; figures: readonly BenchFigure[] }): void {
+  console.log(result.report);
+  console.log();
+  console.log(figuresTable(result.figures));
+  process.exitCode = result.figures.every((f) => f.pass) ? 0 : 1;
+}
+
 /**
  * The app's command stack (registry, services, dispatcher) on a benchmark database. The rate limit is
  * lifted: the benchmarks measure the path, not the limiter's refusals.

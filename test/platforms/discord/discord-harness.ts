@@ -231,6 +231,18 @@ export function messageOfRequest(request: RecordedRequest): MessageBody {
   return messageOf(request.body);
 }
 
+/**
+ * The request carrying the message an interaction ends with: its reply (4) or update (7) itself, or the
+ * edit of @original that completes a deferral (5, or 6 for a deferred update).
+ */
+export async function finalAnswerRequest(h: DiscordHarness, ack: Acknowledged): Promise<RecordedRequest> {
+  if (ack.type === 4 || ack.type === 7) return ack.request;
+  return h.fake.waitForRequest(
+    (r) =>
+      r.method === 'PATCH' && r.path === `/webhooks/${h.fake.applicationId}/${ack.token}/messages/@original`,
+  );
+}
+
 export const EPHEMERAL = 64;
 
 /** The MoodScale user id of a Discord account, or undefined when it has none (yet, or any more). */

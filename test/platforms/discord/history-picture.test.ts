@@ -5,6 +5,7 @@ import { describeEachDatabase } from '../../support/test-database.js';
 import {
   type DiscordHarness,
   EPHEMERAL,
+  finalAnswerRequest,
   messageOf,
   messageOfRequest,
   newDiscordUser,
@@ -28,14 +29,7 @@ describeEachDatabase('Discord /history picture', (getDb) => {
     const ack = await h.command('history', [{ name: 'days', type: 4, value: 30 }], user);
     // Answered at once (4) or, while the chart libraries load, deferred (5) and completed by an edit:
     // private either way, with the picture on the message that completes it.
-    const answer =
-      ack.type === 4
-        ? ack.request
-        : await h.fake.waitForRequest(
-            (r) =>
-              r.method === 'PATCH' &&
-              r.path === `/webhooks/${h.fake.applicationId}/${ack.token}/messages/@original`,
-          );
+    const answer = await finalAnswerRequest(h, ack);
     expect([4, 5]).toContain(ack.type);
     expect(messageOf(ack.data).flags).toBe(EPHEMERAL);
     expect(answer.status).toBeLessThan(300);
@@ -59,14 +53,7 @@ describeEachDatabase('Discord /history picture', (getDb) => {
     await h.command('mood', [{ name: 'score', type: 4, value: 9 }], user);
 
     const ack = await h.command('history', [{ name: 'days', type: 4, value: 365 }], user);
-    const answer =
-      ack.type === 4
-        ? ack.request
-        : await h.fake.waitForRequest(
-            (r) =>
-              r.method === 'PATCH' &&
-              r.path === `/webhooks/${h.fake.applicationId}/${ack.token}/messages/@original`,
-          );
+    const answer = await finalAnswerRequest(h, ack);
     expect(messageOf(ack.data).flags).toBe(EPHEMERAL);
     expect(answer.files.map((f) => f.name)).toEqual([
       expect.stringMatching(/^moodscale-history-365d-\d{4}-\d{2}-\d{2}\.png$/),

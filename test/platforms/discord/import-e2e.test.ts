@@ -14,6 +14,7 @@ import {
   type Acknowledged,
   type DiscordHarness,
   EPHEMERAL,
+  finalAnswerRequest,
   messageOf,
   messageOfRequest,
   newDiscordUser,
@@ -43,14 +44,7 @@ interface Answer {
  * (5, or 6 for a deferred update).
  */
 async function answerOf(h: DiscordHarness, ack: Acknowledged): Promise<Answer> {
-  const request =
-    ack.type === 4 || ack.type === 7
-      ? ack.request
-      : await h.fake.waitForRequest(
-          (r) =>
-            r.method === 'PATCH' &&
-            r.path === `/webhooks/${h.fake.applicationId}/${ack.token}/messages/@original`,
-        );
+  const request = await finalAnswerRequest(h, ack);
   const message = messageOfRequest(request);
   return { ack, message, text: textOfMessage(message), request };
 }
