@@ -151,56 +151,14 @@ export function toRankableTrack(row: unknown): RankableTrack {
 
 const analysedAtRow = z.object({ analysed_ms: z.coerce.number() });
 
-function toCatalogueTrack(row: unknown): CatalogueTrack {
+/** A raw RankableTrack row with `analysed_ms` (epoch milliseconds). */
+export function toCatalogueTrack(row: unknown): CatalogueTrack {
   return { ...toRankableTrack(row), analysedAt: new Date(analysedAtRow.parse(row).analysed_ms) };
 }
 
 // Only numeric features count: providers' jsonb may hold anything, and a failed cast would fail the query.
 const hasNumericFeatures = sql`jsonb_typeof(audio_features->'valence') = 'number'
   AND jsonb_typeof(audio_features->'energy') = 'number'`;
-
-/**
- * The analysed tracks (by anyone: analyses are shared) nearest to a point (or the nearest of several) in
- * valence/energy, each track once,
- * nearest first (default 200, at most 2,000). A plain top-N over the rows (the planner's bounded heap sort)
- * with duplicates dropped here: far cheaper on a large table than sorting every track's latest analysis.
- */
-export async function listCatalogueNear(
-  db: Db,
-  points: { valence: number; energy: number } | readonly { valence: number; energy: number }[],
-  limit?: number,
-): Promise<CatalogueTrack[]> {
-  const wanted = boundedLimit(limit, 200, 2000);
-  const list = Array.isArray(points) ? points : [points as { valence: number; energy: number }];
-  if (list.length === 0) return [];
-  // Several points (a lift's path) in one scan: each row counts by its distance to the nearest of them.
-  const distances = list.map(
-    (p) => sql`((audio_features->>'valence')::float8 - ${p.valence}::float8) ^ 2
-               + ((audio_features->>'energy')::float8 - ${p.energy}::float8) ^ 2`,
-  );
-  const distance = distances.length === 1 ? distances[0]! : sql`LEAST(${sql.join(distances, sql`, `)})`;
-  // Shared tracks repeat (one row per share); three rows per wanted track leave room for that.
-  const rows = await queryRows(
-    db,
-    sql`SELECT spotify_track_id, track_name, artist_name, album_image,
-               (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy,
-               (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
-          FROM music_analysis
-         WHERE ${hasNumericFeatures}
-         ORDER BY ${distance}, spotify_track_id, created_at DESC
-         LIMIT ${wanted * 3}`,
-  );
-  const seen = new Set<string>();
-  const tracks: CatalogueTrack[] = [];
-  for (const row of rows) {
-    const track = toCatalogueTrack(row);
-    if (seen.has(track.spotifyTrackId)) continue;
-    seen.add(track.spotifyTrackId);
-    tracks.push(track);
-    if (tracks.length === wanted) break;
-  }
-  return tracks;
-}
 
 /** The user's own analysed tracks that have valence and energy, each once, newest first (at most 500). */
 export async function listUserCatalogue(db: Db, userId: number, limit?: number): Promise<CatalogueTrack[]> {

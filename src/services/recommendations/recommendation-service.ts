@@ -2,11 +2,11 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
+import { listCatalogueNear } from '../../db/repositories/catalogue-near.js';
 import { findLatestMoodEntry } from '../../db/repositories/mood-entries.js';
 import {
   type CatalogueTrack,
   findAnalysedTrackByName,
-  listCatalogueNear,
   listUserCatalogue,
   userHasAnalysedMusic,
 } from '../../db/repositories/music-analysis.js';
