@@ -13,6 +13,7 @@ export const benchNames = [
   'answer-latency',
   'track-analysis',
   'digest',
+  'recommend',
   'charts',
   'import',
   'checkins',
@@ -41,6 +42,8 @@ async function run(name: BenchName): Promise<BenchResult> {
       return (await import('./track-analysis.js')).runTrackAnalysis();
     case 'digest':
       return (await import('./digest.js')).runDigest();
+    case 'recommend':
+      return (await import('./recommend.js')).runRecommend();
     case 'charts':
       return (await import('./charts.js')).runCharts();
     case 'import':

@@ -6,29 +6,38 @@ import { MOOD_POINT_SQL } from '../../src/db/schema/music-analysis.js';
 import { queryRows } from './query-rows.js';
 
 /**
- * The nearest tracks found the slow way, to check the index's answer against: every analysed row's
- * distance to the nearest point, each track's nearest row, all of them sorted. No index can serve it.
+ * What listCatalogueNear answers, found the slow way to check it: every analysed row's distance to every
+ * point, each point's `perPoint` nearest tracks (a track by its nearest row), then each track once by its
+ * smallest distance, all sorted in SQL. No index can serve it.
  */
 export async function catalogueNearByFullSort(
   db: Db,
   points: readonly PlanePoint[],
-  limit: number,
+  perPoint: number,
 ): Promise<Array<{ spotifyTrackId: string; analysedAt: number }>> {
   const point = sql.raw(MOOD_POINT_SQL);
-  const near = sql`LEAST(${sql.join(
-    points.map((p) => sql`${point} <-> point(${p.valence}::float8, ${p.energy}::float8)`),
+  const asked = sql.join(
+    points.map((p, i) => sql`(${i}, ${p.valence}::float8, ${p.energy}::float8)`),
     sql`, `,
-  )})`;
+  );
   const rows = await queryRows<unknown>(
     db,
-    sql`SELECT spotify_track_id, analysed_ms FROM (
-          SELECT DISTINCT ON (spotify_track_id) spotify_track_id, near,
-                 (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
-            FROM (SELECT *, ${near} AS near FROM music_analysis WHERE ${point} IS NOT NULL) m
-           ORDER BY spotify_track_id, near, created_at DESC, id DESC
-        ) t
-        ORDER BY near, spotify_track_id COLLATE "C"
-        LIMIT ${limit}`,
+    sql`WITH asked (i, v, e) AS (VALUES ${asked}),
+        distances AS (
+          SELECT a.i, m.id, m.spotify_track_id, m.created_at, m.pt <-> point(a.v, a.e) AS d
+            FROM asked a
+           CROSS JOIN (SELECT *, ${point} AS pt FROM music_analysis WHERE ${point} IS NOT NULL) m),
+        per_track AS (
+          SELECT DISTINCT ON (i, spotify_track_id) * FROM distances
+           ORDER BY i, spotify_track_id, d, created_at DESC, id DESC),
+        ranked AS (
+          SELECT *, row_number() OVER (PARTITION BY i ORDER BY d, spotify_track_id COLLATE "C") AS rank
+            FROM per_track),
+        chosen AS (
+          SELECT DISTINCT ON (spotify_track_id) * FROM ranked WHERE rank <= ${perPoint}
+           ORDER BY spotify_track_id, d, created_at DESC, id DESC)
+        SELECT spotify_track_id, (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
+          FROM chosen ORDER BY d, spotify_track_id COLLATE "C"`,
   );
   return rows.map((raw) => {
     const r = z.object({ spotify_track_id: z.string(), analysed_ms: z.coerce.number() }).parse(raw);

@@ -23,7 +23,6 @@ const nearRow = z.object({
   id: z.coerce.number(),
   spotify_track_id: z.string(),
   distance: z.coerce.number(),
-  near: z.coerce.number(),
   analysed_ms: z.coerce.number(),
 });
 
@@ -31,45 +30,39 @@ interface NearRow {
   /** Which of the asked points this row was read for, and its distance to that point. */
   pointIndex: number;
   distance: number;
-  /** Its distance to the nearest of all the asked points: the order of the answer. */
-  near: number;
   id: number;
   trackId: string;
   analysedMs: number;
-  track: CatalogueTrack;
+  /** The row as read, made a CatalogueTrack only if it is kept. */
+  raw: unknown;
 }
 
 /**
- * The analysed tracks (by anyone: analyses are shared) nearest to a point, or to the nearest of several
- * (a lift's path), each track once, nearest first (default 200, at most 2,000). Ties go by track id, then
- * the latest analysis.
+ * For each point, its `perPoint` nearest analysed tracks (by anyone: analyses are shared; default 200, at
+ * most 2,000): a track counts by its row nearest that point; ties go by track id, then the latest
+ * analysis. The answer holds each track once, nearest first by its distance to the nearest asked point.
  *
- * Each point's nearest rows come from the GiST index (a KNN scan: the cost grows with the rows read, not
- * the table), all points in one statement. The answer is exactly what sorting every row would give: a
- * track among the nearest `limit` by its distance to the nearest point is among the nearest `limit`
- * tracks of that point, so reading each point until it holds `limit` distinct tracks, and every row tied
- * with the last of them, cannot miss one (test/db/catalogue-near.test.ts checks it against a full sort).
+ * Each point's rows come from the GiST index (a KNN scan: the cost follows the rows read, not the
+ * table), all points in one statement. Reading stops at a point once its rows hold `perPoint` distinct
+ * tracks and one row beyond the distance of the last of them (so no tie is left unread), or the index
+ * ran out: the answer is exactly what sorting every row would give (test/db/repositories/
+ * catalogue-near.test.ts checks it against a full sort).
  */
 export async function listCatalogueNear(
   db: Db,
   points: PlanePoint | readonly PlanePoint[],
-  limit?: number,
+  perPoint?: number,
 ): Promise<CatalogueTrack[]> {
-  const wanted = boundedLimit(limit, 200, 2000);
+  const wanted = boundedLimit(perPoint, 200, 2000);
   const list: readonly PlanePoint[] = Array.isArray(points) ? points : [points as PlanePoint];
   if (list.length === 0) return [];
-  let perPoint = Math.ceil(wanted * HEADROOM) + 8;
+  let rowsPerPoint = Math.ceil(wanted * HEADROOM) + 8;
   for (;;) {
-    const rows = await readNearest(db, list, perPoint);
-    const enough = list.every((_, i) =>
-      holdsNearest(
-        rows.filter((r) => r.pointIndex === i),
-        perPoint,
-        wanted,
-      ),
-    );
-    if (enough || perPoint >= MAX_ROWS_PER_POINT) return nearestTracks(rows, wanted);
-    perPoint = Math.min(MAX_ROWS_PER_POINT, perPoint * 4);
+    const rows = await readNearest(db, list, rowsPerPoint);
+    const byPoint = list.map((_, i) => rows.filter((r) => r.pointIndex === i).sort(byDistance));
+    const done = byPoint.every((own) => holdsNearest(own, rowsPerPoint, wanted));
+    if (done || rowsPerPoint >= MAX_ROWS_PER_POINT) return merged(byPoint, wanted);
+    rowsPerPoint = Math.min(MAX_ROWS_PER_POINT, rowsPerPoint * 4);
   }
 }
 
@@ -79,24 +72,19 @@ export async function listCatalogueNear(
  */
 export function nearestRowsQuery(points: readonly PlanePoint[], perPoint: number): SQL {
   const targets = points.map((p) => sql`point(${p.valence}::float8, ${p.energy}::float8)`);
-  const near =
-    targets.length === 1
-      ? sql`${moodPoint} <-> ${targets[0]}`
-      : sql`LEAST(${sql.join(
-          targets.map((t) => sql`${moodPoint} <-> ${t}`),
-          sql`, `,
-        )})`;
   // ORDER BY the bare `<point> <-> target` is what lets the planner walk the index; anything added to
-  // it (a tie-break) makes it sort the table instead, so ties are settled in JavaScript.
+  // it (a tie-break) makes it sort the table instead, so ties are settled in JavaScript. The point is
+  // computed once per row (inner list), and the distances from it: each computation parses the JSON.
   const parts = targets.map(
     (target, i) => sql`(SELECT ${i}::int AS point_index, id, spotify_track_id, track_name, artist_name,
-              album_image, (${moodPoint})[0] AS valence, (${moodPoint})[1] AS energy,
-              (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms,
-              ${moodPoint} <-> ${target} AS distance, ${near} AS near
-         FROM music_analysis
-        WHERE ${moodPoint} IS NOT NULL
-        ORDER BY ${moodPoint} <-> ${target}
-        LIMIT ${perPoint})`,
+              album_image, pt[0] AS valence, pt[1] AS energy, analysed_ms,
+              pt <-> ${target} AS distance
+         FROM (SELECT id, spotify_track_id, track_name, artist_name, album_image, ${moodPoint} AS pt,
+                      (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
+                 FROM music_analysis
+                WHERE ${moodPoint} IS NOT NULL
+                ORDER BY ${moodPoint} <-> ${target}
+                LIMIT ${perPoint}) nearest)`,
   );
   return sql.join(parts, sql` UNION ALL `);
 }
@@ -108,17 +96,16 @@ async function readNearest(db: Db, points: readonly PlanePoint[], perPoint: numb
     return {
       pointIndex: r.point_index,
       distance: r.distance,
-      near: r.near,
       id: r.id,
       trackId: r.spotify_track_id,
       analysedMs: r.analysed_ms,
-      track: toCatalogueTrack(raw),
+      raw,
     };
   });
 }
 
 /**
- * Whether one point's rows (nearest first) surely hold its `wanted` nearest tracks: the index ran out,
+ * Whether one point's rows (its nearest, sorted) surely hold its `wanted` nearest tracks: the index ran out,
  * or they hold `wanted` distinct tracks and a row beyond the distance of the last of them (no tie with
  * it is left unread).
  */
@@ -132,23 +119,33 @@ function holdsNearest(rows: readonly NearRow[], asked: number, wanted: number): 
   return false;
 }
 
-/** Nearest first by the nearest point; ties by track id (code units), then the latest analysis. */
-function byNearness(a: NearRow, b: NearRow): number {
-  if (a.near !== b.near) return a.near - b.near;
+/** Nearest first; ties by track id (code units, as COLLATE "C"), then the latest analysis, then id. */
+function byDistance(a: NearRow, b: NearRow): number {
+  if (a.distance !== b.distance) return a.distance - b.distance;
   if (a.trackId !== b.trackId) return a.trackId < b.trackId ? -1 : 1;
   if (a.analysedMs !== b.analysedMs) return b.analysedMs - a.analysedMs;
   return b.id - a.id;
 }
 
-function nearestTracks(rows: NearRow[], wanted: number): CatalogueTrack[] {
-  rows.sort(byNearness);
+/** Each point's `wanted` nearest tracks (rows sorted, each track by its nearest row), then all of them, each once. */
+function merged(byPoint: NearRow[][], wanted: number): CatalogueTrack[] {
+  const kept: NearRow[] = [];
+  for (const rows of byPoint) {
+    const seen = new Set<string>();
+    for (const row of rows) {
+      if (seen.has(row.trackId)) continue;
+      seen.add(row.trackId);
+      kept.push(row);
+      if (seen.size === wanted) break;
+    }
+  }
+  kept.sort(byDistance);
   const seen = new Set<string>();
   const tracks: CatalogueTrack[] = [];
-  for (const row of rows) {
+  for (const row of kept) {
     if (seen.has(row.trackId)) continue;
     seen.add(row.trackId);
-    tracks.push(row.track);
-    if (tracks.length === wanted) break;
+    tracks.push(toCatalogueTrack(row.raw));
   }
   return tracks;
 }

@@ -337,6 +337,17 @@ export function rankNearTarget(input: RankNearTargetInput): RankedTrack[] {
   });
 }
 
+/** `count` evenly spaced points from the mood point to the target (the target alone for one). */
+export function liftWaypoints(from: MoodPoint, to: MoodPoint, count: number): MoodPoint[] {
+  return Array.from({ length: count }, (_, step) => {
+    const t = count === 1 ? 1 : step / (count - 1);
+    return {
+      valence: from.valence + (to.valence - from.valence) * t,
+      energy: from.energy + (to.energy - from.energy) * t,
+    };
+  });
+}
+
 /**
  * Evenly spaced waypoints from the mood point to the target, the nearest free track at each, then ordered
  * so every step is no further from the target than the one before.
@@ -350,12 +361,7 @@ function liftPath(
 ): { hit: Hit; waypoint: MoodPoint }[] {
   const used = new Set<string>();
   const picks: { hit: Hit; waypoint: MoodPoint; toTarget: number }[] = [];
-  for (let step = 0; step < limit; step++) {
-    const t = limit === 1 ? 1 : step / (limit - 1);
-    const waypoint = {
-      valence: from.valence + (to.valence - from.valence) * t,
-      energy: from.energy + (to.energy - from.energy) * t,
-    };
+  for (const waypoint of liftWaypoints(from, to, limit)) {
     const [hit] = nearest(ix, waypoint, 1, (id) => used.has(id) || skip(id));
     if (!hit) break;
     used.add(ix.tracks[hit.index]!.spotifyTrackId);

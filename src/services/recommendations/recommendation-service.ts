@@ -25,7 +25,9 @@ import { askForSuggestions, type ModelSuggestion } from './model-suggestions.js'
 import {
   type CandidateTrack,
   goalTarget,
+  liftWaypoints,
   MAX_RECOMMENDATIONS,
+  type MoodPoint,
   moodPoint,
   type RankedTrack,
   type RecommendationGoal,
@@ -68,8 +70,6 @@ export interface RecommendationDeps {
 
 export const DEFAULT_LIMIT = 5;
 const MAX_LIMIT = 10;
-/** Catalogue tracks read around each point the ranking aims at. */
-const NEAR_POINT = 200;
 /** Recent recommendations left out of the next list, so asking again brings something new. */
 const RECENT_EXCLUDED = 20;
 
@@ -105,11 +105,16 @@ function toCandidate(t: CatalogueTrack): CandidateTrack {
 export function createRecommendationService(deps: RecommendationDeps): RecommendationService {
   const { db, clock, logger } = deps;
 
-  /** The user's own music first, then the catalogue around every point the goal may aim at. */
-  async function candidatesFor(userId: number, points: readonly { valence: number; energy: number }[]) {
+  /**
+   * The user's own music first (the language model's sense of their taste), then each point the ranking
+   * aims at with its `limit + RECENT_EXCLUDED` nearest tracks: every pick is the nearest track to its
+   * point that is neither recent nor already picked, so it is always among them, and the local ranking
+   * over these candidates equals the ranking over the whole catalogue.
+   */
+  async function candidatesFor(userId: number, points: readonly MoodPoint[], limit: number) {
     const [own, near] = await Promise.all([
       listUserCatalogue(db, userId, 200),
-      listCatalogueNear(db, points, NEAR_POINT * points.length),
+      listCatalogueNear(db, points, limit + RECENT_EXCLUDED),
     ]);
     return [...own, ...near].map(toCandidate);
   }
@@ -193,16 +198,9 @@ export function createRecommendationService(deps: RecommendationDeps): Recommend
       const emotions = entry.emotions ?? [];
       const mood = moodPoint(entry.moodScore, emotions);
       const target = goalTarget(input.goal, mood);
-      const points =
-        input.goal === 'lift'
-          ? [
-              mood,
-              { valence: (mood.valence + target.valence) / 2, energy: (mood.energy + target.energy) / 2 },
-              target,
-            ]
-          : [target];
+      const points = input.goal === 'lift' ? liftWaypoints(mood, target, limit) : [target];
       const [candidates, recent] = await Promise.all([
-        candidatesFor(input.userId, points),
+        candidatesFor(input.userId, points, limit),
         recentlyRecommendedTrackIds(db, input.userId, RECENT_EXCLUDED),
       ]);
       const moodWhen = whenFelt(entry.createdAt, clock.now(), timeZone);
