@@ -9,20 +9,29 @@
  * insight and three recommendations). The chart PNG is measured separately, per digest: at tens of ms
  * each, 10,000 charts cannot fit in 20 s on two cores, and a real run renders them one per DM anyway.
  * Baseline in the same run: the batch reads alone, without computing anything.
+ *
+ * Then the week is sent (runWeek, with a platform stand-in that accepts every DM at once) on the 20,000
+ * users by one instance, and by two instances in processes of their own sharing it through the claims
+ * of digest_deliveries (bench/digest-instance.ts). Target: two instances in at most 0.65 times one's
+ * time, every digest delivered exactly once. The runs alternate; deliveries are reset between them.
  */
-import { pathToFileURL } from 'node:url';
+import { fork } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { daysOfWeek, previousWeek } from '../src/core/calendar/index.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { createFieldCipher } from '../src/crypto/create-field-cipher.js';
 import type { Database } from '../src/db/database.js';
+import { queryRows } from '../src/db/raw-query.js';
 import { listDigestUsers, moodsBetween, musicBetween } from '../src/db/repositories/digest-data.js';
 import { FIXED_UNTIL } from '../src/db/seed/generate.js';
 import { seedDatabase } from '../src/db/seed/insert.js';
+import { RUNTIME_NODE_FLAGS } from '../src/ops/node-flags.js';
 import { createChartRenderer } from '../src/services/charts/index.js';
 import type { DigestData } from '../src/services/digest/build-digest.js';
-import { createDigestRunner } from '../src/services/digest/digest-runner.js';
+import { createDigestRunner, type DigestRunSummary } from '../src/services/digest/digest-runner.js';
+import type { InstanceReport } from './digest-instance.js';
 import {
   applyProductRuntime,
   type BenchFigure,
@@ -40,6 +49,8 @@ const DAYS = 90;
 const BATCH = 500;
 const CHARTS = 40;
 const ROUNDS = 3;
+/** Alternating rounds of the one- and two-instance sends. */
+const SEND_ROUNDS = 2;
 
 /** After a bulk seed: vacuum (visibility map, statistics) and a checkpoint, so no background flush of
  * the seed's writes lands in a measured run. */
@@ -50,6 +61,7 @@ async function settle(database: Database): Promise<void> {
 }
 
 interface Seeded {
+  url: string;
   database: Database;
   drop(): Promise<void>;
   seedSeconds: number;
@@ -72,6 +84,7 @@ async function seeded(users: number): Promise<Seeded> {
     tracks: TRACKS,
   });
   return {
+    url: fresh.url,
     database,
     seedSeconds: (performance.now() - started) / 1000,
     moods: summary.counts.mood_entries,
@@ -168,6 +181,162 @@ async function chartTimes(database: Database): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+/** One send of the week by `count` instances, each a process of its own. */
+interface InstancesRun {
+  instances: number;
+  /** From 'go' to the last instance's end (process start-up and database connection excluded). */
+  seconds: number;
+  summaries: DigestRunSummary[];
+  deliveries: string[];
+}
+
+async function runInstances(url: string, count: number): Promise<InstancesRun> {
+  const underTsx = import.meta.url.endsWith('.ts');
+  const script = fileURLToPath(new URL(`./digest-instance.${underTsx ? 'ts' : 'js'}`, import.meta.url));
+  const children = Array.from({ length: count }, (_, i) =>
+    fork(script, [url, `bench-instance-${i + 1}`, WEEK], {
+      execArgv: [...RUNTIME_NODE_FLAGS, ...(underTsx ? ['--import', 'tsx'] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const awaitMessage = <T>(child: (typeof children)[number], kind: string) =>
+    new Promise<T>((resolve, reject) => {
+      child.on('message', (m: { kind?: string }) => {
+        if (m.kind === kind) resolve(m as T);
+      });
+      child.once('exit', (code) => reject(new Error(`a digest instance exited (${code}) before '${kind}'`)));
+    });
+  const done = children.map((child) => awaitMessage<InstanceReport>(child, 'done'));
+  for (const d of done) d.catch(() => undefined);
+  try {
+    await Promise.all(children.map((child) => awaitMessage(child, 'ready')));
+    const started = performance.now();
+    for (const child of children) child.send('go');
+    const reports = await Promise.all(done);
+    return {
+      instances: count,
+      seconds: (performance.now() - started) / 1000,
+      summaries: reports.map((r) => r.summary),
+      deliveries: reports.flatMap((r) => r.deliveries),
+    };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+  }
+}
+
+/** Where a run's rows start: ids above these were written by the digest runs, not the seed. */
+interface SeedMarks {
+  insights: number;
+  recommendations: number;
+}
+
+async function seedMarks(database: Database): Promise<SeedMarks> {
+  const rows = await queryRows(
+    database.db,
+    sql`SELECT (SELECT coalesce(max(id), 0) FROM personality_insights) AS insights,
+               (SELECT coalesce(max(id), 0) FROM recommendations) AS recommendations`,
+  );
+  const [row] = rows as Array<{ insights: string | number; recommendations: string | number }>;
+  return { insights: Number(row?.insights ?? 0), recommendations: Number(row?.recommendations ?? 0) };
+}
+
+/** Back to the seeded state before a send: no delivery of the week, no insight or recommendation it stored. */
+async function resetSends(database: Database, marks: SeedMarks): Promise<void> {
+  const { db } = database;
+  await db.execute(sql`DELETE FROM digest_deliveries WHERE period = ${WEEK}`);
+  await db.execute(sql`DELETE FROM personality_insights WHERE id > ${marks.insights}`);
+  await db.execute(sql`DELETE FROM recommendations WHERE id > ${marks.recommendations}`);
+  for (const table of ['digest_deliveries', 'personality_insights', 'recommendations'])
+    await db.execute(sql.raw(`VACUUM (ANALYZE) ${table}`));
+}
+
+/** What the database and the instances' deliveries say about one send of the week. */
+interface Checked {
+  /** Users with the digest on and a Discord or Slack account. */
+  reachable: number;
+  /** Their week's deliveries, by status. */
+  statuses: Record<string, number>;
+  /** DMs sent, and those the users of the 'sent' rows should have got (one per platform). */
+  dms: number;
+  expectedDms: number;
+  duplicates: number;
+  /** DMs to an account whose user's row is not 'sent'. */
+  strays: number;
+  ok: boolean;
+}
+
+async function checkSends(database: Database, run: InstancesRun): Promise<Checked> {
+  const { db } = database;
+  const [reachable] = (await queryRows(
+    db,
+    sql`SELECT count(*)::int AS n FROM users u LEFT JOIN user_settings s ON s.user_id = u.id
+         WHERE coalesce(s.digest_enabled, true)
+           AND EXISTS (SELECT 1 FROM chat_identities c WHERE c.user_id = u.id AND c.platform IN ('discord', 'slack'))`,
+  )) as Array<{ n: number }>;
+  const statuses: Record<string, number> = {};
+  for (const r of (await queryRows(
+    db,
+    sql`SELECT status, count(*)::int AS n FROM digest_deliveries WHERE period = ${WEEK} GROUP BY status`,
+  )) as Array<{ status: string; n: number }>)
+    statuses[r.status] = r.n;
+  const sentAccounts = new Set(
+    (
+      (await queryRows(
+        db,
+        sql`SELECT DISTINCT ON (c.user_id, c.platform) c.platform || ':' || c.workspace_id || ':' || c.external_user_id AS account
+            FROM chat_identities c JOIN digest_deliveries d ON d.user_id = c.user_id
+           WHERE d.period = ${WEEK} AND d.status = 'sent' AND c.platform IN ('discord', 'slack')
+           ORDER BY c.user_id, c.platform, c.last_seen_at DESC, c.id DESC`,
+      )) as Array<{ account: string }>
+    ).map((r) => r.account),
+  );
+  const distinct = new Set(run.deliveries);
+  const strays = [...distinct].filter((a) => !sentAccounts.has(a)).length;
+  const settled = (statuses.sent ?? 0) + (statuses.skipped ?? 0);
+  const result = {
+    reachable: reachable?.n ?? 0,
+    statuses,
+    dms: run.deliveries.length,
+    expectedDms: sentAccounts.size,
+    duplicates: run.deliveries.length - distinct.size,
+    strays,
+  };
+  return {
+    ...result,
+    ok:
+      result.duplicates === 0 &&
+      strays === 0 &&
+      result.dms === result.expectedDms &&
+      settled === result.reachable &&
+      Object.keys(statuses).every((s) => s === 'sent' || s === 'skipped'),
+  };
+}
+
+interface SendRound {
+  run: InstancesRun;
+  checked: Checked;
+}
+
+/** One and two instances sending the week, alternating for SEND_ROUNDS rounds, reset before each. */
+async function sendRounds(seeded: Seeded): Promise<{ one: SendRound[]; two: SendRound[] }> {
+  const marks = await seedMarks(seeded.database);
+  const one: SendRound[] = [];
+  const two: SendRound[] = [];
+  for (let round = 0; round < SEND_ROUNDS; round++) {
+    for (const [count, into] of [
+      [1, one],
+      [2, two],
+    ] as const) {
+      await resetSends(seeded.database, marks);
+      await seeded.database.db.execute(sql.raw('CHECKPOINT')).catch(() => undefined);
+      const run = await runInstances(seeded.url, count);
+      into.push({ run, checked: await checkSends(seeded.database, run) });
+    }
+  }
+  await resetSends(seeded.database, marks);
+  return { one, two };
+}
+
 export async function runDigest(): Promise<{ figures: BenchFigure[]; report: string }> {
   applyProductRuntime();
   const small = await seeded(10_000);
@@ -191,6 +360,27 @@ export async function runDigest(): Promise<{ figures: BenchFigure[]; report: str
     const twenty = best(twenties);
     const reads = await readsOnly(small.database);
     const charts = await chartTimes(small.database);
+    const sends = await sendRounds(large);
+    const fastest = (rounds: SendRound[]) => rounds.reduce((a, b) => (b.run.seconds < a.run.seconds ? b : a));
+    const oneSend = fastest(sends.one);
+    const twoSend = fastest(sends.two);
+    const sendRatio = twoSend.run.seconds / oneSend.run.seconds;
+    const allChecked = [...sends.one, ...sends.two].every((r) => r.checked.ok);
+    const sendRow = (label: string, r: SendRound) => {
+      const total = (key: keyof DigestRunSummary) => r.run.summaries.reduce((n, s) => n + s[key], 0);
+      return [
+        label,
+        String(total('users')),
+        String(total('sent') + total('nudged')),
+        String(total('skipped')),
+        String(total('taken')),
+        `${r.checked.dms} / ${r.checked.expectedDms}`,
+        String(r.checked.duplicates),
+        r.checked.ok ? 'yes' : 'NO',
+        fmt(r.run.seconds),
+      ];
+    };
+    const sendRoundsText = (rounds: SendRound[]) => rounds.map((r) => r.run.seconds.toFixed(2)).join(', ');
     const ratio = twenty.seconds / ten.seconds;
     const rounds = (runs: Timed[]) => runs.map((r) => r.seconds.toFixed(2)).join(', ');
     const fmt = (n: number, d = 2) => n.toFixed(d);
@@ -240,6 +430,23 @@ export async function runDigest(): Promise<{ figures: BenchFigure[]; report: str
       ),
       '',
       `every round (s): 10,000 users ${rounds(tens)}; 20,000 users ${rounds(twenties)}`,
+      '',
+      `sending the week to the 20,000 users (runWeek, platform stand-in accepting every DM at once; ${twoSend.checked.reachable.toLocaleString('en-US')} users with the digest on and a chat account; best of ${SEND_ROUNDS} alternating rounds)`,
+      table(
+        [
+          'run',
+          'users read',
+          'sent + nudged',
+          'skipped',
+          'taken (the other instance)',
+          'DMs / expected',
+          'duplicates',
+          'exactly once',
+          'seconds',
+        ],
+        [sendRow('1 instance', oneSend), sendRow('2 instances (processes)', twoSend)],
+      ),
+      `every round (s): 1 instance ${sendRoundsText(sends.one)}; 2 instances ${sendRoundsText(sends.two)}`,
       `chart PNG per digest (vega-lite -> vega SVG -> resvg), ${charts.length} digests: mean ${fmt(chartMean, 1)} ms, ` +
         `p95 ${fmt(percentile(charts, 95), 1)} ms; not in the timed figures (10,000 charts would take about ` +
         `${fmt((chartMean * 10_000) / 1000, 0)} s on one core).`,
@@ -262,6 +469,22 @@ export async function runDigest(): Promise<{ figures: BenchFigure[]; report: str
           target: '< 2.2x',
           baseline: `${fmt(ten.seconds)} s for 10,000`,
           pass: ratio < 2.2 && twenty.users === 20_000,
+        },
+        {
+          bench: 'digest',
+          figure: "send 20,000 users' week: 2 instances / 1 instance time",
+          value: `${fmt(sendRatio)}x (${fmt(twoSend.run.seconds)} s)`,
+          target: '<= 0.65x',
+          baseline: `${fmt(oneSend.run.seconds)} s 1 instance`,
+          pass: sendRatio <= 0.65 && allChecked,
+        },
+        {
+          bench: 'digest',
+          figure: 'each digest delivered once, 2 instances',
+          value: `${twoSend.checked.dms} DMs, ${twoSend.checked.duplicates} duplicates`,
+          target: 'all, once',
+          baseline: `${(twoSend.checked.statuses.sent ?? 0).toLocaleString('en-US')} sent + ${(twoSend.checked.statuses.skipped ?? 0).toLocaleString('en-US')} skipped of ${twoSend.checked.reachable.toLocaleString('en-US')} reachable`,
+          pass: allChecked,
         },
         {
           bench: 'digest',

@@ -76,11 +76,14 @@ interface RunContext {
 const DEFAULT_BATCH = 500;
 
 /**
- * The weekly digest: reads users in batches (one statement per kind of row per batch), computes each
- * digest with the pure builders, and delivers each (user, week) exactly once: claimed with a lease before
- * sending, marked sent, skipped or failed after. Sends go one user at a time; the platforms space them.
- * The steps live beside it: digest-batches (reads and computing), digest-messages (model insight,
- * chart), digest-claims (leases), digest-sender (sending and outcomes).
+ * The weekly digest: reads users in batches (one statement per kind of row per batch), claims each
+ * batch's open users with a lease in one statement, computes the digests of the users it won with the
+ * pure builders, and delivers each (user, week) exactly once: marked sent, skipped or failed after.
+ * Several instances share a week this way: each computes and sends only the batches it claimed, and a
+ * batch whose instance died is taken over when its lease runs out; the lease is renewed while a batch
+ * is sent. Sends go one user at a time; the platforms space them (see digest-sender). The steps live
+ * beside it: digest-batches (reads and computing), digest-messages (model insight, chart),
+ * digest-claims (leases), digest-sender (sending and outcomes).
  */
 export function createDigestRunner(deps: DigestRunnerDeps): DigestRunner {
   const ctx = runContext(deps);
@@ -97,6 +100,8 @@ function runContext(deps: DigestRunnerDeps): RunContext {
   const claims = createDigestClaims({
     db,
     clock,
+    log,
+    onFailure: deps.onFailure,
     instanceId: deps.instanceId ?? `digest-${randomBytes(6).toString('hex')}`,
     leaseMs: deps.leaseMs,
     maxAttempts: deps.maxAttempts ?? 3,
@@ -115,9 +120,7 @@ function runContext(deps: DigestRunnerDeps): RunContext {
     batchSize: deps.batchSize ?? DEFAULT_BATCH,
     platforms: deps.platforms,
     claims,
-    sender: canSend
-      ? createDigestSender({ db, clock, log, claims, compose, sendDirect, onFailure })
-      : undefined,
+    sender: canSend ? createDigestSender({ db, clock, log, compose, sendDirect, onFailure }) : undefined,
     onOutcome: deps.onOutcome,
   };
 }
@@ -165,7 +168,11 @@ async function runWeek(
   return tally.summary;
 }
 
-/** Delivers one week to some of a batch's users: settled ones and unreachable ones drop out first. */
+/**
+ * Delivers one week to some of a batch's users: settled ones and unreachable ones drop out first, then
+ * the rest are claimed in one statement, and only the users won are computed and sent. Users another
+ * instance holds are its to send (a claim whose lease ran out is taken over by a later pass).
+ */
 async function deliverWeek(
   ctx: RunContext,
   users: readonly DigestUser[],
@@ -187,19 +194,30 @@ async function deliverWeek(
   // Accounts only on the console (or on a platform not running here) cannot get a DM: left alone.
   const due = open.filter((u) => reachable(u.userId).length > 0);
   tally.summary.due += due.length;
-  const sendable: DigestUser[] = [];
-  for (const user of due) {
-    if (signal?.aborted) return;
-    if (user.dmBlocked) await sender.skip(user.userId, period, 'direct messages refused earlier', tally);
-    else sendable.push(user);
+  if (due.length === 0 || signal?.aborted) return;
+  const batch = await ctx.claims.claim(
+    due.map((u) => u.userId),
+    period,
+  );
+  const won = new Map(batch.held.map((h) => [h.userId, h]));
+  try {
+    const sendable: DigestUser[] = [];
+    for (const user of due) {
+      const held = won.get(user.userId);
+      if (!held) tally.report({ userId: user.userId, period, result: 'taken' });
+      else if (user.dmBlocked) sender.skip(batch, held, 'direct messages refused earlier', tally);
+      else sendable.push(user);
+    }
+    const digests = await computeDigests(ctx.db, sendable, period, catalogue);
+    const zones = new Map(sendable.map((u) => [u.userId, zoneOf(u)]));
+    const recipient = (userId: number) => ({
+      timeZone: zones.get(userId) ?? 'UTC',
+      targets: reachable(userId),
+    });
+    await sender.sendAll(batch, digests, recipient, tally, signal);
+  } finally {
+    await batch.close();
   }
-  const digests = await computeDigests(ctx.db, sendable, period, catalogue);
-  const zones = new Map(sendable.map((u) => [u.userId, zoneOf(u)]));
-  const recipient = (userId: number) => ({
-    timeZone: zones.get(userId) ?? 'UTC',
-    targets: reachable(userId),
-  });
-  await sender.sendAll(digests, recipient, tally, signal);
 }
 
 /**

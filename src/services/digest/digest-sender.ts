@@ -9,7 +9,7 @@ import {
 import { insertRecommendations, type RecommendationInput } from '../../db/repositories/recommendations.js';
 import type { DirectMessageResult, SendDirect } from '../direct-messages.js';
 import type { DigestData } from './build-digest.js';
-import type { DigestClaims, HeldDigest } from './digest-claims.js';
+import type { HeldBatch, HeldDigest } from './digest-claims.js';
 import type { ComposeDigestMessage } from './digest-messages.js';
 import type { RunTally } from './digest-outcomes.js';
 
@@ -17,7 +17,6 @@ export interface DigestSenderDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  claims: DigestClaims;
   compose: ComposeDigestMessage;
   sendDirect: SendDirect;
   /** An unexpected error while delivering one digest (alerts); the run goes on with the next user. */
@@ -31,14 +30,24 @@ export interface DigestRecipient {
 }
 
 /**
- * The digest's sending step: each digest claimed, sent to every account of its user, and its claim ended
- * by the outcome; the insights and recommendations of a batch's sent digests stored after it.
+ * The digest's sending step: each digest of a batch this instance claimed sent to every account of its
+ * user, and its claim ended by the outcome; the insights and recommendations of a batch's sent digests
+ * stored after it.
+ *
+ * Pacing: digests go one user at a time, one account at a time, through sendDirect's default 'digest'
+ * lane, which each adapter spaces to the platform's limits (Discord: one DM a second, that is a channel
+ * open and a message, 2 of the 50 requests a second a bot may make, with discord.js waiting out any 429
+ * and its global limit; Slack: one message every 1.1 s, over one DM channel per user, the Web API
+ * waiting out Retry-After). So no pacer is added here: a run cannot burst, and N instances send N DMs
+ * a second between them, far below Discord's global limit for any instance count this app runs, while
+ * each user's DM channel is written by the one instance holding that user's claim.
  */
 export interface DigestSender {
-  /** Claims a digest only to mark it skipped (nothing to send, DMs refused earlier). */
-  skip(userId: number, period: string, reason: string, tally: RunTally): Promise<void>;
+  /** Ends a held digest as skipped without sending (nothing to send, DMs refused earlier). */
+  skip(batch: HeldBatch, held: HeldDigest, reason: string, tally: RunTally): void;
   /** Sends a batch's digests one user at a time (the platforms space them), until `signal` aborts. */
   sendAll(
+    batch: HeldBatch,
     digests: readonly DigestData[],
     recipient: (userId: number) => DigestRecipient,
     tally: RunTally,
@@ -54,13 +63,26 @@ interface SentCopies {
 
 export function createDigestSender(deps: DigestSenderDeps): DigestSender {
   return {
-    skip: (userId, period, reason, tally) => skip(deps, userId, period, reason, tally),
-    async sendAll(digests, recipient, tally, signal) {
+    skip,
+    async sendAll(batch, digests, recipient, tally, signal) {
       const copies: SentCopies = { insights: [], recommendations: [] };
       try {
         for (const digest of digests) {
           if (signal?.aborted) break;
-          await deliver(deps, digest, recipient(digest.userId), tally, copies);
+          const { userId, period } = digest;
+          const held = await batch.keep(userId);
+          if (held === 'lost') {
+            tally.report({ userId, period, result: 'taken' });
+            continue;
+          }
+          if (held === 'expiring') {
+            deps.log.warn(
+              { userId, period },
+              'the digest batch’s lease could not be renewed; its rest is left to a later run',
+            );
+            break;
+          }
+          await deliver(deps, batch, held, digest, recipient(userId), tally, copies);
         }
       } finally {
         await store(deps, copies);
@@ -69,40 +91,32 @@ export function createDigestSender(deps: DigestSenderDeps): DigestSender {
   };
 }
 
-async function skip(deps: DigestSenderDeps, userId: number, period: string, reason: string, tally: RunTally) {
-  const held = await deps.claims.claim(userId, period);
-  if (!held) return tally.report({ userId, period, result: 'taken' });
-  await deps.claims.skipped(held, reason);
-  tally.report({ userId, period, result: 'skipped', reason });
+function skip(batch: HeldBatch, held: HeldDigest, reason: string, tally: RunTally): void {
+  batch.end(held, { status: 'skipped', reason });
+  tally.report({ userId: held.userId, period: held.period, result: 'skipped', reason });
 }
 
 async function deliver(
   deps: DigestSenderDeps,
+  batch: HeldBatch,
+  held: HeldDigest,
   computed: DigestData,
   to: DigestRecipient,
   tally: RunTally,
   copies: SentCopies,
 ): Promise<void> {
-  const { userId, period } = computed;
-  if (computed.kind === 'empty')
-    return skip(deps, userId, period, 'no entries this week or the week before', tally);
-  // A database that does not answer the claim ends the run (the next hourly run resumes).
-  const held = await deps.claims.claim(userId, period);
-  if (!held) return tally.report({ userId, period, result: 'taken' });
+  const { userId, period } = held;
+  if (computed.kind === 'empty') return skip(batch, held, 'no entries this week or the week before', tally);
   try {
     const { digest, message, insightStored } = await deps.compose(computed, to.timeZone);
     const results: DirectMessageResult[] = [];
     for (const target of to.targets) results.push(await deps.sendDirect(target, message));
-    const sent = await settle(deps, held, digest, to.targets, results, tally);
+    const sent = settle(batch, held, digest, to.targets, results, tally);
     if (sent && digest.kind === 'digest') keep(copies, digest, !insightStored, deps.clock.now());
   } catch (error) {
     deps.log.error({ err: error, userId, period }, 'digest delivery failed');
     deps.onFailure?.(error);
-    await deps.claims
-      .failed(held, error instanceof Error ? error.message : String(error))
-      .catch((e: unknown) =>
-        deps.log.error({ err: e, userId, period }, 'marking a digest failed did not work'),
-      );
+    batch.end(held, { status: 'failed', reason: error instanceof Error ? error.message : String(error) });
     tally.report({ userId, period, result: 'failed', reason: 'error' });
   }
 }
@@ -111,28 +125,26 @@ async function deliver(
  * Ends the claim by what the platforms answered: sent when any took it, skipped when every one refused
  * DMs, failed otherwise (a later run retries). True when it was sent.
  */
-async function settle(
-  deps: DigestSenderDeps,
+function settle(
+  batch: HeldBatch,
   held: HeldDigest,
   digest: DigestData,
   targets: readonly DirectTarget[],
   results: readonly DirectMessageResult[],
   tally: RunTally,
-): Promise<boolean> {
+): boolean {
   const { userId, period } = held;
   if (results.includes('sent')) {
-    if (!(await deps.claims.sent(held)))
-      deps.log.warn({ userId, period }, 'digest sent after its lease was taken over');
+    batch.end(held, { status: 'sent' });
     tally.report({ userId, period, result: digest.kind === 'nudge' ? 'nudged' : 'sent' });
     return true;
   }
   if (results.every((r) => r === 'blocked')) {
-    await deps.claims.skipped(held, 'direct messages refused');
-    tally.report({ userId, period, result: 'skipped', reason: 'direct messages refused' });
+    skip(batch, held, 'direct messages refused', tally);
     return false;
   }
   const where = targets.map((t, i) => `${t.platform}: ${results[i]}`).join(', ');
-  await deps.claims.failed(held, `not delivered (${where})`);
+  batch.end(held, { status: 'failed', reason: `not delivered (${where})` });
   tally.report({ userId, period, result: 'failed', reason: where });
   return false;
 }

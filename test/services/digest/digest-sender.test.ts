@@ -4,7 +4,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import type { Db } from '../../../src/db/database.js';
 import type { DirectTarget } from '../../../src/db/repositories/digest-data.js';
 import { buildDigest, type DigestData } from '../../../src/services/digest/build-digest.js';
-import type { DigestClaims, HeldDigest } from '../../../src/services/digest/digest-claims.js';
+import type { HeldBatch, HeldDigest } from '../../../src/services/digest/digest-claims.js';
 import { digestMessageComposer } from '../../../src/services/digest/digest-messages.js';
 import { type DigestOutcome, startTally } from '../../../src/services/digest/digest-outcomes.js';
 import { createDigestSender, type DigestSenderDeps } from '../../../src/services/digest/digest-sender.js';
@@ -24,39 +24,32 @@ const nudge = (userId: number): DigestData =>
     catalogue: [],
   });
 
-/** Claims kept in memory: what was claimed and how each claim ended. */
-function memoryClaims(taken: readonly number[] = []) {
+/** A batch held in memory: which claims were kept for sending and how each ended. */
+function memoryBatch(userIds: readonly number[], taken: readonly number[] = []) {
   const ended: Array<[number, string, string?]> = [];
-  const claimed: number[] = [];
-  const end = (held: HeldDigest, how: string, why?: string): boolean => {
-    ended.push(why === undefined ? [held.userId, how] : [held.userId, how, why]);
-    return true;
-  };
-  const claims: DigestClaims = {
-    open: async (users) => users.slice(),
-    async claim(userId, period) {
-      if (taken.includes(userId)) return undefined;
-      claimed.push(userId);
-      return { id: userId, userId, period };
+  const kept: number[] = [];
+  const held: HeldDigest[] = userIds.map((userId) => ({ id: userId, userId, period: PERIOD, attempts: 1 }));
+  const batch: HeldBatch = {
+    held,
+    async keep(userId) {
+      if (taken.includes(userId)) return 'lost';
+      kept.push(userId);
+      return held.find((h) => h.userId === userId)!;
     },
-    sent: async (held: HeldDigest) => end(held, 'sent'),
-    skipped: async (held, reason) => end(held, 'skipped', reason),
-    failed: async (held, error) => end(held, 'failed', error),
+    end(h, end) {
+      ended.push(end.status === 'sent' ? [h.userId, end.status] : [h.userId, end.status, end.reason]);
+    },
+    close: async () => {},
   };
-  return { claims, claimed, ended };
+  return { batch, held, kept, ended };
 }
 
-function senderWith(
-  claims: DigestClaims,
-  sendDirect: DigestSenderDeps['sendDirect'],
-  onFailure?: (error: unknown) => void,
-) {
+function senderWith(sendDirect: DigestSenderDeps['sendDirect'], onFailure?: (error: unknown) => void) {
   const log = silentLogger();
   return createDigestSender({
     db: {} as unknown as Db, // a nudge stores nothing: the database is never reached
     clock: fixedClock('2026-11-23T09:00:00Z'),
     log,
-    claims,
     compose: digestMessageComposer({ log, enrichTimeoutMs: 1000 }),
     sendDirect,
     onFailure,
@@ -69,33 +62,31 @@ function tallied() {
 }
 
 describe('sending a batch of digests', () => {
-  it('GIVEN the signal aborts during the first send THEN the next digest is neither claimed nor sent', async () => {
-    const { claims, claimed, ended } = memoryClaims();
+  it('GIVEN the signal aborts during the first send THEN the next digest is neither kept nor sent', async () => {
+    const { batch, kept, ended } = memoryBatch([1, 2]);
     const abort = new AbortController();
-    const sentTo: string[] = [];
-    const sender = senderWith(claims, async (to) => {
-      sentTo.push(to.externalUserId);
+    const sender = senderWith(async () => {
       abort.abort();
       return 'sent';
     });
     const { tally, outcomes } = tallied();
     await sender.sendAll(
+      batch,
       [nudge(1), nudge(2)],
       () => ({ timeZone: 'UTC', targets: [discord] }),
       tally,
       abort.signal,
     );
-    expect(claimed).toEqual([1]);
+    expect(kept).toEqual([1]);
     expect(ended).toEqual([[1, 'sent']]);
     expect(outcomes).toEqual([{ userId: 1, period: PERIOD, result: 'nudged' }]);
     expect(tally.summary).toMatchObject({ nudged: 1, sent: 0, failed: 0 });
   });
 
-  it('GIVEN a send that throws THEN onFailure hears it, the claim is marked failed, and the next user is still sent', async () => {
-    const { claims, ended } = memoryClaims();
+  it('GIVEN a send that throws THEN onFailure hears it, the claim is ended failed, and the next user is still sent', async () => {
+    const { batch, ended } = memoryBatch([1, 2]);
     const failures: unknown[] = [];
     const sender = senderWith(
-      claims,
       async (to) => {
         if (to.externalUserId === 'broken') throw new Error('socket hang up');
         return 'sent';
@@ -105,6 +96,7 @@ describe('sending a batch of digests', () => {
     const { tally, outcomes } = tallied();
     const targets = (userId: number) => [{ ...discord, externalUserId: userId === 1 ? 'broken' : 'fine' }];
     await sender.sendAll(
+      batch,
       [nudge(1), nudge(2)],
       (userId) => ({ timeZone: 'UTC', targets: targets(userId) }),
       tally,
@@ -122,20 +114,21 @@ describe('sending a batch of digests', () => {
   });
 
   it('GIVEN every platform refuses THEN skipped; GIVEN one refuses and one fails THEN failed, naming both', async () => {
-    const { claims, ended } = memoryClaims();
+    const { batch, ended } = memoryBatch([1, 2]);
     const answers: Record<string, DirectMessageResult> = {
       d1: 'blocked',
       U1: 'blocked',
       d2: 'blocked',
       U2: 'failed',
     };
-    const sender = senderWith(claims, async (to) => answers[to.externalUserId]!);
+    const sender = senderWith(async (to) => answers[to.externalUserId]!);
     const { tally, outcomes } = tallied();
     const targets = (n: number) => [
       { ...discord, externalUserId: `d${n}` },
       { ...slack, externalUserId: `U${n}` },
     ];
     await sender.sendAll(
+      batch,
       [nudge(1), nudge(2)],
       (userId) => ({ timeZone: 'UTC', targets: targets(userId) }),
       tally,
@@ -148,19 +141,75 @@ describe('sending a batch of digests', () => {
     expect(outcomes.map((o) => o.result)).toEqual(['skipped', 'failed']);
   });
 
-  it('GIVEN a digest another instance holds THEN it is reported taken and nothing is sent', async () => {
-    const { claims, ended } = memoryClaims([1]);
+  it('GIVEN a claim lost from the batch (taken over) THEN it is reported taken and nothing is sent or ended', async () => {
+    const { batch, ended } = memoryBatch([1], [1]);
     const sentTo: string[] = [];
-    const sender = senderWith(claims, async (to) => {
+    const sender = senderWith(async (to) => {
       sentTo.push(to.externalUserId);
       return 'sent';
     });
     const { tally, outcomes } = tallied();
-    await sender.sendAll([nudge(1)], () => ({ timeZone: 'UTC', targets: [discord] }), tally, undefined);
-    await sender.skip(1, PERIOD, 'direct messages refused earlier', tally);
+    await sender.sendAll(
+      batch,
+      [nudge(1)],
+      () => ({ timeZone: 'UTC', targets: [discord] }),
+      tally,
+      undefined,
+    );
     expect(sentTo).toEqual([]);
     expect(ended).toEqual([]);
-    expect(outcomes.map((o) => o.result)).toEqual(['taken', 'taken']);
-    expect(tally.summary.taken).toBe(2);
+    expect(outcomes.map((o) => o.result)).toEqual(['taken']);
+  });
+
+  it('GIVEN the batch lease could not be renewed THEN the batch stops before the next send', async () => {
+    const { batch, ended } = memoryBatch([1, 2]);
+    let keeps = 0;
+    const expiring: HeldBatch = {
+      ...batch,
+      keep: async (userId) => (++keeps === 1 ? batch.keep(userId) : 'expiring'),
+    };
+    const sentTo: number[] = [];
+    const sender = senderWith(async () => {
+      sentTo.push(keeps);
+      return 'sent';
+    });
+    const { tally, outcomes } = tallied();
+    await sender.sendAll(
+      expiring,
+      [nudge(1), nudge(2)],
+      () => ({ timeZone: 'UTC', targets: [discord] }),
+      tally,
+      undefined,
+    );
+    expect(sentTo).toEqual([1]);
+    expect(ended).toEqual([[1, 'sent']]);
+    expect(outcomes.map((o) => [o.userId, o.result])).toEqual([[1, 'nudged']]);
+  });
+
+  it('GIVEN a batch THEN its DMs go one at a time, through the spaced digest lane', async () => {
+    const users = [1, 2, 3, 4];
+    const { batch } = memoryBatch(users);
+    let inFlight = 0;
+    let most = 0;
+    const lanes: Array<string | undefined> = [];
+    const sender = senderWith(async (_to, _reply, options) => {
+      most = Math.max(most, ++inFlight);
+      lanes.push(options?.lane);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight--;
+      return 'sent';
+    });
+    const { tally } = tallied();
+    await sender.sendAll(
+      batch,
+      users.map(nudge),
+      () => ({ timeZone: 'UTC', targets: [discord, slack] }),
+      tally,
+      undefined,
+    );
+    expect(most).toBe(1);
+    expect(lanes).toHaveLength(8);
+    // No lane named: each adapter's default, the single spaced queue (not the prompts' parallel lanes).
+    expect(lanes.every((lane) => lane === undefined || lane === 'digest')).toBe(true);
   });
 });
