@@ -6,8 +6,23 @@ import { createFieldCipher } from '../../src/crypto/create-field-cipher.js';
 import { noteContext } from '../../src/crypto/note-context.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { ALBUM_IMAGE_PREFIX, Catalogue, predictMood, trackMoods } from '../../src/db/seed/catalogue.js';
-import { FIXED_UNTIL, type SeedOptions } from '../../src/db/seed/generate.js';
-import { SeedRefusedError, type SeedSummary, seedDatabase, seedTables } from '../../src/db/seed/insert.js';
+import {
+  createSeedPlan,
+  FIXED_UNTIL,
+  generateUserBundle,
+  resolveSeedOptions,
+  type SeedOptions,
+  type SeedUserBundle,
+} from '../../src/db/seed/generate.js';
+import {
+  arrayElement,
+  type Cell,
+  type SeedBatching,
+  SeedRefusedError,
+  type SeedSummary,
+  seedDatabase,
+  seedTables,
+} from '../../src/db/seed/insert.js';
 import { generateUser } from '../../src/db/seed/people.js';
 import { seedPeriod } from '../../src/db/seed/period.js';
 import { Random } from '../../src/db/seed/random.js';
@@ -83,6 +98,16 @@ describe('GIVEN the seeded random generator', () => {
     expect(Array.from({ length: 50 }, () => a.uint32())).toEqual(
       Array.from({ length: 50 }, () => b.uint32()),
     );
+  });
+
+  // Benchmarks compare runs seeded months apart: the same seed must keep giving the same numbers.
+  it('THEN seeds 42 and 2^32 - 1 give the numbers they always gave', () => {
+    const first4 = (seed: number) => {
+      const rng = new Random(seed);
+      return Array.from({ length: 4 }, () => rng.uint32());
+    };
+    expect(first4(42)).toEqual([2837322924, 544945897, 479756282, 3500138142]);
+    expect(first4(0xffff_ffff)).toEqual([835879718, 1921286648, 2356205009, 1885780724]);
   });
 
   it('THEN different seeds give different sequences', () => {
@@ -201,6 +226,17 @@ describeEachDatabase('GIVEN a database seeded with 12 users x 14 days and 30 tra
     expect(distinct).toBe(small.tracks);
   });
 
+  it('THEN each table’s id sequence continues after the ids the seed gave its rows', async () => {
+    for (const table of seedTables.filter((t) => t !== 'user_settings')) {
+      const [row] = await queryRows<{ max: number; last: number }>(
+        getDb().db,
+        sql`SELECT (SELECT max(id) FROM ${sql.identifier(table)})::int AS max,
+                   pg_sequence_last_value(pg_get_serial_sequence(${table}, 'id')::regclass)::int AS last`,
+      );
+      expect(Number(row?.last), table).toBe(Number(row?.max));
+    }
+  });
+
   it('THEN recommendations link only to mood entries of their own user', async () => {
     const linked = await countWhere(
       getDb(),
@@ -256,10 +292,10 @@ describeEachDatabase('GIVEN a database seeded with 12 users x 14 days and 30 tra
 });
 
 /** Seeds a fresh database of `kind` and reads every seeded table. */
-async function seededRows(kind: DatabaseKind, options: SeedOptions) {
+async function seededRows(kind: DatabaseKind, options: SeedOptions, batching?: Partial<SeedBatching>) {
   const database = await createTestDatabase(kind);
   try {
-    await seedDatabase(database.db, cipher, options);
+    await seedDatabase(database.db, cipher, options, undefined, batching);
     const out: Record<string, Record<string, unknown>[]> = {};
     for (const table of Object.keys(seededTables) as (keyof typeof seededTables)[]) {
       out[table] = await rowsOf(database, table);
@@ -285,6 +321,14 @@ describeEachDatabase('GIVEN two fresh databases seeded with the same options', (
     for (const table of Object.keys(seededTables)) {
       expect(second[table], table).toEqual(first[table]);
       expect(second[table]?.length, table).toBeGreaterThan(0);
+    }
+  });
+
+  it('WHEN a third is seeded in chunks of two users and statements of seven rows THEN it holds the same rows, ids included', async () => {
+    // 14 days x 1.4 + 20 analyses + 4 = 43.6 rows a user: 100 rows a transaction makes chunks of 2 users.
+    const chunked = await seededRows(kind, small, { rowsPerTransaction: 100, rowsPerStatement: 7 });
+    for (const table of Object.keys(seededTables)) {
+      expect(chunked[table], table).toEqual(first[table]);
     }
   });
 
@@ -326,6 +370,94 @@ describeEachDatabase('GIVEN a seeded database', (getDb) => {
     );
     expect(ids).toEqual({ users: 1, entries: 1 });
     expect(summary.counts.users).toBe(small.users);
+  });
+});
+
+// The seed sends each column as one PostgreSQL array literal that it writes itself (insert.ts).
+describeEachDatabase('GIVEN values written as elements of an array literal', (getDb) => {
+  async function roundTrip(type: string, values: Cell[]): Promise<unknown[]> {
+    const literal = `{${values.map(arrayElement).join(',')}}`;
+    const rows = await queryRows<{ v: unknown }>(
+      getDb().db,
+      sql`SELECT v FROM unnest(${literal}::${sql.raw(type)}[]) WITH ORDINALITY AS t(v, n) ORDER BY n`,
+    );
+    return rows.map((row) => row.v);
+  }
+
+  it('THEN text with quotes, backslashes, braces, commas, blanks, NULL and emoji arrives unchanged', async () => {
+    const texts = [
+      'plain',
+      'say "hi"',
+      'back\\slash',
+      '\\"',
+      '{braces}',
+      'a,b',
+      ' spaced ',
+      '',
+      'NULL',
+      'null',
+      'tab\tand\nnewline',
+      "O'Brien",
+      'Zoë 🌙',
+      '佐藤 花子',
+    ];
+    expect(await roundTrip('text', [...texts, null])).toEqual([...texts, null]);
+  });
+
+  it('THEN numbers and booleans arrive unchanged', async () => {
+    const numbers = (values: unknown[]) => values.map((v) => (v === null ? null : Number(v)));
+    expect(numbers(await roundTrip('float8', [0, -1.5, 0.123, 1_782_172_800, null]))).toEqual([
+      0,
+      -1.5,
+      0.123,
+      1_782_172_800,
+      null,
+    ]);
+    expect(numbers(await roundTrip('int4', [1, -7, 2_000_000_000, null]))).toEqual([
+      1,
+      -7,
+      2_000_000_000,
+      null,
+    ]);
+    expect(await roundTrip('bool', [true, false, null])).toEqual([true, false, null]);
+  });
+});
+
+describeEachDatabase('GIVEN a database that refuses the mood entries of the third chunk', (getDb) => {
+  let refusal: Promise<SeedSummary>;
+  beforeAll(async () => {
+    // The seed checks only that tables are empty: a trigger it does not know of fails its third chunk.
+    await getDb().db.execute(
+      sql.raw(`CREATE FUNCTION refuse_late_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused by the test'; END $$`),
+    );
+    await getDb().db.execute(
+      sql.raw(`CREATE TRIGGER refuse_late_entries BEFORE INSERT ON mood_entries
+        FOR EACH ROW WHEN (NEW.user_id > 4) EXECUTE FUNCTION refuse_late_entries()`),
+    );
+    // 43.6 rows a user (see above): chunks of two users, so users 5 and 6 are the third chunk.
+    refusal = seedDatabase(getDb().db, cipher, small, undefined, { rowsPerTransaction: 100 });
+    await refusal.catch(() => {});
+  });
+
+  it('WHEN it is seeded in chunks of two users THEN seeding fails with the database’s error', async () => {
+    const error: unknown = await refusal.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const cause = (error as Error).cause;
+    expect(cause instanceof Error ? cause.message : (error as Error).message).toMatch(/refused by the test/);
+  });
+
+  it('THEN the two chunks before it are kept whole, and of the chunks it refused not a row', async () => {
+    const plan = createSeedPlan(resolveSeedOptions(small));
+    const firstFour = [0, 1, 2, 3].map((i) => generateUserBundle(plan, i));
+    const total = (rows: (b: SeedUserBundle) => unknown[]) =>
+      firstFour.reduce((n, b) => n + rows(b).length, 0);
+    expect(await countOf(getDb(), 'users')).toBe(4);
+    expect(await countOf(getDb(), 'user_settings')).toBe(4);
+    expect(await countOf(getDb(), 'mood_entries')).toBe(total((b) => b.entries));
+    expect(await countOf(getDb(), 'music_analysis')).toBe(total((b) => b.analyses));
+    expect(await countOf(getDb(), 'recommendations')).toBe(total((b) => b.recommendations));
+    expect(await countOf(getDb(), 'personality_insights')).toBe(total((b) => b.insights));
   });
 });
 

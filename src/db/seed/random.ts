@@ -11,18 +11,12 @@ export class Random {
   private spareGaussian: number | undefined;
 
   constructor(seed: number) {
-    let s = seed >>> 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    // splitmix32 steps, written out: a generator is made per user and per track, millions of times a run.
+    const s = seed >>> 0;
+    this.a = splitmix32(s + GOLDEN);
+    this.b = splitmix32(s + 2 * GOLDEN);
+    this.c = splitmix32(s + 3 * GOLDEN);
+    this.d = splitmix32(s + 4 * GOLDEN);
     if ((this.a | this.b | this.c | this.d) === 0) this.d = 1;
   }
 
@@ -144,6 +138,16 @@ export function clamp(value: number, min: number, max: number): number {
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
+}
+
+const GOLDEN = 0x9e3779b9;
+
+/** splitmix32's output for the state `state` (taken modulo 2^32). */
+function splitmix32(state: number): number {
+  let z = state | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {
