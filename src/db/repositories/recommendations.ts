@@ -1,15 +1,32 @@
-import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { type NewRecommendation, type Recommendation, recommendations } from '../schema/index.js';
 import { boundedLimit, storableText } from './text-guard.js';
 
 export type RecommendationInput = Omit<NewRecommendation, 'id'>;
 
+/**
+ * Stores recommendations as shown. With `flush: false` the commit does not wait for the WAL to reach the
+ * disk (`synchronous_commit = off` for this transaction only): a list of suggestions is a record of what
+ * was shown, and a crash in the next few hundred milliseconds that loses it costs only the "something new
+ * next time" variety, while the wait for the disk is the slowest part of a /recommend.
+ */
 export async function insertRecommendations(
   db: Db,
   rows: readonly RecommendationInput[],
+  options: { flush?: boolean } = {},
 ): Promise<Recommendation[]> {
   if (rows.length === 0) return [];
+  if (options.flush === false) {
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+      return insertRows(tx, rows);
+    });
+  }
+  return insertRows(db, rows);
+}
+
+function insertRows(db: Db, rows: readonly RecommendationInput[]): Promise<Recommendation[]> {
   return db
     .insert(recommendations)
     .values(

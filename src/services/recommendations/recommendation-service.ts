@@ -260,6 +260,7 @@ export function createRecommendationService(deps: RecommendationDeps): Recommend
           reason: r.reason,
           matchScore: r.matchScore,
         })),
+        { flush: false },
       );
       // Serial ids follow the order of the VALUES list: the order shown.
       items.sort((a, b) => a.id - b.id);
