@@ -109,7 +109,8 @@ export function createRecommendationService(deps: RecommendationDeps): Recommend
    * The user's own music first (the language model's sense of their taste), then each point the ranking
    * aims at with its `limit + RECENT_EXCLUDED` nearest tracks: every pick is the nearest track to its
    * point that is neither recent nor already picked, so it is always among them, and the local ranking
-   * over these candidates equals the ranking over the whole catalogue.
+   * over these candidates equals the ranking over the whole catalogue (for features within 0..1, which
+   * the ranking clamps to).
    */
   async function candidatesFor(userId: number, points: readonly MoodPoint[], limit: number) {
     const [own, near] = await Promise.all([
@@ -181,7 +182,7 @@ export function createRecommendationService(deps: RecommendationDeps): Recommend
   return {
     async recommend(input) {
       const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(input.limit ?? DEFAULT_LIMIT)));
-      // What does not depend on the mood is read beside it: one round trip instead of three.
+      // What does not depend on the mood is read beside it: one wait instead of three in a row.
       const [entry, hasMusic, recent] = await Promise.all([
         findLatestMoodEntry(db, input.userId),
         userHasAnalysedMusic(db, input.userId),
