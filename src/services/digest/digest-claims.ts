@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { createStatementGroup } from '../../core/statement-group.js';
 import type { Db } from '../../db/database.js';
 import {
   claimDigests,
@@ -118,28 +119,34 @@ function holdBatch(terms: DigestClaimTerms, held: HeldDigest[], claimedAt: numbe
     }
   }
 
-  const writer = groupWriter<{ held: HeldDigest; end: DigestEnd }>(async (group) => {
-    const endings: DigestEnding[] = group.map(({ held: h, end }) => ({
-      id: h.id,
-      attempts: h.attempts,
-      ...end,
-    }));
-    try {
-      const written = await finishDigests(db, endings, instanceId, clock.now());
-      for (const { held: h, end } of group) {
-        if (written.has(h.id)) continue;
-        const { userId, period } = h;
-        if (end.status === 'sent') log.warn({ userId, period }, 'digest sent after its lease was taken over');
-        else log.warn({ userId, period, end }, 'digest outcome not recorded: its lease was taken over');
+  // One write at a time; endings that arrive meanwhile go in the next (never rejects: failures are logged).
+  const writer = createStatementGroup<{ held: HeldDigest; end: DigestEnd }, void>(
+    async (group) => {
+      const endings: DigestEnding[] = group.map(({ held: h, end }) => ({
+        id: h.id,
+        attempts: h.attempts,
+        ...end,
+      }));
+      try {
+        const written = await finishDigests(db, endings, instanceId, clock.now());
+        for (const { held: h, end } of group) {
+          if (written.has(h.id)) continue;
+          const { userId, period } = h;
+          if (end.status === 'sent')
+            log.warn({ userId, period }, 'digest sent after its lease was taken over');
+          else log.warn({ userId, period, end }, 'digest outcome not recorded: its lease was taken over');
+        }
+      } catch (error) {
+        // Left claimed: the lease runs out and a later run retries them (as a failed single mark did).
+        log.error({ err: error, users: group.length }, 'recording digest outcomes failed');
+        terms.onFailure?.(error);
+      } finally {
+        for (const { held: h } of group) leased.delete(h.id);
       }
-    } catch (error) {
-      // Left claimed: the lease runs out and a later run retries them (as a failed single mark did).
-      log.error({ err: error, users: group.length }, 'recording digest outcomes failed');
-      terms.onFailure?.(error);
-    } finally {
-      for (const { held: h } of group) leased.delete(h.id);
-    }
-  });
+      return group.map(() => undefined);
+    },
+    { maxInFlight: 1, maxBatch: 1000 },
+  );
 
   return {
     held,
@@ -155,42 +162,16 @@ function holdBatch(terms: DigestClaimTerms, held: HeldDigest[], claimedAt: numbe
     end(h, end) {
       if (ended.has(h.id)) return;
       ended.add(h.id);
-      writer.push({ held: h, end });
+      void writer.run({ held: h, end });
     },
     async close() {
-      await writer.drain();
+      await writer.idle;
       const untried = [...leased.values()].filter((h) => !ended.has(h.id));
       leased.clear();
       if (untried.length === 0) return;
       await releaseDigestClaims(db, untried, instanceId, clock.now()).catch((error: unknown) =>
         log.warn({ err: error, users: untried.length }, 'giving back untried digest claims failed'),
       );
-    },
-  };
-}
-
-/**
- * Writes items one group at a time: whatever arrives while a write is running goes in the next one.
- * `write` must not throw.
- */
-function groupWriter<T>(write: (group: T[]) => Promise<void>) {
-  let queued: T[] = [];
-  let running: Promise<void> | undefined;
-  const pump = async () => {
-    while (queued.length > 0) {
-      const group = queued;
-      queued = [];
-      await write(group);
-    }
-    running = undefined;
-  };
-  return {
-    push(item: T): void {
-      queued.push(item);
-      running ??= pump();
-    },
-    async drain(): Promise<void> {
-      while (running) await running;
     },
   };
 }
