@@ -2,7 +2,8 @@ import type { Context } from '@slack/bolt';
 
 /**
  * When a delivery reached the process (performance.now()): the HTTP request's start or the envelope's
- * receipt; in HTTP mode also when its response left (undefined when the connection closed first).
+ * receipt; and when its acknowledgement left, the HTTP response or the Socket Mode ack (undefined when it
+ * never did: the connection closed first, or the delivery failed and was left for Slack to send again).
  */
 export interface Arrival {
   at: number;
@@ -19,14 +20,18 @@ export function arrivalOf(context: Context): Arrival {
   return isArrival(arrival) ? arrival : { at: performance.now() };
 }
 
-/** When the acknowledgement left: at once in Socket Mode (the ack was sent), or when the HTTP response did. */
+/**
+ * When the acknowledgement left, as the receiver reports it (receiver.ts, socket-mode-receiver.ts); now
+ * when it reported nothing.
+ */
 export const acknowledgementSent = (arrival: Arrival): Promise<number | undefined> =>
   arrival.sent ?? Promise.resolve(performance.now());
 
 /**
  * Hands an acknowledgement to Bolt and reports, once it has left, the time since the delivery's
- * arrival. In HTTP mode Bolt sends it when the listener returns (see processBeforeResponse).
- * `observer.onAcknowledged` is read at each acknowledgement.
+ * arrival. It leaves when the listener returns in HTTP mode (see processBeforeResponse), and at once in
+ * Socket Mode for the commands and clicks that call this (socket-mode-receiver.ts holds back only an
+ * event's ack, until its listener returns). `observer.onAcknowledged` is read at each acknowledgement.
  */
 export function createAcknowledger(observer: {
   onAcknowledged?: ((ms: number) => void) | undefined;

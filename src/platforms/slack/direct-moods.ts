@@ -6,6 +6,7 @@ import type { MessageContext } from './handler-context.js';
 import { slackApiFailure } from './payloads.js';
 import { decodeSlackEntities, type SlackMessage } from './render.js';
 import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
+import { UnrecordedEvent } from './unrecorded-event.js';
 
 /** A message someone wrote to the bot in its DM (the messages tab; `message.im` with `im:history`). */
 export interface DirectMessage {
@@ -56,8 +57,8 @@ export async function onDirectMessage(
   }
   if (recorded === 'unsaved') {
     ctx.log.warn('a mood sent as a direct message was not recorded; Slack will retry it');
-    // Not acknowledged (Bolt answers events after the listener): Slack retries the event later.
-    throw new Error('the inbox did not take a direct message');
+    // Not acknowledged (events are answered after their listener, in both modes): Slack retries it later.
+    throw new UnrecordedEvent('the inbox did not take a direct message');
   }
   ctx.enqueue(async () => {
     const lookupProfile = () => ctx.profiles.get(delivery.workspaceId, delivery.userId);

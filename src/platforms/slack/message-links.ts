@@ -8,6 +8,7 @@ import { onDirectMessage, onSharedFile } from './direct-moods.js';
 import type { MessageContext, ThreadContext } from './handler-context.js';
 import { channelMessageEventSchema, slackApiFailure } from './payloads.js';
 import { type SlackDelivery, slackDeliveryKey } from './slack-deliveries.js';
+import { UnrecordedEvent } from './unrecorded-event.js';
 
 export type MessageEventArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
@@ -130,8 +131,8 @@ export async function onMessage(ctx: MessageContext, { body, context }: MessageE
   }
   if (recorded.some((r) => r.result === 'unsaved')) {
     log.warn({ channel: event.channel }, 'a Spotify link in a message was not recorded; Slack will retry it');
-    // Not acknowledged (Bolt answers events after the listener): Slack retries the event later.
-    throw new Error('the inbox did not take a message event');
+    // Not acknowledged (events are answered after their listener, in both modes): Slack retries it later.
+    throw new UnrecordedEvent('the inbox did not take a message event');
   }
   // Links of one message are answered in order, so the thread reads like the message.
   if (fresh.length > 0) {

@@ -4,7 +4,6 @@ import {
   type CustomRoute,
   HTTPReceiver,
   type Logger as SlackLogger,
-  SocketModeReceiver,
   type ViewSubmitAction,
   type webApi,
 } from '@slack/bolt';
@@ -19,7 +18,9 @@ import { DEFAULT_MAX_BODY_BYTES, refuseBeforeBody } from './request-gate.js';
 import { webClientOptions } from './slack-api.js';
 import type { SlackSettings } from './slack-settings.js';
 import type { CommandArgs } from './slash-commands.js';
+import { SocketModeReceiver } from './socket-mode-receiver.js';
 import type { BotIdentity } from './startup.js';
+import { isUnrecordedEvent } from './unrecorded-event.js';
 
 /** Where Slack sends commands, actions and events in HTTP mode. */
 const SLACK_EVENTS_PATH = '/slack/events';
@@ -71,6 +72,9 @@ export function buildSlackApp(deps: SlackAppDeps, bot: Pick<BotIdentity, 'botUse
   );
   built.event('message', (args) => inHand.hold(() => handlers.onMessage(args)));
   built.error(async (error) => {
+    // Passed on to the receiver, which leaves the event unacknowledged: Slack delivers it again (the
+    // listener has logged why). Any other failure ends here, so its delivery is acknowledged as usual.
+    if (isUnrecordedEvent(error)) throw error;
     log.error({ err: error }, 'Slack event failed');
   });
   return built;
@@ -124,16 +128,19 @@ function httpReceiver(deps: SlackAppDeps): HTTPReceiver {
   return receiver;
 }
 
-/** Socket Mode: no public URL; an envelope's arrival is when it was received. */
+/**
+ * Socket Mode: no public URL. Our receiver (socket-mode-receiver.ts) acknowledges an event once its
+ * listener returned, after the inbox write, as HTTP mode does; it puts each envelope's arrival, and when
+ * its ack left, in Bolt's context.
+ */
 function socketModeReceiver(deps: SlackAppDeps): SocketModeReceiver {
   const { config } = deps;
   if (!config.appToken) throw new Error('Slack Socket Mode needs SLACK_APP_TOKEN');
   return new SocketModeReceiver({
     appToken: config.appToken,
-    logger: deps.sdkLogger,
-    // The Socket Mode client's own Web API client (apps.connections.open) keeps its long reconnect policy.
-    installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
-    customPropertiesExtractor: () => ({ arrival: { at: performance.now() } }),
+    apiUrl: config.apiUrl,
+    sdkLogger: deps.sdkLogger,
+    log: deps.log,
   });
 }
 

@@ -32,7 +32,7 @@ import { createInFlight, createInHand, createLimiter } from './work-queue.js';
 // The adapter's parts live beside it: slash-commands.ts, button-actions.ts, form-submissions.ts,
 // message-links.ts (the handlers of deliveries), answers.ts (answers, late ones included),
 // delivery-records.ts (invocations and the inbox), arrivals.ts (acknowledgement times), receiver.ts (the
-// Bolt app) and lifecycle.ts.
+// Bolt app; socket-mode-receiver.ts is its Socket Mode receiver) and lifecycle.ts.
 export { MAX_LINKS_PER_MESSAGE } from './message-links.js';
 export type { SlackSettings } from './slack-settings.js';
 

@@ -211,6 +211,8 @@ export class FakeSlack {
   readonly responses: RecordedResponse[] = [];
   readonly uploads: RecordedUpload[] = [];
   readonly acks: Ack[] = [];
+  /** Called with each ack as it arrives, before anything else runs (to look at the app's state then). */
+  onAck: ((ack: Ack) => void) | undefined;
   readonly users = new Map<string, FakeUser>();
   /** Tokens auth.test and apps.connections.open reject with invalid_auth. */
   readonly invalidTokens = new Set<string>();
@@ -594,6 +596,7 @@ export class FakeSlack {
         const parsed = ackMessage.safeParse(JSON.parse(data.toString()));
         if (parsed.success) {
           this.acks.push(parsed.data);
+          this.onAck?.(parsed.data);
           this.changed();
         }
       } catch {

@@ -7,6 +7,7 @@ import type { Logger } from '../../../src/core/logger.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Db } from '../../../src/db/database.js';
 import { createDispatcher } from '../../../src/platforms/dispatcher.js';
+import type { DeliveryRunner } from '../../../src/platforms/inbox/delivery-runner.js';
 import {
   createSlackAdapter,
   type SlackAdapter,
@@ -49,13 +50,16 @@ export async function startSlackRig(
     registry?: CommandRegistry<Services>;
     /** SLACK_COMMAND_PREFIX ('ms-': the workspace types /ms-mood). */
     commandPrefix?: string;
+    /** Wraps the inbox the adapter records into (one whose writes fail for a while, say). */
+    wrapInbox?: (inbox: DeliveryRunner) => DeliveryRunner;
   } = {},
 ): Promise<SlackRig> {
   const fake = options.fake ?? (await FakeSlack.start());
   const app = createAppHarness(db);
   const dispatcher = options.registry ? createDispatcher(options.registry, app.services) : app.dispatcher;
+  const inbox = options.registry ? createTestInbox(db, app.cipher, dispatcher) : app.inbox;
   const adapter = createSlackAdapter({
-    inbox: options.registry ? createTestInbox(db, app.cipher, dispatcher) : app.inbox,
+    inbox: options.wrapInbox ? options.wrapInbox(inbox) : inbox,
     // Every answer through response_url unless a test asks for answers in the acknowledgement.
     answerWithinMs: options.answerWithinMs ?? 0,
     config: {
