@@ -37,16 +37,16 @@ export async function saveCheckinSchedule(
 }
 
 /**
- * Marks the check-in offered to the user (after a /mood); true only the first time, so the offer is
- * shown once. A user who already has a schedule has been offered one.
+ * Marks the check-in offered to these users (after their first /mood), in one statement: the row is made
+ * (off) only where none exists, so a user who already has a schedule keeps it. A user erased meanwhile is
+ * skipped rather than failing the others' write.
  */
-export async function markCheckinOffered(db: Db, userId: number, now: Date): Promise<boolean> {
-  const rows = await db
-    .insert(checkinSchedules)
-    .values({ userId, offeredAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .returning({ userId: checkinSchedules.userId });
-  return rows.length > 0;
+export async function markCheckinsOffered(db: Db, userIds: readonly number[], now: Date): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.execute(sql`
+    INSERT INTO checkin_schedules (user_id, offered_at, updated_at)
+    SELECT id, ${now}, ${now} FROM users WHERE id = ANY(${`{${userIds.join(',')}}`}::int[])
+    ON CONFLICT (user_id) DO NOTHING`);
 }
 
 const candidateRow = z.object({

@@ -1,12 +1,13 @@
 import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import { LruCache } from '../../core/lru-cache.js';
+import { createStatementGroup } from '../../core/statement-group.js';
 import type { Db } from '../../db/database.js';
 import {
   findCheckinSchedule,
   findUserPrompt,
   linkPromptAnswer,
-  markCheckinOffered,
+  markCheckinsOffered,
   type ScheduleChange,
   saveCheckinSchedule,
 } from '../../db/repositories/checkins.js';
@@ -72,6 +73,9 @@ export interface CheckinService {
 }
 
 /** Quick picks for a user who has tagged nothing yet. */
+/** How long the first offer of a burst waits for others before their record is written. */
+const OFFER_WRITE_LINGER_MS = 200;
+
 const STARTER_PICKS = ['calm', 'happy', 'tired', 'anxious'];
 const MAX_TAGS = 10;
 
@@ -91,6 +95,15 @@ export function createCheckinService(deps: {
   // Users offered a check-in already, so /mood writes the offer about once per user and process; bounded,
   // a user forgotten here costs one more write that finds the offer made.
   const offered = new LruCache<number, true>(50_000, 24 * 3_600_000);
+  // Nobody waits on the record of an offer: a burst of new users' offers lingers into a few statements
+  // instead of a statement each beside the commands still to answer.
+  const offerWrites = createStatementGroup<number, void>(
+    async (userIds) => {
+      await markCheckinsOffered(db, userIds, clock.now());
+      return userIds.map(() => undefined);
+    },
+    { maxInFlight: 1, lingerMs: OFFER_WRITE_LINGER_MS },
+  );
 
   async function view(user: MoodUser): Promise<CheckinSettings> {
     const row = await findCheckinSchedule(db, user.id);
@@ -207,7 +220,7 @@ export function createCheckinService(deps: {
       if (offered.get(userId)) return false;
       offered.set(userId, true);
       // Recorded after the answer, not before it: a burst of new users' first moods waits for nothing.
-      void markCheckinOffered(db, userId, clock.now()).catch(() => undefined);
+      void offerWrites.run(userId).catch(() => undefined);
       return true;
     },
 
