@@ -5,13 +5,13 @@ import type { Db } from '../../src/db/database.js';
 import { listAudit } from '../../src/db/repositories/audit-log.js';
 import { noteWorkspaceMember } from '../../src/db/repositories/channel-vibe.js';
 import { claimCheckinPrompt } from '../../src/db/repositories/checkins.js';
-import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { listMoodEntries } from '../../src/db/repositories/mood-entries.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
 import { insertPersonalityInsight } from '../../src/db/repositories/personality-insights.js';
 import { insertRecommendations } from '../../src/db/repositories/recommendations.js';
 import type { Outcome } from '../../src/platforms/dispatcher.js';
 import { type AppHarness, countEntries, newAccount, textOf, useApp, userOf } from '../support/app-harness.js';
+import { claimOneDigest } from '../support/digest-claims.js';
 import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
@@ -69,7 +69,7 @@ async function userWithDataEverywhere(app: AppHarness, who: string): Promise<num
   ]);
   await insertPersonalityInsight(app.db, { userId, musicDna: 'dna' });
   await noteWorkspaceMember(app.db, userId, 'discord', `guild-of-${who}`, new Date());
-  await claimDigest(app.db, {
+  await claimOneDigest(app.db, {
     userId,
     period: '2026-W11',
     claimedBy: 'test',

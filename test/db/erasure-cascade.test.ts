@@ -11,7 +11,6 @@ import {
   linkPromptAnswer,
   saveCheckinSchedule,
 } from '../../src/db/repositories/checkins.js';
-import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { insertPendingImport } from '../../src/db/repositories/imports.js';
 import { insertLinkCode } from '../../src/db/repositories/link-codes.js';
 import { insertMusicAnalysis } from '../../src/db/repositories/music-analysis.js';
@@ -20,6 +19,7 @@ import { commandCounterKey } from '../../src/db/repositories/rate-limits.js';
 import { insertRecommendations } from '../../src/db/repositories/recommendations.js';
 import { updateUserSettings } from '../../src/db/repositories/user-settings.js';
 import { deleteUser } from '../../src/db/repositories/users.js';
+import { claimOneDigest } from '../support/digest-claims.js';
 import { newUser } from '../support/fixtures.js';
 import { insertMoodEntry } from '../support/mood-entries.js';
 import { queryRows } from '../support/query-rows.js';
@@ -66,7 +66,7 @@ async function userWithDataEverywhere(db: Db, tag: string) {
     user.id,
   );
   await updateUserSettings(db, user.id, { timeZone: 'Asia/Tokyo' });
-  await claimDigest(db, {
+  await claimOneDigest(db, {
     userId: user.id,
     period: '2026-W48',
     claimedBy: 'x',

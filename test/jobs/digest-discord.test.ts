@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
-import { claimDigest, findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
+import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
 import { getUserSettings } from '../../src/db/repositories/user-settings.js';
 import { createSendDirect, type SendDirect } from '../../src/platforms/direct-messages.js';
 import {
@@ -10,6 +10,7 @@ import {
   startDiscord,
   textOfMessage,
 } from '../platforms/discord/discord-harness.js';
+import { claimOneDigest } from '../support/digest-claims.js';
 import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng, MONDAY_0900, runnerFor } from './digest-support.js';
@@ -183,7 +184,7 @@ describeEachDatabase('the weekly digest on Discord', (getDb) => {
     const id = discordId();
     const userId = await digestUser(db, { discord: id, ...activeWeek() });
     const claimedAt = new Date(MONDAY_0900);
-    await claimDigest(db, { userId, period: PERIOD, claimedBy: 'dead', leaseMs: 60_000, now: claimedAt });
+    await claimOneDigest(db, { userId, period: PERIOD, claimedBy: 'dead', leaseMs: 60_000, now: claimedAt });
 
     const clock = fixedClock(claimedAt);
     const { runner } = runnerFor(db, sendDirect, { clock, instanceId: 'survivor' });

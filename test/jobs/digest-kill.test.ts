@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
-import { claimDigest } from '../../src/db/repositories/digest-deliveries.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
+import { claimOneDigest } from '../support/digest-claims.js';
 import { queryRows } from '../support/query-rows.js';
 import { tempDir } from '../support/temp-dir.js';
 import {
@@ -96,7 +96,7 @@ describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted 
 
   it('GIVEN a claim left by a dead instance and a process SIGKILLed mid-batch WHEN a new process runs after the leases THEN every digest is delivered exactly once', async () => {
     // An instance that died long ago left the first user's digest claimed; its lease ran out at 09:00.
-    await claimDigest(database.db, {
+    await claimOneDigest(database.db, {
       userId: userIds[0]!,
       period: PERIOD,
       claimedBy: 'dead-instance',

@@ -3,57 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type DigestDelivery, digestDeliveries } from '../schema/index.js';
-import { heldBy, type LeaseTerms, leaseClaim, leaseEnd } from './delivery-lease.js';
-
-export interface DigestClaim extends LeaseTerms {
-  userId: number;
-  period: string;
-}
-
-/**
- * Claims the (user, period) digest for sending. Succeeds when nobody has claimed it, when an earlier
- * claim's lease ran out (its process died), or when it failed and may be retried; returns undefined
- * when it is sent, skipped, held by a live lease, or out of attempts.
- */
-export async function claimDigest(db: Db, claim: DigestClaim): Promise<DigestDelivery | undefined> {
-  const t = digestDeliveries;
-  const { values, set, setWhere } = leaseClaim(t, claim);
-  const [row] = await db
-    .insert(t)
-    .values({ userId: claim.userId, period: claim.period, ...values })
-    .onConflictDoUpdate({ target: [t.userId, t.period], set, setWhere })
-    .returning();
-  return row;
-}
-
-async function finish(
-  db: Db,
-  id: number,
-  claimedBy: string,
-  values: Partial<typeof digestDeliveries.$inferInsert>,
-): Promise<boolean> {
-  const t = digestDeliveries;
-  const updated = await db
-    .update(t)
-    .set(values)
-    .where(heldBy(t, id, claimedBy))
-    .returning({ id: t.id });
-  return updated.length > 0;
-}
-
-/** Marks a claimed digest sent; false when the claim was lost (lease expired and taken over). */
-export function markDigestSent(db: Db, id: number, claimedBy: string, at: Date): Promise<boolean> {
-  return finish(db, id, claimedBy, leaseEnd.sent(at));
-}
-
-export function markDigestFailed(db: Db, id: number, claimedBy: string, error: string): Promise<boolean> {
-  return finish(db, id, claimedBy, leaseEnd.failed(error));
-}
-
-/** For users with nothing to send or who cannot receive DMs: done, never retried. */
-export function markDigestSkipped(db: Db, id: number, claimedBy: string, reason: string): Promise<boolean> {
-  return finish(db, id, claimedBy, leaseEnd.skipped(reason));
-}
+import type { LeaseTerms } from './delivery-lease.js';
 
 export async function findDigestDelivery(
   db: Db,
@@ -142,10 +92,9 @@ const claimBatchOf: PreparedStatement = {
 };
 
 /**
- * Claims the `period` digests of `userIds` in one statement, with the terms of claimDigest: a user
- * nobody claimed, whose claim's lease ran out (its process died) or whose digest failed within the
- * attempts is won; the rest (sent, skipped, held by a live lease, out of attempts) are not. Returns
- * the claims won, in user order.
+ * Claims the `period` digests of `userIds` in one statement: a user nobody claimed, whose claim's
+ * lease ran out (its process died) or whose digest failed within the attempts is won; the rest (sent,
+ * skipped, held by a live lease, out of attempts) are not. Returns the claims won, in user order.
  */
 export async function claimDigests(
   db: Db,

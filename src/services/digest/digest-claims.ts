@@ -137,7 +137,7 @@ function holdBatch(terms: DigestClaimTerms, held: HeldDigest[], claimedAt: numbe
           else log.warn({ userId, period, end }, 'digest outcome not recorded: its lease was taken over');
         }
       } catch (error) {
-        // Left claimed: the lease runs out and a later run retries them (as a failed single mark did).
+        // Left claimed: the lease runs out and a later run retries them.
         log.error({ err: error, users: group.length }, 'recording digest outcomes failed');
         terms.onFailure?.(error);
       } finally {

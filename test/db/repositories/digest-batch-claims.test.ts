@@ -1,11 +1,8 @@
 import { expect, it } from 'vitest';
 import {
-  claimDigest,
   claimDigests,
   findDigestDelivery,
   finishDigests,
-  markDigestFailed,
-  markDigestSent,
   releaseDigestClaims,
   renewDigestClaims,
 } from '../../../src/db/repositories/digest-deliveries.js';
@@ -37,12 +34,19 @@ describeEachDatabase('digest claims by the batch', (getDb) => {
   it('GIVEN a batch mixing free, live-leased, expired, failed and sent digests THEN only the free, expired and failed ones are won', async () => {
     const { db } = getDb();
     const [free, live, expired, failed, sent] = await users(5);
-    const single = (userId: number, claimedBy: string, now: Date) =>
-      claimDigest(db, { userId, period: PERIOD, claimedBy, leaseMs: LEASE, now });
-    await single(live!, 'other', later(30_000));
-    await single(expired!, 'dead', t0);
-    await markDigestFailed(db, (await single(failed!, 'other', t0))!.id, 'other', 'platform down');
-    await markDigestSent(db, (await single(sent!, 'other', t0))!.id, 'other', t0);
+    await claimAll([live!], 'other', later(30_000));
+    await claimAll([expired!], 'dead', t0);
+    const [toFail, toSend] = await claimAll([failed!, sent!], 'other', t0);
+    expect([toFail?.userId, toSend?.userId]).toEqual([failed, sent]);
+    await finishDigests(
+      db,
+      [
+        { ...toFail!, status: 'failed', reason: 'platform down' },
+        { ...toSend!, status: 'sent' },
+      ],
+      'other',
+      t0,
+    );
 
     const won = await claimAll([free!, live!, expired!, failed!, sent!], 'me', later(LEASE + 1));
     expect(won.map((c) => [c.userId, c.attempts])).toEqual([
@@ -85,7 +89,7 @@ describeEachDatabase('digest claims by the batch', (getDb) => {
     );
   });
 
-  it('GIVEN endings of every kind in one statement THEN each row ends as a single mark would end it', async () => {
+  it('GIVEN endings of every kind in one statement THEN each row ends by its own kind', async () => {
     const { db } = getDb();
     const [s, k, f] = await users(3);
     const [cs, ck, cf] = await claimAll([s!, k!, f!], 'a');

@@ -3,10 +3,8 @@ import { UserError } from '../../../src/core/errors.js';
 import type { AudioFeatures } from '../../../src/core/music.js';
 import { musicBetween, trackCatalogue } from '../../../src/db/repositories/digest-data.js';
 import {
-  claimDigest,
-  markDigestFailed,
-  markDigestSent,
-  markDigestSkipped,
+  type DigestEnding,
+  finishDigests,
   settledDigests,
 } from '../../../src/db/repositories/digest-deliveries.js';
 import { insertMusicAnalysis } from '../../../src/db/repositories/music-analysis.js';
@@ -14,6 +12,7 @@ import {
   insertPersonalityInsights,
   listInsights,
 } from '../../../src/db/repositories/personality-insights.js';
+import { claimOneDigest } from '../../support/digest-claims.js';
 import { newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
@@ -45,12 +44,14 @@ describeEachDatabase('digest batch queries', (getDb) => {
     const [sent, skipped, retry, spent, untouched] = await Promise.all(
       Array.from({ length: 5 }, () => newUser(db, 'settled')),
     );
-    const claim = async (userId: number) =>
-      (await claimDigest(db, { userId, period, claimedBy: 'a', leaseMs: 60_000, now, maxAttempts: 1 }))!;
-    await markDigestSent(db, (await claim(sent!.id)).id, 'a', now);
-    await markDigestSkipped(db, (await claim(skipped!.id)).id, 'a', 'nothing to send');
-    await markDigestFailed(db, (await claim(retry!.id)).id, 'a', 'platform down');
-    await markDigestFailed(db, (await claim(spent!.id)).id, 'a', 'platform down');
+    const end = async (userId: number, status: DigestEnding['status'], reason?: string) => {
+      const claim = await claimOneDigest(db, { userId, period, claimedBy: 'a', leaseMs: 60_000, now });
+      await finishDigests(db, [{ ...claim!, status, reason }], 'a', now);
+    };
+    await end(sent!.id, 'sent');
+    await end(skipped!.id, 'skipped', 'nothing to send');
+    await end(retry!.id, 'failed', 'platform down');
+    await end(spent!.id, 'failed', 'platform down');
     const ids = [sent!.id, skipped!.id, retry!.id, spent!.id, untouched!.id];
     // One attempt each so far: with a budget of 2 the failures may be retried, with 1 they are spent.
     expect(await settledDigests(db, ids, [period], 2)).toEqual(

@@ -1,27 +1,32 @@
 import { expect, it } from 'vitest';
 import { listAudit, recordAudit, safeAuditDetails } from '../../../src/db/repositories/audit-log.js';
-import {
-  claimDigest,
-  findDigestDelivery,
-  markDigestFailed,
-  markDigestSent,
-  markDigestSkipped,
-} from '../../../src/db/repositories/digest-deliveries.js';
+import { findDigestDelivery, finishDigests } from '../../../src/db/repositories/digest-deliveries.js';
 import { deleteUser } from '../../../src/db/repositories/users.js';
+import { claimOneDigest } from '../../support/digest-claims.js';
 import { newUser } from '../../support/fixtures.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 
+const PERIOD = '2026-W48';
 const t0 = new Date('2026-11-23T09:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
 
+// Batches of users, the claim race between instances, renewal, release and every ending at once are in
+// digest-batch-claims.test.ts; these are the terms of one user's claim.
 describeEachDatabase('digest deliveries repository', (getDb) => {
-  const claim = (userId: number, claimedBy: string, now = t0, period = '2026-W48') =>
-    claimDigest(getDb().db, { userId, period, claimedBy, leaseMs: 60_000, now });
+  const claim = (userId: number, claimedBy: string, now = t0, period = PERIOD) =>
+    claimOneDigest(getDb().db, { userId, period, claimedBy, leaseMs: 60_000, now });
 
   it('GIVEN an unclaimed digest THEN the first claim wins and a second claimer gets nothing', async () => {
-    const user = await newUser(getDb().db);
+    const { db } = getDb();
+    const user = await newUser(db);
     const first = await claim(user.id, 'a');
-    expect(first).toMatchObject({ status: 'claimed', claimedBy: 'a', attempts: 1 });
+    expect(first).toMatchObject({ userId: user.id, attempts: 1 });
+    expect(await findDigestDelivery(db, user.id, PERIOD)).toMatchObject({
+      id: first?.id,
+      status: 'claimed',
+      claimedBy: 'a',
+      attempts: 1,
+    });
     expect(await claim(user.id, 'b')).toBeUndefined();
   });
 
@@ -32,43 +37,39 @@ describeEachDatabase('digest deliveries repository', (getDb) => {
   });
 
   it('GIVEN a claim whose lease expired (its process died) THEN another claimer takes it over', async () => {
-    const user = await newUser(getDb().db);
+    const { db } = getDb();
+    const user = await newUser(db);
     const stale = await claim(user.id, 'dead');
     const taken = await claim(user.id, 'alive', later(61_000));
-    expect(taken).toMatchObject({ claimedBy: 'alive', attempts: 2 });
-    expect(await markDigestSent(getDb().db, stale!.id, 'dead', later(62_000))).toBe(false);
-    expect(await markDigestSent(getDb().db, taken!.id, 'alive', later(62_000))).toBe(true);
-  });
-
-  it('GIVEN a sent digest THEN it can never be claimed again', async () => {
-    const user = await newUser(getDb().db);
-    const c = await claim(user.id, 'a');
-    await markDigestSent(getDb().db, c!.id, 'a', t0);
-    expect(await claim(user.id, 'b', later(10 * 86_400_000))).toBeUndefined();
-    expect((await findDigestDelivery(getDb().db, user.id, '2026-W48'))?.status).toBe('sent');
+    expect(taken).toMatchObject({ id: stale?.id, attempts: 2 });
+    expect((await findDigestDelivery(db, user.id, PERIOD))?.claimedBy).toBe('alive');
+    expect(await finishDigests(db, [{ ...stale!, status: 'sent' }], 'dead', later(62_000))).toEqual(
+      new Set(),
+    );
+    expect(await finishDigests(db, [{ ...taken!, status: 'sent' }], 'alive', later(62_000))).toEqual(
+      new Set([taken!.id]),
+    );
   });
 
   it('GIVEN a failed digest THEN it is retried until the attempts run out', async () => {
     const { db } = getDb();
     const user = await newUser(db);
+    const fail = (c: Awaited<ReturnType<typeof claim>>) =>
+      finishDigests(db, [{ ...c!, status: 'failed', reason: 'network' }], 'a', t0);
     let c = await claim(user.id, 'a');
-    await markDigestFailed(db, c!.id, 'a', 'network');
+    await fail(c);
     c = await claim(user.id, 'a');
     expect(c?.attempts).toBe(2);
-    await markDigestFailed(db, c!.id, 'a', 'network');
+    await fail(c);
     c = await claim(user.id, 'a');
     expect(c?.attempts).toBe(3);
-    await markDigestFailed(db, c!.id, 'a', 'network');
+    await fail(c);
     expect(await claim(user.id, 'a')).toBeUndefined();
-  });
-
-  it('GIVEN a skipped digest THEN it is not retried and the reason is kept', async () => {
-    const { db } = getDb();
-    const user = await newUser(db);
-    const c = await claim(user.id, 'a');
-    await markDigestSkipped(db, c!.id, 'a', 'dm closed');
-    expect(await claim(user.id, 'a', later(86_400_000))).toBeUndefined();
-    expect((await findDigestDelivery(db, user.id, '2026-W48'))?.lastError).toBe('dm closed');
+    expect(await findDigestDelivery(db, user.id, PERIOD)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'network',
+    });
   });
 
   it('GIVEN two periods THEN each is claimed independently', async () => {
