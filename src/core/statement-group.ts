@@ -38,9 +38,7 @@ export function createStatementGroup<T, R>(
       inFlight++;
       void send(batch.map((w) => w.item))
         .then(
-          (results) => {
-            for (const [i, w] of batch.entries()) w.resolve(results[i] as R);
-          },
+          (results) => settleInSlices(batch, (w, i) => w.resolve(results[i] as R)),
           (error: unknown) => {
             for (const w of batch) w.reject(error);
           },
@@ -70,4 +68,22 @@ export function createStatementGroup<T, R>(
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
+}
+
+/** Callers answered per turn of the event loop (see settleInSlices). */
+const SETTLE_SLICE = 8;
+
+/**
+ * Answers a group's callers a few per turn of the event loop: each caller goes on with its own work (a
+ * command's run, its answer), and a turn that carries fifty of them keeps the loop from everything else
+ * for tens of milliseconds, while Node accepts one new connection per turn.
+ */
+function settleInSlices<W>(waiters: W[], settle: (waiter: W, index: number) => void): void {
+  let next = 0;
+  const step = (): void => {
+    const end = Math.min(waiters.length, next + SETTLE_SLICE);
+    for (; next < end; next++) settle(waiters[next] as W, next);
+    if (next < waiters.length) setImmediate(step);
+  };
+  step();
 }

@@ -55,6 +55,12 @@ export interface Outcome {
 
 export interface Dispatcher {
   dispatch(invocation: Invocation): Promise<Outcome>;
+  /**
+   * Starts resolving the invocation's account before it is dispatched, so that a new user's creation
+   * overlaps the inbox write instead of following it; the dispatch then finds the account resolved or
+   * on its way. Never throws.
+   */
+  prepare?(invocation: Invocation): void;
   registry: CommandRegistry<Services>;
   /**
    * Shutdown: from now on every command is answered "restarting, try again"; resolves true when the
@@ -102,6 +108,21 @@ export function createDispatcher(
   const running = new Set<Promise<Outcome>>();
   let draining = false;
 
+  function resolveUser(invocation: Invocation) {
+    return services.identities.resolve(invocation.identity, {
+      displayName: invocation.displayName ?? null,
+      ...(invocation.defaultTimeZone ? { defaultTimeZone: invocation.defaultTimeZone } : {}),
+      ...(invocation.lookupProfile ? { lookupProfile: invocation.lookupProfile } : {}),
+    });
+  }
+
+  function prepare(invocation: Invocation): void {
+    if (draining || !registry.get(invocation.command)) return;
+    // Not lost on failure: a dispatch in the meantime shares this resolution and answers its error, a
+    // later one resolves again.
+    void resolveUser(invocation).catch(() => undefined);
+  }
+
   function dispatch(invocation: Invocation): Promise<Outcome> {
     if (draining) {
       return Promise.resolve({
@@ -145,11 +166,7 @@ export function createDispatcher(
           userId,
         };
       }
-      const user = await services.identities.resolve(invocation.identity, {
-        displayName: invocation.displayName ?? null,
-        ...(invocation.defaultTimeZone ? { defaultTimeZone: invocation.defaultTimeZone } : {}),
-        ...(invocation.lookupProfile ? { lookupProfile: invocation.lookupProfile } : {}),
-      });
+      const user = await resolveUser(invocation);
       userId = user.id;
       if (invocation.channel) await services.channelDigest.noteMember(user.id, platform, invocation.channel);
       const limit = await services.rateLimiter.consume(`user:${user.id}`);
@@ -243,6 +260,7 @@ export function createDispatcher(
 
   return {
     dispatch,
+    prepare,
     registry,
     drain,
     get inFlight() {

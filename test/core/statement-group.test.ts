@@ -41,4 +41,24 @@ describe('grouping statements', () => {
     await Promise.all([first, second]);
     expect(sent).toEqual([[1], [2]]);
   });
+
+  it('GIVEN a group of 20 callers THEN they are answered a few per turn of the event loop, so other work runs between them', async () => {
+    const order: string[] = [];
+    const group = createStatementGroup<number, number>(async (items) => {
+      await sleep(5);
+      // Work that becomes ready as the statement returns (another request, a timer).
+      setImmediate(() => order.push('other work'));
+      return items;
+    });
+    const calls = Array.from({ length: 20 }, (_, i) => group.run(i).then(() => order.push(`caller ${i}`)));
+
+    await Promise.all(calls);
+
+    const other = order.indexOf('other work');
+    expect(other).toBeGreaterThan(0);
+    expect(other).toBeLessThan(20);
+    expect(order.filter((o) => o.startsWith('caller'))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `caller ${i}`),
+    );
+  });
 });

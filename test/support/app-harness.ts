@@ -198,6 +198,7 @@ export function instantTodayInOnlyOne(
 /** For adapters a test drives without commands (DMs, start-up errors): an inbox that must not be used. */
 export const unusedInbox: DeliveryRunner = {
   record: () => Promise.reject(new Error('the inbox is not expected to be used')),
+  prepare: () => undefined,
   run: () => Promise.reject(new Error('the inbox is not expected to be used')),
   finish: () => Promise.resolve(),
   resumeOnce: () => Promise.resolve(0),

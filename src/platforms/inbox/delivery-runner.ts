@@ -43,6 +43,11 @@ export interface DeliveryRunner {
    * what the user was told stays true.
    */
   record(delivery: InboxDelivery, deadlineMs: number): Promise<'new' | 'duplicate' | 'unsaved'>;
+  /**
+   * Resolves the delivery's account while it is being recorded (see Dispatcher.prepare); only what may
+   * run anyway is done early (finding or creating the account), never the command's effect.
+   */
+  prepare(invocation: Invocation): void;
   /** Runs a recorded delivery's command (its invocation carries the delivery key). */
   run(invocation: Invocation & { deliveryKey: string }): Promise<Outcome>;
   /**
@@ -231,6 +236,7 @@ export function createDeliveryRunner(deps: {
   return {
     registry: dispatcher.registry,
     record,
+    prepare: (invocation) => dispatcher.prepare?.(invocation),
     run,
     finish,
     resumeOnce,

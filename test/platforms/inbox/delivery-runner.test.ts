@@ -272,4 +272,57 @@ describeEachDatabase('the inbox between the platforms and the dispatcher', (getD
     );
     expect(row?.status).toBe('dropped');
   });
+
+  it("GIVEN a new user's delivery prepared while it is recorded THEN the account is made once and the command runs only after the record", async () => {
+    const { db } = getDb();
+    const who = newAccount('prepared');
+    const { runner } = runnerOn(db);
+    const invocation: Invocation = {
+      identity: { platform: 'slack', workspaceId: 'T1', externalUserId: who },
+      command: 'mood',
+      input: { text: '6 tired' },
+    };
+
+    runner.prepare(invocation);
+    const accounts = await app().services.identities.resolve(invocation.identity);
+    expect(await entriesOf(who)).toBe(0);
+    const deliveryKey = keyFor();
+    const payload = { who, line: '/mood 6 tired' };
+    const delivery = {
+      deliveryKey,
+      identity: invocation.identity,
+      kind: 'command',
+      command: 'mood',
+      payload,
+    };
+    expect(await runner.record(delivery, 2000)).toBe('new');
+    const outcome = await runner.run({ ...invocation, deliveryKey });
+
+    expect(userOf(outcome)).toBe(accounts.id);
+    const [identities] = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM chat_identities WHERE platform = 'slack' AND external_user_id = ${who}`,
+    );
+    expect(identities?.n).toBe(1);
+    expect(await entriesOf(who)).toBe(1);
+  });
+
+  it('GIVEN an unknown command prepared THEN no account is made for it', async () => {
+    const { db } = getDb();
+    const who = newAccount('prepared_unknown');
+    const { runner } = runnerOn(db);
+
+    runner.prepare({
+      identity: { platform: 'slack', workspaceId: 'T1', externalUserId: who },
+      command: 'nosuchcommand',
+      input: { text: '' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const [identities] = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM chat_identities WHERE platform = 'slack' AND external_user_id = ${who}`,
+    );
+    expect(identities?.n).toBe(0);
+  });
 });
