@@ -1,4 +1,8 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { silentLogger } from '../../src/core/logger.js';
+import { dumpPglite, openPgliteDatabase } from '../../src/db/pglite.js';
 import {
   DEFAULT_TEST_DATABASE_URL,
   isReachable,
@@ -15,6 +19,8 @@ declare module 'vitest' {
     postgresUrl: string;
     /** A migrated database to CREATE DATABASE ... TEMPLATE from. */
     postgresTemplate: string;
+    /** A file holding a migrated PGlite data directory (dumpDataDir) that test databases start from. */
+    pgliteImage: string;
   }
 }
 
@@ -24,10 +30,14 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runTmpdir = startRunTmpdir();
+  const image = join(runTmpdir.path, 'moodscale-pglite-image.tar');
   let teardownPostgres: () => Promise<void>;
   try {
-    teardownPostgres = await setupPostgres(project);
+    // Made once for the run: a fresh PGlite (initdb) and its migrations cost a test file several seconds.
+    [teardownPostgres] = await Promise.all([setupPostgres(project), writeMigratedPgliteImage(image)]);
+    project.provide('pgliteImage', image);
   } catch (error) {
+    rmSync(image, { force: true });
     runTmpdir.finish();
     throw error;
   }
@@ -35,9 +45,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     try {
       await teardownPostgres();
     } finally {
+      rmSync(image, { force: true });
       runTmpdir.finish();
     }
   };
+}
+
+async function writeMigratedPgliteImage(path: string): Promise<void> {
+  const database = await openPgliteDatabase({ dataDir: undefined, slowQueryMs: 10_000 }, silentLogger());
+  try {
+    await database.migrate();
+    writeFileSync(path, Buffer.from(await (await dumpPglite(database)).arrayBuffer()));
+  } finally {
+    await database.close();
+  }
 }
 
 /**

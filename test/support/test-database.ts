@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
@@ -13,9 +14,14 @@ export function postgresAvailable(): boolean {
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
-/** A migrated PGlite image made once per worker; each test database starts from a copy (fast). */
+/**
+ * The migrated PGlite image the run's global setup wrote (read once per test file); each test database
+ * starts from a copy. Made here when the file runs without that setup.
+ */
 function migratedPgliteImage(): Promise<Blob> {
   pgliteTemplate ??= (async () => {
+    const made = inject('pgliteImage');
+    if (made) return new Blob([await readFile(made)]);
     const db = await openPgliteDatabase({ dataDir: undefined, slowQueryMs: 10_000 }, silentLogger());
     await db.migrate();
     const image = await dumpPglite(db);
