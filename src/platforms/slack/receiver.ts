@@ -8,6 +8,7 @@ import {
   type webApi,
 } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
+import { createTurnAdmission } from '../../core/turn-admission.js';
 import { RESPOND_TIMEOUT_MS } from './answers.js';
 import type { Arrival } from './arrivals.js';
 import type { ActionArgs } from './button-actions.js';
@@ -24,6 +25,9 @@ import { isUnrecordedEvent } from './unrecorded-event.js';
 
 /** Where Slack sends commands, actions and events in HTTP mode. */
 const SLACK_EVENTS_PATH = '/slack/events';
+
+/** HTTP requests started per turn of the event loop (the rest in the turns after). */
+const REQUESTS_PER_TURN = 4;
 
 /** What building the Bolt app needs: its settings, and the adapter's handlers of deliveries. */
 export interface SlackAppDeps {
@@ -89,6 +93,9 @@ function httpReceiver(deps: SlackAppDeps): HTTPReceiver {
   if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const arrivals = new WeakMap<object, Arrival>();
+  // Node accepts one new connection per turn of its loop once the loop is busy: a turn that starts fifty
+  // requests at once would hold every connection still waiting to be accepted behind all of them.
+  const admit = createTurnAdmission(REQUESTS_PER_TURN);
   const receiver = new HTTPReceiver({
     signingSecret: config.signingSecret,
     endpoints: SLACK_EVENTS_PATH,
@@ -123,7 +130,7 @@ function httpReceiver(deps: SlackAppDeps): HTTPReceiver {
       response.once('close', () => resolve(undefined));
     });
     arrivals.set(request, { at, sent });
-    listener(request, response);
+    admit(() => listener(request, response));
   };
   return receiver;
 }
