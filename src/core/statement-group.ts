@@ -21,11 +21,13 @@ export function createStatementGroup<T, R>(
   const lingerMs = options.lingerMs ?? 0;
   let queue: Array<{ item: T; resolve(result: R): void; reject(error: unknown): void }> = [];
   let inFlight = 0;
+  // Statements whose callers are still being answered (a few per turn, see settleInSlices).
+  let settling = 0;
   let scheduled = false;
   let idleWaiters: Array<() => void> = [];
 
   const settleIdle = (): void => {
-    if (inFlight > 0 || queue.length > 0) return;
+    if (inFlight > 0 || settling > 0 || queue.length > 0) return;
     for (const wake of idleWaiters) wake();
     idleWaiters = [];
   };
@@ -38,7 +40,17 @@ export function createStatementGroup<T, R>(
       inFlight++;
       void send(batch.map((w) => w.item))
         .then(
-          (results) => settleInSlices(batch, (w, i) => w.resolve(results[i] as R)),
+          (results) => {
+            settling++;
+            settleInSlices(
+              batch,
+              (w, i) => w.resolve(results[i] as R),
+              () => {
+                settling--;
+                settleIdle();
+              },
+            );
+          },
           (error: unknown) => {
             for (const w of batch) w.reject(error);
           },
@@ -63,8 +75,9 @@ export function createStatementGroup<T, R>(
         }
       });
     },
+    /** Resolves once nothing is queued or in flight and every caller has its answer. */
     get idle() {
-      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      if (inFlight === 0 && settling === 0 && queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
@@ -78,12 +91,13 @@ const SETTLE_SLICE = 8;
  * command's run, its answer), and a turn that carries fifty of them keeps the loop from everything else
  * for tens of milliseconds, while Node accepts one new connection per turn.
  */
-function settleInSlices<W>(waiters: W[], settle: (waiter: W, index: number) => void): void {
+function settleInSlices<W>(waiters: W[], settle: (waiter: W, index: number) => void, done: () => void): void {
   let next = 0;
   const step = (): void => {
     const end = Math.min(waiters.length, next + SETTLE_SLICE);
     for (; next < end; next++) settle(waiters[next] as W, next);
     if (next < waiters.length) setImmediate(step);
+    else done();
   };
   step();
 }

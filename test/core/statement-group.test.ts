@@ -61,4 +61,16 @@ describe('grouping statements', () => {
       Array.from({ length: 20 }, (_, i) => `caller ${i}`),
     );
   });
+
+  it('GIVEN a group of 20 callers THEN idle resolves only once every caller has its answer', async () => {
+    const { group } = recordingGroup();
+    const answered: number[] = [];
+    const calls = Array.from({ length: 20 }, (_, i) => group.run(i).then(() => answered.push(i)));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+
+    await group.idle;
+
+    expect(answered).toHaveLength(20);
+    await Promise.all(calls);
+  });
 });
