@@ -1,7 +1,7 @@
 import { and, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
-/** The columns by which digest_deliveries and channel_digest_deliveries lease a delivery to one instance. */
+/** The columns by which a delivery table (channel_digest_deliveries, checkin_prompts) leases a row to one instance. */
 export interface LeaseColumns {
   id: PgColumn;
   status: PgColumn;
