@@ -57,6 +57,8 @@ export async function onDirectMessage(
   }
   if (recorded === 'unsaved') {
     ctx.log.warn('a mood sent as a direct message was not recorded; Slack will retry it');
+    // Said once, on Slack's first delivery: its retries come without a word until one is saved.
+    if (!message.retryNum) ctx.enqueue(async () => void (await post(ctx, message.channelId, NOT_SAVED_YET)));
     // Not acknowledged (events are answered after their listener, in both modes): Slack retries it later.
     throw new UnrecordedEvent('the inbox did not take a direct message');
   }
@@ -87,6 +89,13 @@ export function onSharedFile(
     await post(ctx, channelId, ctx.render(replies.private(text)));
   });
 }
+
+/** A mood written in the DM that the database did not take: Slack delivers it again (not acknowledged). */
+export const NOT_SAVED_YET = {
+  text:
+    ":warning: I could not save that yet: my database did not answer. Slack will send it to me again, and I'll " +
+    'confirm here once it is saved. No confirmation within a few minutes? Please send it again.',
+};
 
 /** Posts in the DM; false (logged) when Slack refuses. */
 async function post(

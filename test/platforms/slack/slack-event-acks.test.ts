@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
 import type { DeliveryRunner } from '../../../src/platforms/inbox/delivery-runner.js';
+import { NOT_SAVED_YET } from '../../../src/platforms/slack/direct-moods.js';
 import { slackDeliveryKey } from '../../../src/platforms/slack/slack-deliveries.js';
 import type { RecordedCall } from '../../fakes/slack/fake-slack.js';
 import { eventCallback, messageEvent, slashCommand } from '../../fakes/slack/slack-requests.js';
@@ -118,7 +119,7 @@ describeEachDatabase('Slack Socket Mode: an event is acknowledged after the inbo
     expect(threadRepliesTo(rig, event.ts)).toHaveLength(1);
   });
 
-  it('GIVEN the inbox cannot take a mood written in the bot DM THEN its envelope is not acked, and its redelivery is stored once', async () => {
+  it('GIVEN the inbox cannot take a mood written in the bot DM THEN its envelope is not acked, the author is told once that it is not saved yet, and its redelivery is stored once', async () => {
     const user = `UDA${Date.now().toString(36).toUpperCase()}`;
     const event = directMessage('6 tired', user);
     const key = slackDeliveryKey.direct(TEAM, String(event.channel), String(event.client_msg_id));
@@ -131,17 +132,17 @@ describeEachDatabase('Slack Socket Mode: an event is acknowledged after the inbo
     } finally {
       control.failing = false;
     }
+    const inDm = () => rig.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === event.channel);
+    expect(inDm().map((c) => c.body.text)).toEqual([NOT_SAVED_YET.text]);
 
     rig.fake.redeliver(envelope.envelope_id);
     await rig.fake.waitForAcks(envelope.envelope_id);
-    await rig.fake.waitFor(
-      () => rig.fake.callsTo('chat.postMessage').find((c) => c.body.channel === event.channel),
-      10_000,
-      'the answer in the DM',
-    );
+    await rig.fake.waitFor(() => inDm()[1], 10_000, 'the answer in the DM');
     await settle();
     expect(rig.fake.acksOf(envelope.envelope_id)).toHaveLength(1);
     expect(await entriesOfSlackUser(getDb().db, user)).toBe(1);
+    expect(inDm()).toHaveLength(2);
+    expect(String(inDm()[1]?.body.text)).toContain('6/10');
   });
 
   it('GIVEN messages the listener ignores (a bot post, the bot own post, a message without a link) THEN each envelope is still acked, once', async () => {
