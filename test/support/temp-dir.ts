@@ -11,15 +11,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, onTestFinished, TestRunner } from 'vitest';
+import { onTestFinished, TestRunner } from 'vitest';
 
-/** Paths made outside a test: removed after the file's tests (this hook is registered first, so runs last). */
+/** Paths made outside a test: removed after the file's tests by removeFileTempPaths. */
 const untilFileEnd = new Set<string>();
 
-afterAll(() => {
+/**
+ * Removes what the file made outside its tests. test/support/file-setup.ts (a setup file, so it runs
+ * before every test file even though the workers share modules) registers it as the file's first
+ * afterAll, so it runs after the file's own.
+ */
+export function removeFileTempPaths(): void {
   for (const path of untilFileEnd) removeTempPath(path);
   untilFileEnd.clear();
-});
+}
 
 /** Removes a file or directory tree; nothing when it is already gone. */
 export function removeTempPath(path: string): void {
