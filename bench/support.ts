@@ -21,6 +21,23 @@ export interface RunStats {
   p50: number;
   p95: number;
   p99: number;
+  /** Every operation's time, ascending (ms). */
+  latencies: readonly number[];
+}
+
+/** The runs' operations taken as one run (pooled latencies; seconds and throughput summed over runs). */
+export function pooledStats(runs: readonly RunStats[]): RunStats {
+  const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return {
+    operations: latencies.length,
+    seconds,
+    throughput: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    latencies,
+  };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -55,6 +72,7 @@ export async function measure(
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    latencies,
   };
 }
 
