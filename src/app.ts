@@ -9,7 +9,6 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import type { OpsMonitor } from './ops/monitor.js';
 import { createReadinessCheck } from './ops/readiness.js';
 import type { SendToChannel } from './platforms/channel-messages.js';
-import type { ConsoleScreen } from './platforms/console/console-screen.js';
 import type { SendDirect } from './platforms/direct-messages.js';
 import type { DiscordAdapter } from './platforms/discord/discord-adapter.js';
 import type { Dispatcher } from './platforms/dispatcher.js';
@@ -20,7 +19,7 @@ import type { CheckinRunner } from './services/checkins/checkin-runner.js';
 import type { DigestRunner } from './services/digest/digest-runner.js';
 import type { Services } from './services/services.js';
 import { type BackgroundWork, startBackgroundWork } from './start/background-work.js';
-import { type ChatPlatforms, createChatPlatforms } from './start/chat-platforms.js';
+import { type ChatPlatforms, type ConsoleChatOptions, createChatPlatforms } from './start/chat-platforms.js';
 import { createCommandPath } from './start/command-path.js';
 import { openMigratedDatabase } from './start/database.js';
 import { createHttpServers, type HttpServers } from './start/http-servers.js';
@@ -87,15 +86,8 @@ export type ScheduledJobName = 'weekly-digest' | 'channel-digest' | 'backup';
 
 export interface StartOptions {
   clock?: Clock;
-  /** The console chat: who is typing, and where its lines come from. Used when no platform is configured. */
-  console?: {
-    user: string;
-    input: NodeJS.ReadableStream;
-    output: NodeJS.WritableStream;
-    interactive: boolean;
-    /** The terminal shared with the log (see src/start/console-logging.ts). */
-    screen?: ConsoleScreen;
-  };
+  /** The console chat. Used when no platform is configured. */
+  console?: ConsoleChatOptions;
   /** Called when a platform ends on its own (the console's input ended). */
   onPlatformEnd?: () => void;
   /** How often the operations checks (database, storage, backup age) run; 60 s when not given. */

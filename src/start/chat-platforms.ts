@@ -36,15 +36,18 @@ export interface ChatPlatformsDeps {
   /** How long each platform's stop() waits for its commands in flight. */
   stopTimeoutMs: number;
   /** The console chat, used when no chat platform is configured. */
-  console?: {
-    user: string;
-    input: NodeJS.ReadableStream;
-    output: NodeJS.WritableStream;
-    interactive: boolean;
-    /** The terminal shared with the log (see src/start/console-logging.ts). */
-    screen?: ConsoleScreen;
-  };
+  console?: ConsoleChatOptions;
   onPlatformEnd: () => void;
+}
+
+/** The console chat: who is typing, and where its lines come from. */
+export interface ConsoleChatOptions {
+  user: string;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  interactive: boolean;
+  /** The terminal shared with the log (see src/start/console-logging.ts). */
+  screen?: ConsoleScreen;
 }
 
 export interface ChatPlatforms {
