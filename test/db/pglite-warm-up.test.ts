@@ -25,4 +25,17 @@ describe('warming up the embedded database at start', () => {
     );
     expect(counts).toEqual({ users: 0, identities: 0, moods: 0, settings: 0, audits: 0 });
   });
+
+  it('GIVEN a warmed-up PGlite WHEN the first user logs a mood THEN the user and the entry get id 1, as if no warm-up had run', async () => {
+    await warmUpPglite(database.db);
+    await warmUpPglite(database.db);
+
+    const [ids] = await queryRows<Record<string, number>>(
+      database.db,
+      sql`WITH u AS (INSERT INTO users (username) VALUES ('first') RETURNING id),
+               m AS (INSERT INTO mood_entries (user_id, mood_score) SELECT id, 6 FROM u RETURNING id)
+          SELECT (SELECT id FROM u)::int AS "user", (SELECT id FROM m)::int AS entry`,
+    );
+    expect(ids).toEqual({ user: 1, entry: 1 });
+  });
 });
