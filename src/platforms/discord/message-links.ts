@@ -44,6 +44,7 @@ export async function onMessage(deps: MessageLinkDeps, message: Message): Promis
   if (message.author.bot || message.webhookId !== null || message.system) return;
   if (message.author.id === client.user?.id) return;
   const links = findSpotifyLinks(message.content, MAX_LINKS_PER_MESSAGE);
+  let notSaved = false;
   for (const [index, link] of links.entries()) {
     const delivery: DiscordDelivery = {
       kind: 'message',
@@ -60,8 +61,10 @@ export async function onMessage(deps: MessageLinkDeps, message: Message): Promis
       RECORD_DEADLINE_MS,
     );
     if (recorded !== 'new') {
-      if (recorded === 'unsaved')
+      if (recorded === 'unsaved') {
         log.warn({ messageId: message.id }, 'a Spotify link in a message was not recorded');
+        notSaved = true;
+      }
       continue;
     }
     const { reply, outcome } = await inbox.run({ ...invocation, deliveryKey });
@@ -73,6 +76,24 @@ export async function onMessage(deps: MessageLinkDeps, message: Message): Promis
       },
     );
     await inbox.finish(deliveryKey, answered);
+  }
+  // Discord never delivers a message again, so the author is told (once, whatever the links).
+  if (notSaved) await tellLinkNotSaved(deps, message);
+}
+
+/** A Spotify link in a message that the database did not take: nothing will bring it back. */
+export const LINK_NOT_SAVED =
+  ':warning: MoodScale could not take this Spotify link: its database did not answer. Nothing was ' +
+  'saved; please share it again in a minute, or use `/share`.';
+
+async function tellLinkNotSaved(deps: MessageReplyDeps, message: Message): Promise<void> {
+  try {
+    await message.reply({ content: LINK_NOT_SAVED, allowedMentions: { parse: [], repliedUser: false } });
+  } catch (error) {
+    deps.log.warn(
+      { err: error, messageId: message.id },
+      'could not tell the author that a link was not saved',
+    );
   }
 }
 

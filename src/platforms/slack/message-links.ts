@@ -131,6 +131,11 @@ export async function onMessage(ctx: MessageContext, { body, context }: MessageE
   }
   if (recorded.some((r) => r.result === 'unsaved')) {
     log.warn({ channel: event.channel }, 'a Spotify link in a message was not recorded; Slack will retry it');
+    // Said once, to the author only, on Slack's first delivery: its retries come without a word.
+    if (!context.retryNum) {
+      const threadTs = event.thread_ts ?? event.ts;
+      ctx.enqueue(() => tellLinkNotSaved(ctx, { channel: event.channel, user, threadTs }));
+    }
     // Not acknowledged (events are answered after their listener, in both modes): Slack retries it later.
     throw new UnrecordedEvent('the inbox did not take a message event');
   }
@@ -139,5 +144,31 @@ export async function onMessage(ctx: MessageContext, { body, context }: MessageE
     ctx.enqueue(async () => {
       for (const { deliveryKey, delivery } of fresh) await answerLink(ctx, deliveryKey, delivery);
     });
+  }
+}
+
+/** A Spotify link in a channel that the database did not take: Slack delivers the message again. */
+export const LINK_NOT_SAVED_YET =
+  ':warning: I could not take your Spotify link yet: my database did not answer. Slack will send it to ' +
+  'me again and I will answer in the thread once it is saved. No answer within a few minutes? Use ' +
+  '`/share` with the link.';
+
+/** Tells the author of the message, and no one else, that its link is not saved yet (logged if refused). */
+async function tellLinkNotSaved(
+  ctx: Pick<MessageContext, 'api' | 'log'>,
+  to: { channel: string; user: string; threadTs: string },
+): Promise<void> {
+  try {
+    await ctx.api.chat.postEphemeral({
+      channel: to.channel,
+      user: to.user,
+      thread_ts: to.threadTs,
+      text: LINK_NOT_SAVED_YET,
+    });
+  } catch (error) {
+    ctx.log.warn(
+      { err: error, error: slackApiFailure(error)?.error, channel: to.channel },
+      'could not tell the author that a Spotify link is not saved yet',
+    );
   }
 }

@@ -27,8 +27,12 @@ export interface FakeMessage {
   ts: string;
   text: unknown;
   blocks: unknown;
-  /** Posted through a response_url with response_type ephemeral: only the clicking user sees it. */
+  /**
+   * Only one user sees it: posted through a response_url with response_type ephemeral, or with
+   * chat.postEphemeral (then `user` names who).
+   */
   ephemeral: boolean;
+  user?: string;
 }
 
 /** Bytes POSTed to an upload_url from files.getUploadURLExternal. */
@@ -165,6 +169,12 @@ const formValue = z.string();
 const conversationsOpenBody = z.object({ users: z.string().min(1) });
 const usersInfoBody = z.object({ user: z.string().min(1) });
 const postMessageBody = z.object({ channel: z.string().min(1), text: z.string().optional() });
+const postEphemeralBody = z.object({
+  channel: z.string().min(1),
+  user: z.string().min(1),
+  text: z.string().optional(),
+  thread_ts: z.string().optional(),
+});
 const conversationsInfoBody = z.object({ channel: z.string().min(1) });
 const uploadUrlBody = z.object({
   filename: z.string().min(1),
@@ -734,6 +744,17 @@ export class FakeSlack {
         const ts = this.nextTs();
         this.messages.push({ channel, ts, text: body.text, blocks: body.blocks, ephemeral: false });
         return { ok: true, channel, ts };
+      }
+      case 'chat.postEphemeral': {
+        // Slack: seen by `user` only, in the channel (or its thread), and gone when their client reloads.
+        const parsed = postEphemeralBody.safeParse(body);
+        if (!parsed.success) return { ok: false, error: 'invalid_arguments' };
+        const { channel, user } = parsed.data;
+        const refused = this.refusesPost(channel);
+        if (refused) return { ok: false, error: refused };
+        const ts = this.nextTs();
+        this.messages.push({ channel, ts, text: body.text, blocks: body.blocks, ephemeral: true, user });
+        return { ok: true, message_ts: ts };
       }
       case 'chat.update': {
         const { channel, ts } = chatUpdateBody.parse(body);

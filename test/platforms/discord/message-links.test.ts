@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.js';
+import { LINK_NOT_SAVED } from '../../../src/platforms/discord/message-links.js';
+import { createDispatcher } from '../../../src/platforms/dispatcher.js';
+import type { DeliveryRunner } from '../../../src/platforms/inbox/delivery-runner.js';
 import { messageContextMenuInteraction, messageJson, userJson } from '../../fakes/discord/payloads.js';
 import { callbackSchema, commandListSchema } from '../../fakes/discord/schemas.js';
+import { createAppHarness, createTestInbox } from '../../support/app-harness.js';
 import { registryWithFakeShare, trackUrl } from '../../support/stand-in-share.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import {
@@ -105,6 +109,54 @@ describe('links in ordinary messages, with DISCORD_MESSAGE_CONTENT=true', () => 
     await replyTo(later.id);
     await sleep(100);
     expect(h.fake.repliesTo(message.id)).toHaveLength(0);
+  });
+});
+
+describe('a link in a message that the database does not take', () => {
+  let db: Database;
+  let h: DiscordHarness;
+  let failing = true;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pglite');
+    const app = createAppHarness(db.db);
+    const inbox = createTestInbox(db.db, app.cipher, createDispatcher(registry(), app.services));
+    const refusing: DeliveryRunner = {
+      ...inbox,
+      record: (delivery, deadlineMs) =>
+        failing ? Promise.resolve('unsaved') : inbox.record(delivery, deadlineMs),
+    };
+    h = await startDiscord(db.db, {
+      registry: registry(),
+      env: { DISCORD_MESSAGE_CONTENT: 'true' },
+      adapter: { inbox: refusing },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await db?.close();
+  });
+
+  it('GIVEN the inbox refuses a message with two track links THEN one reply tells the author it was not saved and to share it again, pinging no one', async () => {
+    const message = h.fake.postMessage({
+      author: newDiscordUser(),
+      content: `${trackUrl(TRACK_A)} ${trackUrl(TRACK_B)}`,
+    });
+    await h.fake.waitForRequest(() => h.fake.repliesTo(message.id).length >= 1);
+    await sleep(200);
+
+    const replies = h.fake.repliesTo(message.id).map((r) => messageOfRequest(r));
+    expect(replies.map(textOfMessage)).toEqual([LINK_NOT_SAVED]);
+    expect(replies[0]?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('GIVEN the inbox works again WHEN the author shares the link again THEN it is answered with its card', async () => {
+    failing = false;
+    const message = h.fake.postMessage({ author: newDiscordUser(), content: trackUrl(TRACK_C) });
+    await h.fake.waitForRequest(() => h.fake.repliesTo(message.id).length >= 1);
+    expect(textOfMessage(messageOfRequest(h.fake.repliesTo(message.id)[0]!))).toContain(
+      `Analysed ${trackUrl(TRACK_C)}`,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/database.js';
 import type { DeliveryRunner } from '../../../src/platforms/inbox/delivery-runner.js';
 import { NOT_SAVED_YET } from '../../../src/platforms/slack/direct-moods.js';
+import { LINK_NOT_SAVED_YET } from '../../../src/platforms/slack/message-links.js';
 import { slackDeliveryKey } from '../../../src/platforms/slack/slack-deliveries.js';
 import type { RecordedCall } from '../../fakes/slack/fake-slack.js';
 import { eventCallback, messageEvent, slashCommand } from '../../fakes/slack/slack-requests.js';
@@ -198,6 +199,37 @@ describe('Slack HTTP mode: a message event the inbox cannot take', () => {
       await deliverEvent(rig, 'http', callback, 1);
       await waitForThreadReply(rig, event.ts);
       expect(await inboxRows(database.db, linkKey(event))).toBe(1);
+    } finally {
+      await rig.close();
+      await database.close();
+    }
+  });
+
+  it('GIVEN the inbox cannot take a channel message with a Spotify link THEN its author alone is told once, in its thread, that it is not saved yet, and Slack retries add no second notice', async () => {
+    const database = await createTestDatabase('pglite');
+    const control: InboxControl = { delayMs: 0, failing: true, refused: [] };
+    const rig = await startSlackRig(database.db, 'http', {
+      registry: registryWithFakeShare(),
+      wrapInbox: controlledInbox(control),
+    });
+    try {
+      const event = messageEvent({ text: trackUrl(TRACK) });
+      const callback = eventCallback(event);
+      const notices = () => rig.fake.callsTo('chat.postEphemeral');
+      await expect(deliverEvent(rig, 'http', callback)).rejects.toThrow('answered 500');
+      await rig.fake.waitFor(() => notices()[0], 10_000, 'the notice to the author');
+      await expect(deliverEvent(rig, 'http', callback, 1)).rejects.toThrow('answered 500');
+      await settle();
+
+      expect(notices().map((c) => c.body)).toEqual([
+        expect.objectContaining({
+          channel: event.channel,
+          user: event.user,
+          thread_ts: event.ts,
+          text: LINK_NOT_SAVED_YET,
+        }),
+      ]);
+      expect(threadRepliesTo(rig, event.ts)).toHaveLength(0);
     } finally {
       await rig.close();
       await database.close();
