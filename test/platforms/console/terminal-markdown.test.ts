@@ -13,6 +13,10 @@ describe('chat markup in the terminal', () => {
       'From 2026-11-30; `/insights refresh` computes a new one.',
       'From 2026-11-30; /insights refresh computes a new one.',
     ],
+    [
+      '_From 2026-11-30; `/insights refresh` computes a new one._',
+      'From 2026-11-30; /insights refresh computes a new one.',
+    ],
   ])('GIVEN %j and no terminal THEN the marks are dropped', (input, expected) => {
     expect(plain(input)).toBe(expected);
   });
@@ -30,5 +34,15 @@ describe('chat markup in the terminal', () => {
     expect(ansi('_soft_ **loud** `/help`')).toBe(
       '\u001b[3msoft\u001b[23m \u001b[1mloud\u001b[22m \u001b[36m/help\u001b[39m',
     );
+  });
+
+  it('GIVEN an italic line holding a code span on a terminal THEN the line is italic and the span coloured inside it', () => {
+    expect(ansi('_From today; `/insights refresh` computes one._')).toBe(
+      '\u001b[3mFrom today; \u001b[36m/insights refresh\u001b[39m computes one.\u001b[23m',
+    );
+  });
+
+  it('GIVEN text that holds private-use characters (a note may) THEN it is kept as typed and code spans still render', () => {
+    expect(plain('a \uE0000\uE001 b `/help` _c_')).toBe('a \uE0000\uE001 b /help _c_');
   });
 });
