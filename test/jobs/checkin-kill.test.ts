@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
@@ -13,12 +13,7 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discor
 import { newUser } from '../support/fixtures.js';
 import { queryRows } from '../support/query-rows.js';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 import { spawnTracked } from '../support/tracked-child.js';
 
 /** A Monday, 09:00 UTC: the users below have their check-in at 09:00 (UTC, the default zone). */
@@ -60,8 +55,9 @@ function startChild(env: Record<string, string>): Child {
 }
 
 describe.skipIf(!postgresAvailable())('check-in prompts from several bot processes [postgres]', () => {
+  const scratch = useMigratedPostgresDatabases();
   let fake: FakeDiscord;
-  const databases: Array<{ name: string; database: Database }> = [];
+  const databases: Database[] = [];
   let dataDir: string;
 
   beforeAll(async () => {
@@ -76,17 +72,13 @@ describe.skipIf(!postgresAvailable())('check-in prompts from several bot process
       child.kill('SIGKILL');
       await exited;
     }
-    for (const { name, database } of databases) {
-      await database.close();
-      await dropPostgresDatabase(name);
-    }
+    for (const database of databases) await database.close();
     await fake?.close();
   });
 
   /** A database of its own with `count` Discord users whose check-in is at 09:00 UTC; the children's env. */
   async function setUp(count: number) {
-    const name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-    const url = postgresUrlFor(name);
+    const { url } = await scratch.create();
     const database = openPostgresDatabase(
       {
         url,
@@ -98,7 +90,7 @@ describe.skipIf(!postgresAvailable())('check-in prompts from several bot process
       },
       silentLogger(),
     );
-    databases.push({ name, database });
+    databases.push(database);
     const discordIds: string[] = [];
     for (let i = 0; i < count; i++) {
       const id = `${710_000_000_000_000_000n + BigInt(databases.length) * 10_000_000n + BigInt(i) * 1_000_003n}`;

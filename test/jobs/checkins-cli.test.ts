@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
@@ -9,12 +9,7 @@ import { newUser } from '../support/fixtures.js';
 import { queryRows } from '../support/query-rows.js';
 import { runCliScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 
 const NINE_AM = 540;
 
@@ -28,15 +23,14 @@ async function runCheckinsCli(args: string[], env: Record<string, string>) {
 }
 
 describe.skipIf(!postgresAvailable())('npm run checkins [postgres]', () => {
-  let name: string;
+  const databases = useMigratedPostgresDatabases();
   let database: Database;
   let env: Record<string, string>;
   let discordUser: number;
   let consoleUser: number;
 
   beforeAll(async () => {
-    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-    const url = postgresUrlFor(name);
+    const { url } = await databases.create();
     database = openPostgresDatabase(
       {
         url,
@@ -71,7 +65,6 @@ describe.skipIf(!postgresAvailable())('npm run checkins [postgres]', () => {
 
   afterAll(async () => {
     await database?.close();
-    if (name) await dropPostgresDatabase(name);
   });
 
   it("GIVEN --dry-run at a user's time THEN it says who would get what, and claims nothing", async () => {

@@ -1,18 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
 import { runCliScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng } from './digest-support.js';
 
 /** The CLI as `npm run digest` runs it, with no platform token or database of the developer's. */
@@ -25,15 +20,14 @@ async function runDigestCli(args: string[], env: Record<string, string>) {
 }
 
 describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
-  let name: string;
+  const databases = useMigratedPostgresDatabases();
   let database: Database;
   let env: Record<string, string>;
   let userId: number;
   let dataDir: string;
 
   beforeAll(async () => {
-    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-    const url = postgresUrlFor(name);
+    const { url } = await databases.create();
     database = openPostgresDatabase(
       {
         url,
@@ -58,7 +52,6 @@ describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
 
   afterAll(async () => {
     await database?.close();
-    if (name) await dropPostgresDatabase(name);
   });
 
   it('GIVEN --dry-run THEN it prints the digest and the chart path, writes a PNG there, and claims nothing', async () => {

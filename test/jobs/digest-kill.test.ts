@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
@@ -10,12 +10,7 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discor
 import { claimOneDigest } from '../support/digest-claims.js';
 import { queryRows } from '../support/query-rows.js';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 import { spawnTracked, type TrackedChild } from '../support/tracked-child.js';
 import { activeWeek, digestUser, MONDAY_0900 } from './digest-support.js';
 
@@ -32,8 +27,8 @@ function startChild(env: Record<string, string>): TrackedChild {
 }
 
 describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted [postgres]', () => {
+  const databases = useMigratedPostgresDatabases();
   let fake: FakeDiscord;
-  let name: string;
   let database: Database;
   const discordIds: string[] = [];
   const userIds: number[] = [];
@@ -41,8 +36,7 @@ describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted 
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
-    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-    const url = postgresUrlFor(name);
+    const { url } = await databases.create();
     database = openPostgresDatabase(
       {
         url,
@@ -82,7 +76,6 @@ describe.skipIf(!postgresAvailable())('a digest run killed midway and restarted 
       await exited;
     }
     await database?.close();
-    if (name) await dropPostgresDatabase(name);
     await fake?.close();
   });
 

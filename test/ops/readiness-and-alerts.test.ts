@@ -5,12 +5,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/fake-discord.js';
 import { quoteIdent, withAdmin } from '../support/postgres-admin.js';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
 const ALERT_CHANNEL_ID = '555555555555555555';
@@ -37,17 +32,19 @@ async function cutOff(name: string, allow: boolean): Promise<void> {
 }
 
 describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts configured', () => {
+  const databases = useMigratedPostgresDatabases();
   let name: string;
   let fake: FakeDiscord;
   let receiver: WebhookReceiver;
   let app: App;
 
   beforeAll(async () => {
-    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
+    const created = await databases.create();
+    name = created.name;
     fake = await startFakeDiscord();
     receiver = await startWebhookReceiver();
     const config = loadConfig({
-      DATABASE_URL: postgresUrlFor(name),
+      DATABASE_URL: created.url,
       DB_CONNECTION_TIMEOUT: '1000',
       // Every statement counts as slow, so the slow-query metric has something to count.
       DB_SLOW_QUERY_MS: '0',
@@ -68,7 +65,6 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL with alerts
   afterAll(async () => {
     await app?.stop();
     await cutOff(name, true).catch(() => undefined);
-    await dropPostgresDatabase(name);
     await fake?.close();
     await receiver?.close();
   });

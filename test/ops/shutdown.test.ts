@@ -3,14 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,14 +20,14 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 describe.skipIf(!postgresAvailable())(
   'GIVEN MoodScale running (npm start) on PostgreSQL with a command in flight',
   () => {
+    const databases = useMigratedPostgresDatabases();
     let name: string;
     let url: string;
     let child: ChildProcessWithoutNullStreams | undefined;
     let dataDir: string;
 
     beforeAll(async () => {
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-      url = postgresUrlFor(name);
+      ({ name, url } = await databases.create());
       dataDir = tempDir('moodscale-shutdown-');
     });
     afterAll(async () => {
@@ -42,7 +37,6 @@ describe.skipIf(!postgresAvailable())(
         child.kill('SIGKILL');
         await exited;
       }
-      await dropPostgresDatabase(name);
     });
 
     it('WHEN SIGTERM arrives THEN the command finishes and is stored, new ones are refused, and the process exits 0 within 8 s', async () => {

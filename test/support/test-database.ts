@@ -72,20 +72,37 @@ export function postgresUrlFor(name: string): string {
   return urlForDatabase(inject('postgresUrl'), name);
 }
 
-/** Empty databases of one test file (see useEmptyPostgresDatabases). */
-export interface EmptyPostgresDatabases {
-  /** A new, empty database on the test server: its name and URL. */
+/** Scratch databases of one describe block or test file (see useMigratedPostgresDatabases). */
+export interface ScratchPostgresDatabases {
+  /** A new database on the test server: its name and URL. */
   create(): Promise<{ name: string; url: string }>;
-  /** A new, empty database, opened (openTestPostgres with `settings`); closed after the file's tests. */
+  /** A new database, opened (openTestPostgres with `settings`); closed before it is dropped. */
   open(settings?: Parameters<typeof openTestPostgres>[1]): Promise<{ name: string; database: Database }>;
 }
 
 /**
- * Empty databases on the test server (not copies of the run's migrated template), for tests of
- * migrating itself. Call it at a file's top level: after the file's tests, the databases it opened are
- * closed and every one it made is dropped.
+ * Migrated databases on the test server (copies of the run's template), for a test that needs one of its
+ * own rather than describeEachDatabase's: an app, a child process or a pool of its own on it, or the
+ * database taken away mid-test. Call it at the top of a describe block (or of a file), before the block's
+ * own hooks: it registers an afterAll then, and vitest runs after-hooks in stack order (the one
+ * registered first runs last), so every database it made is dropped after the block's tests AND after
+ * the block's own afterAll hooks, which stop whatever still uses it (apps, pools, processes) first. The
+ * databases `open` opened are closed just before the drop.
  */
-export function useEmptyPostgresDatabases(): EmptyPostgresDatabases {
+export function useMigratedPostgresDatabases(): ScratchPostgresDatabases {
+  return useScratchPostgresDatabases(() => inject('postgresTemplate'));
+}
+
+/**
+ * Empty databases on the test server (not copies of the run's migrated template), for tests of
+ * migrating itself. Called and dropped as useMigratedPostgresDatabases's are.
+ */
+export function useEmptyPostgresDatabases(): ScratchPostgresDatabases {
+  return useScratchPostgresDatabases(() => '');
+}
+
+/** useMigratedPostgresDatabases and useEmptyPostgresDatabases: each database a copy of `template()`. */
+function useScratchPostgresDatabases(template: () => string): ScratchPostgresDatabases {
   const created: string[] = [];
   const opened: Database[] = [];
   afterAll(async () => {
@@ -93,7 +110,7 @@ export function useEmptyPostgresDatabases(): EmptyPostgresDatabases {
     for (const name of created) await dropPostgresDatabase(name);
   });
   const create = async () => {
-    const name = await createEmptyPostgresDatabase('');
+    const name = await createEmptyPostgresDatabase(template());
     created.push(name);
     return { name, url: postgresUrlFor(name) };
   };

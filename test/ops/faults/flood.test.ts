@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -11,12 +11,7 @@ import { chatInputInteraction } from '../../fakes/discord/payloads.js';
 import { callbackSchema } from '../../fakes/discord/schemas.js';
 import { messageOf, newDiscordUser, textOfMessage } from '../../platforms/discord/discord-harness.js';
 import { tempDir } from '../../support/temp-dir.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../../support/test-database.js';
 
 const FLOOD = 1000;
 const POINTS = 30;
@@ -26,15 +21,15 @@ const WAVE_GAP_MS = 500;
 describe.skipIf(!postgresAvailable())(
   'GIVEN MoodScale on Discord and PostgreSQL with the default rate limit',
   () => {
-    let name: string;
+    const databases = useMigratedPostgresDatabases();
     let discord: FakeDiscord;
     let app: App;
 
     beforeAll(async () => {
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
+      const { url } = await databases.create();
       discord = await startFakeDiscord();
       const config = loadConfig({
-        DATABASE_URL: postgresUrlFor(name),
+        DATABASE_URL: url,
         DATA_DIR: tempDir('moodscale-fault-flood-'),
         DISCORD_TOKEN: discord.token,
         DISCORD_APPLICATION_ID: discord.applicationId,
@@ -51,7 +46,6 @@ describe.skipIf(!postgresAvailable())(
     afterAll(async () => {
       await app?.stop();
       await discord?.close();
-      await dropPostgresDatabase(name);
     });
 
     /** The text of an interaction's answer: the direct reply, or the edit of a deferred one. */

@@ -5,21 +5,22 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { withAdmin } from '../../support/postgres-admin.js';
 import { tempDir } from '../../support/temp-dir.js';
 import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
   postgresAvailable,
   postgresUrlFor,
+  useMigratedPostgresDatabases,
 } from '../../support/test-database.js';
 import { expectHonestAnswers, recoveryMs, startMoodTraffic, storedEntries } from './mood-traffic.js';
 
 describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL taking /mood commands', () => {
+  const databases = useMigratedPostgresDatabases();
   let name: string;
   let app: App;
 
   beforeAll(async () => {
-    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
+    const created = await databases.create();
+    name = created.name;
     const config = loadConfig({
-      DATABASE_URL: postgresUrlFor(name),
+      DATABASE_URL: created.url,
       DB_CONNECTION_TIMEOUT: '2000',
       DATA_DIR: tempDir('moodscale-fault-terminate-'),
       RATE_LIMIT_POINTS: '1000',
@@ -32,7 +33,6 @@ describe.skipIf(!postgresAvailable())('GIVEN MoodScale on PostgreSQL taking /moo
 
   afterAll(async () => {
     await app?.stop();
-    await dropPostgresDatabase(name);
   });
 
   it('WHEN every backend of its database is terminated three times mid-traffic THEN nothing confirmed is lost, failures say try again, and it recovers within 5 s', async () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import {
   blockActions,
@@ -9,10 +9,9 @@ import {
 } from '../../fakes/slack/slack-requests.js';
 import { buttonsOf } from '../../platforms/slack/slack-support.js';
 import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
   postgresAvailable,
   postgresUrlFor,
+  useMigratedPostgresDatabases,
 } from '../../support/test-database.js';
 import {
   type BotProcess,
@@ -44,6 +43,7 @@ const CODE_REFUSED = /confirmation code is wrong or has expired/;
 describe.skipIf(!postgresAvailable())(
   'Slack HTTP: a /forget button click whose process is killed mid-way [postgres]',
   () => {
+    const databases = useMigratedPostgresDatabases();
     let fake: FakeSlack;
     let name: string | undefined;
     let pool: ReturnType<typeof countingPool> | undefined;
@@ -60,13 +60,14 @@ describe.skipIf(!postgresAvailable())(
 
     beforeAll(async () => {
       fake = await FakeSlack.start();
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-      pool = countingPool(postgresUrlFor(name));
+      const created = await databases.create();
+      name = created.name;
+      pool = countingPool(created.url);
       dataDir = tempDir('moodscale-inbox-button-');
       port = await freePort();
       url = `http://127.0.0.1:${port}/slack/events`;
       env = {
-        ...botEnv({ databaseUrl: postgresUrlFor(name), dataDir: dataDir.path, port }),
+        ...botEnv({ databaseUrl: created.url, dataDir: dataDir.path, port }),
         ...slackHttpEnv(fake),
       };
     }, 60_000);
@@ -75,7 +76,6 @@ describe.skipIf(!postgresAvailable())(
       await killAllBots();
       await locker?.end().catch(() => undefined);
       await pool?.end().catch(() => undefined);
-      if (name) await dropPostgresDatabase(name);
       await fake?.close();
       dataDir?.remove();
     }, 60_000);

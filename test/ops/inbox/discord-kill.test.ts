@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FakeDiscord,
   type RecordedRequest,
@@ -7,12 +7,7 @@ import {
   startFakeDiscord,
 } from '../../fakes/discord/fake-discord.js';
 import { chatInputInteraction, userJson } from '../../fakes/discord/payloads.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../../support/test-database.js';
 import {
   type BotProcess,
   botEnv,
@@ -66,8 +61,8 @@ function discordAnswers(fake: FakeDiscord, sent: SentInteraction, userId: string
 describe.skipIf(!postgresAvailable())(
   'Discord: a bot SIGKILLed mid-stream of interactions and restarted [postgres]',
   () => {
+    const databases = useMigratedPostgresDatabases();
     let fake: FakeDiscord;
-    let name: string | undefined;
     let pool: ReturnType<typeof countingPool> | undefined;
     let dataDir: ReturnType<typeof tempDir> | undefined;
     let env: Record<string, string>;
@@ -75,12 +70,12 @@ describe.skipIf(!postgresAvailable())(
 
     beforeAll(async () => {
       fake = await startFakeDiscord();
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-      pool = countingPool(postgresUrlFor(name));
+      const { url: databaseUrl } = await databases.create();
+      pool = countingPool(databaseUrl);
       dataDir = tempDir('moodscale-inbox-discord-');
       port = await freePort();
       env = {
-        ...botEnv({ databaseUrl: postgresUrlFor(name), dataDir: dataDir.path, port }),
+        ...botEnv({ databaseUrl, dataDir: dataDir.path, port }),
         DISCORD_TOKEN: fake.token,
         DISCORD_APPLICATION_ID: fake.applicationId,
         DISCORD_API_URL: fake.apiUrl,
@@ -90,7 +85,6 @@ describe.skipIf(!postgresAvailable())(
     afterAll(async () => {
       await killAllBots();
       await pool?.end().catch(() => undefined);
-      if (name) await dropPostgresDatabase(name);
       await fake?.close();
       dataDir?.remove();
     }, 60_000);

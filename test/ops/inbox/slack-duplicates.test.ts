@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { type SignedRequest, signedForm, slashCommand } from '../../fakes/slack/slack-requests.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../../support/test-database.js';
 import {
   botEnv,
   CONFIRMED,
@@ -63,16 +58,15 @@ function confirmations(fake: FakeSlack, sent: Sent): number {
 describe.skipIf(!postgresAvailable())(
   'Slack HTTP: the same signed request delivered twice [postgres]',
   () => {
+    const databases = useMigratedPostgresDatabases();
     let fake: FakeSlack;
-    let name: string | undefined;
     let pool: ReturnType<typeof countingPool> | undefined;
     let dataDir: ReturnType<typeof tempDir> | undefined;
     let databaseUrl: string;
 
     beforeAll(async () => {
       fake = await FakeSlack.start();
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-      databaseUrl = postgresUrlFor(name);
+      ({ url: databaseUrl } = await databases.create());
       pool = countingPool(databaseUrl);
       dataDir = tempDir('moodscale-inbox-dup-');
     }, 60_000);
@@ -80,7 +74,6 @@ describe.skipIf(!postgresAvailable())(
     afterAll(async () => {
       await killAllBots();
       await pool?.end().catch(() => undefined);
-      if (name) await dropPostgresDatabase(name);
       await fake?.close();
       dataDir?.remove();
     }, 60_000);

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { signedForm, slashCommand } from '../../fakes/slack/slack-requests.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../../support/test-database.js';
 import {
   type BotProcess,
   botEnv,
@@ -45,8 +40,8 @@ const responseIdOf = (i: number) => `kill-${i}`;
 describe.skipIf(!postgresAvailable())(
   'Slack HTTP: a bot SIGKILLed mid-burst and restarted [postgres]',
   () => {
+    const databases = useMigratedPostgresDatabases();
     let fake: FakeSlack;
-    let name: string | undefined;
     let pool: ReturnType<typeof countingPool> | undefined;
     let dataDir: ReturnType<typeof tempDir> | undefined;
     let env: Record<string, string>;
@@ -54,12 +49,12 @@ describe.skipIf(!postgresAvailable())(
 
     beforeAll(async () => {
       fake = await FakeSlack.start();
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-      pool = countingPool(postgresUrlFor(name));
+      const { url: databaseUrl } = await databases.create();
+      pool = countingPool(databaseUrl);
       dataDir = tempDir('moodscale-inbox-kill-');
       port = await freePort();
       env = {
-        ...botEnv({ databaseUrl: postgresUrlFor(name), dataDir: dataDir.path, port }),
+        ...botEnv({ databaseUrl, dataDir: dataDir.path, port }),
         ...slackHttpEnv(fake),
       };
     }, 60_000);
@@ -67,7 +62,6 @@ describe.skipIf(!postgresAvailable())(
     afterAll(async () => {
       await killAllBots();
       await pool?.end().catch(() => undefined);
-      if (name) await dropPostgresDatabase(name);
       await fake?.close();
       dataDir?.remove();
     }, 60_000);

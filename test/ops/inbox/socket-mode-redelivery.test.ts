@@ -1,13 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Envelope, FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { slashCommand } from '../../fakes/slack/slack-requests.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../../support/test-database.js';
 import {
   type BotProcess,
   botEnv,
@@ -36,8 +31,8 @@ const userOf = (i: number) => `${PREFIX}${String(i).padStart(4, '0')}`;
 describe.skipIf(!postgresAvailable())(
   'Slack Socket Mode: an envelope redelivered to another instance [postgres]',
   () => {
+    const databases = useMigratedPostgresDatabases();
     let fake: FakeSlack;
-    let name: string | undefined;
     let pool: ReturnType<typeof countingPool> | undefined;
     let dataDir: ReturnType<typeof tempDir> | undefined;
     const bots: BotProcess[] = [];
@@ -45,15 +40,15 @@ describe.skipIf(!postgresAvailable())(
 
     beforeAll(async () => {
       fake = await FakeSlack.start();
-      name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-      pool = countingPool(postgresUrlFor(name));
+      const { url: databaseUrl } = await databases.create();
+      pool = countingPool(databaseUrl);
       dataDir = tempDir('moodscale-inbox-socket-');
       // Two instances of the app, one after the other, so connection 0 is the first and 1 the second.
       for (const label of ['instance-0', 'instance-1']) {
         const port = await freePort();
         ports.push(port);
         const bot = startBot(label, {
-          ...botEnv({ databaseUrl: postgresUrlFor(name), dataDir: dataDir.path, port }),
+          ...botEnv({ databaseUrl, dataDir: dataDir.path, port }),
           ...slackSocketEnv(fake),
         });
         bots.push(bot);
@@ -69,7 +64,6 @@ describe.skipIf(!postgresAvailable())(
     afterAll(async () => {
       await killAllBots();
       await pool?.end().catch(() => undefined);
-      if (name) await dropPostgresDatabase(name);
       await fake?.close();
       dataDir?.remove();
     }, 60_000);

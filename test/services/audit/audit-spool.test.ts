@@ -6,12 +6,7 @@ import { openPostgresDatabase } from '../../../src/db/postgres.js';
 import { type AuditWriter, createAuditWriter } from '../../../src/services/audit-writer.js';
 import { quoteIdent, withAdmin } from '../../support/postgres-admin.js';
 import { queryRows } from '../../support/query-rows.js';
-import {
-  createEmptyPostgresDatabase,
-  dropPostgresDatabase,
-  postgresAvailable,
-  postgresUrlFor,
-} from '../../support/test-database.js';
+import { postgresAvailable, useMigratedPostgresDatabases } from '../../support/test-database.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,14 +32,16 @@ const entry = (i: number) => ({
 });
 
 describe.skipIf(!postgresAvailable())('the audit trail during a database outage [postgres]', () => {
+  const databases = useMigratedPostgresDatabases();
   let name: string;
   let database: Database;
 
   beforeAll(async () => {
-    name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
+    const created = await databases.create();
+    name = created.name;
     database = openPostgresDatabase(
       {
-        url: postgresUrlFor(name),
+        url: created.url,
         maxConnections: 2,
         idleTimeoutMs: 10_000,
         connectionTimeoutMs: 1000,
@@ -59,7 +56,6 @@ describe.skipIf(!postgresAvailable())('the audit trail during a database outage 
   afterAll(async () => {
     await outage(name, false).catch(() => undefined);
     await database?.close();
-    await dropPostgresDatabase(name);
   });
 
   const stored = async (prefix: string) => {

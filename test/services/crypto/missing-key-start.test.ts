@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
@@ -14,12 +14,10 @@ import { captureLogger, type LogLine } from '../../integrations/audio-features/l
 import { insertMoodEntry } from '../../support/mood-entries.js';
 import { tempDir } from '../../support/temp-dir.js';
 import {
-  createEmptyPostgresDatabase,
   databaseKinds,
   describeEachDatabase,
-  dropPostgresDatabase,
   postgresAvailable,
-  postgresUrlFor,
+  useMigratedPostgresDatabases,
 } from '../../support/test-database.js';
 
 const currentKey = 'b'.repeat(64);
@@ -34,14 +32,12 @@ for (const kind of databaseKinds) {
   describe.skipIf(kind === 'postgres' && !postgresAvailable())(
     `GIVEN a database whose notes were written under a key this server does not have [${kind}]`,
     () => {
+      const databases = useMigratedPostgresDatabases();
       let env: Record<string, string>;
-      let dropDatabase: (() => Promise<void>) | undefined;
 
       beforeAll(async () => {
         if (kind === 'postgres') {
-          const name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
-          env = { DATABASE_URL: postgresUrlFor(name) };
-          dropDatabase = () => dropPostgresDatabase(name);
+          env = { DATABASE_URL: (await databases.create()).url };
         } else {
           env = { DATA_DIR: tempDir('moodscale-missing-key-') };
         }
@@ -59,9 +55,6 @@ for (const kind of databaseKinds) {
           await database.close();
         }
       }, 60_000);
-      afterAll(async () => {
-        await dropDatabase?.();
-      });
 
       const configWith = (more: Record<string, string>) =>
         loadConfig({
