@@ -28,7 +28,4 @@ export function preview(text: string, max = 80): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** Emotion tags as one list; a tag that holds a comma is quoted, so it reads as the one tag it is. */
-export function tagList(tags: readonly string[]): string {
-  return tags.map((tag) => (tag.includes(',') ? `"${tag}"` : tag)).join(', ');
-}
+export { shownTag, tagList } from '../src/core/tag-list.js';

@@ -4,7 +4,7 @@ import { MOOD_LINE_MAX_DAYS } from '../src/services/charts/index.js';
 import { sparkline } from '../src/services/mood/mood-stats.js';
 import { chartAttachment, chartDaysOf } from './chart-file.js';
 import { defineCommand } from './define.js';
-import { plural, preview, score, tagList, trendText } from './format.js';
+import { plural, preview, score, shownTag, tagList, trendText } from './format.js';
 
 /** In place of a note written under an encryption key this server is not configured with. */
 const UNREADABLE_NOTE = "(note can't be read: encrypted with a key this server doesn't have)";
@@ -68,7 +68,8 @@ export default defineCommand({
         { name: 'Hardest day', value: dayLabel(history.worst), inline: true },
         {
           name: 'Top emotions',
-          value: history.topEmotions.map((e) => `${e.emotion} ×${e.count}`).join(', ') || 'none tagged',
+          value:
+            history.topEmotions.map((e) => `${shownTag(e.emotion)} ×${e.count}`).join(', ') || 'none tagged',
         },
         { name: 'Trend', value: trendText(history.stats.trend, history.stats.trendDelta) },
         { name: 'Latest entries', value: recent },

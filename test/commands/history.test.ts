@@ -65,6 +65,14 @@ describeEachDatabase('/history', (getDb) => {
     expect(field(result, 'Top emotions')).toBe('tired ×3, calm ×1, happy ×1');
   });
 
+  it('GIVEN a tag that holds a comma THEN the top emotions quote it, so it reads as one tag', async () => {
+    const tagged = newAccount();
+    await app().run(`/mood 5 "tired, sad" anxious`, tagged);
+    await app().run(`/mood 4 "tired, sad"`, tagged);
+
+    expect(field(await app().run('/history', tagged), 'Top emotions')).toBe('"tired, sad" ×2, anxious ×1');
+  });
+
   it('GIVEN entries on some days THEN the chart has one bar per day and a dot for each day without entries', async () => {
     const result = await app().run('/history', who);
 

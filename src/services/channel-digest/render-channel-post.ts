@@ -1,5 +1,6 @@
 import { DAY_MS } from '../../core/calendar/index.js';
 import { type Reply, type ReplyField, reply } from '../../core/commands/index.js';
+import { tagList } from '../../core/tag-list.js';
 import { describeSound } from '../recommendations/rank-local.js';
 import { type ChannelWeek, MIN_VIBE_CONTRIBUTORS } from './channel-week.js';
 
@@ -40,7 +41,7 @@ export function renderChannelPost(data: ChannelWeek): Reply {
     });
   }
   if (data.vibe && data.vibe.averageScore !== null) {
-    const emotions = data.vibe.topEmotions.map((e) => e.emotion).join(', ');
+    const emotions = tagList(data.vibe.topEmotions.map((e) => e.emotion));
     fields.push({
       name: 'Channel vibe',
       value:

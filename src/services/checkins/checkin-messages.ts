@@ -1,6 +1,7 @@
 import { localTimeOfDay } from '../../core/calendar/index.js';
 import { type Reply, type ReplyButton, reply } from '../../core/commands/index.js';
 import { plural } from '../../core/plural.js';
+import { tagList } from '../../core/tag-list.js';
 import type { MoodEntry } from '../../db/schema/index.js';
 import { UNDO_WINDOW_MS } from '../mood/mood-service.js';
 
@@ -71,7 +72,7 @@ export function loggedCardReply(card: LoggedCard): Reply {
   const { entry, promptId } = card;
   const tags = entry.emotions ?? [];
   const at = localTimeOfDay(entry.createdAt, card.timeZone);
-  const tagText = tags.length > 0 ? ` — ${tags.join(', ')}` : '';
+  const tagText = tags.length > 0 ? ` — ${tagList(tags)}` : '';
   const noteText = entry.notes !== null ? ', with your note' : '';
   const lines = [`Saved ${entry.moodScore}/10${tagText}${noteText} at ${at}.`];
   if ((card.streakDays ?? 0) >= STREAK_WORTH_MENTIONING)

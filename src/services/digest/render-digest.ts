@@ -1,5 +1,6 @@
 import { daysOfWeek } from '../../core/calendar/index.js';
 import type { Reply, ReplyButton, ReplyField } from '../../core/commands/index.js';
+import { shownTag } from '../../core/tag-list.js';
 import type { DigestData, DigestDay } from './build-digest.js';
 
 /** The follow-up command behind the "turn off" button, and the hint text-only surfaces show. */
@@ -68,7 +69,7 @@ export function renderDigest(data: DigestData): Reply {
   if (data.topEmotions.length > 0)
     fields.push({
       name: 'Top emotions',
-      value: data.topEmotions.map((e) => `${e.emotion} (${e.count})`).join(', '),
+      value: data.topEmotions.map((e) => `${shownTag(e.emotion)} (${e.count})`).join(', '),
     });
   const insight = data.insight;
   if (insight) {
