@@ -35,11 +35,6 @@ export async function listMoodEntries(db: Db, userId: number, range: MoodRange =
     .limit(boundedLimit(range.limit, 100, 1000));
 }
 
-export async function findLatestMoodEntry(db: Db, userId: number): Promise<MoodEntry | undefined> {
-  const [entry] = await listMoodEntries(db, userId, { limit: 1 });
-  return entry;
-}
-
 /** Entries per calendar day in the user's time zone. */
 export interface DailyMoods {
   day: string;

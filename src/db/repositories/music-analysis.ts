@@ -102,16 +102,6 @@ export async function trackIdsOfUserSince(db: Db, userId: number, since: Date): 
   return new Set(rows.map((r) => r.id));
 }
 
-/** True when the user has at least one analysed track. */
-export async function userHasAnalysedMusic(db: Db, userId: number): Promise<boolean> {
-  const [row] = await db
-    .select({ id: musicAnalysis.id })
-    .from(musicAnalysis)
-    .where(eq(musicAnalysis.userId, userId))
-    .limit(1);
-  return row !== undefined;
-}
-
 /** An analysed track with the two features the rankers order by (recommendations, digests, channels). */
 export interface RankableTrack {
   spotifyTrackId: string;

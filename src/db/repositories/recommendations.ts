@@ -52,21 +52,6 @@ export async function listRecommendations(db: Db, userId: number, limit?: number
     .limit(boundedLimit(limit, 20, 500));
 }
 
-/** The track ids recommended to the user most recently (at most `limit`, default 30): to vary the next list. */
-export async function recentlyRecommendedTrackIds(
-  db: Db,
-  userId: number,
-  limit?: number,
-): Promise<Set<string>> {
-  const rows = await db
-    .select({ id: recommendations.spotifyTrackId })
-    .from(recommendations)
-    .where(eq(recommendations.userId, userId))
-    .orderBy(desc(recommendations.createdAt), desc(recommendations.id))
-    .limit(boundedLimit(limit, 30, 500));
-  return new Set(rows.map((r) => r.id));
-}
-
 /** The user's recommendations made in [since, until), oldest first (at most 1,000). */
 export async function listRecommendationsBetween(
   db: Db,

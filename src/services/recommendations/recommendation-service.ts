@@ -3,14 +3,13 @@ import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
 import { listCatalogueNear } from '../../db/repositories/catalogue-near.js';
-import { findLatestMoodEntry } from '../../db/repositories/mood-entries.js';
 import {
   type CatalogueTrack,
   findAnalysedTrackByName,
   listUserCatalogue,
-  userHasAnalysedMusic,
 } from '../../db/repositories/music-analysis.js';
-import { insertRecommendations, recentlyRecommendedTrackIds } from '../../db/repositories/recommendations.js';
+import { readRecommendationContext } from '../../db/repositories/recommendation-context.js';
+import { insertRecommendations } from '../../db/repositories/recommendations.js';
 import { getUserSettings } from '../../db/repositories/user-settings.js';
 import type { MoodEntry, Recommendation } from '../../db/schema/index.js';
 
@@ -182,18 +181,15 @@ export function createRecommendationService(deps: RecommendationDeps): Recommend
   return {
     async recommend(input) {
       const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(input.limit ?? DEFAULT_LIMIT)));
-      // What does not depend on the mood is read beside it: one wait instead of three in a row.
-      const [entry, hasMusic, recent] = await Promise.all([
-        findLatestMoodEntry(db, input.userId),
-        userHasAnalysedMusic(db, input.userId),
-        recentlyRecommendedTrackIds(db, input.userId, RECENT_EXCLUDED),
-      ]);
-      if (!entry) {
+      // What does not depend on the mood is read with it, in one statement.
+      const context = await readRecommendationContext(db, input.userId, RECENT_EXCLUDED);
+      if (!context.entry) {
         throw new UserError(
           'I recommend music for how you feel, and you have not logged a mood yet. Log one with `/mood 6 tired`, then ask again.',
           'NO_MOOD_ENTRY',
         );
       }
+      const { entry, hasMusic, recentTrackIds: recent } = context;
       if (!hasMusic) {
         throw new UserError(
           'I do not know your music yet: share a Spotify link with `/share` first (a track you like), then ask again.',

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { findLatestMoodEntry, listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
+import { listMoodEntries } from '../../../src/db/repositories/mood-entries.js';
 import { naughtyStrings, newUser } from '../../support/fixtures.js';
 import { countMoodEntries, findMoodEntry, insertMoodEntry } from '../../support/mood-entries.js';
 import { describeEachDatabase } from '../../support/test-database.js';
@@ -74,7 +74,7 @@ describeEachDatabase('mood entries repository', (getDb) => {
       (await listMoodEntries(db, user.id, { since: day(2), until: day(4) })).map((e) => e.moodScore),
     ).toEqual([3, 2]);
     expect(await listMoodEntries(db, user.id, { limit: 2 })).toHaveLength(2);
-    expect((await findLatestMoodEntry(db, user.id))?.moodScore).toBe(5);
+    expect((await listMoodEntries(db, user.id, { limit: 1 }))[0]?.moodScore).toBe(5);
   });
 
   it('GIVEN two users THEN one never sees the other’s entries', async () => {
