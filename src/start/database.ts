@@ -6,6 +6,7 @@ import { explainConnectionError } from '../db/connection-problems.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { warmUpPglite } from '../db/pglite-warm-up.js';
+import { warmUpPostgresPool } from '../db/postgres-warm-up.js';
 import { backupBeforeMigrating } from '../ops/backup/pre-migration.js';
 import type { Metrics } from '../ops/metrics.js';
 import { checkStoredKeys } from '../services/keys/stored-key-check.js';
@@ -34,8 +35,10 @@ export async function openMigratedDatabase(deps: {
     await database.migrate();
     await database.ping();
     await checkStoredKeys({ db: database.db, cipher, config, logger });
-    // Before any user command: the first statements on a fresh PGlite are slow (see pglite-warm-up.ts).
+    // Before any user command: the first statements on a fresh PGlite, or on each new backend of the
+    // pool, are slow (see pglite-warm-up.ts and postgres-warm-up.ts).
     if (database.kind === 'pglite') await warmUpPglite(database.db);
+    else await warmUpPostgresPool(database.db, config.database.maxConnections);
   } catch (error) {
     await database.close().catch(() => undefined);
     // A server that cannot be reached is the user's to fix: one message naming DATABASE_URL, no stack.
