@@ -38,7 +38,7 @@ export async function openMigratedDatabase(deps: {
     // Before any user command: the first statements on a fresh PGlite, or on each new backend of the
     // pool, are slow (see pglite-warm-up.ts and postgres-warm-up.ts).
     if (database.kind === 'pglite') await warmUpPglite(database.db);
-    else await warmUpPostgresPool(database.db, config.database.maxConnections);
+    else await warmUpPostgresPool(database.db, config.database.maxConnections, logger);
   } catch (error) {
     await database.close().catch(() => undefined);
     // A server that cannot be reached is the user's to fix: one message naming DATABASE_URL, no stack.
