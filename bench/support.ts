@@ -28,7 +28,14 @@ export interface RunStats {
 /** The runs' operations taken as one run (pooled latencies; seconds and throughput summed over runs). */
 export function pooledStats(runs: readonly RunStats[]): RunStats {
   const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
-  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return statsOf(
+    latencies,
+    runs.reduce((sum, run) => sum + run.seconds, 0),
+  );
+}
+
+/** The summary of ascending `latencies` measured over `seconds`. */
+function statsOf(latencies: readonly number[], seconds: number): RunStats {
   return {
     operations: latencies.length,
     seconds,
@@ -63,17 +70,8 @@ export async function measure(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return {
-    operations: latencies.length,
-    seconds,
-    throughput: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    latencies,
-  };
+  return statsOf(latencies, (performance.now() - started) / 1000);
 }
 
 /** A fresh database on the benchmark server; dropped by the returned function. */

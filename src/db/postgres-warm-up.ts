@@ -10,7 +10,8 @@ import type { Db } from './database.js';
  * Measured with bench/answer-latency (500 signed /mood at 50 in flight against a minimal Bolt bot):
  * the first burst's answer p99 was 128-413 ms in 4 runs without this (median 258) and 126-315 ms in 9
  * with it (median 177; the later bursts' 97-206 ms either way); the run's ratio to the minimal bot met
- * its 1.5x in 6 of 9 runs instead of 1 of 4. Idle connections still close after DB_IDLE_TIMEOUT; this is for the start.
+ * its 1.5x in 6 of 9 runs instead of 1 of 4. Idle connections still close after DB_IDLE_TIMEOUT: this
+ * is for the start.
  */
 export async function warmUpPostgresPool(db: Db, connections: number, logger: Logger): Promise<void> {
   // Issued together, so the pool opens a connection for each instead of reusing one. Best effort: a

@@ -12,13 +12,13 @@ export function renderTerminalMarkdown(text: string, options: { ansi: boolean })
         code: (s: string) => `${ESC}[36m${s}${ESC}[39m`,
       }
     : { bold: same, italic: same, code: same };
-  // Code spans are set aside first (placeholders the other rules cannot match), so `/mood 6 -- a_b_c`
-  // stays as it is and an italic line may hold a code span: _From today; `/insights refresh` ..._.
-  const codes: string[] = [];
-  // Text that already holds those characters (a note may) gets its code spans only.
+  // Text that already holds the placeholders' characters (a note may) gets its code spans only.
   if (text.includes(HOLD_OPEN) || text.includes(HOLD_CLOSE)) {
     return text.replace(/`([^`\n]+)`/g, (_, inner: string) => style.code(inner));
   }
+  // Code spans are set aside first (placeholders the other rules cannot match), so `/mood 6 -- a_b_c`
+  // stays as it is and an italic line may hold a code span: _From today; `/insights refresh` ..._.
+  const codes: string[] = [];
   const marked = text.replace(/`([^`\n]+)`/g, (_, inner: string) => {
     codes.push(style.code(inner));
     return `${HOLD_OPEN}${codes.length - 1}${HOLD_CLOSE}`;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../../src/db/database.js';
+import type { Database, Db } from '../../../src/db/database.js';
 import type { DeliveryRunner } from '../../../src/platforms/inbox/delivery-runner.js';
 import { NOT_SAVED_YET } from '../../../src/platforms/slack/direct-moods.js';
 import { LINK_NOT_SAVED_YET } from '../../../src/platforms/slack/message-links.js';
@@ -184,7 +184,10 @@ describe('Slack Socket Mode: a command answered within the budget', () => {
 });
 
 describe('Slack HTTP mode: a message event the inbox cannot take', () => {
-  it('GIVEN HTTP mode and the inbox cannot take a channel message with a Spotify link THEN it is answered 500, and Slack retry once the inbox works is stored once', async () => {
+  /** A rig in HTTP mode on a database of its own, whose inbox refuses writes until `control.failing` is unset. */
+  async function withRefusingRig(
+    test: (rig: SlackRig, database: Database, control: InboxControl) => Promise<void>,
+  ): Promise<void> {
     const database = await createTestDatabase('pglite');
     const control: InboxControl = { delayMs: 0, failing: true, refused: [] };
     const rig = await startSlackRig(database.db, 'http', {
@@ -192,6 +195,15 @@ describe('Slack HTTP mode: a message event the inbox cannot take', () => {
       wrapInbox: controlledInbox(control),
     });
     try {
+      await test(rig, database, control);
+    } finally {
+      await rig.close();
+      await database.close();
+    }
+  }
+
+  it('GIVEN HTTP mode and the inbox cannot take a channel message with a Spotify link THEN it is answered 500, and Slack retry once the inbox works is stored once', () =>
+    withRefusingRig(async (rig, database, control) => {
       const event = messageEvent({ text: trackUrl(TRACK) });
       const callback = eventCallback(event);
       await expect(deliverEvent(rig, 'http', callback)).rejects.toThrow('answered 500');
@@ -199,20 +211,10 @@ describe('Slack HTTP mode: a message event the inbox cannot take', () => {
       await deliverEvent(rig, 'http', callback, 1);
       await waitForThreadReply(rig, event.ts);
       expect(await inboxRows(database.db, linkKey(event))).toBe(1);
-    } finally {
-      await rig.close();
-      await database.close();
-    }
-  });
+    }));
 
-  it('GIVEN the inbox cannot take a channel message with a Spotify link THEN its author alone is told once, in its thread, that it is not saved yet, and Slack retries add no second notice', async () => {
-    const database = await createTestDatabase('pglite');
-    const control: InboxControl = { delayMs: 0, failing: true, refused: [] };
-    const rig = await startSlackRig(database.db, 'http', {
-      registry: registryWithFakeShare(),
-      wrapInbox: controlledInbox(control),
-    });
-    try {
+  it('GIVEN the inbox cannot take a channel message with a Spotify link THEN its author alone is told once, in its thread, that it is not saved yet, and Slack retries add no second notice', () =>
+    withRefusingRig(async (rig) => {
       const event = messageEvent({ text: trackUrl(TRACK) });
       const callback = eventCallback(event);
       const notices = () => rig.fake.callsTo('chat.postEphemeral');
@@ -230,9 +232,5 @@ describe('Slack HTTP mode: a message event the inbox cannot take', () => {
         }),
       ]);
       expect(threadRepliesTo(rig, event.ts)).toHaveLength(0);
-    } finally {
-      await rig.close();
-      await database.close();
-    }
-  });
+    }));
 });
