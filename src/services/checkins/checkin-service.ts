@@ -72,10 +72,10 @@ export interface CheckinService {
   quickPicks(userId: number, count: number): Promise<string[]>;
 }
 
-/** Quick picks for a user who has tagged nothing yet. */
 /** How long the first offer of a burst waits for others before their record is written. */
 const OFFER_WRITE_LINGER_MS = 200;
 
+/** Quick picks for a user who has tagged nothing yet. */
 const STARTER_PICKS = ['calm', 'happy', 'tired', 'anxious'];
 const MAX_TAGS = 10;
 
