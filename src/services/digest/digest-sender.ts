@@ -6,7 +6,10 @@ import {
   insertPersonalityInsights,
   type PersonalityInsightInput,
 } from '../../db/repositories/personality-insights.js';
-import { insertRecommendations, type RecommendationInput } from '../../db/repositories/recommendations.js';
+import {
+  insertManyRecommendations,
+  type RecommendationInput,
+} from '../../db/repositories/recommendations.js';
 import type { DirectMessageResult, SendDirect } from '../direct-messages.js';
 import type { DigestData } from './build-digest.js';
 import type { HeldBatch, HeldDigest } from './digest-claims.js';
@@ -178,7 +181,7 @@ function keep(copies: SentCopies, digest: DigestData, withInsight: boolean, now:
 async function store(deps: DigestSenderDeps, copies: SentCopies): Promise<void> {
   try {
     await insertPersonalityInsights(deps.db, copies.insights);
-    await insertRecommendations(deps.db, copies.recommendations);
+    await insertManyRecommendations(deps.db, copies.recommendations);
   } catch (error) {
     // The digests are out already; losing their copies in the history is logged, not retried.
     deps.log.error({ err: error }, 'storing the sent digests’ insights and recommendations failed');

@@ -76,6 +76,9 @@ describeEachDatabase('digest batch queries', (getDb) => {
       ['Bright', 'Walk'],
     ]);
     expect((await listInsights(db, b.id)).map((i) => i.musicDna)).toEqual(['Calm']);
+    const [stored] = await listInsights(db, b.id);
+    expect(stored).toMatchObject({ energyLevel: null, aiSuggestion: null, generatedAt });
+    expect(stored?.positivityLevel).toBeCloseTo(0.4);
     await expect(
       insertPersonalityInsights(db, [{ userId: a.id, musicDna: 'bad\u0000dna', generatedAt }]),
     ).rejects.toBeInstanceOf(UserError);

@@ -11,7 +11,11 @@ import {
   insertPersonalityInsight,
   listInsights,
 } from '../../../src/db/repositories/personality-insights.js';
-import { insertRecommendations, listRecommendations } from '../../../src/db/repositories/recommendations.js';
+import {
+  insertManyRecommendations,
+  insertRecommendations,
+  listRecommendations,
+} from '../../../src/db/repositories/recommendations.js';
 import { moodEntries } from '../../../src/db/schema/index.js';
 import { naughtyStrings, newUser } from '../../support/fixtures.js';
 import { insertMoodEntry } from '../../support/mood-entries.js';
@@ -104,6 +108,48 @@ describeEachDatabase('recommendations repository', (getDb) => {
     const listed = await listRecommendations(db, user.id);
     expect(listed.map((r) => r.spotifyTrackId).sort()).toEqual(['t1', 't2']);
     expect(listed.every((r) => r.moodEntryId === entry.id)).toBe(true);
+  });
+
+  it('GIVEN a batch stored in one statement (the digests’) THEN every column reads back as the single insert stores it', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 4 });
+    const createdAt = new Date('2026-11-30T09:15:00Z');
+    const full = {
+      userId: user.id,
+      moodEntryId: entry.id,
+      spotifyTrackId: 'many1',
+      trackName: 'Ä “song”',
+      artistName: 'X',
+      albumImage: 'https://i.scdn.co/image/abc',
+      reason: 'calm, then brighter',
+      matchScore: 0.75,
+      createdAt,
+    };
+    const bare = { userId: user.id, spotifyTrackId: 'many2', trackName: 'B', artistName: 'Y', createdAt };
+    await insertManyRecommendations(db, []);
+    await insertManyRecommendations(db, [full, bare]);
+    const [single] = await insertRecommendations(db, [{ ...full, spotifyTrackId: 'single' }]);
+    const listed = await listRecommendations(db, user.id);
+    const many = (id: string) => listed.find((r) => r.spotifyTrackId === id);
+    expect(many('many1')).toEqual({ ...single, id: many('many1')?.id, spotifyTrackId: 'many1' });
+    expect(many('many2')).toMatchObject({
+      moodEntryId: null,
+      albumImage: null,
+      reason: null,
+      matchScore: null,
+    });
+    expect(many('many2')?.createdAt).toEqual(createdAt);
+  });
+
+  it('GIVEN a batch with a NUL in a track name THEN it is a UserError and nothing of it is stored', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const row = { userId: user.id, spotifyTrackId: 'nul', trackName: 'ok', artistName: 'Y' };
+    await expect(
+      insertManyRecommendations(db, [row, { ...row, trackName: 'bad\u0000name' }]),
+    ).rejects.toBeInstanceOf(UserError);
+    expect(await listRecommendations(db, user.id)).toEqual([]);
   });
 
   it('GIVEN no rows THEN inserting nothing returns nothing', async () => {
