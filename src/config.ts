@@ -283,7 +283,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.NODE_ENV === 'production' && env.DATABASE_URL && !env.ENCRYPTION_KEY) {
     throw new ConfigError(
       'MoodScale cannot start: ENCRYPTION_KEY is required in production with DATABASE_URL.\n' +
-        '  ENCRYPTION_KEY: expected 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+        '  ENCRYPTION_KEY: expected 32 bytes as 64 hex characters or base64 (generate one with: openssl rand -hex 32)',
     );
   }
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {

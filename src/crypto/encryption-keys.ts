@@ -29,7 +29,7 @@ export function encryptionKeyProblem(text: string): string | undefined {
   return (
     'expected a 32-byte key as 64 hex characters, as base64 or base64url (43 or 44 characters), ' +
     `or as text of exactly 32 bytes; this one has ${text.length} characters (${bytes} bytes${whitespace}). ` +
-    'Generate one with `openssl rand -hex 32`'
+    'Generate one with: openssl rand -hex 32'
   );
 }
 

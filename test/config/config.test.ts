@@ -112,7 +112,7 @@ describe('GIVEN malformed values', () => {
     expect(message.split('\n')).toEqual([
       'MoodScale cannot start: the configuration is invalid.',
       expect.stringMatching(
-        /^ {2}ENCRYPTION_KEY: expected a 32-byte key .*; this one has 27 characters \(27 bytes\)\. Generate one with `openssl rand -hex 32` \(got "\[hidden\]"\)$/,
+        /^ {2}ENCRYPTION_KEY: expected a 32-byte key .*; this one has 27 characters \(27 bytes\)\. Generate one with: openssl rand -hex 32 \(got "\[hidden\]"\)$/,
       ),
     ]);
     expect(message).not.toContain('your-32-byte');

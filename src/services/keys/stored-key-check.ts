@@ -89,7 +89,7 @@ export async function checkStoredKeys(deps: {
       `MoodScale cannot start: stored values are encrypted with ${which} (${seen}); ` +
         'they cannot be read with ENCRYPTION_KEY.\n' +
         `  ENCRYPTION_OLD_KEYS: add the key they were written with (${keyIds.join(', ')}), ` +
-        'then `npm run keys:rotate` moves them to ENCRYPTION_KEY.\n' +
+        'then npm run keys:rotate moves them to ENCRYPTION_KEY.\n' +
         '  ENCRYPTION_ALLOW_UNREADABLE=true starts anyway: those notes show as unreadable and Spotify ' +
         'links must be renewed with /spotify connect.',
     );
