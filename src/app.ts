@@ -88,8 +88,8 @@ export interface StartOptions {
   clock?: Clock;
   /** The console chat. Used when no platform is configured. */
   console?: ConsoleChatOptions;
-  /** Called when a platform ends on its own (the console's input ended). */
-  onPlatformEnd?: () => void;
+  /** Called when a platform ends on its own (the console's input ended, or /quit), saying why. */
+  onPlatformEnd?: (reason: string) => void;
   /** How often the operations checks (database, storage, backup age) run; 60 s when not given. */
   opsCheckIntervalMs?: number;
 }
@@ -121,7 +121,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     commandNames: registry.all().map((command) => command.name),
     stopTimeoutMs: PLATFORM_STOP_TIMEOUT_MS,
     ...(options.console ? { console: options.console } : {}),
-    onPlatformEnd: () => options.onPlatformEnd?.(),
+    onPlatformEnd: (reason) => options.onPlatformEnd?.(reason),
   });
   const readiness = createReadinessCheck({ database, platforms: chat.platforms });
   const servers = createHttpServers({ ...base, readiness, account: services.spotifyAccount });

@@ -1,14 +1,9 @@
-import { userInfo } from 'node:os';
-import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './core/errors.js';
-import { createLogger, type Logger } from './core/logger.js';
+import type { Logger } from './core/logger.js';
 import { applyHeapGrowth } from './ops/heap-growth.js';
 import { parseStartFlags, startUsage } from './start/command-line.js';
-import { consoleLogging } from './start/console-logging.js';
-
-/** SIGTERM/SIGINT to exit: the app drains within this, or the process leaves anyway (exit code 1). */
-const SHUTDOWN_DEADLINE_MS = 7500;
+import { startOnTerminal, terminalLogging } from './start/terminal-start.js';
 
 async function main(): Promise<void> {
   let logger: Logger | undefined;
@@ -20,46 +15,19 @@ async function main(): Promise<void> {
     }
     const config = loadConfig();
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    const terminal = { output: process.stdout, errors: process.stderr, interactive };
-    const { log, screen } = consoleLogging(config, terminal);
-    logger = createLogger(log);
+    const terminal = { input: process.stdin, output: process.stdout, errors: process.stderr, interactive };
+    const logging = terminalLogging(config, terminal);
+    logger = logging.logger;
     const heap = applyHeapGrowth(config.ops.heapGrowingPercent);
     logger.debug({ heapGrowingPercent: config.ops.heapGrowingPercent, heap }, 'heap growth set');
-    const consoleUser = flags.user || config.console.user || loginName();
-    let shutdown = (_signal: string) => {};
-    const app = await startApp(config, logger, {
-      console: {
-        user: consoleUser,
-        input: process.stdin,
-        output: process.stdout,
-        interactive,
-        ...(screen ? { screen } : {}),
-      },
-      onPlatformEnd: () => shutdown('end of input'),
+    const { shutdown } = await startOnTerminal({
+      config,
+      logger,
+      screen: logging.screen,
+      user: flags.user,
+      terminal,
+      exit: (code) => process.exit(code),
     });
-    logger.info(
-      { database: app.database.kind, platforms: app.platforms.map((p) => p.name) },
-      'MoodScale is ready',
-    );
-    let shuttingDown = false;
-    shutdown = (reason: string) => {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      logger?.info({ reason }, 'shutting down');
-      // Orchestrators kill after a grace period (Docker and Kubernetes: 10 s); leave on our own before.
-      setTimeout(() => {
-        logger?.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting now');
-        logger?.flush();
-        process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
-      app.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger?.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   } catch (error) {
@@ -74,14 +42,6 @@ async function main(): Promise<void> {
     }
     logger?.flush();
     process.exitCode = 1;
-  }
-}
-
-function loginName(): string {
-  try {
-    return userInfo().username || 'me';
-  } catch {
-    return process.env.USER ?? 'me';
   }
 }
 

@@ -37,7 +37,7 @@ export interface ChatPlatformsDeps {
   stopTimeoutMs: number;
   /** The console chat, used when no chat platform is configured. */
   console?: ConsoleChatOptions;
-  onPlatformEnd: () => void;
+  onPlatformEnd: (reason: string) => void;
 }
 
 /** The console chat: who is typing, and where its lines come from. */

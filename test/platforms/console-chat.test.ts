@@ -1,14 +1,22 @@
+/**
+ * MoodScale as a process, the way `npm start` runs it (tsx on src/main.ts): only what needs a real
+ * process is here. `npm start` end to end on a pipe, the lock a second process runs into on the same
+ * DATA_DIR (it takes over a lock of its own pid, so it cannot be shown in one process), and the flags
+ * and configuration errors that exit before anything starts. The rest of the console chat on a pipe
+ * (DATA_DIR kept between runs, CONSOLE_USER, the hint, /quit, /export, the log file) is tested on the
+ * same start-up code in process: console/console-chat-in-process.test.ts.
+ */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useMigratedDataDirs } from '../support/migrated-data-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const EXIT_WITHIN_MS = 30_000;
-/** Every process a test started; any still running at the end is stopped. */
+/** Every process a test started; any still running after the test is stopped, before its DATA_DIR goes. */
 const started: ChildProcessWithoutNullStreams[] = [];
 
 interface Finished {
@@ -82,36 +90,21 @@ async function waitForOutput(running: Running, text: string): Promise<void> {
   }
 }
 
-const dataDirs: string[] = [];
-async function emptyDataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'moodscale-console-'));
-  dataDirs.push(dir);
-  return dir;
+/** A DATA_DIR with nothing in it yet. */
+function emptyDataDir(): string {
+  return tempDir('moodscale-console-');
 }
 
-let migrated: Promise<string> | undefined;
 /**
- * A DATA_DIR whose embedded database was created and migrated by a first run (made once per file). A
- * fresh PGlite directory costs a run about 8 s instead of 3.4 s here, so the tests that only need a
- * working chat start from a copy of it: its database and its encryption key, nothing else (no log).
+ * A DATA_DIR whose embedded database is created and migrated, with its encryption key and nothing else
+ * (no log): a fresh PGlite directory costs a run about 8 s instead of 3.4 s here.
  */
-async function newDataDir(): Promise<string> {
-  migrated ??= (async () => {
-    const template = await emptyDataDir();
-    const first = await runMoodScale(template, ['/quit']);
-    if (first.code !== 0) throw new Error(`the template DATA_DIR did not start: ${first.stderr}`);
-    return template;
-  })();
-  const template = await migrated;
-  const dir = await emptyDataDir();
-  await cp(join(template, 'pglite'), join(dir, 'pglite'), { recursive: true });
-  await cp(join(template, 'encryption.key'), join(dir, 'encryption.key'));
-  return dir;
-}
+const newDataDir = useMigratedDataDirs('moodscale-console-');
 
-afterAll(async () => {
-  // Stopped (SIGTERM, then SIGKILL after 10 s) before their DATA_DIR is removed.
+afterEach(async () => {
+  // Stopped (SIGTERM, then SIGKILL after 10 s) before the test's DATA_DIR is removed (temp-dir.ts).
   const running = started.filter((child) => child.exitCode === null && child.signalCode === null);
+  started.length = 0;
   await Promise.all(
     running.map(
       (child) =>
@@ -125,7 +118,6 @@ afterAll(async () => {
         }),
     ),
   );
-  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe('the console chat, end to end', { timeout: 90_000 }, () => {
@@ -137,74 +129,6 @@ describe('the console chat, end to end', { timeout: 90_000 }, () => {
     expect(logged).toBeGreaterThanOrEqual(0);
     expect(stdout.indexOf('Your last 7 days')).toBeGreaterThan(logged);
     expect(stdout).toContain('Average: 6.0 over 1 entry');
-  });
-
-  it('GIVEN two runs on the same DATA_DIR THEN the second run sees the entry of the first', async () => {
-    const dataDir = await newDataDir();
-    expect((await runMoodScale(dataDir, ['/mood 6 tired'])).code).toBe(0);
-
-    const { code, stdout } = await runMoodScale(dataDir, ['/mood 7', '/history']);
-
-    expect(code).toBe(0);
-    expect(stdout).toContain('Average: 6.5 over 2 entries');
-  });
-
-  it('GIVEN CONSOLE_USER and no --user THEN it names the user, and two users keep separate histories', async () => {
-    const dataDir = await newDataDir();
-    const ann = await runMoodScale(dataDir, ['/mood 3'], { args: [], env: { CONSOLE_USER: 'ann' } });
-    expect(ann.code).toBe(0);
-
-    const { code, stdout } = await runMoodScale(dataDir, ['/mood 9', '/history', '/export'], {
-      args: [],
-      env: { CONSOLE_USER: 'ben' },
-    });
-
-    expect(code).toBe(0);
-    expect(stdout).toContain('Average: 9.0 over 1 entry');
-    const jsonPath = /Saved moodscale-export-\S+\.json to (.+\.json)$/m.exec(stdout)?.[1] ?? '';
-    const exported = JSON.parse(readFileSync(jsonPath, 'utf8'));
-    expect(exported.identities).toEqual([
-      expect.objectContaining({ platform: 'console', externalUserId: 'ben' }),
-    ]);
-  });
-
-  it('GIVEN a line without a slash THEN the hint is printed and the next command still runs', async () => {
-    const { code, stdout } = await runMoodScale(await newDataDir(), ['hello there', '/mood 5']);
-
-    expect(code).toBe(0);
-    expect(stdout).toContain(
-      'Commands start with a slash, for example: /mood 6 tired. Type /help for the list',
-    );
-    expect(stdout.indexOf('Mood logged: 5/10')).toBeGreaterThan(
-      stdout.indexOf('Commands start with a slash'),
-    );
-  });
-
-  it('GIVEN /quit in the middle of piped input THEN the commands after it are not run', async () => {
-    const { code, stdout } = await runMoodScale(await newDataDir(), ['/mood 5', '/quit', '/mood 6']);
-
-    expect(code).toBe(0);
-    expect(stdout).toContain('Mood logged: 5/10');
-    expect(stdout).not.toContain('Mood logged: 6/10');
-  });
-
-  it('GIVEN /export THEN the JSON and CSV files are written under DATA_DIR/exports and their paths printed', async () => {
-    const dataDir = await newDataDir();
-
-    const { code, stdout } = await runMoodScale(dataDir, ['/mood 6 tired -- a, "quoted" note', '/export']);
-
-    expect(code).toBe(0);
-    const saved = [...stdout.matchAll(/^Saved (moodscale-\S+) to (.+)$/gm)];
-    expect(saved.map((m) => m[1])).toEqual([
-      expect.stringMatching(/^moodscale-export-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.json$/),
-      expect.stringMatching(/^moodscale-moods-[\w-]+-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.csv$/),
-    ]);
-    for (const [, name, path] of saved) {
-      expect(path).toBe(join(dataDir, 'exports', name ?? ''));
-      expect(existsSync(path ?? '')).toBe(true);
-    }
-    const json = JSON.parse(readFileSync(saved[0]?.[2] ?? '', 'utf8'));
-    expect(json.moodEntries[0].notes).toBe('a, "quoted" note');
   });
 
   it('GIVEN a running MoodScale WHEN a second starts on the same DATA_DIR THEN the second exits 1 saying it is in use', async () => {
@@ -221,20 +145,8 @@ describe('the console chat, end to end', { timeout: 90_000 }, () => {
     expect((await first.finished).code).toBe(0);
   });
 
-  it('GIVEN the console chat THEN the log goes to DATA_DIR/moodscale.log and the terminal shows only warnings', async () => {
-    const dataDir = await newDataDir();
-
-    const { code, stderr } = await runMoodScale(dataDir, ['/mood 6 tired'], { env: { LOG_LEVEL: 'info' } });
-
-    expect(code).toBe(0);
-    const log = readFileSync(join(dataDir, 'moodscale.log'), 'utf8');
-    expect(log).toContain('"msg":"MoodScale is ready"');
-    expect(stderr).not.toContain('MoodScale is ready');
-    for (const line of stderr.trim().split('\n').filter(Boolean)) expect(line).toMatch(/^(warning|error): /);
-  });
-
   it('GIVEN --usr alice THEN it exits 1 naming --usr as unknown and listing the known flags', async () => {
-    const { code, stderr, stdout } = await runMoodScale(await emptyDataDir(), [], {
+    const { code, stderr, stdout } = await runMoodScale(emptyDataDir(), [], {
       args: ['--usr', 'alice'],
     });
 
@@ -246,7 +158,7 @@ describe('the console chat, end to end', { timeout: 90_000 }, () => {
   });
 
   it('GIVEN --help THEN it prints the flags and exits 0 without starting', async () => {
-    const dataDir = await emptyDataDir();
+    const dataDir = emptyDataDir();
 
     const { code, stdout } = await runMoodScale(dataDir, [], { args: ['--help'] });
 
@@ -256,7 +168,7 @@ describe('the console chat, end to end', { timeout: 90_000 }, () => {
   });
 
   it('GIVEN DB_MAX_CONNECTIONS=abc THEN it exits 1 with a message naming DB_MAX_CONNECTIONS', async () => {
-    const { code, stderr, stdout } = await runMoodScale(await emptyDataDir(), ['/help'], {
+    const { code, stderr, stdout } = await runMoodScale(emptyDataDir(), ['/help'], {
       env: { DB_MAX_CONNECTIONS: 'abc' },
     });
 

@@ -18,7 +18,7 @@ let pgliteTemplate: Promise<Blob> | undefined;
  * The migrated PGlite image the run's global setup wrote (read once per test file); each test database
  * starts from a copy. Made here when the file runs without that setup.
  */
-function migratedPgliteImage(): Promise<Blob> {
+export function migratedPgliteImage(): Promise<Blob> {
   pgliteTemplate ??= (async () => {
     const made = inject('pgliteImage');
     if (made) return new Blob([await readFile(made)]);

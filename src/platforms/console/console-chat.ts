@@ -19,8 +19,8 @@ export interface ConsoleChatOptions {
   filesDir: string;
   /** Interactive terminal: show a prompt and colours. */
   interactive: boolean;
-  /** Called when the input ends (end of a pipe, Ctrl+D) or the user types /quit. */
-  onEnd: () => void;
+  /** Called when the input ends (end of a pipe, Ctrl+D) or the user types /quit, saying which. */
+  onEnd: (reason: 'quit' | 'end of input') => void;
   /** The terminal shared with the log: told when the prompt is shown, so a warning can draw it again. */
   screen?: ConsoleScreen;
   /**
@@ -122,7 +122,7 @@ export function createConsoleChat(options: ConsoleChatOptions): PlatformAdapter 
       rl.on('close', () => {
         closed = true;
         options.screen?.promptShown(undefined);
-        void queue.then(() => options.onEnd());
+        void queue.then(() => options.onEnd(quitting ? 'quit' : 'end of input'));
       });
     },
     async stop() {

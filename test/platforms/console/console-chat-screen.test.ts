@@ -30,8 +30,8 @@ function startChat(options: { interactive: boolean }) {
     shown += chunk;
   });
   const screen = createConsoleScreen({ output, errors, interactive: options.interactive });
-  let ended: () => void = () => {};
-  const end = new Promise<void>((resolve) => {
+  let ended: (reason: string) => void = () => {};
+  const end = new Promise<string>((resolve) => {
     ended = resolve;
   });
   const chat = createConsoleChat({
@@ -41,7 +41,7 @@ function startChat(options: { interactive: boolean }) {
     output,
     filesDir: '/nonexistent',
     interactive: options.interactive,
-    onEnd: () => ended(),
+    onEnd: (reason) => ended(reason),
     screen,
   });
   return {
@@ -56,10 +56,17 @@ function startChat(options: { interactive: boolean }) {
       input.write(`${line}\n`);
       await waitFor(() => shown.length > before && (!options.interactive || promptIsLast(shown)));
     },
-    async finish() {
-      input.end();
-      await end;
+    /** Types a line without waiting for an answer (/quit prints none). */
+    send(line: string) {
+      input.write(`${line}\n`);
     },
+    /** Ends the input (a pipe closed, Ctrl+D) and gives the reason the chat ended with. */
+    async finish(): Promise<string> {
+      input.end();
+      return end;
+    },
+    /** The reason the chat ended with, once it has ended on its own. */
+    ended: end,
   };
 }
 
@@ -77,6 +84,19 @@ async function waitFor(done: () => boolean): Promise<void> {
 }
 
 describe('the console chat in the terminal', () => {
+  it('GIVEN /quit typed THEN the chat ends saying quit, so the log does not call it the end of input', async () => {
+    const chat = startChat({ interactive: false });
+    await chat.start();
+    chat.send('/quit');
+    expect(await chat.ended).toBe('quit');
+  });
+
+  it('GIVEN the input closed THEN the chat ends saying end of input', async () => {
+    const chat = startChat({ interactive: false });
+    await chat.start();
+    expect(await chat.finish()).toBe('end of input');
+  });
+
   it('GIVEN /help THEN /quit is listed after the last command', async () => {
     const chat = startChat({ interactive: false });
     await chat.start();
