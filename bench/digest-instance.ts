@@ -1,10 +1,11 @@
 /**
  * One MoodScale instance of bench/digest's multi-instance run, in a process of its own (forked by
  * bench/digest.ts): opens the bench database, builds the digest runner as the app does (batches of 500,
- * both chat platforms running) with a platform stand-in that accepts every DM at once and records where
- * it went, says it is ready, and on 'go' runs one week. Sends back how long the run took, its summary
+ * both chat platforms running) with a platform stand-in that answers each DM after the given time (or at
+ * once) and records where it went, says it is ready, and on 'go' runs one week. Sends back how long the run took, its summary
  * and the accounts it sent to, then exits.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { createDigestRunner, type DigestRunSummary } from '../src/services/digest/digest-runner.js';
@@ -23,10 +24,12 @@ export interface InstanceReport {
   deliveries: string[];
 }
 
-const [url, instanceId, week] = process.argv.slice(2);
+const [url, instanceId, week, dmMsArg = '0'] = process.argv.slice(2);
 if (!url || !instanceId || !week || !process.send) {
-  throw new Error('usage: forked by bench/digest.ts with <database url> <instance id> <week>');
+  throw new Error('usage: forked by bench/digest.ts with <database url> <instance id> <week> [<ms per DM>]');
 }
+/** How long the platform stand-in takes to answer each DM (0: at once). */
+const dmMs = Number(dmMsArg);
 
 const database = openBenchDatabase(url, {
   maxConnections: 4,
@@ -35,6 +38,7 @@ const database = openBenchDatabase(url, {
 });
 const deliveries: string[] = [];
 const sendDirect: SendDirect = async (to) => {
+  if (dmMs > 0) await delay(dmMs);
   deliveries.push(`${to.platform}:${to.workspaceId}:${to.externalUserId}`);
   return 'sent';
 };
