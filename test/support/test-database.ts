@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
-import type { Database, DatabaseKind } from '../../src/db/database.js';
+import type { Database, DatabaseKind, Db } from '../../src/db/database.js';
 import { dumpPglite, openPgliteDatabase } from '../../src/db/pglite.js';
+import * as schema from '../../src/db/schema/index.js';
 import { quoteIdent, urlForDatabase, withAdmin } from './postgres-admin.js';
 import { openTestPostgres } from './scratch-database.js';
 
@@ -31,14 +34,12 @@ export function migratedPgliteImage(): Promise<Blob> {
   return pgliteTemplate;
 }
 
-/** A fresh, migrated, empty database of the given kind. Closing it also drops it (PostgreSQL). */
+/**
+ * A fresh, migrated, empty database of the given kind. Closing it also drops it (PostgreSQL); an
+ * in-memory PGlite is kept by this worker and lent again, emptied (see takePglite).
+ */
 export async function createTestDatabase(kind: DatabaseKind): Promise<Database> {
-  if (kind === 'pglite') {
-    return openPgliteDatabase(
-      { dataDir: undefined, slowQueryMs: 10_000, loadDataDir: await migratedPgliteImage() },
-      silentLogger(),
-    );
-  }
+  if (kind === 'pglite') return takePglite();
   const server = inject('postgresUrl');
   if (!server) throw new Error('PostgreSQL is not available in this run');
   const name = await createEmptyPostgresDatabase(inject('postgresTemplate'));
@@ -50,6 +51,138 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<Database> 
       await dropPostgresDatabase(name);
     },
   };
+}
+
+/**
+ * In-memory PGlite databases this worker opened and tests closed, ready to lend again. Opening one from
+ * the migrated image costs about a second (WebAssembly start and the image loaded), and about 140 test
+ * files open one, so a closed one is kept (the worker runs files one after another, vitest.config.ts)
+ * and lent again after its tables are emptied and its sequences and session settings reset: 20-40 ms.
+ * One whose schema, migrations or roles a test changed is closed instead (its fingerprint differs).
+ */
+const idlePglite: Database[] = [];
+const IDLE_PGLITE_KEPT = 2;
+let pristine: Promise<string> | undefined;
+
+interface PgliteClient {
+  closed: boolean;
+  query(text: string): Promise<{ rows: Array<Record<string, unknown>> }>;
+  exec(text: string): Promise<unknown>;
+}
+
+const clientOf = (database: Database) => (database.db as unknown as { $client: PgliteClient }).$client;
+
+/** What a test could change that emptying the tables does not undo. */
+async function fingerprint(client: PgliteClient): Promise<string> {
+  const { rows } = await client.query(
+    `SELECT (SELECT string_agg(c.relname || ':' || c.relkind::text, ',' ORDER BY c.relname, c.relkind)
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')) AS relations,
+            (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+              WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+            (SELECT count(*) FROM pg_constraint) AS constraints,
+            (SELECT count(*) FROM pg_trigger) AS triggers,
+            (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace) AS functions,
+            (SELECT count(*) FROM pg_roles) AS roles,
+            (SELECT count(*) FROM pg_extension) AS extensions,
+            (SELECT count(*) FROM drizzle.__drizzle_migrations) AS migrations`,
+  );
+  return JSON.stringify(rows[0]);
+}
+
+async function takePglite(): Promise<Database> {
+  for (let database = idlePglite.pop(); database; database = idlePglite.pop()) {
+    try {
+      await emptyPglite(clientOf(database));
+      return lend(database);
+    } catch {
+      await database.close().catch(() => undefined);
+    }
+  }
+  const database = await openPgliteDatabase(
+    { dataDir: undefined, slowQueryMs: 10_000, loadDataDir: await migratedPgliteImage() },
+    silentLogger(),
+  );
+  pristine ??= fingerprint(clientOf(database));
+  await pristine;
+  return lend(database);
+}
+
+/** Back to the image's state: no rows, sequences at their start, the session as openPgliteDatabase set it. */
+async function emptyPglite(client: PgliteClient): Promise<void> {
+  // Truncating a table costs PGlite milliseconds even when it is empty, and a file uses a few of ~30.
+  tableNames ??= client
+    .query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    .then(({ rows }) => rows.map((r) => String(r.tablename)));
+  const tables = await tableNames;
+  const probes = tables.map(
+    (t) => `CASE WHEN EXISTS (SELECT 1 FROM ${quoteIdent(t)}) THEN ${quoteLiteral(t)} END`,
+  );
+  const { rows } = await client.query(`SELECT array_remove(ARRAY[${probes.join(', ')}], NULL) AS used`);
+  const used = (rows[0]?.used as string[] | undefined) ?? [];
+  if (used.length > 0) await client.exec(`TRUNCATE ${used.map(quoteIdent).join(', ')} CASCADE`);
+  await client.query(
+    `SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false)
+       FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL`,
+  );
+  // Alone: a multi-statement exec is one transaction block, where DISCARD ALL cannot run.
+  await client.exec('DISCARD ALL');
+  await client.exec("SET TIME ZONE 'UTC'");
+}
+
+let tableNames: Promise<string[]> | undefined;
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * The database as a test sees it: its own Drizzle over the worker's PGlite, refusing every call once the
+ * test closed it (as a closed PGlite does), and closing it gives the PGlite back (or closes it, above).
+ */
+function lend(database: Database): Database {
+  const client = clientOf(database);
+  let returned = false;
+  const refuse = () => {
+    if (returned) throw new Error('PGlite is closed');
+  };
+  const guarded = new Proxy(client, {
+    get(target, key) {
+      if (key === 'closed') return returned || target.closed;
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        refuse();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return {
+    ...database,
+    db: drizzle({ client: guarded as unknown as PGlite, schema }) as unknown as Db,
+    async ping() {
+      refuse();
+      await database.ping();
+    },
+    async close() {
+      if (returned) return;
+      returned = true;
+      await giveBack(database);
+    },
+  };
+}
+
+async function giveBack(database: Database): Promise<void> {
+  const client = clientOf(database);
+  if (client.closed) return;
+  try {
+    // A test that failed inside a transaction leaves it open.
+    await client.exec('ROLLBACK');
+    if ((await fingerprint(client)) === (await pristine) && idlePglite.length < IDLE_PGLITE_KEPT) {
+      idlePglite.push(database);
+      return;
+    }
+  } catch {
+    // Closed below.
+  }
+  await database.close();
 }
 
 /** A new database on the test server, copied from `template` (migrated) or empty when template is ''. */
