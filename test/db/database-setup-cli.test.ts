@@ -4,7 +4,13 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations } from '../../src/db/rollback.js';
 import { freePort } from '../support/free-port.js';
-import { type CliRun, runCliScript, runSourceScript } from '../support/run-cli-script.js';
+import {
+  type CliRun,
+  type CliRunOptions,
+  runCliInProcess,
+  runCliScript,
+  runSourceScript,
+} from '../support/run-cli-script.js';
 import { migrateDatabaseAt } from '../support/scratch-database.js';
 import { tempDir } from '../support/temp-dir.js';
 import { postgresAvailable, useEmptyPostgresDatabases } from '../support/test-database.js';
@@ -19,11 +25,26 @@ const stackLine = /^\s+at /m;
 const foreign = (name: string) =>
   /^(DATABASE_URL|DATA_DIR|ENCRYPTION_|BACKUP_|DISCORD_|SLACK_|CONSOLE_|npm_)/.test(name);
 
+function cliOptions(env: Record<string, string>): CliRunOptions {
+  return { env: { DATA_DIR: tempDir('moodscale-setup-cli-'), ENCRYPTION_KEY: key, ...env }, drop: foreign };
+}
+
+/** Runs the npm script's program (src/cli/<script>-main.ts) in this process. */
 function cli(script: 'db-migrate' | 'db-seed', args: string[], env: Record<string, string>): Promise<CliRun> {
-  return runCliScript(script, args, {
-    env: { DATA_DIR: tempDir('moodscale-setup-cli-'), ENCRYPTION_KEY: key, ...env },
-    drop: foreign,
-  });
+  return runCliInProcess(script, args, cliOptions(env));
+}
+
+/**
+ * Runs the npm script as a process, the way npm does: once per script, to prove its entry
+ * (src/cli/<script>.ts) hands the process's arguments, environment and streams to the program and
+ * exits with its code, and that nothing on the way prints a stack.
+ */
+function cliAsProcess(
+  script: 'db-migrate' | 'db-seed',
+  args: string[],
+  env: Record<string, string>,
+): Promise<CliRun> {
+  return runCliScript(script, args, cliOptions(env));
 }
 
 /** `npm start` (src/main.ts) with `env`, its input closed; resolves when it exits. */
@@ -82,7 +103,7 @@ describe.skipIf(!postgresAvailable())('GIVEN an empty PostgreSQL database [postg
 
   it('WHEN npm run db:seed runs after it without --until THEN the seeded period ends now', async () => {
     const before = Date.now();
-    const seeded = await cli('db-seed', ['--users', '2', '--days', '3', '--tracks', '5'], {
+    const seeded = await cliAsProcess('db-seed', ['--users', '2', '--days', '3', '--tracks', '5'], {
       DATABASE_URL: url,
     });
     expect(seeded.code, seeded.stderr).toBe(0);
@@ -148,7 +169,7 @@ describe('GIVEN a DATABASE_URL where nothing listens', () => {
   });
 
   it('WHEN npm run db:migrate runs THEN it exits 1 with the same message, and no stack', async () => {
-    const run = await cli('db-migrate', [], { DATABASE_URL: url });
+    const run = await cliAsProcess('db-migrate', [], { DATABASE_URL: url });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`port ${port}`);
     expect(run.stderr).toContain('PostgreSQL server is running');

@@ -7,19 +7,31 @@ import { attachIdentity } from '../../src/db/repositories/chat-identities.js';
 import { saveCheckinSchedule } from '../../src/db/repositories/checkins.js';
 import { newUser } from '../support/fixtures.js';
 import { queryRows } from '../support/query-rows.js';
-import { runCliScript } from '../support/run-cli-script.js';
+import { type CliRun, type CliRunOptions, runCliInProcess, runCliScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
 import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 
 const NINE_AM = 540;
 
-/** The CLI as `npm run checkins` runs it, with no platform token or database of the developer's. */
+/** Only `env`: no platform token or database of the developer's. */
+const onlyEnv = (env: Record<string, string>): CliRunOptions => ({
+  env,
+  drop: (name) => /^(DATABASE_URL|DISCORD_|SLACK_|OPENAI_)/.test(name),
+});
+
+const result = (run: CliRun) => ({ code: run.code, out: run.stdout, err: run.stderr });
+
+/** `npm run checkins`'s program (src/cli/checkins-main.ts), run in this process. */
 async function runCheckinsCli(args: string[], env: Record<string, string>) {
-  const run = await runCliScript('checkins', args, {
-    env,
-    drop: (name) => /^(DATABASE_URL|DISCORD_|SLACK_|OPENAI_)/.test(name),
-  });
-  return { code: run.code, out: run.stdout, err: run.stderr };
+  return result(await runCliInProcess('checkins', args, onlyEnv(env)));
+}
+
+/**
+ * The CLI as `npm run checkins` runs it, as a process: for the one test that proves the entry
+ * (src/cli/checkins.ts) hands the process's arguments, environment and streams to the program.
+ */
+async function runCheckinsCliAsProcess(args: string[], env: Record<string, string>) {
+  return result(await runCliScript('checkins', args, onlyEnv(env)));
 }
 
 describe.skipIf(!postgresAvailable())('npm run checkins [postgres]', () => {
@@ -68,7 +80,7 @@ describe.skipIf(!postgresAvailable())('npm run checkins [postgres]', () => {
   });
 
   it("GIVEN --dry-run at a user's time THEN it says who would get what, and claims nothing", async () => {
-    const r = await runCheckinsCli(['--at', '2026-12-07T09:20Z', '--dry-run'], env);
+    const r = await runCheckinsCliAsProcess(['--at', '2026-12-07T09:20Z', '--dry-run'], env);
 
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`user ${discordUser}, slot 2026-12-07T09:00:00.000Z: would get the prompt`);

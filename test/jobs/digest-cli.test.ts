@@ -5,18 +5,30 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgresDatabase } from '../../src/db/postgres.js';
 import { findDigestDelivery } from '../../src/db/repositories/digest-deliveries.js';
-import { runCliScript } from '../support/run-cli-script.js';
+import { type CliRun, type CliRunOptions, runCliInProcess, runCliScript } from '../support/run-cli-script.js';
 import { tempDir } from '../support/temp-dir.js';
 import { postgresAvailable, useMigratedPostgresDatabases } from '../support/test-database.js';
 import { activeWeek, digestUser, inspectPng } from './digest-support.js';
 
-/** The CLI as `npm run digest` runs it, with no platform token or database of the developer's. */
+/** Only `env`: no platform token or database of the developer's. */
+const onlyEnv = (env: Record<string, string>): CliRunOptions => ({
+  env,
+  drop: (name) => /^(DATABASE_URL|DISCORD_|SLACK_|OPENAI_)/.test(name),
+});
+
+const result = (run: CliRun) => ({ code: run.code, out: run.stdout, err: run.stderr });
+
+/** `npm run digest`'s program (src/cli/digest-main.ts), run in this process. */
 async function runDigestCli(args: string[], env: Record<string, string>) {
-  const run = await runCliScript('digest', args, {
-    env,
-    drop: (name) => /^(DATABASE_URL|DISCORD_|SLACK_|OPENAI_)/.test(name),
-  });
-  return { code: run.code, out: run.stdout, err: run.stderr };
+  return result(await runCliInProcess('digest', args, onlyEnv(env)));
+}
+
+/**
+ * The CLI as `npm run digest` runs it, as a process: for the one test that proves the entry
+ * (src/cli/digest.ts) hands the process's arguments, environment and streams to the program.
+ */
+async function runDigestCliAsProcess(args: string[], env: Record<string, string>) {
+  return result(await runCliScript('digest', args, onlyEnv(env)));
 }
 
 describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
@@ -55,7 +67,7 @@ describe.skipIf(!postgresAvailable())('npm run digest [postgres]', () => {
   });
 
   it('GIVEN --dry-run THEN it prints the digest and the chart path, writes a PNG there, and claims nothing', async () => {
-    const r = await runDigestCli(['--week', '2026-W47', '--user', String(userId), '--dry-run'], env);
+    const r = await runDigestCliAsProcess(['--week', '2026-W47', '--user', String(userId), '--dry-run'], env);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`--- user ${userId}, 2026-W47: digest ---`);
     expect(r.out).toContain('Average mood 6.5 over 4 entries');

@@ -7,16 +7,37 @@ import type { Database } from '../../../src/db/database.js';
 import { openPgliteDatabase } from '../../../src/db/pglite.js';
 import { runBackup } from '../../../src/ops/backup/run-backup.js';
 import { countRows, type SqlRunner, type TableCounts } from '../../../src/ops/backup/table-counts.js';
-import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
+import { useMigratedDataDirs } from '../../support/migrated-data-dir.js';
+import {
+  type CliRun,
+  type CliRunOptions,
+  runCliInProcess,
+  runCliScript,
+} from '../../support/run-cli-script.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 import { seed, targetOf, tempDir } from './backup-support.js';
 
-/** Runs an npm script's file the way `npm run` does (tsx), with only `env` for the database. */
+/** Only `env` for the database, the backups and the platforms: nothing of the developer's. */
+function onlyEnv(env: Record<string, string>): CliRunOptions {
+  return { env, drop: (name) => /^(DATABASE_URL|DATA_DIR|BACKUP_|DISCORD_|SLACK_)/.test(name) };
+}
+
+/** Runs an npm script's program (src/cli/<script>-main.ts) in this process, with only `env` for the database. */
 function cli(script: 'backup' | 'restore', args: string[], env: Record<string, string>): Promise<CliRun> {
-  return runCliScript(script, args, {
-    env,
-    drop: (name) => /^(DATABASE_URL|DATA_DIR|BACKUP_|DISCORD_|SLACK_)/.test(name),
-  });
+  return runCliInProcess(script, args, onlyEnv(env));
+}
+
+/**
+ * Runs an npm script's file the way `npm run` does (tsx): once per script, to prove its entry
+ * (src/cli/<script>.ts) hands the process's arguments, environment and streams to the program and
+ * exits with its code (0 for the backup, 1 for the refused restore).
+ */
+function cliAsProcess(
+  script: 'backup' | 'restore',
+  args: string[],
+  env: Record<string, string>,
+): Promise<CliRun> {
+  return runCliScript(script, args, onlyEnv(env));
 }
 
 /** A verified backup made in this process, for the restore runs (the backup runs are tested above them). */
@@ -100,11 +121,13 @@ describe.skipIf(!postgresAvailable())('GIVEN npm run backup against a seeded Pos
 });
 
 describe('GIVEN npm run backup against a seeded embedded database [pglite]', () => {
+  // A DATA_DIR that starts migrated: a copy of the run's migrated PGlite (no initdb here).
+  const dataDirs = useMigratedDataDirs('moodscale-backup-data-');
   let dataDir: string;
   let counts: TableCounts;
   let backupFile: string;
   beforeAll(async () => {
-    dataDir = tempDir();
+    dataDir = await dataDirs();
     const database = await openPgliteDatabase({ dataDir, slowQueryMs: 10_000 }, silentLogger());
     await database.migrate();
     await seed(database);
@@ -115,7 +138,7 @@ describe('GIVEN npm run backup against a seeded embedded database [pglite]', () 
 
   it('THEN it backs up DATA_DIR as a verified tarball and prints what it promises', async () => {
     const dir = tempDir();
-    const run = await cli('backup', [], { DATA_DIR: dataDir, BACKUP_DIR: dir });
+    const run = await cliAsProcess('backup', [], { DATA_DIR: dataDir, BACKUP_DIR: dir });
     expect(run.code, run.stderr).toBe(0);
     const [file] = readdirSync(dir);
     expect(file).toMatch(/\.pglite\.tar\.gz$/);
@@ -137,7 +160,7 @@ describe('GIVEN npm run backup against a seeded embedded database [pglite]', () 
   it('WHEN a pg_dump file is given without DATABASE_URL THEN it says which variable to set', async () => {
     const file = join(tempDir(), 'x.dump');
     writeFileSync(file, 'PGDMP....');
-    const run = await cli('restore', [file, '--yes'], { DATA_DIR: tempDir() });
+    const run = await cliAsProcess('restore', [file, '--yes'], { DATA_DIR: tempDir() });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('set DATABASE_URL');
   });

@@ -2,18 +2,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.js';
 import { ANALYZE_TRACK_MENU } from '../../../src/platforms/discord/command-json.js';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord/fake-discord.js';
-import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
+import {
+  type CliRun,
+  type CliRunOptions,
+  runCliInProcess,
+  runCliScript,
+} from '../../support/run-cli-script.js';
 
 /** The slash commands, then the "Analyze track" message menu (registered with them). */
 const declaredNames = [...allCommands.map((c) => c.name), ANALYZE_TRACK_MENU];
 
-/** Runs `npm run commands:register` with only `env` for Discord. */
+/** Only `env` for Discord. */
+const onlyEnv = (env: Record<string, string>): CliRunOptions => ({
+  env,
+  drop: (name) => name.startsWith('DISCORD_') || name === 'DATABASE_URL',
+  timeoutMs: 30_000,
+});
+
+/** Runs `npm run commands:register`'s program (src/cli/commands-register-main.ts) in this process. */
 function register(env: Record<string, string>): Promise<CliRun> {
-  return runCliScript('commands-register', [], {
-    env,
-    drop: (name) => name.startsWith('DISCORD_') || name === 'DATABASE_URL',
-    timeoutMs: 30_000,
-  });
+  return runCliInProcess('commands-register', [], onlyEnv(env));
+}
+
+/**
+ * Runs `npm run commands:register` as a process, the way npm does: for the one run that proves the
+ * entry (src/cli/commands-register.ts) hands the process's environment and streams to the program.
+ */
+function registerAsProcess(env: Record<string, string>): Promise<CliRun> {
+  return runCliScript('commands-register', [], onlyEnv(env));
 }
 
 describe('npm run commands:register', () => {
@@ -38,7 +54,7 @@ describe('npm run commands:register', () => {
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
     };
-    const first = await register(env);
+    const first = await registerAsProcess(env);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Registered the Discord commands for all servers (global)');
     expect(fake.commands().map((c) => c.name)).toEqual(declaredNames);

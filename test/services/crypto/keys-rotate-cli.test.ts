@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -9,9 +6,16 @@ import { noteContext } from '../../../src/crypto/note-context.js';
 import type { Database, Db } from '../../../src/db/database.js';
 import { openPgliteDatabase } from '../../../src/db/pglite.js';
 import { createUser, readSpotifyLink, saveSpotifyLink } from '../../../src/db/repositories/users.js';
+import { useMigratedDataDirs } from '../../support/migrated-data-dir.js';
 import { insertMoodEntry } from '../../support/mood-entries.js';
 import { queryRows } from '../../support/query-rows.js';
-import { type CliRun, runCliScript } from '../../support/run-cli-script.js';
+import {
+  type CliRun,
+  type CliRunOptions,
+  runCliInProcess,
+  runCliScript,
+} from '../../support/run-cli-script.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { createTestDatabase, postgresAvailable } from '../../support/test-database.js';
 
 const oldKey = 'd'.repeat(64);
@@ -21,12 +25,26 @@ const newOnly = createFieldCipher({ currentKey: newKey });
 const OLD = oldCipher.currentKeyId;
 const NEW = newOnly.currentKeyId;
 
-/** Runs `npm run keys:rotate` with `env` for the database and the old key beside the new one. */
-function rotate(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return runCliScript('keys-rotate', args, {
+/** `env` for the database, and the old key beside the new one. */
+function withKeys(env: Record<string, string>): CliRunOptions {
+  return {
     env: { ENCRYPTION_KEY: newKey, ENCRYPTION_OLD_KEYS: oldKey, ...env },
     drop: (name) => name.startsWith('ENCRYPTION_') || name === 'DATABASE_URL' || name === 'DATA_DIR',
-  });
+  };
+}
+
+/** Runs `npm run keys:rotate`'s program (src/cli/keys-rotate-main.ts) in this process. */
+function rotate(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCliInProcess('keys-rotate', args, withKeys(env));
+}
+
+/**
+ * Runs `npm run keys:rotate` as a process, the way npm does: for the one run that proves the entry
+ * (src/cli/keys-rotate.ts) hands the process's arguments, environment and streams to the program and
+ * exits with its code. That run ends with code 2, so an entry that dropped the code would fail it.
+ */
+function rotateAsProcess(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCliScript('keys-rotate', args, withKeys(env));
 }
 
 /** A user with Spotify tokens under the old key, a note under the old key and one in plain text. */
@@ -77,10 +95,11 @@ const expected = {
 };
 
 describe('npm run keys:rotate on the embedded database (DATA_DIR)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'moodscale-rotate-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  // Each DATA_DIR starts migrated (a copy of the run's migrated PGlite), and is removed after its test.
+  const dataDirs = useMigratedDataDirs('moodscale-rotate-');
 
   it('GIVEN --dry-run THEN it only reports; without it every value ends under the new key', async () => {
+    const dataDir = await dataDirs();
     const open = () => openPgliteDatabase({ dataDir, slowQueryMs: 10_000 }, silentLogger());
     let database = await open();
     await database.migrate();
@@ -100,36 +119,32 @@ describe('npm run keys:rotate on the embedded database (DATA_DIR)', () => {
   }, 120_000);
 
   it('GIVEN a note sealed under a key that is not configured THEN both runs name the key and exit with code 2', async () => {
-    const strayDir = mkdtempSync(join(tmpdir(), 'moodscale-rotate-stray-'));
-    try {
-      const stray = createFieldCipher({ currentKey: 'f'.repeat(64) });
-      const database = await openPgliteDatabase({ dataDir: strayDir, slowQueryMs: 10_000 }, silentLogger());
-      await database.migrate();
-      const user = await createUser(database.db, 'cli-rotate-stray');
-      await insertMoodEntry(database.db, {
-        userId: user.id,
-        moodScore: 4,
-        notes: stray.encrypt('from another key', noteContext(user.id)),
-      });
-      await database.close();
+    const strayDir = await dataDirs();
+    const stray = createFieldCipher({ currentKey: 'f'.repeat(64) });
+    const database = await openPgliteDatabase({ dataDir: strayDir, slowQueryMs: 10_000 }, silentLogger());
+    await database.migrate();
+    const user = await createUser(database.db, 'cli-rotate-stray');
+    await insertMoodEntry(database.db, {
+      userId: user.id,
+      moodScore: 4,
+      notes: stray.encrypt('from another key', noteContext(user.id)),
+    });
+    await database.close();
 
-      const dry = await rotate(['--dry-run'], { DATA_DIR: strayDir });
-      const real = await rotate([], { DATA_DIR: strayDir });
+    const dry = await rotate(['--dry-run'], { DATA_DIR: strayDir });
+    const real = await rotateAsProcess([], { DATA_DIR: strayDir });
 
-      for (const run of [dry, real]) {
-        expect(run.code, run.stdout).toBe(2);
-        expect(run.stderr).toContain('1 stored value cannot be read with the configured keys');
-        expect(run.stderr).toContain(stray.currentKeyId);
-        expect(run.stderr).toContain('ENCRYPTION_OLD_KEYS');
-      }
-      expect(real.stdout).toContain('1 left unreadable');
-    } finally {
-      rmSync(strayDir, { recursive: true, force: true });
+    for (const run of [dry, real]) {
+      expect(run.code, run.stdout).toBe(2);
+      expect(run.stderr).toContain('1 stored value cannot be read with the configured keys');
+      expect(run.stderr).toContain(stray.currentKeyId);
+      expect(run.stderr).toContain('ENCRYPTION_OLD_KEYS');
     }
+    expect(real.stdout).toContain('1 left unreadable');
   }, 120_000);
 
   it('GIVEN a bad option THEN it exits with code 1 and points to --help', async () => {
-    const result = await rotate(['--batch-size', 'lots'], { DATA_DIR: dataDir });
+    const result = await rotate(['--batch-size', 'lots'], { DATA_DIR: tempDir('moodscale-rotate-') });
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--batch-size expects a whole number');
