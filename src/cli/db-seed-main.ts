@@ -28,7 +28,7 @@ Options:
   --help         show this text
 `;
 
-const helpHint = 'Run `npm run db:seed -- --help` to see the options.';
+const helpHint = 'Run npm run db:seed -- --help to see the options.';
 
 const count = (name: keyof typeof seedLimits) => {
   const { min, max } = seedLimits[name];

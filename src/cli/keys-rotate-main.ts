@@ -64,7 +64,7 @@ function parseFlags(args: string[]): z.infer<typeof flagsSchema> {
     return parsed.data;
   } catch (error) {
     throw new UserError(
-      `${error instanceof Error ? error.message : String(error)}\nRun \`npm run keys:rotate -- --help\` to see the options.`,
+      `${error instanceof Error ? error.message : String(error)}\nRun npm run keys:rotate -- --help to see the options.`,
       'BAD_FLAGS',
     );
   }

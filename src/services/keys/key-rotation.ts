@@ -220,6 +220,6 @@ export function formatRotationRun(run: RotationRun, currentKeyId: string): strin
         `${c.changedMeanwhile} changed meanwhile, ${c.unreadable} left unreadable`,
     );
   }
-  if (run.interrupted) lines.push('Run `npm run keys:rotate` again to finish; nothing done so far is lost.');
+  if (run.interrupted) lines.push('Run npm run keys:rotate again to finish; nothing done so far is lost.');
   return `${lines.join('\n')}\n`;
 }

@@ -97,7 +97,7 @@ export async function checkStoredKeys(deps: {
   logger.warn(
     { keyIds, count, columns },
     `stored values are encrypted with ${which} (${seen}) and cannot be read: notes show as unreadable ` +
-      'and Spotify links need renewing. Add that key to ENCRYPTION_OLD_KEYS and run `npm run keys:rotate`' +
+      'and Spotify links need renewing. Add that key to ENCRYPTION_OLD_KEYS and run npm run keys:rotate' +
       (config.env === 'production'
         ? ' (starting anyway: ENCRYPTION_ALLOW_UNREADABLE=true)'
         : ' (in production the start stops unless ENCRYPTION_ALLOW_UNREADABLE=true)'),
