@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { plural } from '../core/plural.js';
 import { type CheckinRunSummary, createCheckinRunner } from '../services/checkins/checkin-runner.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';
-import { type CliIo, parseFlagsOrSay, runCli } from './run-cli.js';
+import { type CliIo, readFlags, runCli } from './run-cli.js';
 import { parseRunFlags } from './run-flags.js';
 
 const usage = `Usage: npm run checkins -- [--at 2026-12-07T09:00Z] [--user ID ...] [--dry-run]
@@ -69,12 +69,8 @@ function planLine(step: CheckinRunSummary['plan'][number]): string {
 
 /** `npm run checkins`: see the usage above; src/cli/checkins.ts runs it on the process. */
 export async function main(io: CliIo): Promise<number> {
-  const flags = parseFlagsOrSay(io, parseCheckinFlags);
-  if (!flags) return 1;
-  if (flags.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const flags = readFlags(io, parseCheckinFlags, usage);
+  if (typeof flags === 'number') return flags;
   const { at, users, dryRun } = flags;
   return runCli(io, 'checkins', async (config, logger) => {
     if (dryRun) {

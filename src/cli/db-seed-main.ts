@@ -8,7 +8,7 @@ import type { DatabaseKind } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import { type SeedOptions, seedLimits } from '../db/seed/generate.js';
 import { type SeedSummary, seedDatabase, seedTables } from '../db/seed/insert.js';
-import { type CliIo, parseFlagsOrSay, runCli } from './run-cli.js';
+import { type CliIo, readFlags, runCli } from './run-cli.js';
 
 const usage = `Usage: npm run db:seed -- [options]
 
@@ -141,12 +141,8 @@ function formatSummary(summary: SeedSummary, kind: DatabaseKind): string {
 
 /** `npm run db:seed`: see the usage above; src/cli/db-seed.ts runs it on the process. */
 export async function main(io: CliIo): Promise<number> {
-  const flags = parseFlagsOrSay(io, parseSeedFlags);
-  if (!flags) return 1;
-  if (flags.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const flags = readFlags(io, parseSeedFlags, usage);
+  if (typeof flags === 'number') return flags;
   const { help: _help, ...options } = flags;
   return runCli(io, 'db:seed', async (config, logger) => {
     let key = config.encryption.key;

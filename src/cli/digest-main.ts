@@ -9,7 +9,7 @@ import { createChartRenderer } from '../services/charts/index.js';
 import { createDigestRunner, type DigestRunSummary } from '../services/digest/digest-runner.js';
 import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';
-import { type CliIo, parseFlagsOrSay, runCli } from './run-cli.js';
+import { type CliIo, readFlags, runCli } from './run-cli.js';
 import { parseRunFlags } from './run-flags.js';
 
 const usage = `Usage: npm run digest -- --week 2026-W47 [--user ID ...] [--dry-run]
@@ -55,12 +55,8 @@ function summaryLine(week: string, s: DigestRunSummary): string {
 
 /** `npm run digest`: see the usage above; src/cli/digest.ts runs it on the process. */
 export async function main(io: CliIo): Promise<number> {
-  const flags = parseFlagsOrSay(io, parseDigestFlags);
-  if (!flags) return 1;
-  if (flags.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const flags = readFlags(io, parseDigestFlags, usage);
+  if (typeof flags === 'number') return flags;
   const { week, users, dryRun } = flags;
   return runCli(io, 'digest', async (config, logger) => {
     if (dryRun) {

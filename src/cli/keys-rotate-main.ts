@@ -12,7 +12,7 @@ import {
   rotateEncryptedValues,
   unreadableValues,
 } from '../services/keys/key-rotation.js';
-import { type CliIo, parseFlagsOrSay, runCli } from './run-cli.js';
+import { type CliIo, readFlags, runCli } from './run-cli.js';
 
 const usage = `Usage: npm run keys:rotate -- [options]
 
@@ -72,12 +72,8 @@ function parseFlags(args: string[]): z.infer<typeof flagsSchema> {
 
 /** `npm run keys:rotate`: see the usage above; src/cli/keys-rotate.ts runs it on the process. */
 export async function main(io: CliIo): Promise<number> {
-  const flags = parseFlagsOrSay(io, parseFlags);
-  if (!flags) return 1;
-  if (flags.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const flags = readFlags(io, parseFlags, usage);
+  if (typeof flags === 'number') return flags;
   return rotate(io, flags);
 }
 

@@ -60,14 +60,23 @@ export async function runCli(
 }
 
 /**
- * Reads a script's flags with `parse` before any configuration is read: a bad flag is said on stderr
- * in one line (the parser's UserError names the flag and points to --help) and gives undefined.
+ * Reads a script's flags with `parse` before any configuration is read. A bad flag is said on stderr in
+ * one line (the parser's UserError names the flag and points to --help) and gives exit code 1; --help
+ * prints `usage` and gives 0. Otherwise the flags, for the script to run with.
  */
-export function parseFlagsOrSay<T>(io: CliIo, parse: (args: string[]) => T): T | undefined {
+export function readFlags<T extends { help: boolean }>(
+  io: CliIo,
+  parse: (args: string[]) => T,
+  usage: string,
+): T | number {
+  let flags: T;
   try {
-    return parse([...io.argv]);
+    flags = parse([...io.argv]);
   } catch (error) {
     io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return undefined;
+    return 1;
   }
+  if (!flags.help) return flags;
+  io.stdout.write(usage);
+  return 0;
 }
