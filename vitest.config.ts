@@ -14,10 +14,12 @@ export default defineConfig({
     // suite's CPU. What must still happen per file is in test/support/file-setup.ts; a test that changes
     // process-wide state (timers, listeners, environment) puts it back itself.
     isolate: false,
-    // One file per core, not vitest's default of one fewer: most of a file's time is spent waiting on
-    // PostgreSQL, the fakes or child processes, so on 2 cores two at once take the suite from about
-    // 1,150 s to about 800 s with the same results.
-    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || availableParallelism(),
+    // One file more than there are cores: most of a file's time is spent waiting on PostgreSQL, the
+    // fakes, timers or child processes (postgres-down alone waits 15 s for the database to return), so
+    // with one file per core the 2-core machine sat 20-35% idle. On 2 cores: vitest's default (one
+    // fewer than the cores) about 1,150 s, one per core about 800 s; later, on 2026-12-06, one per core
+    // 239 s and three at once 179 s with the same results; four gained only 9 s more.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || availableParallelism() + 1,
     reporters: ['default'],
   },
 });
