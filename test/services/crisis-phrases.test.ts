@@ -43,4 +43,22 @@ describe('GIVEN crisis phrase matching', () => {
       { numRuns: 500 },
     );
   });
+
+  it('THEN the lookup by first word answers as testing every phrase would', () => {
+    const everyPhrase = (text: string) => {
+      const normalised = normaliseForMatching(text);
+      return crisisPhrases.some((phrase) => normalised.includes(normaliseForMatching(phrase)));
+    };
+    // Texts built from the phrases' own words and a few others, so near misses and overlaps come up.
+    const words = [...new Set(crisisPhrases.flatMap((p) => p.split(' '))), 'my', 'not', 'I', "don't", 'é'];
+    const text = fc
+      .array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 4 })), { maxLength: 12 })
+      .chain((parts) => fc.constantFrom(parts.join(' '), parts.join(', '), parts.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(containsCrisisLanguage(t)).toBe(everyPhrase(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

@@ -87,6 +87,12 @@ export function parseCommandText<O extends OptionMap>(
     (only[1].kind === 'text' || only[1].kind === 'url' || (only[1].kind === 'file' && typedFiles));
 
   const scanner = new Scanner(input);
+  // Made once per call, not once per word: this runs for every command, and under tsx each closure
+  // made also costs a name definition (esbuild's keepNames).
+  const free = ([name, option]: [string, AnyOption]): boolean => !given.has(name) && takesWords(option);
+  const claims = ([, option]: [string, AnyOption]): boolean =>
+    option.kind !== 'file' || option.required || files?.claims?.(scanner.peekToken().text) !== false;
+  const freeAndClaiming = (entry: [string, AnyOption]): boolean => free(entry) && claims(entry);
   while (scanner.more()) {
     if (scanner.takeSeparator()) {
       const rest = scanner.rest();
@@ -118,11 +124,8 @@ export function parseCommandText<O extends OptionMap>(
       continue;
     }
 
-    const free = ([name, option]: [string, AnyOption]): boolean => !given.has(name) && takesWords(option);
-    const claims = ([, option]: [string, AnyOption]): boolean =>
-      option.kind !== 'file' || option.required || files?.claims?.(scanner.peekToken().text) !== false;
     // An optional file passes a word it does not claim to the next option; the last one left takes it.
-    const next = entries.find((entry) => free(entry) && claims(entry)) ?? entries.find(free);
+    const next = entries.find(freeAndClaiming) ?? entries.find(free);
     if (next === undefined) {
       const extra = scanner.token().text;
       throw new UserError(

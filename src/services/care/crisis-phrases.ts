@@ -70,10 +70,22 @@ export function normaliseForMatching(text: string): string {
     .trim()} `;
 }
 
-const normalisedPhrases = crisisPhrases.map((p) => normaliseForMatching(p));
+// The phrases by their first word: a note is checked only against the phrases that start with one of
+// its words, not all of them (this runs on every note; testing each phrase was 3% of /mood's CPU).
+const phrasesByFirstWord = new Map<string, string[]>();
+for (const phrase of crisisPhrases.map((p) => normaliseForMatching(p))) {
+  const first = phrase.trim().split(' ')[0]!;
+  phrasesByFirstWord.set(first, [...(phrasesByFirstWord.get(first) ?? []), phrase]);
+}
 
 /** True when the text contains a crisis phrase as whole words. */
 export function containsCrisisLanguage(text: string): boolean {
   const normalised = normaliseForMatching(text);
-  return normalisedPhrases.some((phrase) => normalised.includes(phrase));
+  // The normalised text is single-spaced words between two spaces, so a phrase found in it starts at
+  // one of its words, and that word is the phrase's first.
+  for (const word of normalised.split(' ')) {
+    const phrases = phrasesByFirstWord.get(word);
+    if (phrases?.some((phrase) => normalised.includes(phrase))) return true;
+  }
+  return false;
 }
