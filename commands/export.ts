@@ -9,7 +9,8 @@ export default defineCommand({
   slow: true,
   async run({ user, now }, { privacy }) {
     const data = await privacy.export(user.id, user.timeZone);
-    const stamp = `${fileNamePart(user.username) || `user-${user.id}`}-${timeStamp(now)}`;
+    // Named after the account that asked: after /link the username is the other account's.
+    const stamp = `${fileNamePart(user.accountName ?? user.username) || `user-${user.id}`}-${timeStamp(now)}`;
     return reply.private({
       title: 'Your data',
       text:

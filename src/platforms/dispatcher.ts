@@ -13,7 +13,7 @@ import {
   reply,
 } from '../core/commands/index.js';
 import { isUserError } from '../core/errors.js';
-import type { IdentityKey } from '../core/identity.js';
+import { accountName, type IdentityKey } from '../core/identity.js';
 import { withTimeout } from '../core/within.js';
 import type { AccountProfile } from '../services/identity-service.js';
 import type { Services } from '../services/services.js';
@@ -187,7 +187,7 @@ export function createDispatcher(
       }
       answer = await command.run(
         {
-          user,
+          user: { ...user, accountName: accountName(invocation.identity) },
           options,
           platform,
           now: services.clock.now(),

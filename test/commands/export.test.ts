@@ -121,6 +121,30 @@ describeEachDatabase('/export', (getDb) => {
     ]);
   });
 
+  it('GIVEN two console accounts joined by /link WHEN each exports THEN each file is named after the account that asked', async () => {
+    const at = new Date('2026-03-05T14:07:09.512Z');
+    const sameMoment = createAppHarness(app().db, { clock: fixedClock(at) });
+    const kept = newAccount('kept');
+    const joined = newAccount('joined');
+    const code = /\/link redeem ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(
+      textOf(await sameMoment.run('/link new', kept)),
+    )?.[1];
+    expect(textOf(await sameMoment.run(`/link redeem ${code}`, joined))).not.toContain("isn't");
+    expect(userOf(await sameMoment.run('/help', joined))).toBe(userOf(await sameMoment.run('/help', kept)));
+
+    const names = [
+      ...((await sameMoment.run('/export', joined)).reply.files ?? []),
+      ...((await sameMoment.run('/export', kept)).reply.files ?? []),
+    ].map((f) => f.name);
+
+    expect(names).toEqual([
+      `moodscale-export-console-${joined}-2026-03-05T14-07-09Z.json`,
+      `moodscale-moods-console-${joined}-2026-03-05T14-07-09Z.csv`,
+      `moodscale-export-console-${kept}-2026-03-05T14-07-09Z.json`,
+      `moodscale-moods-console-${kept}-2026-03-05T14-07-09Z.csv`,
+    ]);
+  });
+
   it('GIVEN the tables with a user_id column THEN the JSON has a key for each of them and for the user', async () => {
     const tables = await queryRows<{ table_name: string }>(
       app().db,

@@ -14,6 +14,11 @@ export interface CommandUser {
   readonly timeZone: string;
   /** The chat account (identity) the command came from, when the adapter resolved one. */
   readonly identityId?: number;
+  /**
+   * The name of the chat account the command came from ('console:alice'; see accountName in
+   * core/identity.ts). The username is another account's once /link has joined them.
+   */
+  readonly accountName?: string;
 }
 
 /** The channel a command was run in (never a direct message or the console). */

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { UserError } from '../../core/errors.js';
-import type { IdentityKey } from '../../core/identity.js';
+import { accountName, type IdentityKey } from '../../core/identity.js';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type ChatIdentity, chatIdentities, type User, users } from '../schema/index.js';
@@ -323,7 +323,7 @@ export async function applyAccountProfile(
   return zone;
 }
 
-/** The username a chat account's own user gets: platform, workspace and user id. */
+/** The username a chat account's own user gets: its account name (platform, workspace and user id). */
 export function usernameFor(key: IdentityKey): string {
-  return [key.platform, key.workspaceId, key.externalUserId].filter(Boolean).join(':');
+  return accountName(key);
 }
