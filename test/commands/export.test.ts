@@ -129,7 +129,7 @@ describeEachDatabase('/export', (getDb) => {
     const code = /\/link redeem ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(
       textOf(await sameMoment.run('/link new', kept)),
     )?.[1];
-    expect(textOf(await sameMoment.run(`/link redeem ${code}`, joined))).not.toContain("isn't");
+    await sameMoment.run(`/link redeem ${code}`, joined);
     expect(userOf(await sameMoment.run('/help', joined))).toBe(userOf(await sameMoment.run('/help', kept)));
 
     const names = [
