@@ -22,6 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { z } from 'zod';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
@@ -377,6 +379,26 @@ async function checkStored(
 
 // --- the run ---------------------------------------------------------------------------------------
 
+/**
+ * Collects the harness's own garbage before a measured round. The load client and the fakes share this
+ * process, and a round leaves garbage here (a Discord round of 200 interactions most): collected during
+ * the next round, it delayed the client's sends and its reading of the answers, and so the round that
+ * followed a short one. MoodScale's Discord round is short (it answers in the first response), so its
+ * Slack round 1 took that pause and was the run's outlier: 23 of the bench process's CPU samples were
+ * garbage collection in that round against 4 in round 2, and its CPU 27-37 jiffies against 14-23. Both
+ * sides get the same settling; each bot's own garbage stays where it falls.
+ */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  return typeof gc === 'function' ? (gc as () => void) : () => undefined;
+})();
+
+async function settleHarness(): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 export async function runAnswerLatency(): Promise<{ figures: BenchFigure[]; report: string }> {
   const server = benchServerUrl();
   const dataDir = mkdtempSync(join(tmpdir(), 'moodscale-bench-answer-'));
@@ -438,6 +460,7 @@ export async function runAnswerLatency(): Promise<{ figures: BenchFigure[]; repo
     const rounds: RoundResult[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const side of SIDES) {
+        await settleHarness();
         const discord = await discordRound(fakesDiscord[side]!, side, round, DISCORD_BURST);
         rounds.push({
           side,
@@ -446,6 +469,7 @@ export async function runAnswerLatency(): Promise<{ figures: BenchFigure[]; repo
           samples: discord.samples,
           stored: await checkStored(pools[side]!, side, 'discord', discord.users),
         });
+        await settleHarness();
         const slackResult = await slackRound(slack, bot(side).slackEventsUrl, side, round, SLACK_COMMANDS);
         rounds.push({
           side,
