@@ -4,7 +4,7 @@ import { plural } from '../core/plural.js';
 import { type CheckinRunSummary, createCheckinRunner } from '../services/checkins/checkin-runner.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';
 import { type CliIo, readFlags, runCli } from './run-cli.js';
-import { parseRunFlags } from './run-flags.js';
+import { parseRunFlags, type RunFlags } from './run-flags.js';
 
 const usage = `Usage: npm run checkins -- [--at 2026-12-07T09:00Z] [--user ID ...] [--dry-run]
 
@@ -21,12 +21,8 @@ Without --dry-run the prompts are sent by DM through the configured Discord and 
 once per user and time (a prompt already sent, by the schedule or an earlier run, is not sent again).
 `;
 
-interface CheckinFlags {
-  at: Date;
-  users: number[] | undefined;
-  dryRun: boolean;
-  help: boolean;
-}
+/** The shared run flags, with --at read as the moment to act at. */
+type CheckinFlags = Omit<RunFlags, 'value'> & { at: Date };
 
 function parseCheckinFlags(args: string[]): CheckinFlags {
   const { value, users, dryRun, help } = parseRunFlags(args, 'at', usage);

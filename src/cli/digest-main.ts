@@ -10,7 +10,7 @@ import { createDigestRunner, type DigestRunSummary } from '../services/digest/di
 import { chartFileName, renderDigest } from '../services/digest/render-digest.js';
 import { withDatabase, withSendingApp } from './one-off-runs.js';
 import { type CliIo, readFlags, runCli } from './run-cli.js';
-import { parseRunFlags } from './run-flags.js';
+import { parseRunFlags, type RunFlags } from './run-flags.js';
 
 const usage = `Usage: npm run digest -- --week 2026-W47 [--user ID ...] [--dry-run]
 
@@ -27,12 +27,8 @@ once per user and week (a digest already sent, by the schedule or an earlier run
 Opted-out users get nothing.
 `;
 
-interface DigestFlags {
-  week: string;
-  users: number[] | undefined;
-  dryRun: boolean;
-  help: boolean;
-}
+/** The shared run flags, with --week read as the ISO week to send. */
+type DigestFlags = Omit<RunFlags, 'value'> & { week: string };
 
 function parseDigestFlags(args: string[]): DigestFlags {
   const { value, users, dryRun, help } = parseRunFlags(args, 'week', usage);
