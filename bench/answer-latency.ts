@@ -18,7 +18,7 @@
  * missed (it is a measurement) and prints MISS.
  * Knobs: BENCH_ANSWER_ROUNDS (3 per side), BENCH_CPU_PROFILE_DIR (write each bot's CPU profile there).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,8 +51,15 @@ const ROUNDS = Math.max(1, Math.min(10, Number(process.env.BENCH_ANSWER_ROUNDS ?
 const DISCORD_BURST = 200;
 const SLACK_COMMANDS = 500;
 const SLACK_IN_FLIGHT = 50;
-const WARM_DISCORD = 20;
-const WARM_SLACK = 50;
+// The warm-up is a whole round of each kind, not measured: both bots' code is still being optimised by
+// V8 through the first hundreds of commands (their CPU per command fell from round to round after a
+// 50-command warm-up), and a bot that has run for a while is what users meet.
+const WARM_DISCORD = DISCORD_BURST;
+const WARM_SLACK = SLACK_COMMANDS;
+/** Before a round, both bots must have been this quiet (CPU ms over QUIET_WINDOW_MS), for at most QUIET_MAX_MS. */
+const QUIET_CPU_MS = 10;
+const QUIET_WINDOW_MS = 200;
+const QUIET_MAX_MS = 15_000;
 const SIGNING_SECRET = 'bench-answer-signing-secret';
 const TEAM_ID = 'T0FAKE';
 /** Slack drops an acknowledgement (and the answer in it) that comes after 3 s. */
@@ -317,6 +324,11 @@ async function slackRound(
     if (!waiting() || performance.now() > deadline) break;
     await sleep(POLL_MS);
   }
+  if (process.env.BENCH_ANSWER_DUMP)
+    (await import('node:fs')).appendFileSync(
+      process.env.BENCH_ANSWER_DUMP,
+      results.map((r, i) => `${side} ${round} ${i} ${r.sentWall} ${r.ack.toFixed(1)}\n`).join(''),
+    );
   const samples = results.map((r, i): Sample => {
     const failed = r.status !== 200;
     const late = !failed && r.ack > SLACK_ACK_LIMIT_MS;
@@ -394,7 +406,41 @@ const collectGarbage = (() => {
   return typeof gc === 'function' ? (gc as () => void) : () => undefined;
 })();
 
-async function settleHarness(): Promise<void> {
+/** A process's CPU time so far in ms (Linux /proc), or undefined where it cannot be read. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Waits until both bots are quiet. Work one bot leaves for after its round (MoodScale asks users.info for
+ * each new user's profile once its commands are answered) would otherwise run during the other bot's
+ * round and take the shared cores from it.
+ */
+async function botsQuiet(pids: readonly (number | undefined)[]): Promise<void> {
+  const total = () =>
+    pids.reduce<number | undefined>((sum, pid) => {
+      const ms = pid === undefined ? undefined : cpuMs(pid);
+      return sum === undefined || ms === undefined ? undefined : sum + ms;
+    }, 0);
+  const deadline = performance.now() + QUIET_MAX_MS;
+  let before = total();
+  while (before !== undefined && performance.now() < deadline) {
+    await sleep(QUIET_WINDOW_MS);
+    const now = total();
+    if (now === undefined || now - before < QUIET_CPU_MS) return;
+    before = now;
+  }
+}
+
+async function settleHarness(pids: readonly (number | undefined)[]): Promise<void> {
+  await botsQuiet(pids);
   collectGarbage();
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
@@ -458,9 +504,10 @@ export async function runAnswerLatency(): Promise<{ figures: BenchFigure[]; repo
     }
 
     const rounds: RoundResult[] = [];
+    const botPids = SIDES.map((side) => bot(side).pid);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const side of SIDES) {
-        await settleHarness();
+        await settleHarness(botPids);
         const discord = await discordRound(fakesDiscord[side]!, side, round, DISCORD_BURST);
         rounds.push({
           side,
@@ -469,7 +516,7 @@ export async function runAnswerLatency(): Promise<{ figures: BenchFigure[]; repo
           samples: discord.samples,
           stored: await checkStored(pools[side]!, side, 'discord', discord.users),
         });
-        await settleHarness();
+        await settleHarness(botPids);
         const slackResult = await slackRound(slack, bot(side).slackEventsUrl, side, round, SLACK_COMMANDS);
         rounds.push({
           side,
