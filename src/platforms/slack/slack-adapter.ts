@@ -12,7 +12,7 @@ import { onAction } from './button-actions.js';
 import { createChannelMembership, withChannelMembership } from './channel-membership.js';
 import { postSlackChannelMessage } from './channel-post.js';
 import { createCommandRenamer } from './command-names.js';
-import { createInvocationOf, recordDelivery } from './delivery-records.js';
+import { builtOncePerDelivery, createInvocationOf, recordDelivery } from './delivery-records.js';
 import { createDirectMessenger, type DirectResult } from './direct-messages.js';
 import { onFormSubmit } from './form-submissions.js';
 import type { SlackHandlerContext } from './handler-context.js';
@@ -234,13 +234,15 @@ function createHandlerContext(
     log,
     apiUrl: config.apiUrl,
   };
-  const invocationOf = withChannelMembership(
-    createInvocationOf({
-      profiles,
-      commandPrefix: config.commandPrefix ?? '',
-      sharedFiles: (userId, receivedAt) => sharedFileResolver(files, userId, receivedAt),
-    }),
-    createChannelMembership({ client: parts.api, logger: log }),
+  const invocationOf = builtOncePerDelivery(
+    withChannelMembership(
+      createInvocationOf({
+        profiles,
+        commandPrefix: config.commandPrefix ?? '',
+        sharedFiles: (userId, receivedAt) => sharedFileResolver(files, userId, receivedAt),
+      }),
+      createChannelMembership({ client: parts.api, logger: log }),
+    ),
   );
   const ctx: SlackHandlerContext = {
     ...shared,

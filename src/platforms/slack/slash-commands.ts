@@ -38,8 +38,8 @@ export type CommandContext = Pick<
  * Runs a recorded slash command. A user it creates gets their Slack profile (time zone, name) once
  * users.info answers, after the command; nobody waits for it (see the identity service).
  */
-function runCommand(ctx: CommandContext, deliveryKey: string, delivery: CommandDelivery): Promise<Outcome> {
-  return ctx.runCounted(() => ctx.inbox.run({ ...commandInvocation(ctx, delivery), deliveryKey }));
+function runCommand(ctx: CommandContext, deliveryKey: string, invocation: Invocation): Promise<Outcome> {
+  return ctx.runCounted(() => ctx.inbox.run({ ...invocation, deliveryKey }));
 }
 
 function commandInvocation(ctx: CommandContext, delivery: CommandDelivery): Invocation {
@@ -88,7 +88,8 @@ export async function onCommand(ctx: CommandContext, args: CommandArgs): Promise
   };
   // A new user's account is made while the delivery is recorded rather than after: one round trip less
   // before the answer. The command itself runs only once the inbox holds it.
-  ctx.inbox.prepare(commandInvocation(ctx, delivery));
+  const invocation = commandInvocation(ctx, delivery);
+  ctx.inbox.prepare(invocation);
   const recorded = await ctx.record(deliveryKey, delivery, arrival);
   if (recorded === 'unsaved') {
     await ctx.acknowledge(ack({ response_type: 'ephemeral', text: NOT_SAVED }), arrival);
@@ -99,7 +100,7 @@ export async function onCommand(ctx: CommandContext, args: CommandArgs): Promise
     ctx.log.info({ command: command.command, retryNum: context.retryNum }, 'Slack redelivery ignored');
     return;
   }
-  await answerCommand(ctx, args, arrival, deliveryKey, delivery);
+  await answerCommand(ctx, args, arrival, deliveryKey, delivery, invocation);
 }
 
 /**
@@ -112,9 +113,10 @@ async function answerCommand(
   arrival: Arrival,
   deliveryKey: string,
   delivery: CommandDelivery,
+  invocation: Invocation,
 ): Promise<void> {
   const { command } = delivery;
-  const pending = runCommand(ctx, deliveryKey, delivery);
+  const pending = runCommand(ctx, deliveryKey, invocation);
   const early = await within(pending, ctx.answerWithinMs - (performance.now() - arrival.at));
   const target: Target = {
     respond,
