@@ -16,9 +16,11 @@
  * Targets: MoodScale's ack p99 < 1,500 ms; answer p99 <= 1.5x the baseline's on Slack and below the
  * baseline's on Discord; every command stored exactly once. The process exits 0 even when a target is
  * missed (it is a measurement) and prints MISS.
- * Knobs: BENCH_ANSWER_ROUNDS (3 per side), BENCH_CPU_PROFILE_DIR (write each bot's CPU profile there).
+ * Knobs: BENCH_ANSWER_ROUNDS (3 per side), BENCH_CPU_PROFILE_DIR (write each bot's CPU profile there),
+ * BENCH_ANSWER_DUMP (append one line per Slack command to that file: side, round, index, send time in
+ * epoch ms, ms until the acknowledgement; to see where in a round the slow answers fall).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,10 +58,14 @@ const SLACK_IN_FLIGHT = 50;
 // 50-command warm-up), and a bot that has run for a while is what users meet.
 const WARM_DISCORD = DISCORD_BURST;
 const WARM_SLACK = SLACK_COMMANDS;
-/** Before a round, both bots must have been this quiet (CPU ms over QUIET_WINDOW_MS), for at most QUIET_MAX_MS (a CPU profiler keeps a bot from ever being that quiet). */
+/**
+ * Before a round, both bots must have been this quiet (CPU ms over QUIET_WINDOW_MS), waited for at most
+ * QUIET_MAX_MS (a CPU profiler keeps a bot from ever being that quiet).
+ */
 const QUIET_CPU_MS = 10;
 const QUIET_WINDOW_MS = 200;
 const QUIET_MAX_MS = 5000;
+const DUMP_FILE = process.env.BENCH_ANSWER_DUMP;
 const SIGNING_SECRET = 'bench-answer-signing-secret';
 const TEAM_ID = 'T0FAKE';
 /** Slack drops an acknowledgement (and the answer in it) that comes after 3 s. */
@@ -324,11 +330,10 @@ async function slackRound(
     if (!waiting() || performance.now() > deadline) break;
     await sleep(POLL_MS);
   }
-  if (process.env.BENCH_ANSWER_DUMP)
-    (await import('node:fs')).appendFileSync(
-      process.env.BENCH_ANSWER_DUMP,
-      results.map((r, i) => `${side} ${round} ${i} ${r.sentWall} ${r.ack.toFixed(1)}\n`).join(''),
-    );
+  if (DUMP_FILE) {
+    const lines = results.map((r, i) => `${side} ${round} ${i} ${r.sentWall} ${r.ack.toFixed(1)}\n`);
+    appendFileSync(DUMP_FILE, lines.join(''));
+  }
   const samples = results.map((r, i): Sample => {
     const failed = r.status !== 200;
     const late = !failed && r.ack > SLACK_ACK_LIMIT_MS;
@@ -416,6 +421,8 @@ function cpuMs(pid: number): number | undefined {
     return undefined;
   }
 }
+// /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 a second for every architecture it
+// exposes to user space (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
