@@ -46,6 +46,11 @@ export interface DiscordAdapterOptions {
    * deferred; 1000 ms by default, so the acknowledgement leaves well within half of Discord's 3 seconds.
    */
   ackAfterMs?: number;
+  /**
+   * From its arrival, how long an interaction may wait for the inbox before the user is told it was not
+   * saved; 2000 ms by default, leaving time to say so within Discord's 3 seconds.
+   */
+  recordDeadlineMs?: number;
   /** How long stop() waits for interactions in flight; 10 s by default. */
   stopTimeoutMs?: number;
   /** How long start() waits for the gateway to be ready after logging in; 30 s by default. */
@@ -111,6 +116,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     clock,
     log,
     ackAfterMs: options.ackAfterMs ?? 1000,
+    ...(options.recordDeadlineMs === undefined ? {} : { recordDeadlineMs: options.recordDeadlineMs }),
     state,
     timing,
     replies: sender,

@@ -41,6 +41,8 @@ export interface Recorded {
 /** What recording, running and answering an interaction need. */
 export interface AnswerDeps {
   inbox: DeliveryRunner;
+  /** From its arrival, how long an interaction may wait for the inbox (RECORD_DEADLINE_MS by default). */
+  recordDeadlineMs?: number;
   clock: Clock;
   log: Logger;
   timing: ArrivalClock;
@@ -53,7 +55,7 @@ export interface AnswerDeps {
  * duplicate (left to the copy that was recorded), or one the inbox did not take (the user is told).
  */
 export async function record(
-  deps: Pick<AnswerDeps, 'inbox' | 'clock' | 'log' | 'timing'>,
+  deps: Pick<AnswerDeps, 'inbox' | 'clock' | 'log' | 'timing' | 'recordDeadlineMs'>,
   interaction: Answerable,
   command: string,
   input: Extract<DiscordDelivery, { kind: 'interaction' }>['input'],
@@ -82,7 +84,7 @@ export async function record(
       command,
       payload: delivery,
     },
-    RECORD_DEADLINE_MS - timing.elapsed(interaction),
+    (deps.recordDeadlineMs ?? RECORD_DEADLINE_MS) - timing.elapsed(interaction),
   );
   if (recorded === 'unsaved') {
     await interaction.reply(renderReply(NOT_SAVED, { now: clock.now() }));
