@@ -59,7 +59,10 @@ describe('GIVEN MoodScale on Discord with backups on', () => {
 
   it('WHEN the weekly channel post run fails THEN the job:channel-digest alert opens', async () => {
     expect(app.alerter.open()).not.toContain('job:channel-digest');
-    await without('channel_digest_channels', () => app.runJob('channel-digest'));
+    // A Wednesday: on a Monday before 09:00 UTC no week is due yet and the run reads nothing (CI once
+    // ran this at Monday 00:07 and the alert never opened).
+    const midWeek = new Date('2026-12-02T12:00:00Z');
+    await without('channel_digest_channels', () => app.runJob('channel-digest', midWeek));
     expect(app.alerter.open()).toContain('job:channel-digest');
   });
 
