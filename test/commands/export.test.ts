@@ -24,6 +24,24 @@ const exportKeyOf: Record<string, string> = {
   workspace_members: 'workspaceMemberships',
 };
 
+/** The names of the files each console account's /export gives, in order. */
+async function exportedNames(
+  harness: ReturnType<typeof createAppHarness>,
+  accounts: readonly string[],
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const account of accounts) {
+    for (const file of (await harness.run('/export', account)).reply.files ?? []) names.push(file.name);
+  }
+  return names;
+}
+
+/** What a console account's export files are called at 2026-03-05T14:07:09Z. */
+const namesAtTheMoment = (account: string): string[] => [
+  `moodscale-export-console-${account}-2026-03-05T14-07-09Z.json`,
+  `moodscale-moods-console-${account}-2026-03-05T14-07-09Z.csv`,
+];
+
 function fileOf(result: Outcome, contentType: string): string {
   const file = result.reply.files?.find((f) => f.contentType === contentType);
   if (typeof file?.data !== 'string') throw new Error(`no ${contentType} file: ${textOf(result)}`);
@@ -108,17 +126,9 @@ describeEachDatabase('/export', (getDb) => {
     const sameMoment = createAppHarness(app().db, { clock: fixedClock(at) });
     const other = newAccount('second-exporter');
 
-    const names = [
-      ...((await sameMoment.run('/export', who)).reply.files ?? []),
-      ...((await sameMoment.run('/export', other)).reply.files ?? []),
-    ].map((f) => f.name);
+    const names = await exportedNames(sameMoment, [who, other]);
 
-    expect(names).toEqual([
-      `moodscale-export-console-${who}-2026-03-05T14-07-09Z.json`,
-      `moodscale-moods-console-${who}-2026-03-05T14-07-09Z.csv`,
-      `moodscale-export-console-${other}-2026-03-05T14-07-09Z.json`,
-      `moodscale-moods-console-${other}-2026-03-05T14-07-09Z.csv`,
-    ]);
+    expect(names).toEqual([...namesAtTheMoment(who), ...namesAtTheMoment(other)]);
   });
 
   it('GIVEN two console accounts joined by /link WHEN each exports THEN each file is named after the account that asked', async () => {
@@ -132,17 +142,9 @@ describeEachDatabase('/export', (getDb) => {
     await sameMoment.run(`/link redeem ${code}`, joined);
     expect(userOf(await sameMoment.run('/help', joined))).toBe(userOf(await sameMoment.run('/help', kept)));
 
-    const names = [
-      ...((await sameMoment.run('/export', joined)).reply.files ?? []),
-      ...((await sameMoment.run('/export', kept)).reply.files ?? []),
-    ].map((f) => f.name);
+    const names = await exportedNames(sameMoment, [joined, kept]);
 
-    expect(names).toEqual([
-      `moodscale-export-console-${joined}-2026-03-05T14-07-09Z.json`,
-      `moodscale-moods-console-${joined}-2026-03-05T14-07-09Z.csv`,
-      `moodscale-export-console-${kept}-2026-03-05T14-07-09Z.json`,
-      `moodscale-moods-console-${kept}-2026-03-05T14-07-09Z.csv`,
-    ]);
+    expect(names).toEqual([...namesAtTheMoment(joined), ...namesAtTheMoment(kept)]);
   });
 
   it('GIVEN the tables with a user_id column THEN the JSON has a key for each of them and for the user', async () => {
