@@ -1,4 +1,4 @@
-import { DAY_MS, MINUTE_MS, zoneOffsetMs } from '../src/core/calendar/index.js';
+import { localMinuteOfDay } from '../src/core/calendar/index.js';
 import type { ReplyButton } from '../src/core/commands/index.js';
 import { opt, reply } from '../src/core/commands/index.js';
 import { formatTimeOfDay } from '../src/services/checkins/schedule.js';
@@ -74,8 +74,7 @@ export default defineCommand({
 
 /** "Want a daily check-in at this time?": the local time of the mood, to the 5 minutes before it. */
 function checkinOffer(at: Date, timeZone: string): ReplyButton[] {
-  const local = at.getTime() + zoneOffsetMs(at.getTime(), timeZone);
-  const minute = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+  const minute = localMinuteOfDay(at, timeZone);
   const time = formatTimeOfDay(minute - (minute % 5));
   return [
     {

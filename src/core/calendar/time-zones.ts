@@ -158,12 +158,15 @@ export function instantOfLocalTime(day: Day, minute: number, timeZone: string): 
   return new Date(hi);
 }
 
+/** Minutes after local midnight (0 to 1439) that `instant` shows on the wall clock in `timeZone`. */
+export function localMinuteOfDay(instant: Date, timeZone: string): number {
+  const local = instant.getTime() + offsetAt(instant.getTime(), timeZone);
+  return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+}
+
 /** The local time of day of `instant` in `timeZone`, as 24-hour "HH:MM" ("21:05"). */
 export function localTimeOfDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
+  const minute = localMinuteOfDay(instant, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(Math.floor(minute / 60))}:${two(minute % 60)}`;
 }

@@ -10,7 +10,9 @@ import {
   isoWeekOf,
   localDay,
   localDayNumber,
+  localMinuteOfDay,
   localParts,
+  localTimeOfDay,
   MINUTE_MS,
   mondayOf,
   previousWeek,
@@ -21,7 +23,7 @@ import {
 // The oracle: wall clocks read straight from Intl, nothing from the module under test.
 const oracleFormats = new Map<string, Intl.DateTimeFormat>();
 
-function wallClock(at: number, zone: string): { date: string; hour: number; offset: number } {
+function wallClock(at: number, zone: string): { date: string; hour: number; minute: number; offset: number } {
   let format = oracleFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -42,6 +44,7 @@ function wallClock(at: number, zone: string): { date: string; hour: number; offs
   return {
     date: `${p.year}-${p.month}-${p.day}`,
     hour: +p.hour!,
+    minute: +p.minute!,
     offset: wall - Math.floor(at / 1000) * 1000,
   };
 }
@@ -274,6 +277,22 @@ describe('GIVEN any IANA zone and any instant from 1970 to 2100', () => {
             hour: wall.hour,
           });
           expect(localDay(new Date(t), zone)).toBe(wall.date);
+        }),
+        { numRuns: 4 },
+      );
+    }
+  });
+
+  it('THEN its local time of day is the wall clock’s, to the minute', () => {
+    for (const zone of ZONES) {
+      fc.assert(
+        fc.property(instantIn(zone), (t) => {
+          const wall = wallClock(t, zone);
+          const two = (n: number) => String(n).padStart(2, '0');
+          expect(localMinuteOfDay(new Date(t), zone), `${zone} at ${iso(t)}`).toBe(
+            wall.hour * 60 + wall.minute,
+          );
+          expect(localTimeOfDay(new Date(t), zone)).toBe(`${two(wall.hour)}:${two(wall.minute)}`);
         }),
         { numRuns: 4 },
       );
