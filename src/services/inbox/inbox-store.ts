@@ -83,7 +83,7 @@ export interface InboxStoreOptions {
 }
 
 /** How long a delivery's end waits to share its statement with others. */
-const FINISH_LINGER_MS = 25;
+const FINISH_LINGER_MS = 100;
 
 const payloadContext = (deliveryKey: string): CipherContext => ({
   table: 'inbox',
