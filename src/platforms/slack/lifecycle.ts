@@ -1,6 +1,7 @@
 import type { App, Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
 import { withTimeout } from '../../core/within.js';
+import { type AcceptHandles, addAcceptHandles } from './accept-handles.js';
 import { boltLogger } from './bolt-logger.js';
 import type { WebClient } from './slack-api.js';
 import type { SlackSettings } from './slack-settings.js';
@@ -12,7 +13,13 @@ export interface LifecycleDeps {
   log: Logger;
   config: Pick<SlackSettings, 'mode' | 'apiUrl'>;
   /** Read at start() and stop(): the HTTP port (0 picks a free one), and how long each may wait. */
-  options: { port: number; startTimeoutMs?: number | undefined; stopTimeoutMs?: number | undefined };
+  options: {
+    port: number;
+    startTimeoutMs?: number | undefined;
+    stopTimeoutMs?: number | undefined;
+    /** HTTP mode: more handles accepting on the port (accept-handles.ts); 0 keeps Node's one. */
+    extraAcceptHandles?: number | undefined;
+  };
   /** Work of acknowledged deliveries, which stop() lets finish (work-queue.ts). */
   inFlight: { drain(timeoutMs: number): Promise<boolean>; readonly size: number };
   /** The Bolt app for one start (receiver.ts); the SDK logs through `sdkLogger`. */
@@ -23,6 +30,8 @@ export interface LifecycleDeps {
 interface LifecycleState {
   app: App | undefined;
   port: number | undefined;
+  /** HTTP mode: the port's extra accepting handles, closed before the server. */
+  acceptHandles: AcceptHandles | undefined;
   stopping: boolean;
   ready: boolean;
   stopped: Promise<void> | undefined;
@@ -46,6 +55,7 @@ export function createLifecycle(deps: LifecycleDeps): SlackLifecycle {
   const state: LifecycleState = {
     app: undefined,
     port: undefined,
+    acceptHandles: undefined,
     stopping: false,
     ready: false,
     stopped: undefined,
@@ -77,8 +87,10 @@ async function start(deps: LifecycleDeps, state: LifecycleState, sdkLogger: Slac
   try {
     const starting = state.app.start(options.port);
     if (config.mode === 'http') {
-      const address = (await starting).address();
+      const server = await starting;
+      const address = server.address();
       state.port = typeof address === 'object' && address !== null ? address.port : options.port;
+      state.acceptHandles = addAcceptHandles(server, options.extraAcceptHandles ?? EXTRA_ACCEPT_HANDLES, log);
     } else {
       // A refusal after the deadline has already been reported: keep it from going unhandled.
       starting.catch(() => undefined);
@@ -88,6 +100,7 @@ async function start(deps: LifecycleDeps, state: LifecycleState, sdkLogger: Slac
       });
     }
   } catch (error) {
+    await closeAcceptHandles(state);
     await state.app.stop().catch(() => undefined);
     state.app = undefined;
     throw explainStartFailure(error, config.mode, options.port, state.lastSdkError);
@@ -109,10 +122,20 @@ async function stop(deps: LifecycleDeps, state: LifecycleState): Promise<void> {
   const running = state.app;
   state.app = undefined;
   // Stop taking deliveries first (Slack redelivers what was not acknowledged), then finish the rest.
+  await closeAcceptHandles(state);
   if (running) await running.stop().catch((error: unknown) => log.warn({ err: error }, 'Slack stop failed'));
   if (!(await inFlight.drain(deps.options.stopTimeoutMs ?? 10_000))) {
     log.warn({ inFlight: inFlight.size }, 'Slack stopped with commands still in flight');
   }
+}
+
+/** Seven more than Node's one: a burst of fifty new connections is accepted in a few turns. */
+const EXTRA_ACCEPT_HANDLES = 7;
+
+async function closeAcceptHandles(state: LifecycleState): Promise<void> {
+  const handles = state.acceptHandles;
+  state.acceptHandles = undefined;
+  await handles?.close();
 }
 
 class StartTimeout extends Error {
