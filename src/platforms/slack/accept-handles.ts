@@ -26,13 +26,21 @@ export interface AcceptHandles {
 /** How long getting the duplicates may take before the server just keeps its one handle. */
 const HELPER_DEADLINE_MS = 10_000;
 
-// Sends each handle it receives straight back: the copy that arrives here is a new descriptor.
-const HELPER_SCRIPT = "process.on('message', (m, h) => process.send(m, h, () => {}));";
+// Sends each handle it receives straight back and closes its own copy: a descriptor left open in the
+// helper would keep the port taking connections after the bot closed it. The copy that arrives here is
+// a new descriptor.
+const HELPER_SCRIPT = "process.on('message', (m, h) => process.send(m, h, () => h.close()));";
 
 /** The native handle under a listening server (Node's own field; sent as it is, see above). */
 const nativeHandle = (server: Server): unknown => (server as unknown as { _handle?: unknown })._handle;
 
-export function addAcceptHandles(server: Server, copies: number, log: Logger): AcceptHandles {
+export function addAcceptHandles(
+  server: Server,
+  copies: number,
+  log: Logger,
+  /** The node binary that runs the helper (this process's own; tests give one that does not exist). */
+  execPath: string = process.execPath,
+): AcceptHandles {
   const extra: Server[] = [];
   let helper: ChildProcess | undefined;
   let closed = false;
@@ -41,11 +49,13 @@ export function addAcceptHandles(server: Server, copies: number, log: Logger): A
     new Promise((resolve, reject) => {
       const onMessage = (_message: unknown, handle: unknown) => {
         helper?.off('exit', onExit);
+        helper?.off('error', onExit);
         resolve(handle);
       };
-      const onExit = () => reject(new Error('the helper process exited'));
+      const onExit = () => reject(new Error('the helper process exited or could not start'));
       helper?.once('message', onMessage);
       helper?.once('exit', onExit);
+      helper?.once('error', onExit);
       helper?.send('copy', nativeHandle(server) as Server);
     });
 
@@ -63,14 +73,22 @@ export function addAcceptHandles(server: Server, copies: number, log: Logger): A
 
   const ready = (async () => {
     if (copies <= 0 || server.listeners('request').length !== 1 || !nativeHandle(server)) return;
-    helper = spawn(process.execPath, ['-e', HELPER_SCRIPT], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    helper.on('error', () => undefined);
-    const deadline = setTimeout(() => helper?.kill(), HELPER_DEADLINE_MS);
+    helper = spawn(execPath, ['-e', HELPER_SCRIPT], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const running = helper;
+    running.on('error', () => undefined);
+    // 'error' without 'exit' when it could not be started at all.
+    const exited = new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.once('error', () => resolve());
+    });
+    const deadline = setTimeout(() => running.kill('SIGKILL'), HELPER_DEADLINE_MS);
     try {
       for (let i = 0; i < copies && !closed; i++) await listenOn(await duplicate());
     } finally {
+      // Ready only once the helper is gone, with every descriptor it held.
+      running.kill();
+      await exited;
       clearTimeout(deadline);
-      helper.kill();
       helper = undefined;
     }
     log.debug({ handles: 1 + extra.length }, 'the Slack port accepts on several handles');

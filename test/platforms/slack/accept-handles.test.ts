@@ -86,6 +86,17 @@ describe('GIVEN a listening server given three more accepting handles', () => {
   });
 });
 
+describe('GIVEN a helper process that cannot be started', () => {
+  it('THEN the server keeps its one handle and answers as before', async () => {
+    const { server, port, acceptedByServer } = await listening();
+    const handles = addAcceptHandles(server, 3, silentLogger(), '/nonexistent/node');
+    expect(await handles.ready).toBe(0);
+    expect(await burst(port, 5)).toEqual(Array(5).fill('answered'));
+    expect(acceptedByServer()).toBe(5);
+    await handles.close();
+  });
+});
+
 describe('GIVEN no extra handles asked for', () => {
   it('THEN the server keeps its one handle and answers as before', async () => {
     const { server, port, acceptedByServer } = await listening();
