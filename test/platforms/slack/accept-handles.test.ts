@@ -1,8 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import { addAcceptHandles } from '../../../src/platforms/slack/accept-handles.js';
+import { portRefuses } from '../../support/free-port.js';
 
 const servers: Server[] = [];
 
@@ -40,16 +40,6 @@ function burst(port: number, count: number): Promise<string[]> {
   );
 }
 
-const refused = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 afterEach(async () => {
@@ -74,7 +64,7 @@ describe('GIVEN a listening server given three more accepting handles', () => {
     await burst(port, 10);
     await handles.close();
     await closeServer(server);
-    expect(await refused(port)).toBe(true);
+    expect(await portRefuses(port)).toBe(true);
   });
 
   it('THEN closing them before the helper has handed them all over leaves none listening', async () => {
@@ -82,7 +72,7 @@ describe('GIVEN a listening server given three more accepting handles', () => {
     const handles = addAcceptHandles(server, 3, silentLogger());
     await handles.close();
     await closeServer(server);
-    expect(await refused(port)).toBe(true);
+    expect(await portRefuses(port)).toBe(true);
   });
 });
 

@@ -1,18 +1,8 @@
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { post, signedForm, slashCommand } from '../../fakes/slack/slack-requests.js';
+import { portRefuses } from '../../support/free-port.js';
 import { describeEachDatabase } from '../../support/test-database.js';
 import { entriesOfSlackUser, SIGNING_SECRET, settle, startSlackRig } from './slack-support.js';
-
-const refused = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 
 describeEachDatabase('Slack adapter, HTTP mode, the port accepting on several handles', (getDb) => {
   describe('GIVEN a burst of commands over new connections, then a stop', () => {
@@ -48,7 +38,7 @@ describeEachDatabase('Slack adapter, HTTP mode, the port accepting on several ha
       const counts = await Promise.all(users.map((user) => entriesOfSlackUser(getDb().db, user)));
       expect(counts).toEqual(users.map(() => 1));
       await rig.close();
-      expect(await refused(port)).toBe(true);
+      expect(await portRefuses(port)).toBe(true);
     }, 60_000);
   });
 });
