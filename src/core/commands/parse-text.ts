@@ -50,105 +50,161 @@ export function parseCommandText<O extends OptionMap>(
     );
   }
   assertStorable(input, 'Your message');
+  // Each value came from its own option's `resolve`, whose return type is what TypedOptions names.
+  return new TextParse(command, input, files).run() as TypedOptions<O>;
+}
 
-  const entries: [string, AnyOption][] = Object.entries(command.options);
-  const context = (name: string): OptionContext => ({ name, example: exampleOf(command) });
-  const result: Record<string, unknown> = {};
-  const given = new Set<string>();
-  const typedFiles = files?.typed === true;
-  // Where files are not typed, the usage a message shows leaves them out (they are not typed).
-  const usage = () => renderUsage(command, { omitFiles: files !== undefined && !typedFiles });
-  /** Whether the option is given in the typed text (a file is not, unless this platform types paths). */
-  const takesWords = (option: AnyOption): boolean => option.kind !== 'file' || typedFiles;
-  /** A file option's value: the platform's file for what was typed (or for nothing), then resolved. */
-  const fileValue = (name: string, option: AnyOption, raw: unknown): unknown => {
-    const typed = typedFiles && typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
-    const found = files?.open(typed);
-    if (found === undefined && option.required && files) {
-      throw new UserError(files.missing(command.name), 'MISSING_FILE');
-    }
-    return option.resolve(found, context(name));
-  };
-  const assign = (name: string, option: AnyOption, raw: unknown): void => {
-    if (given.has(name)) {
-      throw new UserError(`You gave the ${option.label ?? name} twice; give it once.`, 'DUPLICATE_OPTION');
-    }
-    given.add(name);
-    result[name] = option.kind === 'file' ? fileValue(name, option, raw) : option.resolve(raw, context(name));
-  };
+type Entry = [string, AnyOption];
 
-  // A command whose one option is a string (a text, a link or a typed path) reads the whole line as that
-  // string, so "/share not a link" is judged as a link (and refused as one), not as a link followed by
-  // extra words, and a path may have spaces.
-  const [only] = entries;
-  const soleString =
-    entries.length === 1 &&
-    only !== undefined &&
-    (only[1].kind === 'text' || only[1].kind === 'url' || (only[1].kind === 'file' && typedFiles));
+const isRestText = ([, option]: Entry): boolean => option.kind === 'text' && option.rest === true;
 
-  const scanner = new Scanner(input);
-  // Made once per call, not once per word: this runs for every command, and under tsx each closure
-  // made also costs a name definition (esbuild's keepNames).
-  const free = ([name, option]: [string, AnyOption]): boolean => !given.has(name) && takesWords(option);
-  const claims = ([, option]: [string, AnyOption]): boolean =>
-    option.kind !== 'file' || option.required || files?.claims?.(scanner.peekToken().text) !== false;
-  const freeAndClaiming = (entry: [string, AnyOption]): boolean => free(entry) && claims(entry);
-  while (scanner.more()) {
-    if (scanner.takeSeparator()) {
-      const rest = scanner.rest();
-      if (rest === '') break;
-      const target = entries.find(([, option]) => option.kind === 'text' && option.rest);
-      if (target === undefined) {
+/**
+ * One parse of one command's text (see parseCommandText). A class rather than closures: this runs for
+ * every command, and under tsx each closure made per call also costs a name definition (esbuild's
+ * keepNames), a few hundred bytes of garbage each.
+ */
+class TextParse {
+  private readonly entries: Entry[];
+  private readonly result: Record<string, unknown> = {};
+  private readonly given = new Set<string>();
+  private readonly typedFiles: boolean;
+  private readonly scanner: Scanner;
+  /** The command's only option is a string that reads the whole line (see run). */
+  private readonly soleString: boolean;
+
+  constructor(
+    private readonly command: CommandShape,
+    input: string,
+    private readonly files: FileResolver | undefined,
+  ) {
+    this.entries = Object.entries(command.options);
+    this.typedFiles = files?.typed === true;
+    this.scanner = new Scanner(input);
+    // A command whose one option is a string (a text, a link or a typed path) reads the whole line as
+    // that string, so "/share not a link" is judged as a link (and refused as one), not as a link
+    // followed by extra words, and a path may have spaces.
+    const [only] = this.entries;
+    this.soleString =
+      this.entries.length === 1 &&
+      only !== undefined &&
+      (only[1].kind === 'text' || only[1].kind === 'url' || (only[1].kind === 'file' && this.typedFiles));
+  }
+
+  run(): Record<string, unknown> {
+    const { command, scanner, entries } = this;
+    while (scanner.more()) {
+      if (scanner.takeSeparator()) {
+        const rest = scanner.rest();
+        if (rest === '') break;
+        const target = entries.find(isRestText);
+        if (target === undefined) {
+          throw new UserError(
+            `/${command.name} takes no text after --. Usage: \`${this.usage()}\`.`,
+            'UNEXPECTED_ARGUMENT',
+          );
+        }
+        this.assign(target[0], target[1], rest);
+        break;
+      }
+
+      const named = scanner.peekName();
+      if (named !== undefined) {
+        const name = named.toLowerCase();
+        const option = Object.hasOwn(command.options, name) ? command.options[name] : undefined;
+        if (option === undefined) throw unknownOption(command, named);
+        if (!this.takesWords(option)) {
+          throw new UserError(
+            `The ${option.label ?? name} cannot be typed here: attach or share the file instead (see /help ${command.name}).`,
+            'FILE_NOT_TYPED',
+          );
+        }
+        scanner.takeName(named);
+        this.assign(
+          name,
+          option,
+          scanner.more() ? readValue(scanner, option, this.soleString, true) : undefined,
+        );
+        continue;
+      }
+
+      // An optional file passes a word it does not claim to the next option; the last one left takes it.
+      const next = this.nextFree(true) ?? this.nextFree(false);
+      if (next === undefined) {
+        const extra = scanner.token().text;
         throw new UserError(
-          `/${command.name} takes no text after --. Usage: \`${usage()}\`.`,
+          `I don't know where ${quote(extra)} goes: every option of /${command.name} is already given. ` +
+            `Usage: \`${this.usage()}\`.`,
           'UNEXPECTED_ARGUMENT',
         );
       }
-      assign(target[0], target[1], rest);
-      break;
+      const [name, option] = next;
+      const value = readValue(scanner, option, this.soleString);
+      // A lone comma between positional values ("6 , tired") separates; it is not a value.
+      if (value === '') continue;
+      this.assign(name, option, value);
     }
 
-    const named = scanner.peekName();
-    if (named !== undefined) {
-      const name = named.toLowerCase();
-      const option = Object.hasOwn(command.options, name) ? command.options[name] : undefined;
-      if (option === undefined) throw unknownOption(command, named);
-      if (!takesWords(option)) {
-        throw new UserError(
-          `The ${option.label ?? name} cannot be typed here: attach or share the file instead (see /help ${command.name}).`,
-          'FILE_NOT_TYPED',
-        );
-      }
-      scanner.takeName(named);
-      assign(name, option, scanner.more() ? readValue(scanner, option, soleString, true) : undefined);
-      continue;
+    const ordered: Record<string, unknown> = {};
+    for (const [name, option] of entries) {
+      if (this.given.has(name)) ordered[name] = this.result[name];
+      else if (option.kind === 'file') ordered[name] = this.fileValue(name, option, undefined);
+      else ordered[name] = option.resolve(undefined, this.context(name));
     }
-
-    // An optional file passes a word it does not claim to the next option; the last one left takes it.
-    const next = entries.find(freeAndClaiming) ?? entries.find(free);
-    if (next === undefined) {
-      const extra = scanner.token().text;
-      throw new UserError(
-        `I don't know where ${quote(extra)} goes: every option of /${command.name} is already given. ` +
-          `Usage: \`${usage()}\`.`,
-        'UNEXPECTED_ARGUMENT',
-      );
-    }
-    const [name, option] = next;
-    const value = readValue(scanner, option, soleString);
-    // A lone comma between positional values ("6 , tired") separates; it is not a value.
-    if (value === '') continue;
-    assign(name, option, value);
+    return ordered;
   }
 
-  const ordered: Record<string, unknown> = {};
-  for (const [name, option] of entries) {
-    if (given.has(name)) ordered[name] = result[name];
-    else if (option.kind === 'file') ordered[name] = fileValue(name, option, undefined);
-    else ordered[name] = option.resolve(undefined, context(name));
+  /** The first option not given yet that takes words; `claiming`: whose file (if any) claims the next word. */
+  private nextFree(claiming: boolean): Entry | undefined {
+    for (const entry of this.entries) {
+      const [name, option] = entry;
+      if (this.given.has(name) || !this.takesWords(option)) continue;
+      if (claiming && !this.claims(option)) continue;
+      return entry;
+    }
+    return undefined;
   }
-  // Each value came from its own option's `resolve`, whose return type is what TypedOptions names.
-  return ordered as TypedOptions<O>;
+
+  private claims(option: AnyOption): boolean {
+    return (
+      option.kind !== 'file' ||
+      option.required === true ||
+      this.files?.claims?.(this.scanner.peekToken().text) !== false
+    );
+  }
+
+  /** Whether the option is given in the typed text (a file is not, unless this platform types paths). */
+  private takesWords(option: AnyOption): boolean {
+    return option.kind !== 'file' || this.typedFiles;
+  }
+
+  private context(name: string): OptionContext {
+    return { name, example: exampleOf(this.command) };
+  }
+
+  // Where files are not typed, the usage a message shows leaves them out (they are not typed).
+  private usage(): string {
+    return renderUsage(this.command, { omitFiles: this.files !== undefined && !this.typedFiles });
+  }
+
+  /** A file option's value: the platform's file for what was typed (or for nothing), then resolved. */
+  private fileValue(name: string, option: AnyOption, raw: unknown): unknown {
+    const { files } = this;
+    const typed = this.typedFiles && typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    const found = files?.open(typed);
+    if (found === undefined && option.required && files) {
+      throw new UserError(files.missing(this.command.name), 'MISSING_FILE');
+    }
+    return option.resolve(found, this.context(name));
+  }
+
+  private assign(name: string, option: AnyOption, raw: unknown): void {
+    if (this.given.has(name)) {
+      throw new UserError(`You gave the ${option.label ?? name} twice; give it once.`, 'DUPLICATE_OPTION');
+    }
+    this.given.add(name);
+    this.result[name] =
+      option.kind === 'file' ? this.fileValue(name, option, raw) : option.resolve(raw, this.context(name));
+  }
 }
 
 /**
@@ -205,20 +261,22 @@ function readTags(scanner: Scanner, named: boolean): string[] {
     return tokens.map((token) => token.text);
   const items: string[] = [];
   let words: string[] = [];
-  const endPhrase = () => {
-    items.push(...words.join(' ').split(','));
-    words = [];
-  };
   for (const token of tokens) {
     if (token.quoted) {
-      endPhrase();
+      endPhrase(items, words);
+      words = [];
       items.push(token.text);
     } else {
       words.push(token.text);
     }
   }
-  endPhrase();
+  endPhrase(items, words);
   return items;
+}
+
+/** The words of a phrase between quoted tags, split on their commas into tags. */
+function endPhrase(items: string[], words: string[]): void {
+  items.push(...words.join(' ').split(','));
 }
 
 function exampleOf(command: CommandShape): string {
