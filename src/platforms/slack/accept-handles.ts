@@ -3,11 +3,12 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Logger } from '../../core/logger.js';
 
 /**
- * Node accepts one new connection per turn of its event loop on each listening handle (libuv since
- * 1.45 accepts once per readiness, not until the queue is empty). A busy bot's turns last milliseconds,
- * so fifty fresh connections arriving at once (a burst of Slack commands, each over a new connection
- * when a proxy in front does not keep its connections to us alive) waited up to fifty turns to be
- * accepted, 100-300 ms, while requests on connections already open went ahead of them.
+ * Node accepts one new connection per turn of its event loop on each listening handle (libuv accepts
+ * once per readiness since its pull request 3696, not until the queue is empty). A busy bot's turns
+ * last milliseconds, so fifty fresh connections arriving at once (a burst of Slack commands, each over
+ * a new connection when a proxy in front does not keep its connections to us alive) waited up to fifty
+ * turns to be accepted, 70-120 ms in bench/answer-latency, while requests on connections already open
+ * went ahead of them.
  *
  * More handles on the same listening socket accept in parallel: each is a duplicate of the socket's
  * descriptor, and each accepts one connection per turn. Node duplicates a descriptor only when it
@@ -95,7 +96,10 @@ export function addAcceptHandles(
   })().then(
     () => extra.length,
     (error: unknown) => {
-      log.info({ err: error }, 'the Slack port accepts one connection per turn (no extra handles)');
+      log.info(
+        { err: error, handles: 1 + extra.length },
+        'could not give the Slack port all its extra accepting handles; it works with those it has',
+      );
       return extra.length;
     },
   );

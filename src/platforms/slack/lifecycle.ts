@@ -122,8 +122,10 @@ async function stop(deps: LifecycleDeps, state: LifecycleState): Promise<void> {
   const running = state.app;
   state.app = undefined;
   // Stop taking deliveries first (Slack redelivers what was not acknowledged), then finish the rest.
-  await closeAcceptHandles(state);
+  // The extra handles and the server close side by side: each waits for its own open connections.
+  const handlesClosed = closeAcceptHandles(state);
   if (running) await running.stop().catch((error: unknown) => log.warn({ err: error }, 'Slack stop failed'));
+  await handlesClosed;
   if (!(await inFlight.drain(deps.options.stopTimeoutMs ?? 10_000))) {
     log.warn({ inFlight: inFlight.size }, 'Slack stopped with commands still in flight');
   }
