@@ -11,9 +11,7 @@ export function createStatementGroup<T, R>(
     maxBatch?: number;
     /**
      * How long the first call of a group waits for others before it leaves (0: the same turn of the
-     * event loop), also when it arrived while a statement was in flight: the next one leaves a linger
-     * after that statement returned, not at once. For writes nobody waits on, fewer, larger statements
-     * during a burst.
+     * event loop). For writes nobody waits on, fewer, larger statements during a burst.
      */
     lingerMs?: number;
   } = {},
@@ -32,13 +30,6 @@ export function createStatementGroup<T, R>(
     if (inFlight > 0 || settling > 0 || queue.length > 0) return;
     for (const wake of idleWaiters) wake();
     idleWaiters = [];
-  };
-
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    if (lingerMs > 0) setTimeout(pump, lingerMs);
-    else queueMicrotask(pump);
   };
 
   const pump = (): void => {
@@ -66,9 +57,7 @@ export function createStatementGroup<T, R>(
         )
         .finally(() => {
           inFlight--;
-          // With a linger the calls that came meanwhile wait for more, unless they fill a statement.
-          if (lingerMs > 0 && queue.length > 0 && queue.length < maxBatch) schedule();
-          else pump();
+          pump();
           settleIdle();
         });
     }
@@ -79,7 +68,11 @@ export function createStatementGroup<T, R>(
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         // Calls made in the same turn of the event loop (or within the linger) leave together.
-        schedule();
+        if (!scheduled) {
+          scheduled = true;
+          if (lingerMs > 0) setTimeout(pump, lingerMs);
+          else queueMicrotask(pump);
+        }
       });
     },
     /** Resolves once nothing is queued or in flight and every caller has its answer. */

@@ -33,32 +33,6 @@ describe('grouping statements', () => {
     expect(sent).toEqual([[1, 2, 3]]);
   });
 
-  it('GIVEN a linger and a burst of calls over a longer while THEN those made during a statement wait a linger after it, not leaving one by one', async () => {
-    const { group, sent } = recordingGroup({ lingerMs: 30, maxInFlight: 1 });
-    const calls: Array<Promise<number>> = [];
-    // 40 calls over about 80 ms, against statements of 5 ms.
-    for (let i = 0; i < 40; i++) {
-      calls.push(group.run(i));
-      await sleep(2);
-    }
-    expect(await Promise.all(calls)).toEqual(Array.from({ length: 40 }, (_, i) => i * 10));
-    expect(sent.flat()).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(sent.length).toBeLessThanOrEqual(5);
-  });
-
-  it('GIVEN a linger THEN a full statement of calls leaves at once after the one in flight', async () => {
-    const { group, sent } = recordingGroup({ lingerMs: 1000, maxInFlight: 1, maxBatch: 3 });
-    const started = performance.now();
-    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => group.run(n)));
-    expect(answers).toEqual([10, 20, 30, 40, 50, 60]);
-    expect(sent).toEqual([
-      [1, 2, 3],
-      [4, 5, 6],
-    ]);
-    // The first statement waited its linger; the full second one did not wait another.
-    expect(performance.now() - started).toBeLessThan(1900);
-  });
-
   it('GIVEN no linger THEN calls in different turns leave in separate statements', async () => {
     const { group, sent } = recordingGroup({ maxInFlight: 4 });
     const first = group.run(1);

@@ -167,9 +167,6 @@ export function localMinuteOfDay(instant: Date, timeZone: string): number {
 /** The local time of day of `instant` in `timeZone`, as 24-hour "HH:MM" ("21:05"). */
 export function localTimeOfDay(instant: Date, timeZone: string): string {
   const minute = localMinuteOfDay(instant, timeZone);
-  return `${twoDigits(Math.floor(minute / 60))}:${twoDigits(minute % 60)}`;
-}
-
-function twoDigits(n: number): string {
-  return String(n).padStart(2, '0');
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(Math.floor(minute / 60))}:${two(minute % 60)}`;
 }
