@@ -166,7 +166,14 @@ export function localMinuteOfDay(instant: Date, timeZone: string): number {
 
 /** The local time of day of `instant` in `timeZone`, as 24-hour "HH:MM" ("21:05"). */
 export function localTimeOfDay(instant: Date, timeZone: string): string {
-  const minute = localMinuteOfDay(instant, timeZone);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(Math.floor(minute / 60))}:${two(minute % 60)}`;
+  return clockTime(localMinuteOfDay(instant, timeZone));
+}
+
+/** A minute of the day (0 to 1439) as 24-hour "HH:MM": 545 is "09:05". */
+export function clockTime(minute: number): string {
+  return `${twoDigits(Math.floor(minute / 60))}:${twoDigits(minute % 60)}`;
+}
+
+function twoDigits(n: number): string {
+  return String(n).padStart(2, '0');
 }

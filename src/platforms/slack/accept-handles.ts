@@ -20,7 +20,7 @@ import type { Logger } from '../../core/logger.js';
 export interface AcceptHandles {
   /** How many extra handles listen, once the helper is done (0 when it failed). */
   readonly ready: Promise<number>;
-  /** Closes the extra handles (before the server itself, which would otherwise keep listening). */
+  /** Closes the extra handles: the port keeps listening until they and the server are both closed. */
   close(): Promise<void>;
 }
 

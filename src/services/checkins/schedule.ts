@@ -6,6 +6,7 @@
  */
 import {
   addDays,
+  clockTime,
   HOUR_MS,
   instantOfLocalTime,
   isoWeekday,
@@ -80,8 +81,7 @@ function assertMinuteOfDay(minutes: number): void {
 /** A minute of the day in 24-hour form, "21:00", "09:30": the same on every platform and in every locale. */
 export function formatTimeOfDay(minutes: number): string {
   assertMinuteOfDay(minutes);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+  return clockTime(minutes);
 }
 
 const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
