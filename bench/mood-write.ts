@@ -44,28 +44,44 @@ export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: 
     // the grouping brings (not judged). Its own services, so its caches are as cold as the path's.
     const ungrouped = benchStack(database.db, { moodWrite: { maxBatch: 1, maxInFlight: 20 } });
     const parsed = splitCommandLine(LINE)!;
-    const userOf = (worker: number, i: number) => `bench-${worker}-${i % USERS_PER_WORKER}`;
-    const run = (via: typeof dispatcher) => async (worker: number, i: number) => {
+    // Each stack writes for users of its own. Two stacks on the same users would be two instances taking
+    // turns: each one's entries raise the users' mood versions, so the other reads each user's window
+    // again on its next /mood, and the path's figure would carry the info run's rounds.
+    const run = (via: typeof dispatcher, stack: string) => async (worker: number, i: number) => {
       const outcome = await via.dispatch({
-        identity: { platform: 'console', workspaceId: '', externalUserId: userOf(worker, i) },
+        identity: {
+          platform: 'console',
+          workspaceId: '',
+          externalUserId: `${stack}-${worker}-${i % USERS_PER_WORKER}`,
+        },
         command: parsed.name,
         input: { text: parsed.args },
       });
       if (outcome.outcome !== 'ok') throw new Error(`mood failed: ${outcome.reply.text}`);
       return renderPlainText(outcome.reply);
     };
-    const path = run(dispatcher);
+    const path = run(dispatcher, 'bench');
+    const oneByOne = run(ungrouped.dispatcher, 'solo');
 
     // Create the users, then give each 90 days of history so stats work on realistic data.
     await measure(CONCURRENCY, USERS_PER_WORKER, path);
+    await measure(CONCURRENCY, USERS_PER_WORKER, oneByOne);
     await raw.query(`
       INSERT INTO mood_entries (user_id, mood_score, emotions, notes, created_at)
       SELECT u.id, 1 + (g % 10), ARRAY['calm'], NULL, now() - make_interval(days => g)
         FROM users u, generate_series(1, 90) g`);
+    // Written like an import: the users' mood versions go up, so /mood reads each window once, history
+    // included. The raw INSERT rounds below leave them alone (the bare statement is the baseline), so
+    // their rows are not in the path's stats, as a row written outside MoodScale would not be.
+    await raw.query(`
+      INSERT INTO mood_versions AS v (user_id, version) SELECT id, 1 FROM users
+      ON CONFLICT (user_id) DO UPDATE SET version = v.version + 1`);
     await raw.query('ANALYZE');
-    const userIds = (await raw.query<{ id: number }>('SELECT id FROM users ORDER BY id')).rows.map(
-      (r) => r.id,
-    );
+    const userIds = (
+      await raw.query<{ id: number }>(
+        "SELECT u.id FROM users u JOIN chat_identities c ON c.user_id = u.id WHERE c.external_user_id LIKE 'bench-%' ORDER BY u.id",
+      )
+    ).rows.map((r) => r.id);
     // The same row as /mood stores: its note is ciphertext (sealed once here; /mood seals each one).
     const userIdOf = (worker: number, i: number) =>
       userIds[(worker * USERS_PER_WORKER + (i % USERS_PER_WORKER)) % userIds.length]!;
@@ -87,7 +103,7 @@ export async function runMoodWrite(): Promise<{ figures: BenchFigure[]; report: 
     for (let round = 0; round < ROUNDS; round++) {
       rawRuns.push(await measure(CONCURRENCY, PER_WORKER, insert));
       pathRuns.push(await measure(CONCURRENCY, PER_WORKER, path));
-      ungroupedRuns.push(await measure(CONCURRENCY, PER_WORKER, run(ungrouped.dispatcher)));
+      ungroupedRuns.push(await measure(CONCURRENCY, PER_WORKER, oneByOne));
     }
     await services.audit.flush();
     await ungrouped.services.audit.flush();

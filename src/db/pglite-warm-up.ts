@@ -39,7 +39,7 @@ export async function warmUpPglite(db: Db): Promise<void> {
             userId: user.userId,
             moodScore: 5,
             emotions: ['calm'],
-            window: { from, timeZone: 'UTC', knownEntries: 0, knownLastId: null },
+            window: { from, timeZone: 'UTC', knownVersion: null },
           },
         ]);
         await getUserSettings(tx, user.userId);

@@ -16,6 +16,7 @@ const exportKeyOf: Record<string, string> = {
   digest_deliveries: 'digestDeliveries',
   link_codes: 'linkCodes',
   mood_entries: 'moodEntries',
+  mood_versions: 'moodVersion',
   music_analysis: 'musicAnalysis',
   pending_imports: 'pendingImports',
   personality_insights: 'personalityInsights',

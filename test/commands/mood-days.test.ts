@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
+import { insertImportedBatch } from '../../src/db/repositories/imports.js';
+import { undoMoodEntry } from '../../src/db/repositories/mood-entries.js';
 import {
   DAY_MS,
   dayIn,
@@ -9,6 +11,7 @@ import {
   newAccount,
   shiftDay,
   useApp,
+  userFor,
 } from '../support/app-harness.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
@@ -78,6 +81,31 @@ describeEachDatabase('/mood averages, trend and time zones', (getDb) => {
     const result = await app().run('/mood 5', who);
 
     expect(field(result, 'Today')).toBe('5.0 (3 entries)');
+  });
+
+  it('GIVEN a /mood answered WHEN another instance undoes one of the user’s entries THEN the next /mood leaves it out', async () => {
+    const who = newAccount();
+    const userId = await insertEntries(app(), who, [[new Date(Date.now() - 1000), 2]]);
+    await app().run('/mood 8', who);
+    await undoMoodEntry(app().db, { userId, since: new Date(Date.now() - 60_000) });
+
+    const result = await app().run('/mood 6', who);
+
+    expect(field(result, 'Today')).toBe('4.0 (2 entries)');
+  });
+
+  it('GIVEN a /mood answered WHEN entries of this week are imported THEN the next /mood counts them', async () => {
+    const who = newAccount();
+    await app().run('/mood 8', who);
+    const userId = await userFor(app(), who);
+    await insertImportedBatch(app().db, userId, [
+      { createdAt: daysAgo(2), moodScore: 2, emotions: [], notes: null },
+      { createdAt: daysAgo(3), moodScore: 2, emotions: [], notes: null },
+    ]);
+
+    const result = await app().run('/mood 4', who);
+
+    expect(field(result, '7-day average')).toBe('4.0');
   });
 
   describe('on a fixed clock', () => {

@@ -4,7 +4,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import type { Platform } from '../../src/core/commands/index.js';
 import { mergedTables } from '../../src/db/repositories/account-merge.js';
 import { readSpotifyLink, saveSpotifyLink } from '../../src/db/repositories/users.js';
-import { createAppHarness, newAccount, textOf, userOf } from '../support/app-harness.js';
+import { createAppHarness, field, newAccount, textOf, userOf } from '../support/app-harness.js';
 import { queryRows } from '../support/query-rows.js';
 import { describeEachDatabase } from '../support/test-database.js';
 
@@ -44,6 +44,31 @@ describeEachDatabase('linking a Discord and a Slack account', (getDb) => {
     expect(textOf(fromSlack)).toMatch(/over 2 entries/);
     expect(userOf(fromSlack)).toBe(userOf(issued));
     void app;
+  });
+
+  it('GIVEN another instance remembers the issuing account’s week WHEN the accounts are linked THEN its next /mood counts the moods that moved', async () => {
+    const { as } = setup();
+    const other = createAppHarness(getDb().db, { clock: fixedClock(new Date()) });
+    const discordWho = newAccount('d');
+    const onOther = await other.dispatcher.dispatch({
+      identity: { platform: 'discord', workspaceId: '', externalUserId: discordWho },
+      command: 'mood',
+      input: { text: '7' },
+    });
+    expect(field(onOther, 'Today')).toBe('7.0 (1 entry)');
+    const discord = as('discord', discordWho);
+    const slack = as('slack', newAccount('s'));
+    await slack('/mood 4');
+    const code = codeIn(textOf(await discord('/link new')));
+    expect((await slack(`/link redeem ${code}`)).outcome).toBe('ok');
+
+    const next = await other.dispatcher.dispatch({
+      identity: { platform: 'discord', workspaceId: '', externalUserId: discordWho },
+      command: 'mood',
+      input: { text: '7' },
+    });
+
+    expect(field(next, 'Today')).toBe('6.0 (3 entries)');
   });
 
   it('GIVEN a used code THEN it cannot be used again', async () => {

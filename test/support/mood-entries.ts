@@ -7,7 +7,7 @@ import {
   type MoodEntryInput,
   type MoodEntryWrite,
 } from '../../src/db/repositories/mood-entries.js';
-import { type MoodEntry, moodEntries } from '../../src/db/schema/index.js';
+import { type MoodEntry, moodEntries, moodVersions } from '../../src/db/schema/index.js';
 
 /**
  * A mood entry for a test's GIVEN, written by production's own statement (logMoodEntries: the same array
@@ -44,4 +44,13 @@ export async function logMoodEntry(
   const [logged] = await logMoodEntries(db, [input]);
   if (!logged || isAlreadyApplied(logged)) throw new Error('an entry without a delivery is always stored');
   return logged;
+}
+
+/** The user's mood version (see src/db/schema/mood-versions.ts): 0 before any change. */
+export async function moodVersionOf(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ version: moodVersions.version })
+    .from(moodVersions)
+    .where(eq(moodVersions.userId, userId));
+  return row?.version ?? 0;
 }

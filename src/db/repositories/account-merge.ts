@@ -9,6 +9,7 @@ import {
   digestDeliveries,
   linkCodes,
   moodEntries,
+  moodVersions,
   musicAnalysis,
   pendingImports,
   personalityInsights,
@@ -17,6 +18,7 @@ import {
   users,
   workspaceMembers,
 } from '../schema/index.js';
+import { raiseMoodVersions } from './mood-versions.js';
 
 /** Tables whose rows simply change owner when two users become one. */
 const movableTables = [
@@ -47,6 +49,7 @@ export const mergedTables = [
   'checkin_schedules',
   'checkin_prompts',
   'pending_imports',
+  'mood_versions',
 ] as const;
 
 /**
@@ -68,6 +71,9 @@ export async function mergeUsers(
     for (const table of movableTables) {
       await tx.update(table).set({ userId: into }).where(eq(table.userId, from));
     }
+    // `into` has entries it did not have: every instance counts its recent days again. `from`'s count goes.
+    await tx.delete(moodVersions).where(eq(moodVersions.userId, from));
+    await raiseMoodVersions(tx, [into]);
     await tx.execute(sql`
       DELETE FROM digest_deliveries d WHERE d.user_id = ${from}
          AND EXISTS (SELECT 1 FROM digest_deliveries k WHERE k.user_id = ${into} AND k.period = d.period)`);

@@ -4,6 +4,7 @@ import type { AudioFeatures } from '../../core/music.js';
 import type { Db } from '../database.js';
 import { selectRows } from '../raw-query.js';
 import { musicAnalysis, type PendingImport, pendingImports } from '../schema/index.js';
+import { raiseMoodVersions } from './mood-versions.js';
 import { storableText } from './text-guard.js';
 
 /** A waiting import as it is first stored: the sealed payload and when its preview runs out. */
@@ -218,6 +219,8 @@ export async function insertImportedBatch(
           RETURNING id`,
       insertedRow,
     );
+    // Instances remembering this user's recent days count them again (see schema/mood-versions.ts).
+    if (inserted.length > 0) await raiseMoodVersions(tx, [userId]);
     return inserted.length;
   });
 }

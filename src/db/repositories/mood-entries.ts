@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared, selectRows } from '../raw-query.js';
 import { type MoodEntry, moodEntries } from '../schema/index.js';
+import { raiseMoodVersionsSql } from './mood-versions.js';
 import { boundedLimit } from './text-guard.js';
 
 export interface MoodEntryInput {
@@ -86,17 +87,15 @@ export interface DayCount {
 
 /**
  * The window a writer wants back with its entry: the user's entries from `from` on, per local day of
- * `timeZone`. When the caller holds that window already (`knownEntries` entries, the newest with id
- * `knownLastId`), it comes back only if the database holds something else there: an entry stored
- * elsewhere (another instance, a merge, a write committed out of order) raises the newest id or the
- * count, and an undone entry lowers the count, so either makes the copy stale.
+ * `timeZone`. When the caller holds that window already, as of the user's mood version `knownVersion`
+ * (see schema/mood-versions.ts), it comes back only if something else changed the user's entries since:
+ * another instance's /mood, an /undo, an import or a merge each raised the version in between.
  */
 export interface WindowRead {
   from: Date;
   timeZone: string;
-  knownEntries: number | null;
-  /** The id of the newest entry the caller holds in the window (null: none). */
-  knownLastId: number | null;
+  /** The user's mood version the caller's copy of the window is current at (null: none held). */
+  knownVersion: number | null;
 }
 
 export interface MoodEntryWrite extends MoodEntryInput {
@@ -114,6 +113,12 @@ export interface LoggedMoodEntry {
   entry: MoodEntry;
   /** The entries before this one, per local day, oldest first. */
   recentDays?: DayCount[];
+  /**
+   * The user's mood version with this entry: the caller's window (or `recentDays`) plus this entry is
+   * current at it. Null when another change committed while this statement ran, so the window read may
+   * lack it: the next write reads the window again.
+   */
+  version: number | null;
 }
 
 /** The delivery of a write had been applied already: nothing was stored this time. */
@@ -134,32 +139,37 @@ const loggedRow = z.object({
   user_id: z.coerce.number(),
   id: z.coerce.number(),
   created_ms: z.coerce.number(),
+  version: z.coerce.number().nullable(),
   recent_days: dayCounts.nullable(),
 });
 
 // Several entries in one statement, one per user: the rows travel as parallel arrays (emotions as array
 // literals, so text is sent exactly as a single insert sends it) and only what the caller does not
-// already hold comes back. The reads after the insert see the snapshot from before it, so they never
-// count the batch's own rows. Ids only grow and an entry is only removed by /undo (or erasure), so the
-// same count and the same newest id mean an unchanged window (one removed and another added elsewhere
-// changes the id); both come from one index range scan, and a stale window is read in the same round
-// trip, so a cold cache costs no extra statement.
+// already hold comes back. Each stored entry raises its user's mood version (the row locked in user
+// order, so two statements never wait on each other crosswise). The version raised is the one after the
+// caller's exactly when nothing else changed the user's entries since the caller's window was current:
+// the window is then not read at all (it was the costliest part of the statement, a visit to every
+// entry of the window). Otherwise it is read from the statement's snapshot, from before the insert (so
+// it never counts the batch's own rows), and it is current at the raised version only if the snapshot's
+// version is the one before (no change committed while the statement waited for the row).
 // Each row's input, the window's start computed once.
 const logInput = `WITH input AS (
            SELECT *, to_timestamp(from_ms / 1000) AT TIME ZONE 'UTC' AS from_at
              FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[],
-                         $7::int[], $8::text[], $9::int[]) WITH ORDINALITY
-                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_entries, delivery_key,
-                       known_last_id, ord)
+                         $7::int8[], $8::text[]) WITH ORDINALITY
+                  AS t(user_id, mood_score, emotions, notes, from_ms, zone, known_version, delivery_key, ord)
          `;
 
-// The answer: each stored entry with the window the caller asked for (see the comment above).
-const logAnswer = `         SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
+// The answer: each stored entry with its user's new version and the window when the caller needs it.
+const logAnswer = `), seen AS (
+           SELECT user_id, version FROM mood_versions WHERE user_id IN (SELECT user_id FROM inserted)
+         ), raised AS (
+           ${raiseMoodVersionsSql('inserted')}
+         )
+         SELECT i.user_id, i.id, (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
+                CASE WHEN r.version = coalesce(s.version, 0) + 1 THEN r.version END AS version,
                 CASE
-                  WHEN t.zone IS NULL THEN NULL
-                  WHEN (SELECT count(*) = t.known_entries AND max(m.id) IS NOT DISTINCT FROM t.known_last_id
-                          FROM mood_entries m
-                         WHERE m.user_id = i.user_id AND m.created_at >= t.from_at) THEN NULL
+                  WHEN t.zone IS NULL OR r.version = t.known_version + 1 THEN NULL
                   ELSE (
                     SELECT coalesce(json_agg(json_build_array(d.day, d.entries, d.total) ORDER BY d.day), '[]')
                       FROM (SELECT ((m.created_at AT TIME ZONE 'UTC') AT TIME ZONE t.zone)::date
@@ -169,22 +179,24 @@ const logAnswer = `         SELECT i.user_id, i.id, (extract(epoch FROM i.create
                              WHERE m.user_id = i.user_id AND m.created_at >= t.from_at
                              GROUP BY 1) d)
                 END AS recent_days
-           FROM inserted i JOIN input t ON t.user_id = i.user_id`;
+           FROM inserted i
+           JOIN input t ON t.user_id = i.user_id
+           JOIN raised r ON r.user_id = i.user_id
+           LEFT JOIN seen s ON s.user_id = i.user_id`;
 
 /** Entries without an inbox delivery (the console, tools): every row is stored. */
 const logStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_plain_v2',
+  name: 'moodscale_log_moods_plain_v3',
   text: `${logInput}), inserted AS (
            INSERT INTO mood_entries (user_id, mood_score, emotions, notes)
            SELECT user_id, mood_score, emotions::text[], notes FROM input ORDER BY ord
            RETURNING id, user_id, created_at
-         )
-${logAnswer}`,
+         ${logAnswer}`,
 };
 
 /** Entries from inbox deliveries: a row is stored only as its delivery is marked applied, once. */
 const logDeliveriesStatement: PreparedStatement = {
-  name: 'moodscale_log_moods_delivered_v2',
+  name: 'moodscale_log_moods_delivered_v3',
   text: `${logInput}), applied AS (
            UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
             WHERE delivery_key IN (SELECT delivery_key FROM input WHERE delivery_key IS NOT NULL)
@@ -196,8 +208,7 @@ const logDeliveriesStatement: PreparedStatement = {
             WHERE delivery_key IS NULL OR delivery_key IN (SELECT delivery_key FROM applied)
             ORDER BY ord
            RETURNING id, user_id, created_at
-         )
-${logAnswer}`,
+         ${logAnswer}`,
 };
 
 /**
@@ -229,9 +240,8 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
     rows.map((row) => row.notes),
     rows.map((row) => row.window?.from.getTime() ?? null),
     rows.map((row) => row.window?.timeZone ?? null),
-    rows.map((row) => row.window?.knownEntries ?? null),
+    rows.map((row) => row.window?.knownVersion ?? null),
     rows.map((row) => row.deliveryKey ?? null),
-    rows.map((row) => row.window?.knownLastId ?? null),
   ]);
   const byUser = new Map(stored.map((raw) => loggedRow.parse(raw)).map((row) => [row.user_id, row]));
   return rows.map((input) => {
@@ -247,6 +257,7 @@ export async function logMoodEntries(db: Db, inputs: readonly MoodEntryWrite[]):
         notes: input.notes,
         createdAt: new Date(row.created_ms),
       },
+      version: row.version,
     };
     if (row.recent_days) {
       logged.recentDays = row.recent_days.map(([day, entries, total]) => ({ day, entries, total }));
@@ -295,7 +306,7 @@ const undoRow = z.object({
 // The entry goes only together with its delivery being marked applied, as /mood stores one: run again
 // after a crash or by another instance, /undo without an id would otherwise remove a second entry.
 const undoStatement: PreparedStatement = {
-  name: 'moodscale_undo_mood_v1',
+  name: 'moodscale_undo_mood_v2',
   text: `WITH applied AS (
            UPDATE inbox SET applied_at = now() AT TIME ZONE 'UTC'
             WHERE delivery_key = $4::text AND applied_at IS NULL
@@ -311,7 +322,9 @@ const undoStatement: PreparedStatement = {
            DELETE FROM mood_entries
             WHERE id IN (SELECT id FROM target)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM applied))
-           RETURNING id, mood_score, emotions, notes, created_at
+           RETURNING id, user_id, mood_score, emotions, notes, created_at
+         ), raised AS (
+           ${raiseMoodVersionsSql('removed')}
          )
          SELECT (SELECT count(*) FROM applied)::int AS applied_now, r.id, r.mood_score, r.emotions, r.notes,
                 (extract(epoch FROM r.created_at) * 1000)::float8 AS created_ms

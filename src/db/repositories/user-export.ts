@@ -10,6 +10,7 @@ import {
   digestDeliveries,
   linkCodes,
   moodEntries,
+  moodVersions,
   musicAnalysis,
   pendingImports,
   personalityInsights,
@@ -38,6 +39,8 @@ export async function collectUserData(db: Db, userId: number) {
       .from(moodEntries)
       .where(eq(moodEntries.userId, userId))
       .orderBy(asc(moodEntries.createdAt), asc(moodEntries.id)),
+    // How often the entries changed (a counter the bot keeps so it knows its /mood stats current).
+    moodVersion: await db.select().from(moodVersions).where(eq(moodVersions.userId, userId)),
     musicAnalysis: await db
       .select()
       .from(musicAnalysis)

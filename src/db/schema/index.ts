@@ -6,6 +6,7 @@ export * from './digest-deliveries.js';
 export * from './inbox.js';
 export * from './link-codes.js';
 export * from './mood-entries.js';
+export * from './mood-versions.js';
 export * from './music-analysis.js';
 export * from './pending-imports.js';
 export * from './personality-insights.js';

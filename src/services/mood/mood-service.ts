@@ -121,9 +121,10 @@ export function createMoodService(deps: {
   // truth and is then re-read.
   const runs = new LruCache<number, EarlierRun>(50_000, 24 * 3_600_000);
   // Per user: their stats window as per-day counts and totals (a few numbers per day, however often
-  // they log), with the zone the days are in and the newest entry's id. Each insert also counts the
-  // user's entries in the window and reads the newest id; an entry stored or undone elsewhere (another
-  // instance, a merge) changes one of them and the window comes back afresh with the same statement.
+  // they log), with the zone the days are in and the user's mood version they are current at. Each
+  // insert raises that version: the one after this means nothing else changed the user's entries (see
+  // WindowRead); anything else (another instance, an undo, an import, a merge) brings the window back
+  // afresh with the same statement.
   const recents = new LruCache<number, RecentDays>(20_000, 3_600_000);
 
   /** The user's music of local days `first` to `last`, by day (the digest's query, for one user). */
@@ -163,8 +164,7 @@ export function createMoodService(deps: {
         window: {
           from: startOfLocalDay(windowStart, user.timeZone),
           timeZone: user.timeZone,
-          knownEntries: held ? held.reduce((sum, d) => sum + d.entries, 0) : null,
-          knownLastId: held ? (remembered?.lastId ?? null) : null,
+          knownVersion: held ? (remembered?.version ?? null) : null,
         },
         ...(input.deliveryKey !== undefined ? { deliveryKey: input.deliveryKey } : {}),
       });
@@ -179,7 +179,7 @@ export function createMoodService(deps: {
       const days = recentDays ?? held?.map((d) => ({ ...d }));
       if (!days) throw new Error('The mood writer returned no window for a user whose days are not held.');
       addToDay(days, localDayNumber(entry.createdAt.getTime(), user.timeZone), entry.moodScore);
-      recents.set(user.id, { timeZone: user.timeZone, days, lastId: entry.id });
+      recents.set(user.id, { timeZone: user.timeZone, days, version: written.version });
       const known = runs.get(user.id);
       let stats = computeMoodStats(days, today, known);
       const runBegins = today - stats.streakDays + (stats.today.entries > 0 ? 1 : 0);
@@ -304,8 +304,8 @@ function dayByDay(
 /** The stats window of one user, as remembered between their entries. */
 interface RecentDays {
   timeZone: string;
-  /** The id of the newest entry counted in `days`. */
-  lastId: number;
+  /** The user's mood version `days` is current at; null when that is not known (read them again). */
+  version: number | null;
   /** Oldest first. */
   days: DayAggregate[];
 }

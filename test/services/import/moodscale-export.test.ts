@@ -54,6 +54,7 @@ function storedData(): UserData {
         updatedAt: t('2024-02-01T10:00:00Z'),
       },
     ],
+    moodVersion: [{ userId: 7, version: 3 }],
     moodEntries: [
       {
         id: 10,

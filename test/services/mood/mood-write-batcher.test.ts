@@ -18,8 +18,7 @@ const utcDay = (at: Date) => Math.floor(at.getTime() / DAY);
 const unheld = () => ({
   from: new Date(Date.now() - 16 * DAY),
   timeZone: 'UTC',
-  knownEntries: null,
-  knownLastId: null,
+  knownVersion: null,
 });
 
 /** The batcher, for writes without an inbox delivery: each is stored (never `alreadyApplied`). */
