@@ -56,6 +56,11 @@ export function createAuditWriter(deps: {
   let timer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  // The drain waiting behind the one running, if any (see schedule), and whether it writes everything.
+  let queued: Promise<void> | undefined;
+  let queuedAll = false;
+  // How many of `held` (its first ones) the running drain is writing now.
+  let writing = 0;
   let unavailable = false;
   let droppedTotal = 0;
   let closed = false;
@@ -82,11 +87,20 @@ export function createAuditWriter(deps: {
     return { done: batch.length, unavailable: false };
   }
 
-  async function drain(): Promise<void> {
-    while (held.length > 0) {
+  /**
+   * Writes full batches, and with `all` everything held when it starts; what arrives while it writes and
+   * fills no batch is left to the timer (writing it at once would be a statement for every few entries).
+   */
+  async function drain(all: boolean): Promise<void> {
+    let owed = all ? held.length : 0;
+    while (held.length > 0 && (owed > 0 || held.length >= maxBatch)) {
       const batch = held.slice(0, maxBatch);
-      const result = await write(batch);
+      writing = batch.length;
+      const result = await write(batch).finally(() => {
+        writing = 0;
+      });
       held = held.slice(result.done);
+      owed -= result.done;
       if (result.unavailable) {
         if (!unavailable) log.warn({ held: held.length }, 'audit entries held: the database is unavailable');
         unavailable = true;
@@ -104,6 +118,32 @@ export function createAuditWriter(deps: {
     if (unavailable) log.info('the database is back: held audit entries written');
     unavailable = false;
     report();
+    if (held.length > 0) armTimer();
+  }
+
+  function armTimer(): void {
+    if (timer || closed) return;
+    timer = setTimeout(() => void flush(), flushMs);
+    timer.unref();
+  }
+
+  /**
+   * Queues a drain behind the running one; while one is queued, later requests join it (`all` when any
+   * of them asked for everything). Entries arriving during a write so wait for the next batch rather
+   * than each asking for a statement of their own.
+   */
+  function schedule(all: boolean): Promise<void> {
+    queuedAll ||= all;
+    if (queued) return queued;
+    const next = inFlight.then(() => {
+      queued = undefined;
+      const everything = queuedAll;
+      queuedAll = false;
+      return drain(everything);
+    });
+    queued = next;
+    inFlight = next;
+    return next;
   }
 
   function flush(): Promise<void> {
@@ -111,8 +151,7 @@ export function createAuditWriter(deps: {
       clearTimeout(timer);
       timer = undefined;
     }
-    inFlight = inFlight.then(drain);
-    return inFlight;
+    return schedule(true);
   }
 
   return {
@@ -130,11 +169,9 @@ export function createAuditWriter(deps: {
       }
       // During an outage the retry timer writes; otherwise a short window gathers a batch.
       if (unavailable) return;
-      if (held.length >= maxBatch) void flush();
-      else if (!timer) {
-        timer = setTimeout(() => void flush(), flushMs);
-        timer.unref();
-      }
+      // A full batch besides the one being written leaves at once; anything less waits for the window.
+      if (held.length - writing >= maxBatch) void schedule(false);
+      else armTimer();
     },
     flush,
     async close() {
