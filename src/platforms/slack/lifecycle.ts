@@ -30,7 +30,7 @@ export interface LifecycleDeps {
 interface LifecycleState {
   app: App | undefined;
   port: number | undefined;
-  /** HTTP mode: the port's extra accepting handles, closed before the server. */
+  /** HTTP mode: the port's extra accepting handles, closed beside the server (see stop). */
   acceptHandles: AcceptHandles | undefined;
   stopping: boolean;
   ready: boolean;
