@@ -20,7 +20,7 @@
  * BENCH_ANSWER_DUMP (append one line per Slack command to that file: side, round, index, send time in
  * epoch ms, ms until the acknowledgement; to see where in a round the slow answers fall).
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,7 +39,7 @@ import {
   slashCommand,
 } from '../test/fakes/slack/slack-requests.js';
 import type { Side } from './answer-bot-process.js';
-import { type BotProcess, startBot } from './bot-process.js';
+import { type BotProcess, processesQuiet, startBot } from './bot-process.js';
 import {
   type BenchFigure,
   benchServerUrl,
@@ -58,13 +58,6 @@ const SLACK_IN_FLIGHT = 50;
 // 50-command warm-up), and a bot that has run for a while is what users meet.
 const WARM_DISCORD = DISCORD_BURST;
 const WARM_SLACK = SLACK_COMMANDS;
-/**
- * Before a round, both bots must have been this quiet (CPU ms over QUIET_WINDOW_MS), waited for at most
- * QUIET_MAX_MS (a CPU profiler keeps a bot from ever being that quiet).
- */
-const QUIET_CPU_MS = 10;
-const QUIET_WINDOW_MS = 200;
-const QUIET_MAX_MS = 5000;
 const DUMP_FILE = process.env.BENCH_ANSWER_DUMP;
 const SIGNING_SECRET = 'bench-answer-signing-secret';
 const TEAM_ID = 'T0FAKE';
@@ -412,43 +405,8 @@ const collectGarbage = (() => {
   return typeof gc === 'function' ? (gc as () => void) : () => undefined;
 })();
 
-/** A process's CPU time so far in ms (Linux /proc), or undefined where it cannot be read. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-// /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 a second for every architecture it
-// exposes to user space (getconf CLK_TCK).
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/**
- * Waits until both bots are quiet. Work one bot leaves for after its round (MoodScale asks users.info for
- * each new user's profile once its commands are answered) would otherwise run during the other bot's
- * round and take the shared cores from it.
- */
-async function botsQuiet(pids: readonly (number | undefined)[]): Promise<void> {
-  const total = () =>
-    pids.reduce<number | undefined>((sum, pid) => {
-      const ms = pid === undefined ? undefined : cpuMs(pid);
-      return sum === undefined || ms === undefined ? undefined : sum + ms;
-    }, 0);
-  const deadline = performance.now() + QUIET_MAX_MS;
-  let before = total();
-  while (before !== undefined && performance.now() < deadline) {
-    await sleep(QUIET_WINDOW_MS);
-    const now = total();
-    if (now === undefined || now - before < QUIET_CPU_MS) return;
-    before = now;
-  }
-}
-
 async function settleHarness(pids: readonly (number | undefined)[]): Promise<void> {
-  await botsQuiet(pids);
+  await processesQuiet(pids);
   collectGarbage();
   await new Promise((resolve) => setTimeout(resolve, 100));
 }

@@ -3,6 +3,7 @@
  * bench runs under tsx), so the load client and the fakes do not share its event loop.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RUNTIME_NODE_FLAGS } from '../src/ops/node-flags.js';
@@ -78,5 +79,48 @@ export async function startBot(side: Side, env: Record<string, string>): Promise
     throw error;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * How quiet a bot must be before a measured round: under QUIET_CPU_MS of CPU over QUIET_WINDOW_MS,
+ * waited for at most QUIET_MAX_MS (a CPU profiler keeps a bot from ever being that quiet).
+ */
+const QUIET_CPU_MS = 10;
+const QUIET_WINDOW_MS = 200;
+const QUIET_MAX_MS = 5000;
+
+/** A process's CPU time so far in ms (Linux /proc), or undefined where it cannot be read. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+// /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 a second for every architecture it
+// exposes to user space (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Waits until the bots' processes are quiet together. Work a bot leaves for after its start or its round
+ * (the garbage of its start-up, MoodScale's users.info for each new user's profile) would otherwise run
+ * during the measured round: it takes the shared cores from the other bot, and counts in resident memory.
+ */
+export async function processesQuiet(pids: readonly (number | undefined)[]): Promise<void> {
+  const total = () =>
+    pids.reduce<number | undefined>((sum, pid) => {
+      const ms = pid === undefined ? undefined : cpuMs(pid);
+      return sum === undefined || ms === undefined ? undefined : sum + ms;
+    }, 0);
+  const deadline = performance.now() + QUIET_MAX_MS;
+  let before = total();
+  while (before !== undefined && performance.now() < deadline) {
+    await sleep(QUIET_WINDOW_MS);
+    const now = total();
+    if (now === undefined || now - before < QUIET_CPU_MS) return;
+    before = now;
   }
 }

@@ -20,7 +20,7 @@ import { startFakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { post, signedForm, slashCommand } from '../test/fakes/slack/slack-requests.js';
 import type { Side } from './answer-bot-process.js';
-import { type BotProcess, startBot } from './bot-process.js';
+import { type BotProcess, processesQuiet, startBot } from './bot-process.js';
 import {
   type BenchFigure,
   benchServerUrl,
@@ -97,6 +97,9 @@ async function flood(side: Side, bot: BotProcess, pool: pg.Pool, fake: FakeSlack
   const pid = bot.pid;
   if (pid === undefined) throw new Error(`the ${side} bot has no process id`);
   const healthUrl = `${bot.opsUrl ?? bot.slackEventsUrl.replace('/slack/events', '')}/healthz`;
+  // The flood meets a bot at rest: right after it says ready, its start-up's garbage is still resident
+  // (20-30 MB, collected within a few hundred ms), which would be counted as the flood's.
+  await processesQuiet([pid]);
   const idleRssMb = residentMb(pid);
   let peakRssMb = idleRssMb;
   let flooding = true;

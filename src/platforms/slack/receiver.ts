@@ -14,6 +14,7 @@ import type { Arrival } from './arrivals.js';
 import type { ActionArgs } from './button-actions.js';
 import type { FormSubmitArgs } from './form-submissions.js';
 import type { MessageEventArgs } from './message-links.js';
+import { createRefusals } from './refused-connection.js';
 import { FORM_CALLBACK_ID } from './render.js';
 import { DEFAULT_MAX_BODY_BYTES, refuseBeforeBody } from './request-gate.js';
 import { webClientOptions } from './slack-api.js';
@@ -96,6 +97,7 @@ function httpReceiver(deps: SlackAppDeps): HTTPReceiver {
   // Node accepts one new connection per turn of its loop once the loop is busy: a turn that starts fifty
   // requests at once would hold every connection still waiting to be accepted behind all of them.
   const admit = createTurnAdmission(REQUESTS_PER_TURN);
+  const refuseUnread = createRefusals();
   const receiver = new HTTPReceiver({
     signingSecret: config.signingSecret,
     endpoints: SLACK_EVENTS_PATH,
@@ -121,7 +123,7 @@ function httpReceiver(deps: SlackAppDeps): HTTPReceiver {
     if (refusal) {
       // The body stays unread, so the connection cannot carry another request: it is closed.
       log.debug({ status: refusal.status, reason: refusal.reason }, 'Slack request refused before its body');
-      response.writeHead(refusal.status, { connection: 'close' }).end();
+      refuseUnread(request.socket, refusal.status);
       return;
     }
     const at = performance.now();
