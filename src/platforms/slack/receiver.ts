@@ -123,7 +123,7 @@ function httpReceiver(deps: SlackAppDeps): HTTPReceiver {
     if (refusal) {
       // The body stays unread, so the connection cannot carry another request: it is closed.
       log.debug({ status: refusal.status, reason: refusal.reason }, 'Slack request refused before its body');
-      refuseUnread(request.socket, refusal.status);
+      refuseUnread(response, refusal.status);
       return;
     }
     const at = performance.now();

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface RefusalOptions {
@@ -27,7 +27,14 @@ export const REFUSAL_DEFAULTS: RefusalOptions = { lingerMs: 1000, maxLingering: 
  */
 export function createRefusals(options: RefusalOptions = REFUSAL_DEFAULTS) {
   const lingering = new Set<Socket>();
-  return function refuseUnread(socket: Socket, status: 401 | 411 | 413): void {
+  return function refuseUnread(response: ServerResponse, status: 401 | 411 | 413): void {
+    const socket = response.socket;
+    if (!socket) {
+      // The answer waits behind an earlier one on this connection (the client pipelines; Slack does
+      // not): Node's path keeps the answers in order.
+      response.writeHead(status, { connection: 'close' }).end();
+      return;
+    }
     socket.pause();
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,

@@ -18,13 +18,21 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** An HTTP server that refuses every request with 401, the way the Slack receiver refuses on headers. */
+/**
+ * An HTTP server that refuses every request with 401, the way the Slack receiver refuses on headers,
+ * except GET /slow, answered after 50 ms.
+ */
 async function refusingServer(options: RefusalOptions): Promise<Rig> {
   const refuse = createRefusals(options);
   const refused: Socket[] = [];
-  server = createServer((request) => {
+  server = createServer((request, response) => {
+    if (request.url === '/slow') {
+      // A request that is not refused, answered a little later.
+      setTimeout(() => response.end('slow answer'), 50);
+      return;
+    }
     refused.push(request.socket);
-    refuse(request.socket, 401);
+    refuse(response, 401);
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -113,5 +121,26 @@ describe('refusing a request without reading its body', () => {
     await Promise.all(rig.refused.slice(0, 3).map(closed));
     expect(rig.refused.map((socket) => socket.destroyed)).toEqual([true, true, true, false, false]);
     for (const client of clients) client.socket.destroy();
+  });
+
+  it('GIVEN a client that pipelines a refused request behind one still being answered THEN the answers come in order', async () => {
+    const rig = await refusingServer({ lingerMs: 1000, maxLingering: 8 });
+    const socket = connect(rig.port, '127.0.0.1');
+    const received = new Promise<string>((resolve) => {
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => undefined);
+    });
+    socket.write(
+      'GET /slow HTTP/1.1\r\nhost: x\r\n\r\nPOST /slack/events HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}',
+    );
+    const text = await received;
+    // The second status line follows the first answer's body directly.
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 401']);
+    expect(text).toContain('slow answer');
   });
 });
