@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
+import { queryRows } from '../../../src/db/raw-query.js';
 import {
   findLatestAnalysisOfTrack,
   insertMusicAnalysis,
@@ -140,6 +141,42 @@ describeEachDatabase('recommendations repository', (getDb) => {
       matchScore: null,
     });
     expect(many('many2')?.createdAt).toEqual(createdAt);
+  });
+
+  it('GIVEN a list stored without waiting for the flush THEN it returns the rows as they read back, in the order given', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const entry = await insertMoodEntry(db, { userId: user.id, moodScore: 4 });
+    const shown = ['lazy3', 'lazy1', 'lazy2'].map((id, i) => ({
+      userId: user.id,
+      moodEntryId: entry.id,
+      spotifyTrackId: id,
+      trackName: `Ä “${id}”`,
+      artistName: 'X',
+      albumImage: i === 0 ? null : 'https://i.scdn.co/image/abc',
+      reason: i === 1 ? null : 'calm, then brighter',
+      matchScore: i === 2 ? null : 0.75,
+    }));
+    const returned = await insertRecommendations(db, shown, { flush: false });
+    expect([...returned].sort((a, b) => a.id - b.id).map((r) => r.spotifyTrackId)).toEqual([
+      'lazy3',
+      'lazy1',
+      'lazy2',
+    ]);
+    const listed = await listRecommendations(db, user.id);
+    expect([...returned].sort((a, b) => a.id - b.id)).toEqual([...listed].sort((a, b) => a.id - b.id));
+  });
+
+  it('GIVEN a list stored without waiting for the flush inside a transaction THEN that transaction commits with synchronous_commit off, and the next does not', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    const row = { userId: user.id, spotifyTrackId: 'lazy', trackName: 'A', artistName: 'X' };
+    const inside = await db.transaction(async (tx) => {
+      await insertRecommendations(tx, [row], { flush: false });
+      return (await queryRows(tx, sql`SHOW synchronous_commit`))[0];
+    });
+    expect(inside).toEqual({ synchronous_commit: 'off' });
+    expect((await queryRows(db, sql`SHOW synchronous_commit`))[0]).toEqual({ synchronous_commit: 'on' });
   });
 
   it('GIVEN a batch with a NUL in a track name THEN it is a UserError and nothing of it is stored', async () => {
