@@ -19,27 +19,28 @@ export async function insertRecommendations(
   options: { flush?: boolean } = {},
 ): Promise<Recommendation[]> {
   if (rows.length === 0) return [];
-  if (options.flush === false) return insertWithoutFlush(rows);
+  if (options.flush === false) return insertWithoutFlush(db, rows);
   return insertRows(db, rows);
+}
 
-  async function insertWithoutFlush(list: readonly RecommendationInput[]): Promise<Recommendation[]> {
-    const raw = await runPrepared(db, insertLazilyStatement, columnsOf(list));
-    return raw.map((row) => {
-      const r = insertedRow.parse(row);
-      return {
-        id: r.id,
-        userId: r.user_id,
-        moodEntryId: r.mood_entry_id,
-        spotifyTrackId: r.spotify_track_id,
-        trackName: r.track_name,
-        artistName: r.artist_name,
-        albumImage: r.album_image,
-        reason: r.reason,
-        matchScore: r.match_score,
-        createdAt: new Date(r.created_ms),
-      };
-    });
-  }
+/** The rows in one statement that commits without waiting for the flush (insertLazilyStatement). */
+async function insertWithoutFlush(db: Db, rows: readonly RecommendationInput[]): Promise<Recommendation[]> {
+  const raw = await runPrepared(db, insertLazilyStatement, columnsOf(rows));
+  return raw.map((row) => {
+    const r = insertedRow.parse(row);
+    return {
+      id: r.id,
+      userId: r.user_id,
+      moodEntryId: r.mood_entry_id,
+      spotifyTrackId: r.spotify_track_id,
+      trackName: r.track_name,
+      artistName: r.artist_name,
+      albumImage: r.album_image,
+      reason: r.reason,
+      matchScore: r.match_score,
+      createdAt: new Date(r.created_ms),
+    };
+  });
 }
 
 const INSERT_FROM_ARRAYS = `INSERT INTO recommendations (user_id, mood_entry_id, spotify_track_id, track_name,
