@@ -53,9 +53,14 @@ export async function runPrepared(
     return (await (client as PgliteLike).query(statement.text, values)).rows;
   }
   // A transaction has no $client: fall back to Drizzle with the same parameters.
+  return queryRows(db, preparedAsSql(statement, values));
+}
+
+/** A named statement with its parameters as Drizzle SQL: to run inside a transaction, or to EXPLAIN. */
+export function preparedAsSql(statement: PreparedStatement, values: readonly unknown[]): SQL {
   const pieces = statement.text.split(/\$(\d+)/);
   const chunks: SQL[] = pieces.map((piece, i) =>
     i % 2 === 0 ? sql.raw(piece) : sql`${sql.param(values[Number(piece) - 1])}`,
   );
-  return queryRows(db, sql.join(chunks));
+  return sql.join(chunks);
 }

@@ -1,7 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../database.js';
-import { queryRows } from '../raw-query.js';
+import { type PreparedStatement, preparedAsSql, runPrepared } from '../raw-query.js';
 import { MOOD_POINT_SQL } from '../schema/music-analysis.js';
 import { type CatalogueTrack, toCatalogueTrack } from './music-analysis.js';
 import { boundedLimit } from './text-guard.js';
@@ -11,8 +11,6 @@ export interface PlanePoint {
   energy: number;
 }
 
-/** The indexed expression (idx_music_analysis_mood_point), spelled as the index spells it. */
-const moodPoint = sql.raw(MOOD_POINT_SQL);
 /** Rows read per point beyond the tracks wanted: shared tracks repeat, one row per share. */
 const HEADROOM = 1.25;
 /** A catalogue where one point's nearest rows are this many shares of few tracks is read no further. */
@@ -66,31 +64,41 @@ export async function listCatalogueNear(
   }
 }
 
+// ORDER BY the bare `<point> <-> target` is what lets the planner walk the index; anything added to it
+// (a tie-break) makes it sort the table instead, so ties are settled in JavaScript. The point is
+// computed once per row (inner list), and the distance from it: each computation parses the JSON. One
+// named statement for any number of points (a lateral index scan per point), prepared once per
+// connection: parsing and planning the statement cost more than reading a few dozen rows.
+export const nearestStatement: PreparedStatement = {
+  name: 'moodscale_catalogue_near_v1',
+  text: `SELECT (p.ord - 1)::int AS point_index, n.*
+           FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(valence, energy, ord)
+          CROSS JOIN LATERAL (
+                SELECT id, spotify_track_id, track_name, artist_name, album_image, pt[0] AS valence,
+                       pt[1] AS energy, analysed_ms, pt <-> point(p.valence, p.energy) AS distance
+                  FROM (SELECT id, spotify_track_id, track_name, artist_name, album_image,
+                               ${MOOD_POINT_SQL} AS pt,
+                               (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
+                          FROM music_analysis
+                         WHERE ${MOOD_POINT_SQL} IS NOT NULL
+                         ORDER BY ${MOOD_POINT_SQL} <-> point(p.valence, p.energy)
+                         LIMIT $3::int) nearest) n`,
+};
+
+function nearestValues(points: readonly PlanePoint[], perPoint: number): unknown[] {
+  return [points.map((p) => p.valence), points.map((p) => p.energy), perPoint];
+}
+
 /**
- * The statement that reads each point's `perPoint` nearest analysed rows through the index (exported so
- * a test can EXPLAIN it and keep it an index scan).
+ * The statement that reads each point's `perPoint` nearest analysed rows through the index, with its
+ * values (exported so a test and the benchmark can EXPLAIN it and keep it an index scan).
  */
 export function nearestRowsQuery(points: readonly PlanePoint[], perPoint: number): SQL {
-  const targets = points.map((p) => sql`point(${p.valence}::float8, ${p.energy}::float8)`);
-  // ORDER BY the bare `<point> <-> target` is what lets the planner walk the index; anything added to
-  // it (a tie-break) makes it sort the table instead, so ties are settled in JavaScript. The point is
-  // computed once per row (inner list), and the distances from it: each computation parses the JSON.
-  const parts = targets.map(
-    (target, i) => sql`(SELECT ${i}::int AS point_index, id, spotify_track_id, track_name, artist_name,
-              album_image, pt[0] AS valence, pt[1] AS energy, analysed_ms,
-              pt <-> ${target} AS distance
-         FROM (SELECT id, spotify_track_id, track_name, artist_name, album_image, ${moodPoint} AS pt,
-                      (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
-                 FROM music_analysis
-                WHERE ${moodPoint} IS NOT NULL
-                ORDER BY ${moodPoint} <-> ${target}
-                LIMIT ${perPoint}) nearest)`,
-  );
-  return sql.join(parts, sql` UNION ALL `);
+  return preparedAsSql(nearestStatement, nearestValues(points, perPoint));
 }
 
 async function readNearest(db: Db, points: readonly PlanePoint[], perPoint: number): Promise<NearRow[]> {
-  const rows = await queryRows(db, nearestRowsQuery(points, perPoint));
+  const rows = await runPrepared(db, nearestStatement, nearestValues(points, perPoint));
   return rows.map((raw) => {
     const r = nearRow.parse(raw);
     return {

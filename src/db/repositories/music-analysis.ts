@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../database.js';
-import { type PreparedStatement, queryRows, runPrepared } from '../raw-query.js';
+import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import { type MusicAnalysis, musicAnalysis, type NewMusicAnalysis } from '../schema/index.js';
 import { boundedLimit, storableText } from './text-guard.js';
 
@@ -146,25 +146,29 @@ export function toCatalogueTrack(row: unknown): CatalogueTrack {
   return { ...toRankableTrack(row), analysedAt: new Date(analysedAtRow.parse(row).analysed_ms) };
 }
 
-// Only numeric features count: providers' jsonb may hold anything, and a failed cast would fail the query.
-const hasNumericFeatures = sql`jsonb_typeof(audio_features->'valence') = 'number'
-  AND jsonb_typeof(audio_features->'energy') = 'number'`;
+const userCatalogueStatement: PreparedStatement = {
+  name: 'moodscale_user_catalogue_v1',
+  text: `SELECT * FROM (
+           SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,
+                  (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy,
+                  (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
+             FROM music_analysis
+            WHERE user_id = $1
+              -- Only numeric features count: providers' jsonb may hold anything, and a failed cast would fail.
+              AND jsonb_typeof(audio_features->'valence') = 'number'
+              AND jsonb_typeof(audio_features->'energy') = 'number'
+            ORDER BY spotify_track_id, created_at DESC, id DESC
+         ) t
+         ORDER BY t.analysed_ms DESC, t.spotify_track_id
+         LIMIT $2::int`,
+};
 
-/** The user's own analysed tracks that have valence and energy, each once, newest first (at most 500). */
+/**
+ * The user's own analysed tracks that have valence and energy, each once, newest first (at most 500):
+ * a named statement, as /recommend reads it every time.
+ */
 export async function listUserCatalogue(db: Db, userId: number, limit?: number): Promise<CatalogueTrack[]> {
-  const rows = await queryRows(
-    db,
-    sql`SELECT * FROM (
-          SELECT DISTINCT ON (spotify_track_id) spotify_track_id, track_name, artist_name, album_image,
-                 (audio_features->>'valence')::float8 AS valence, (audio_features->>'energy')::float8 AS energy,
-                 (extract(epoch FROM created_at) * 1000)::float8 AS analysed_ms
-            FROM music_analysis
-           WHERE user_id = ${userId} AND ${hasNumericFeatures}
-           ORDER BY spotify_track_id, created_at DESC, id DESC
-        ) t
-        ORDER BY t.analysed_ms DESC, t.spotify_track_id
-        LIMIT ${boundedLimit(limit, 100, 500)}`,
-  );
+  const rows = await runPrepared(db, userCatalogueStatement, [userId, boundedLimit(limit, 100, 500)]);
   return rows.map(toCatalogueTrack);
 }
 

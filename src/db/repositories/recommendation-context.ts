@@ -1,7 +1,7 @@
-import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../database.js';
-import { type MoodEntry, moodEntries, musicAnalysis, recommendations } from '../schema/index.js';
+import { type PreparedStatement, runPrepared } from '../raw-query.js';
+import type { MoodEntry } from '../schema/index.js';
 import { boundedLimit } from './text-guard.js';
 
 /** What /recommend reads before it knows where the mood points. */
@@ -16,7 +16,33 @@ export type RecommendationContext =
       recentTrackIds: Set<string>;
     };
 
-const extras = z.object({ hasMusic: z.boolean(), recent: z.array(z.string()) });
+const contextRow = z.object({
+  id: z.coerce.number(),
+  user_id: z.coerce.number(),
+  mood_score: z.coerce.number(),
+  emotions: z.array(z.string()).nullable(),
+  notes: z.string().nullable(),
+  created_ms: z.coerce.number(),
+  has_music: z.boolean(),
+  recent: z.array(z.string()),
+});
+
+// Named and prepared once per connection: /recommend runs it first every time, and parsing and planning
+// it cost more than running it.
+const contextStatement: PreparedStatement = {
+  name: 'moodscale_recommendation_context_v1',
+  text: `SELECT m.id, m.user_id, m.mood_score, m.emotions, m.notes,
+                (extract(epoch FROM m.created_at) * 1000)::float8 AS created_ms,
+                EXISTS (SELECT 1 FROM music_analysis WHERE user_id = $1) AS has_music,
+                ARRAY(SELECT spotify_track_id FROM recommendations
+                       WHERE user_id = $1
+                       ORDER BY created_at DESC, id DESC
+                       LIMIT $2::int) AS recent
+           FROM mood_entries m
+          WHERE m.user_id = $1
+          ORDER BY m.created_at DESC, m.id DESC
+          LIMIT 1`,
+};
 
 /**
  * The latest mood, whether the user has music, and the recently recommended tracks, in one statement:
@@ -29,21 +55,16 @@ export async function readRecommendationContext(
   userId: number,
   recentLimit: number,
 ): Promise<RecommendationContext> {
-  const limit = boundedLimit(recentLimit, 30, 500);
-  const [row] = await db
-    .select({
-      entry: moodEntries,
-      hasMusic: sql`EXISTS (SELECT 1 FROM ${musicAnalysis} WHERE ${musicAnalysis.userId} = ${userId})`,
-      recent: sql`ARRAY(SELECT ${recommendations.spotifyTrackId} FROM ${recommendations}
-                         WHERE ${recommendations.userId} = ${userId}
-                         ORDER BY ${recommendations.createdAt} DESC, ${recommendations.id} DESC
-                         LIMIT ${limit})`,
-    })
-    .from(moodEntries)
-    .where(eq(moodEntries.userId, userId))
-    .orderBy(desc(moodEntries.createdAt), desc(moodEntries.id))
-    .limit(1);
-  if (!row) return { entry: undefined };
-  const { hasMusic, recent } = extras.parse(row);
-  return { entry: row.entry, hasMusic, recentTrackIds: new Set(recent) };
+  const [raw] = await runPrepared(db, contextStatement, [userId, boundedLimit(recentLimit, 30, 500)]);
+  if (!raw) return { entry: undefined };
+  const row = contextRow.parse(raw);
+  const entry: MoodEntry = {
+    id: row.id,
+    userId: row.user_id,
+    moodScore: row.mood_score,
+    emotions: row.emotions,
+    notes: row.notes,
+    createdAt: new Date(row.created_ms),
+  };
+  return { entry, hasMusic: row.has_music, recentTrackIds: new Set(row.recent) };
 }

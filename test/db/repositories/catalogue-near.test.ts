@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AudioFeatures } from '../../../src/core/music.js';
-import { listCatalogueNear, nearestRowsQuery } from '../../../src/db/repositories/catalogue-near.js';
+import {
+  listCatalogueNear,
+  nearestRowsQuery,
+  nearestStatement,
+} from '../../../src/db/repositories/catalogue-near.js';
 import { insertMusicAnalysis } from '../../../src/db/repositories/music-analysis.js';
 import { musicAnalysis } from '../../../src/db/schema/index.js';
 import { catalogueNearByFullSort } from '../../support/catalogue-scan.js';
@@ -107,8 +111,35 @@ describeEachDatabase('GIVEN analysed tracks and points on the valence/energy pla
         sql`EXPLAIN ${nearestRowsQuery(points, 258)}`,
       );
       const text = plan.map((r) => r['QUERY PLAN']).join('\n');
-      expect(text.match(/Index Scan using idx_music_analysis_mood_point/g)).toHaveLength(points.length);
-      expect(text).not.toMatch(/Seq Scan|Sort/);
+      expect(text).toMatch(/Index Scan using idx_music_analysis_mood_point/);
+      expect(text).not.toMatch(/Seq Scan on music_analysis|Sort/);
     }
+  });
+
+  it('THEN the prepared statement, once PostgreSQL plans it for any point (a generic plan), still walks the GiST index', async () => {
+    const { db } = getDb();
+    const user = await newUser(db);
+    await db.execute(sql`
+      INSERT INTO music_analysis (user_id, spotify_track_id, track_name, artist_name, audio_features)
+      SELECT ${user.id}, 'trk' || g, 'Song ' || g, 'Artist',
+             jsonb_build_object('valence', (g * 7919 % 1000) / 1000.0, 'energy', (g * 104729 % 1000) / 1000.0)
+        FROM generate_series(1, 20000) g`);
+    await db.execute(sql`ANALYZE music_analysis`);
+
+    const text = await db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL plan_cache_mode = force_generic_plan`);
+      await tx.execute(sql.raw(`PREPARE near_generic AS ${nearestStatement.text}`));
+      try {
+        const plan = await queryRows<{ 'QUERY PLAN': string }>(
+          tx,
+          sql`EXPLAIN EXECUTE near_generic('{0.2,0.7}', '{0.3,0.6}', 40)`,
+        );
+        return plan.map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await tx.execute(sql`DEALLOCATE near_generic`);
+      }
+    });
+    expect(text).toMatch(/Index Scan using idx_music_analysis_mood_point/);
+    expect(text).not.toMatch(/Seq Scan on music_analysis|Sort/);
   });
 });
