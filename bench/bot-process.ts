@@ -124,3 +124,39 @@ export async function processesQuiet(pids: readonly (number | undefined)[]): Pro
     before = now;
   }
 }
+
+/** The machine's busy CPU time so far in ms, every core (Linux /proc/stat), or undefined elsewhere. */
+function machineBusyMs(): number | undefined {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return (
+      (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) /
+      CLOCK_TICKS_PER_SECOND
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the whole machine is quiet (under `busyMs` of CPU over each second, all cores), at most
+ * `maxMs`, and says how long it waited. A benchmark whose database was just bulk-loaded uses it: the
+ * server's work after the load (writing the checkpoint, autovacuum, the dropped database's files) would
+ * otherwise run during the first measured round, which a running bot's requests never meet.
+ */
+export async function machineQuiet(options: { busyMs?: number; maxMs?: number } = {}): Promise<number> {
+  const { busyMs = 100, maxMs = 60_000 } = options;
+  const started = performance.now();
+  let before = machineBusyMs();
+  while (before !== undefined && performance.now() - started < maxMs) {
+    await sleep(1000);
+    const now = machineBusyMs();
+    if (now === undefined || now - before < busyMs) break;
+    before = now;
+  }
+  return performance.now() - started;
+}
