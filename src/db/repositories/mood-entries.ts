@@ -43,6 +43,30 @@ export interface DailyMoods {
   total: number;
 }
 
+/**
+ * A mood entry as raw SQL reads it: `id, user_id, mood_score, emotions, notes` and `created_ms` (the
+ * epoch in milliseconds, `(extract(epoch FROM created_at) * 1000)::float8`), for toMoodEntry.
+ */
+export const moodEntryRow = z.object({
+  id: z.coerce.number(),
+  user_id: z.coerce.number(),
+  mood_score: z.coerce.number(),
+  emotions: z.array(z.string()).nullable(),
+  notes: z.string().nullable(),
+  created_ms: z.coerce.number(),
+});
+
+export function toMoodEntry(row: z.infer<typeof moodEntryRow>): MoodEntry {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    moodScore: row.mood_score,
+    emotions: row.emotions,
+    notes: row.notes,
+    createdAt: new Date(row.created_ms),
+  };
+}
+
 const dailyRow = z.object({ day: z.string(), entries: z.coerce.number(), total: z.coerce.number() });
 
 // A date cast is far cheaper per row than to_char, and ::text gives both drivers the same YYYY-MM-DD.
@@ -389,26 +413,10 @@ export async function amendMoodEntry(
          WHERE m.id = ${change.entryId} AND m.user_id = ${change.userId}
      RETURNING m.id, m.user_id, m.mood_score, m.emotions, m.notes,
                (extract(epoch FROM m.created_at) * 1000)::float8 AS created_ms`,
-    z.object({
-      id: z.coerce.number(),
-      user_id: z.coerce.number(),
-      mood_score: z.coerce.number(),
-      emotions: z.array(z.string()).nullable(),
-      notes: z.string().nullable(),
-      created_ms: z.coerce.number(),
-    }),
+    moodEntryRow,
   );
   const row = rows[0];
-  return (
-    row && {
-      id: row.id,
-      userId: row.user_id,
-      moodScore: row.mood_score,
-      emotions: row.emotions,
-      notes: row.notes,
-      createdAt: new Date(row.created_ms),
-    }
-  );
+  return row && toMoodEntry(row);
 }
 
 /** One of the user's entries by id (never another user's); notes as stored (sealed). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../database.js';
 import { type PreparedStatement, runPrepared } from '../raw-query.js';
 import type { MoodEntry } from '../schema/index.js';
+import { moodEntryRow, toMoodEntry } from './mood-entries.js';
 import { boundedLimit } from './text-guard.js';
 
 /** What /recommend reads before it knows where the mood points. */
@@ -16,16 +17,7 @@ export type RecommendationContext =
       recentTrackIds: Set<string>;
     };
 
-const contextRow = z.object({
-  id: z.coerce.number(),
-  user_id: z.coerce.number(),
-  mood_score: z.coerce.number(),
-  emotions: z.array(z.string()).nullable(),
-  notes: z.string().nullable(),
-  created_ms: z.coerce.number(),
-  has_music: z.boolean(),
-  recent: z.array(z.string()),
-});
+const contextRow = moodEntryRow.extend({ has_music: z.boolean(), recent: z.array(z.string()) });
 
 // Named and prepared once per connection: /recommend runs it first every time, and parsing and planning
 // it cost more than running it.
@@ -58,13 +50,5 @@ export async function readRecommendationContext(
   const [raw] = await runPrepared(db, contextStatement, [userId, boundedLimit(recentLimit, 30, 500)]);
   if (!raw) return { entry: undefined };
   const row = contextRow.parse(raw);
-  const entry: MoodEntry = {
-    id: row.id,
-    userId: row.user_id,
-    moodScore: row.mood_score,
-    emotions: row.emotions,
-    notes: row.notes,
-    createdAt: new Date(row.created_ms),
-  };
-  return { entry, hasMusic: row.has_music, recentTrackIds: new Set(row.recent) };
+  return { entry: toMoodEntry(row), hasMusic: row.has_music, recentTrackIds: new Set(row.recent) };
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AudioFeatures } from '../../../src/core/music.js';
+import type { Db } from '../../../src/db/database.js';
 import {
   listCatalogueNear,
   nearestRowsQuery,
@@ -32,6 +33,17 @@ function featuresOf(r: RowValue): AudioFeatures | null {
   return { valence: r.valence, energy: r.energy };
 }
 type RowValue = { track: string; valence: number; energy: number; features: string; secondsAgo: number };
+
+/** A catalogue large enough that the planner would rather walk the index than sort the table. */
+async function twentyThousandTracks(db: Db): Promise<void> {
+  const user = await newUser(db);
+  await db.execute(sql`
+    INSERT INTO music_analysis (user_id, spotify_track_id, track_name, artist_name, audio_features)
+    SELECT ${user.id}, 'trk' || g, 'Song ' || g, 'Artist',
+           jsonb_build_object('valence', (g * 7919 % 1000) / 1000.0, 'energy', (g * 104729 % 1000) / 1000.0)
+      FROM generate_series(1, 20000) g`);
+  await db.execute(sql`ANALYZE music_analysis`);
+}
 
 describeEachDatabase('GIVEN analysed tracks and points on the valence/energy plane', (getDb) => {
   it('THEN the nearest tracks of each point read through the index are exactly those a full sort gives, on random catalogues', async () => {
@@ -91,13 +103,7 @@ describeEachDatabase('GIVEN analysed tracks and points on the valence/energy pla
 
   it('THEN on a catalogue of 20,000 rows the planner reads each point through the GiST index, never a sort of the table', async () => {
     const { db } = getDb();
-    const user = await newUser(db);
-    await db.execute(sql`
-      INSERT INTO music_analysis (user_id, spotify_track_id, track_name, artist_name, audio_features)
-      SELECT ${user.id}, 'trk' || g, 'Song ' || g, 'Artist',
-             jsonb_build_object('valence', (g * 7919 % 1000) / 1000.0, 'energy', (g * 104729 % 1000) / 1000.0)
-        FROM generate_series(1, 20000) g`);
-    await db.execute(sql`ANALYZE music_analysis`);
+    await twentyThousandTracks(db);
     for (const points of [
       [{ valence: 0.3, energy: 0.6 }],
       [
@@ -118,13 +124,7 @@ describeEachDatabase('GIVEN analysed tracks and points on the valence/energy pla
 
   it('THEN the prepared statement, once PostgreSQL plans it for any point (a generic plan), still walks the GiST index', async () => {
     const { db } = getDb();
-    const user = await newUser(db);
-    await db.execute(sql`
-      INSERT INTO music_analysis (user_id, spotify_track_id, track_name, artist_name, audio_features)
-      SELECT ${user.id}, 'trk' || g, 'Song ' || g, 'Artist',
-             jsonb_build_object('valence', (g * 7919 % 1000) / 1000.0, 'energy', (g * 104729 % 1000) / 1000.0)
-        FROM generate_series(1, 20000) g`);
-    await db.execute(sql`ANALYZE music_analysis`);
+    await twentyThousandTracks(db);
 
     const text = await db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL plan_cache_mode = force_generic_plan`);
