@@ -104,27 +104,6 @@ function cpuMs(pid: number): number | undefined {
 // exposes to user space (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/**
- * Waits until the bots' processes are quiet together. Work a bot leaves for after its start or its round
- * (the garbage of its start-up, MoodScale's users.info for each new user's profile) would otherwise run
- * during the measured round: it takes the shared cores from the other bot, and counts in resident memory.
- */
-export async function processesQuiet(pids: readonly (number | undefined)[]): Promise<void> {
-  const total = () =>
-    pids.reduce<number | undefined>((sum, pid) => {
-      const ms = pid === undefined ? undefined : cpuMs(pid);
-      return sum === undefined || ms === undefined ? undefined : sum + ms;
-    }, 0);
-  const deadline = performance.now() + QUIET_MAX_MS;
-  let before = total();
-  while (before !== undefined && performance.now() < deadline) {
-    await sleep(QUIET_WINDOW_MS);
-    const now = total();
-    if (now === undefined || now - before < QUIET_CPU_MS) return;
-    before = now;
-  }
-}
-
 /** The machine's busy CPU time so far in ms, every core (Linux /proc/stat), or undefined elsewhere. */
 function machineBusyMs(): number | undefined {
   try {
@@ -143,20 +122,45 @@ function machineBusyMs(): number | undefined {
 }
 
 /**
+ * Waits until `busyMsSoFar` grows by less than `busyMs` over a window of `windowMs`, at most `maxMs`
+ * (or at once where it cannot be read), and says how long it waited.
+ */
+async function untilQuiet(
+  busyMsSoFar: () => number | undefined,
+  limits: { busyMs: number; windowMs: number; maxMs: number },
+): Promise<number> {
+  const started = performance.now();
+  let before = busyMsSoFar();
+  while (before !== undefined && performance.now() - started < limits.maxMs) {
+    await sleep(limits.windowMs);
+    const now = busyMsSoFar();
+    if (now === undefined || now - before < limits.busyMs) break;
+    before = now;
+  }
+  return performance.now() - started;
+}
+
+/**
+ * Waits until the bots' processes are quiet together. Work a bot leaves for after its start or its round
+ * (the garbage of its start-up, MoodScale's users.info for each new user's profile) would otherwise run
+ * during the measured round: it takes the shared cores from the other bot, and counts in resident memory.
+ */
+export async function processesQuiet(pids: readonly (number | undefined)[]): Promise<void> {
+  const total = () =>
+    pids.reduce<number | undefined>((sum, pid) => {
+      const ms = pid === undefined ? undefined : cpuMs(pid);
+      return sum === undefined || ms === undefined ? undefined : sum + ms;
+    }, 0);
+  await untilQuiet(total, { busyMs: QUIET_CPU_MS, windowMs: QUIET_WINDOW_MS, maxMs: QUIET_MAX_MS });
+}
+
+/**
  * Waits until the whole machine is quiet (under `busyMs` of CPU over each second, all cores), at most
  * `maxMs`, and says how long it waited. A benchmark whose database was just bulk-loaded uses it: the
  * server's work after the load (writing the checkpoint, autovacuum, the dropped database's files) would
  * otherwise run during the first measured round, which a running bot's requests never meet.
  */
-export async function machineQuiet(options: { busyMs?: number; maxMs?: number } = {}): Promise<number> {
+export function machineQuiet(options: { busyMs?: number; maxMs?: number } = {}): Promise<number> {
   const { busyMs = 100, maxMs = 60_000 } = options;
-  const started = performance.now();
-  let before = machineBusyMs();
-  while (before !== undefined && performance.now() - started < maxMs) {
-    await sleep(1000);
-    const now = machineBusyMs();
-    if (now === undefined || now - before < busyMs) break;
-    before = now;
-  }
-  return performance.now() - started;
+  return untilQuiet(machineBusyMs, { busyMs, windowMs: 1000, maxMs });
 }
